@@ -1,0 +1,56 @@
+"""deprivation_map: find deprived areas, where deprivation clusters, and share resources fairly across space.
+
+The public API, in the order data flows through it::
+
+    import deprivation_map as dm
+    areas = dm.read_boundaries("areas.gpkg", id_col="code")
+    table = dm.read_indicators("indicators.csv", id_col="code")
+    gdf = dm.join_indicators(areas, table)
+    index = dm.build_index(gdf, {"poverty": +1, "degree": -1})
+    graph = dm.build_graph(gdf)
+    moran = dm.global_moran(index.score, graph, seed=0)
+    hot = dm.local_moran(index.score, graph, seed=0)
+    m = dm.explore(gdf, index=index, hotspots=hot)
+
+Every result is indexed by the area ID (a string). folium, mapclassify and numba are imported only when
+a map is drawn or a local statistic computed.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import datasets, errors
+from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
+from .composite import DeprivationIndex, build_index
+from .graph import build_graph
+from .indicators import IndexSpec, Indicator
+from .io import read_boundaries, read_indicators, write_results
+from .join import JoinReport, check_join, join_indicators
+from .maps import explore, save_map
+
+try:
+    __version__ = version("deprivation-map")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DeprivationIndex",
+    "GlobalMoran",
+    "Hotspots",
+    "IndexSpec",
+    "Indicator",
+    "JoinReport",
+    "__version__",
+    "build_graph",
+    "build_index",
+    "check_join",
+    "datasets",
+    "errors",
+    "explore",
+    "global_moran",
+    "join_indicators",
+    "local_moran",
+    "read_boundaries",
+    "read_indicators",
+    "save_map",
+    "write_results",
+]

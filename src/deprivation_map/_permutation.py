@@ -1,0 +1,61 @@
+"""Permutation inference: pseudo p-values from permutation counts, and the seeds that drive them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import _validation as v
+
+__all__ = ["ALTERNATIVES", "p_values", "resolve_seed"]
+
+
+def _two_sided(n_ge, n_le, permutations):
+    return np.minimum(1.0, 2.0 * (np.minimum(n_ge, n_le) + 1.0) / (permutations + 1.0))
+
+
+def _greater(n_ge, n_le, permutations):
+    return (n_ge + 1.0) / (permutations + 1.0)
+
+
+def _less(n_ge, n_le, permutations):
+    return (n_le + 1.0) / (permutations + 1.0)
+
+
+def _directed(n_ge, n_le, permutations):
+    larger = np.where(permutations - n_ge < n_ge, permutations - n_ge, n_ge)
+    return (larger + 1.0) / (permutations + 1.0)
+
+
+ALTERNATIVES: dict[str, Callable[[np.ndarray, np.ndarray, int], np.ndarray]] = {
+    "two-sided": _two_sided,
+    "greater": _greater,
+    "less": _less,
+    "directed": _directed,
+}
+
+
+def p_values(n_ge: np.ndarray, n_le: np.ndarray, permutations: int, alternative: str) -> np.ndarray:
+    r"""Pseudo p-values from the counts of permuted statistics at or beyond the observed one.
+
+    Notes
+    -----
+    With :math:`P` permutations, :math:`G = \#\{s \ge s_{obs}\}` and :math:`L = \#\{s \le s_{obs}\}`:
+
+    - ``"two-sided"``: :math:`\min\{1,\ 2(\min(G, L) + 1)/(P + 1)\}` (twice the smaller tail, capped at 1);
+    - ``"greater"``: :math:`(G + 1)/(P + 1)`; ``"less"``: :math:`(L + 1)/(P + 1)`;
+    - ``"directed"``: esda's ``p_sim``, :math:`(\min(G, P - G) + 1)/(P + 1)`, the one-sided p-value in the
+      direction the observed value lies (about half the two-sided one).
+
+    Every value lies in :math:`(0, 1]`.
+    """
+    func = v.lookup(ALTERNATIVES, alternative, what="alternative hypothesis")
+    return func(np.asarray(n_ge, dtype=float), np.asarray(n_le, dtype=float), permutations)
+
+
+def resolve_seed(seed: int | None) -> int:
+    """The seed to use and record: ``seed`` itself, or fresh entropy when it is None."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % (2**63))
+    return v.require_int(seed, what="seed", minimum=0)

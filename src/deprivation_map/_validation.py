@@ -1,0 +1,145 @@
+"""The one place that checks and coerces inputs.
+
+Each check raises a :class:`~deprivation_map.errors.ValidationError` (or the subclass it is given) that says
+what was expected, what was found and how to fix it. None of them modifies its argument.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable, Mapping
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from .errors import DeprivationMapError, ValidationError, format_ids
+
+T = TypeVar("T")
+
+
+def lookup(registry: Mapping[str, T], name: str, *, what: str, error: type[DeprivationMapError] = ValidationError) -> T:
+    """Return ``registry[name]``; an unknown name is answered with the valid ones (and a close match)."""
+    try:
+        return registry[name]
+    except (KeyError, TypeError):
+        pass
+    valid = ", ".join(repr(k) for k in registry)
+    close = difflib.get_close_matches(str(name), [str(k) for k in registry], n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise error(f"Unknown {what} {name!r}: expected one of {valid}.{hint}")
+
+
+def choose(value: str, choices: Collection[str], *, what: str) -> str:
+    """Check that a string policy is one of ``choices`` and return it."""
+    return lookup({c: c for c in choices}, value, what=what)
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str) -> None:
+    """Raise if any of ``columns`` is not in ``frame``, listing the columns it does have."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        have = ", ".join(repr(str(c)) for c in list(frame.columns)[:20])
+        hints = []
+        for col in missing:
+            close = difflib.get_close_matches(str(col), [str(c) for c in frame.columns], n=1)
+            if close:
+                hints.append(f"{col!r} -> {close[0]!r}?")
+        hint = f" Close matches: {'; '.join(hints)}." if hints else ""
+        raise ValidationError(
+            f"{what} has no column {format_ids(missing)}. Its columns are: {have}.{hint} "
+            "Check the spelling or the file you read."
+        )
+
+
+def ids_as_strings(values: pd.Series, *, what: str) -> pd.Series:
+    """Return area IDs as strings, keeping leading zeros that are still there.
+
+    Integers become their decimal digits; floats are accepted only when every value is a whole number
+    (a shapefile stores ``13001`` as ``13001.0``). Missing IDs are refused.
+    """
+    if values.isna().any():
+        rows = values.index[values.isna()]
+        raise ValidationError(
+            f"{what} has {len(rows)} rows with no ID (at rows {format_ids(rows)}). "
+            "Every area needs an ID: fill them in or remove those rows before reading."
+        )
+    if pd.api.types.is_float_dtype(values):
+        whole = np.isclose(values, np.round(values))
+        if not whole.all():
+            raise ValidationError(
+                f"{what} holds IDs that are not whole numbers ({format_ids(values[~whole])}); "
+                "area IDs must be codes. Pass the right id_col."
+            )
+        values = values.round().astype("int64")
+    if pd.api.types.is_bool_dtype(values):
+        raise ValidationError(f"{what} holds booleans, not area IDs. Pass the right id_col.")
+    return values.astype(str)
+
+
+def require_unique_ids(index: pd.Index, *, what: str, error: type[DeprivationMapError] = ValidationError) -> None:
+    """Raise if an ID appears more than once, naming the duplicated IDs."""
+    if not index.is_unique:
+        dup = index[index.duplicated()].unique()
+        raise error(
+            f"{what} has {len(dup)} IDs that appear more than once: {format_ids(dup)}. "
+            "Each area must appear once: remove or aggregate the repeated rows."
+        )
+
+
+def require_numeric(frame: pd.DataFrame, columns: Iterable[str], *, what: str) -> None:
+    """Raise if a column is not numeric, quoting a few of the values that are not numbers."""
+    for col in columns:
+        series = frame[col]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            continue
+        bad = series[pd.to_numeric(series, errors="coerce").isna() & series.notna()]
+        examples = ", ".join(f"{i}: {v!r}" for i, v in list(bad.items())[:3])
+        raise ValidationError(
+            f"{what} column {col!r} must be numeric, but has dtype {series.dtype}"
+            + (f" with values such as {examples}" if examples else "")
+            + ". Convert it (e.g. read_indicators parses decimal commas and percentages) or choose another column."
+        )
+
+
+def require_crs(frame, *, what: str) -> None:
+    """Raise if a GeoDataFrame has no CRS."""
+    if frame.crs is None:
+        raise ValidationError(
+            f"{what} has no coordinate reference system. Set it with read_boundaries(..., crs='EPSG:XXXX') "
+            "or gdf.set_crs(...)."
+        )
+
+
+def align(values: pd.Series | pd.DataFrame, ids: pd.Index, *, what: str, error: type[DeprivationMapError] = ValidationError):
+    """Return ``values`` (a Series or DataFrame) reordered to ``ids``; both must hold exactly the same IDs.
+
+    Aligning by ID, never by position, is what keeps a reordered Series from being silently wrong.
+    """
+    if not isinstance(values, pd.Series | pd.DataFrame):
+        raise error(
+            f"{what} must be a pandas Series indexed by area ID, got {type(values).__name__}. "
+            "Wrap an array as pd.Series(values, index=area_ids) so it can be aligned by ID."
+        )
+    require_unique_ids(values.index, what=what, error=error)
+    index = values.index.astype(str)
+    extra = index.difference(ids)
+    missing = ids.difference(index)
+    if len(extra) or len(missing):
+        parts = []
+        if len(missing):
+            parts.append(f"{len(missing)} areas of the graph have no value ({format_ids(missing)})")
+        if len(extra):
+            parts.append(f"{len(extra)} values have no area in the graph ({format_ids(extra)})")
+        raise error(
+            f"{what} and the graph must hold the same area IDs, but " + " and ".join(parts) + ". "
+            "Build the graph from the same GeoDataFrame as the values, or subset one to the other."
+        )
+    return values.set_axis(index).reindex(ids)
+
+
+def require_int(value: object, *, what: str, minimum: int) -> int:
+    """Raise unless ``value`` is an integer (not a bool) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValidationError(f"{what} must be an integer of at least {minimum}, got {value!r}.")
+    return int(value)

@@ -1,0 +1,116 @@
+"""Folium elements for area maps: one shared GeoJSON, thin layers that colour it, and legends.
+
+The geometry is written once, as a JavaScript variable, with each layer's colour and the tooltip stored in
+every feature's properties. A layer's style function reads its own colour key, so the page holds no
+per-area JavaScript (folium's ``style_function`` emits a ``switch`` with one case per area, evaluated for
+every area). Every string that came from data is HTML-escaped before it gets here, and every JSON text is
+escaped so that it cannot close the ``<script>`` element it sits in.
+"""
+
+from __future__ import annotations
+
+import json
+
+from branca.element import MacroElement
+from folium.map import Layer
+from folium.template import Template
+
+from .palettes import NO_DATA
+
+
+def script_json(text_or_obj: object) -> str:
+    """JSON safe to place inside a ``<script>``: ``<``, ``>`` and ``&`` become ``\\u`` escapes."""
+    text = text_or_obj if isinstance(text_or_obj, str) else json.dumps(text_or_obj, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class AreaData(MacroElement):
+    """The areas as one GeoJSON FeatureCollection in a JavaScript variable, shared by every layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = {{ this.geojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geojson: str):
+        super().__init__()
+        self._name = "AreaData"
+        self.geojson = script_json(geojson)
+
+
+class AreaLayer(Layer):
+    """A toggleable layer drawing :class:`AreaData` with the colour stored under ``key`` in each feature.
+
+    A feature whose colour is null is drawn in the no-data style, never in a class colour.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data.get_name() }}, {
+            style: function (feature) {
+                var colour = feature.properties[{{ this.key|tojavascript }}];
+                return colour ? {fillColor: colour, fillOpacity: 0.8, color: "#636363", weight: 0.5}
+                              : {{ this.no_data|tojavascript }};
+            },
+            onEachFeature: function (feature, layer) {
+                layer.bindTooltip(feature.properties.tip, {sticky: true});
+            }
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: AreaData, key: str, *, name: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "AreaLayer"
+        self.data = data
+        self.key = key
+        self.no_data = NO_DATA
+
+
+class Legend(MacroElement):
+    """A legend box for one layer, shown only while its layer is on the map.
+
+    ``html`` must already be safe: built by :func:`legend_html` from escaped labels.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .dm-legend {background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.4 sans-serif;
+                    border-radius: 4px; box-shadow: 0 0 4px rgba(0,0,0,0.3); max-width: 16em;}
+        .dm-legend h4 {margin: 0 0 4px; font-size: 13px;}
+        .dm-legend i {display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: middle;
+                      border: 1px solid #636363;}
+        .dm-legend i.dm-no-data {border: 1px dashed #737373; background: #ffffff;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var layer = {{ this.layer.get_name() }};
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "dm-legend");
+                div.innerHTML = {{ this.html|tojavascript }};
+                return div;
+            };
+            legend.addTo(map);
+            function sync() { legend.getContainer().style.display = map.hasLayer(layer) ? "" : "none"; }
+            map.on("layeradd layerremove", sync);
+            sync();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: AreaLayer, html: str):
+        super().__init__()
+        self._name = "Legend"
+        self.layer = layer
+        self.html = html

@@ -1,0 +1,151 @@
+"""One reproducible run from a configuration: read, join, index, graph, Moran, LISA, map, save.
+
+:func:`run` calls the public API in order and returns every intermediate result with the time each stage
+took. The command line tool is a thin shell over it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+
+from ._permutation import resolve_seed
+from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
+from .composite import DeprivationIndex, build_index
+from .config import Config, load_config
+from .errors import DeprivationMapError
+from .graph import build_graph
+from .io import read_boundaries, read_indicators, write_results
+from .join import JoinReport, _join
+from .maps import explore, save_map
+
+if TYPE_CHECKING:
+    from libpysal.graph import Graph
+
+__all__ = ["STAGES", "PipelineResult", "run"]
+
+STAGES = ("read", "join", "index", "graph", "moran", "lisa", "map", "save")
+
+
+@dataclass(frozen=True, eq=False)
+class PipelineResult:
+    """Everything one run produced, with the seconds each stage took (``timings``)."""
+
+    config: Config
+    n_read: int
+    reports: tuple[JoinReport, ...]
+    data: gpd.GeoDataFrame
+    index: DeprivationIndex
+    graph: Graph
+    moran: GlobalMoran
+    hotspots: Hotspots
+    outputs: Mapping[str, Path]
+    timings: Mapping[str, float]
+
+    def to_frame(self) -> gpd.GeoDataFrame:
+        """The joined data with the index and LISA columns, one row per area."""
+        return self.data.join(self.index.to_frame()).join(self.hotspots.to_frame())
+
+    def summary(self) -> str:
+        """A few lines for the terminal: what was read, joined, computed and written."""
+        spec = ", ".join(f"{c} {d:+d}" for c, d in self.index.spec.directions.items())
+        method = " / ".join(self.index.method[k] for k in ("normalise", "weighting", "aggregate"))
+        counts = self.hotspots.counts()
+        m, h = self.moran, self.hotspots
+        return "\n".join([
+            f"Areas read: {self.n_read} ({self.config.boundaries.path.name})",
+            *(f"Join: {r.summary()}" for r in self.reports),
+            f"Areas joined: {len(self.data)}",
+            f"Index: {method} of {spec}; {int(self.index.score.notna().sum())} areas scored",
+            f"Global Moran's I = {m.I:.4f} (pseudo p = {m.p_sim:.4f}, {m.alternative}, "
+            f"{m.permutations} permutations, seed {m.seed})",
+            f"LISA clusters (alpha = {h.alpha}, {h.alternative}): "
+            + ", ".join(f"{label} {n}" for label, n in counts.items() if n or label not in ("Isolate", "Undefined")),
+            "Wrote " + ", ".join(str(p) for p in self.outputs.values()),
+        ])  # fmt: skip
+
+
+class _Stages:
+    """Times each stage and names the configuration section of any error raised inside it."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str, section: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        except DeprivationMapError as err:
+            raise type(err)(f"[{section}] {err}") from err
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> PipelineResult:
+    """Run the whole pipeline described by ``config`` (a :class:`Config` or a TOML file).
+
+    Parameters
+    ----------
+    config : Config or path
+    out_dir : path, optional
+        Where to write the outputs; overrides ``[output] dir``.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.pipeline import run
+    >>> result = run(dm.datasets.get_path("demo.toml"), out_dir=tempfile.mkdtemp())
+    >>> len(result.data), sorted(result.outputs)
+    (159, ['config', 'csv', 'geopackage', 'map'])
+    """
+    config = config if isinstance(config, Config) else load_config(config)
+    stage = _Stages()
+    b, t, h = config.boundaries, config.indicators, config.hotspots
+    with stage("read", "boundaries"):
+        areas = read_boundaries(b.path, id_col=b.id_col, crs=b.crs, layer=b.layer)
+    with stage("read", "indicators"):
+        table = read_indicators(t.path, id_col=t.id_col, sep=t.sep, decimal=t.decimal, encoding=t.encoding)
+    with stage("join", "join"):
+        data, reports = _join(areas, (table,), config.join.on_unmatched)
+    with stage("index", "index"):
+        c = config.index
+        index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,
+                            aggregate=c.aggregate, missing=c.missing)  # fmt: skip
+    with stage("graph", "graph"):
+        graph = build_graph(data, method=config.graph.method, islands=config.graph.islands)
+    seed = resolve_seed(h.seed)
+    stats = {"permutations": h.permutations, "seed": seed, "alternative": h.alternative, "missing": h.missing}
+    with stage("moran", "hotspots"):
+        moran = global_moran(index.score, graph, **stats)
+    with stage("lisa", "hotspots"):
+        hotspots = local_moran(index.score, graph, alpha=h.alpha, **stats)
+    with stage("map", "map"):
+        mc = config.map
+        m = explore(data, index=index, hotspots=hotspots, name_col=b.name_col, scheme=mc.scheme, k=mc.k,
+                    palette=mc.palette, tiles=mc.tiles)  # fmt: skip
+    result = PipelineResult(config, len(areas), tuple(reports), data, index, graph, moran, hotspots, {}, stage.timings)
+    with stage("save", "output"):
+        outputs = _save(result, m, Path(out_dir) if out_dir is not None else config.output.dir)
+    return dataclasses.replace(result, outputs=outputs, timings=dict(stage.timings))
+
+
+def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
+    o = result.config.output
+    frame = result.to_frame()
+    outputs = {
+        "map": save_map(m, out / o.map),
+        "geopackage": write_results(frame, out / o.geopackage),
+        "csv": write_results(frame, out / o.csv),
+    }
+    if result.config.source is not None:
+        outputs["config"] = Path(shutil.copyfile(result.config.source, out / "config.toml"))
+    return outputs
