@@ -1,0 +1,130 @@
+"""Moran's I and LISA, checked against the published Columbus value and esda (an independent implementation)."""
+
+from __future__ import annotations
+
+import esda
+import geopandas as gpd
+import libpysal
+import numba
+import numpy as np
+import pandas as pd
+import pytest
+from libpysal.graph import Graph
+
+import deprivation_map as dm
+from deprivation_map._permutation import p_values
+from deprivation_map.autocorrelation import LABELS
+from deprivation_map.errors import ValidationError
+
+
+@pytest.fixture(scope="module")
+def columbus():
+    gdf = gpd.read_file(libpysal.examples.get_path("columbus.shp"))
+    gdf.index = gdf["POLYID"].astype(str)
+    return gdf
+
+
+@pytest.fixture(scope="module")
+def columbus_graph(columbus):
+    return Graph.build_contiguity(columbus, rook=False).transform("r")
+
+
+def test_columbus_crime_global_moran_is_the_published_value(columbus, columbus_graph):
+    moran = dm.global_moran(columbus["CRIME"], columbus_graph, seed=0)
+    assert moran.I == pytest.approx(0.5001886, abs=5e-8)
+    assert moran.EI == pytest.approx(-1 / 48)
+
+
+def test_global_moran_inference_equals_esda(columbus, columbus_graph):
+    ours = dm.global_moran(columbus["CRIME"], columbus_graph, permutations=0)
+    ref = esda.Moran(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
+    for field in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "p_norm", "p_rand"):
+        assert getattr(ours, field) == pytest.approx(getattr(ref, field), rel=1e-10), field
+
+
+def test_local_moran_equals_esda_values_and_quadrants(columbus, columbus_graph):
+    ours = dm.local_moran(columbus["CRIME"], columbus_graph, seed=0)
+    ref = esda.Moran_Local(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
+    np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=0, atol=1e-12)
+    assert (ours.q.to_numpy() == ref.q).all()
+
+
+def test_directed_p_values_agree_with_esda_within_monte_carlo_error(columbus, columbus_graph):
+    ours = dm.local_moran(columbus["CRIME"], columbus_graph, seed=1, permutations=9999, alternative="directed")
+    with pytest.warns(DeprecationWarning, match="alternative"):  # esda's default is still 'directed'
+        ref = esda.Moran_Local(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=9999, seed=1)
+    # Two independent estimates of the same p; each has sd <= sqrt(0.25 / 9999) = 0.005.
+    assert np.abs(ours.p.to_numpy() - ref.p_sim).max() < 0.025
+
+
+def test_p_values_by_hand():
+    assert p_values(np.array([0]), np.array([99]), 99, "greater")[0] == pytest.approx(0.01)
+    assert p_values(np.array([0]), np.array([99]), 99, "two-sided")[0] == pytest.approx(0.02)
+    assert p_values(np.array([99]), np.array([99]), 99, "two-sided")[0] == 1.0  # a degenerate null, capped
+    assert p_values(np.array([90]), np.array([10]), 99, "directed")[0] == pytest.approx(10 / 100)
+
+
+def test_p_values_lie_in_the_unit_interval_and_labels_are_known(georgia):
+    hot = dm.local_moran(georgia["PctPov"], dm.build_graph(georgia), seed=0)
+    assert ((hot.p > 0) & (hot.p <= 1)).all()
+    assert set(hot.labels.astype(str)) <= set(LABELS)
+    significant = hot.labels.isin(["High-High", "Low-Low", "Low-High", "High-Low"])
+    assert (hot.p[significant] <= 0.05).all() and (hot.p[~significant] > 0.05).all()
+
+
+def test_an_island_is_an_isolate_never_significant(toy_joined):
+    graph = dm.build_graph(toy_joined, islands="keep")
+    hot = dm.local_moran(toy_joined["poverty"], graph, seed=0, missing="exclude")
+    assert hot.labels["013"] == "Isolate"
+    assert np.isnan(hot.p["013"]) and np.isnan(hot.Is["013"]) and pd.isna(hot.q["013"])
+
+
+def test_missing_values_raise_by_default_then_are_undefined(toy_joined):
+    graph = dm.build_graph(toy_joined, islands="keep")
+    with pytest.raises(ValidationError, match=r"'005'.*missing='exclude'"):
+        dm.local_moran(toy_joined["degree"], graph, seed=0)
+    hot = dm.local_moran(toy_joined["degree"], graph, seed=0, missing="exclude")
+    assert hot.labels[["005", "012"]].tolist() == ["Undefined", "Undefined"]
+    assert hot.p[["005", "012"]].isna().all()
+    assert hot.counts()["Undefined"] == 2
+
+
+def test_neighbours_of_a_missing_area_are_restandardised(toy_joined):
+    """'001' neighbours 002, 005, 006; 005 has no value, so its lag is the mean z of 002 and 006."""
+    graph = dm.build_graph(toy_joined, islands="keep")
+    hot = dm.local_moran(toy_joined["degree"], graph, seed=0, missing="exclude")
+    assert set(graph.neighbors["001"]) == {"002", "005", "006"}
+    assert hot.lag["001"] == pytest.approx((hot.z["002"] + hot.z["006"]) / 2)
+
+
+def test_same_seed_same_result_whatever_the_row_order_or_thread_count(georgia):
+    graph = dm.build_graph(georgia)
+    first = dm.local_moran(georgia["PctPov"], graph, seed=7)
+    shuffled = georgia.sample(frac=1, random_state=3)
+    again = dm.local_moran(shuffled["PctPov"], dm.build_graph(shuffled), seed=7)
+    pd.testing.assert_frame_equal(first.to_frame(), again.to_frame().loc[first.Is.index])
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        single = dm.local_moran(georgia["PctPov"], graph, seed=7)
+    finally:
+        numba.set_num_threads(threads)
+    pd.testing.assert_series_equal(first.p, single.p)
+    other = dm.local_moran(georgia["PctPov"], graph, seed=8)
+    assert not first.p.equals(other.p)
+
+
+def test_values_must_align_to_the_graph_by_id(georgia):
+    graph = dm.build_graph(georgia)
+    with pytest.raises(ValidationError, match="pandas Series indexed by area ID"):
+        dm.local_moran(georgia["PctPov"].to_numpy(), graph)
+    with pytest.raises(ValidationError, match="have no value.*'13001'"):
+        dm.global_moran(georgia["PctPov"].drop(index="13001"), graph)
+
+
+def test_a_legacy_w_is_accepted_and_not_mutated(columbus, columbus_graph):
+    w = columbus_graph.to_W()
+    w.transform = "b"
+    ours = dm.global_moran(columbus["CRIME"], w, permutations=0)
+    assert w.transform == "B"
+    assert ours.I == pytest.approx(0.5001886, abs=5e-8)  # row-standardised by default, as esda does

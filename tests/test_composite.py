@@ -1,0 +1,124 @@
+"""The composite index: hand computations, invariants of every registry entry, and explicit policies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.pandas import column, data_frames
+
+import deprivation_map as dm
+from deprivation_map.composite import rank_most_deprived
+from deprivation_map.errors import ValidationError
+from deprivation_map.normalise import NORMALISERS
+
+
+def test_demo_index_equals_a_hand_computation(georgia):
+    """Score = mean of z(PctPov) and -z(PctBach), z with the sample standard deviation."""
+    index = dm.build_index(georgia, {"PctPov": +1, "PctBach": -1})
+    pov, bach = georgia["PctPov"].to_numpy(), georgia["PctBach"].to_numpy()
+    z_pov = (pov - pov.mean()) / pov.std(ddof=1)
+    z_bach = (bach - bach.mean()) / bach.std(ddof=1)
+    np.testing.assert_allclose(index.score.to_numpy(), (z_pov - z_bach) / 2, rtol=0, atol=1e-12)
+    most = georgia.index[np.argmax((z_pov - z_bach) / 2)]
+    assert index.rank[most] == 1 and index.decile[most] == 1
+
+
+def test_three_areas_by_hand():
+    data = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [10.0, 10.0, 40.0]}, index=["x", "y", "z"])
+    # z(a) = [-1, 0, 1]; z(b): mean 20, sd sqrt(300) -> [-0.57735, -0.57735, 1.1547]; b has direction -1.
+    index = dm.build_index(data, {"a": 1, "b": -1})
+    expected = np.array([(-1 + 0.5773503) / 2, (0 + 0.5773503) / 2, (1 - 1.1547005) / 2])
+    np.testing.assert_allclose(index.score, expected, atol=1e-7)
+    assert index.rank.tolist() == [3, 1, 2]
+    assert index.contributions.sum(axis=1).to_numpy() == pytest.approx(index.score.to_numpy())
+    assert index.weights.tolist() == [0.5, 0.5]
+
+
+def test_ties_share_the_best_rank_and_deciles_follow_ranks(toy_joined):
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    assert index.score["002"] == index.score["003"]
+    assert index.rank["002"] == index.rank["003"]
+    n = int(index.score.notna().sum())
+    ranked = index.rank.dropna()
+    assert (index.decile.dropna() == np.ceil(ranked * 10 / n)).all()
+    assert set(index.quintile.dropna()) <= set(range(1, 6))
+
+
+def test_missing_values_raise_by_default_and_drop_leaves_the_area_unscored(toy_joined):
+    with pytest.raises(ValidationError, match=r"'005'.*degree.*missing='drop'"):
+        dm.build_index(toy_joined, {"poverty": 1, "degree": -1})
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    assert index.score.index.equals(toy_joined.index)
+    assert index.score[["005", "012"]].isna().all() and index.rank[["005", "012"]].isna().all()
+    assert index.rank.max() == 11  # the 11 areas with complete data
+
+
+def test_result_does_not_depend_on_row_order(georgia):
+    spec = {"PctPov": 1, "PctBach": -1, "PctEld": 1}
+    a = dm.build_index(georgia, spec)
+    b = dm.build_index(georgia.sample(frac=1, random_state=0), spec)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame().loc[a.score.index])
+
+
+def test_flipping_a_direction_reverses_the_ranking(georgia):
+    up = dm.build_index(georgia, {"PctPov": 1})
+    down = dm.build_index(georgia, {"PctPov": -1})
+    assert (up.score.rank() == down.score.rank(ascending=False)).all()
+
+
+def test_explicit_weights_are_rescaled_and_applied(georgia):
+    spec = {"PctPov": {"direction": 1, "weight": 3}, "PctBach": {"direction": -1, "weight": 1}}
+    index = dm.build_index(georgia, spec, weighting="explicit")
+    assert index.weights.to_dict() == {"PctPov": 0.75, "PctBach": 0.25}
+    expected = 0.75 * index.components["PctPov"] + 0.25 * index.components["PctBach"]
+    np.testing.assert_allclose(index.score, expected)
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@pytest.mark.parametrize("method", sorted(NORMALISERS))
+@given(frame=data_frames([column("x", elements=finite)], index=st.just(pd.RangeIndex(8))))
+def test_every_normaliser_preserves_order(method, frame):
+    if frame["x"].nunique() < 2:
+        return
+    out = NORMALISERS[method](frame)["x"]
+    x = frame["x"].to_numpy()
+    i, j = np.triu_indices(len(x), 1)
+    assert np.all((x[i] < x[j]) <= (out.to_numpy()[i] <= out.to_numpy()[j]))
+
+
+def test_normaliser_bounds_by_hand():
+    frame = pd.DataFrame({"x": [2.0, 4.0, 6.0, 8.0]})
+    assert NORMALISERS["minmax"](frame)["x"].tolist() == [0.0, 1 / 3, 2 / 3, 1.0]
+    z = NORMALISERS["zscore"](frame)["x"]
+    assert z.mean() == pytest.approx(0) and z.std(ddof=1) == pytest.approx(1)
+    assert NORMALISERS["rank"](pd.DataFrame({"x": [5.0, 1.0, 5.0]}))["x"].tolist() == [2.5, 1.0, 2.5]
+
+
+def test_bad_specifications_and_options_are_explained(georgia):
+    with pytest.raises(ValidationError, match="direction 2"):
+        dm.build_index(georgia, {"PctPov": 2})
+    with pytest.raises(ValidationError, match=r"no column 'PctPovv'.*'PctPov'"):
+        dm.build_index(georgia, {"PctPovv": 1})
+    with pytest.raises(ValidationError, match=r"Unknown normalisation 'z'.*'zscore'"):
+        dm.build_index(georgia, {"PctPov": 1}, normalise="z")
+    with pytest.raises(ValidationError, match="single value"):
+        dm.build_index(georgia.assign(c=1.0), {"c": 1})
+    with pytest.raises(ValidationError, match="must be numeric"):
+        dm.build_index(georgia.assign(t="x"), {"t": 1})
+
+
+def test_rank_most_deprived_by_hand():
+    ranks = rank_most_deprived(pd.Series([0.5, 2.0, np.nan, 2.0, -1.0], index=list("abcde")))
+    assert ranks["rank"].tolist() == [3, 1, pd.NA, 1, 4]
+    assert ranks["decile"].tolist() == [8, 3, pd.NA, 3, 10]  # ceil(10 * rank / 4)
+
+
+def test_input_is_not_mutated(georgia):
+    before = georgia.copy()
+    dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    pd.testing.assert_frame_equal(georgia, before)

@@ -1,0 +1,92 @@
+"""The audited join: exact counts, named IDs, explicit policies, boundaries' order, inputs untouched."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import deprivation_map as dm
+from deprivation_map.errors import DeprivationMapWarning, JoinError
+
+
+def test_check_join_reports_both_sides_of_the_toy(toy):
+    areas, table = toy
+    report = dm.check_join(areas, table)
+    assert report.matched.tolist() == [f"{i:03d}" for i in range(1, 12)] + ["013"]
+    assert report.missing_data.tolist() == ["012"]
+    assert report.no_boundary.tolist() == ["099"]
+    assert report.duplicates.empty and not report.complete
+    assert (report.n_areas, report.n_rows) == (13, 13)
+    assert "missing_data=1" in repr(report) and "'099'" in report.summary()
+
+
+def test_raise_names_the_unmatched_ids_on_both_sides(toy):
+    with pytest.raises(JoinError) as err:
+        dm.join_indicators(*toy)
+    message = str(err.value)
+    assert "1 areas have no row ('012')" in message and "1 rows have no area ('099')" in message
+    assert "on_unmatched='keep'" in message
+
+
+def test_keep_keeps_every_area_in_the_boundaries_order(toy):
+    areas, table = toy
+    shuffled = areas.iloc[::-1]
+    joined = dm.join_indicators(shuffled, table, on_unmatched="keep")
+    assert joined.index.equals(shuffled.index)
+    assert joined.loc["012", ["poverty", "degree"]].isna().all()
+    assert joined.loc["001", "poverty"] == table.loc["001", "poverty"]
+
+
+def test_drop_removes_areas_without_a_row_and_keeps_order(toy):
+    joined = dm.join_indicators(*toy, on_unmatched="drop")
+    assert "012" not in joined.index and len(joined) == 12
+    assert joined.index.tolist() == [i for i in toy[0].index if i != "012"]
+
+
+def test_warn_keeps_areas_and_warns_with_the_ids(toy):
+    with pytest.warns(DeprivationMapWarning, match="'012'"):
+        joined = dm.join_indicators(*toy, on_unmatched="warn")
+    assert len(joined) == 13
+
+
+def test_unknown_policy_lists_the_valid_ones(toy):
+    with pytest.raises(dm.errors.ValidationError, match="'raise', 'warn', 'keep', 'drop'"):
+        dm.join_indicators(*toy, on_unmatched="ignore")
+
+
+def test_duplicated_ids_in_a_table_are_refused_with_examples(toy):
+    areas, table = toy
+    doubled = pd.concat([table, table.loc[["002"]]])
+    assert dm.check_join(areas, doubled).duplicates.tolist() == ["002"]
+    with pytest.raises(JoinError, match=r"more than one row: '002'"):
+        dm.join_indicators(areas, doubled, on_unmatched="keep")
+
+
+def test_several_tables_join_and_a_shared_column_is_refused(toy):
+    areas, table = toy
+    first, second = table[["poverty"]], table[["degree", "population"]]
+    joined = dm.join_indicators(areas, first, second, on_unmatched="keep")
+    assert {"poverty", "degree", "population"} <= set(joined.columns)
+    with pytest.raises(JoinError, match="'poverty' is in both indicator table 1 and indicator table 2"):
+        dm.join_indicators(areas, first, table[["poverty"]], on_unmatched="keep")
+    with pytest.raises(JoinError, match="'name' is in both the boundaries and indicator table 1"):
+        dm.join_indicators(areas, table.assign(name="x"), on_unmatched="keep")
+
+
+def test_integer_keyed_tables_match_string_ids(georgia):
+    areas = georgia[["geometry"]]
+    table = pd.DataFrame({"x": range(159)}, index=pd.Index(georgia.index.astype(int), name="AreaKey"))
+    joined = dm.join_indicators(areas, table)
+    assert joined.loc["13001", "x"] == 0
+
+
+def test_inputs_are_not_mutated(toy):
+    areas, table = toy
+    areas_before, table_before = areas.copy(), table.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dm.join_indicators(areas, table, on_unmatched="warn")
+    pd.testing.assert_frame_equal(areas, areas_before)
+    pd.testing.assert_frame_equal(table, table_before)
