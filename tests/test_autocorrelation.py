@@ -69,7 +69,8 @@ def test_p_values_lie_in_the_unit_interval_and_labels_are_known(georgia):
     assert ((hot.p > 0) & (hot.p <= 1)).all()
     assert set(hot.labels.astype(str)) <= set(LABELS)
     significant = hot.labels.isin(["High-High", "Low-Low", "Low-High", "High-Low"])
-    assert (hot.p[significant] <= 0.05).all() and (hot.p[~significant] > 0.05).all()
+    assert (hot.p_adjusted[significant] <= 0.05).all() and (hot.p_adjusted[~significant] > 0.05).all()
+    assert (hot.p_adjusted >= hot.p).all()
 
 
 def test_an_island_is_an_isolate_never_significant(toy_joined):

@@ -19,9 +19,24 @@ a map is drawn or a local statistic computed.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets, errors
-from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
+from .autocorrelation import (
+    GiHotspots,
+    GlobalMoran,
+    GlobalStatistic,
+    Hotspots,
+    adjust_p,
+    bivariate_moran,
+    eb_rates,
+    general_g,
+    geary,
+    global_moran,
+    local_g,
+    local_moran,
+    local_moran_bv,
+    local_moran_rate,
+)
 from .composite import DeprivationIndex, build_index
-from .graph import build_graph
+from .graph import build_graph, describe_graph
 from .indicators import IndexSpec, Indicator
 from .io import read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
@@ -53,4 +68,16 @@ __all__ = [
     "read_indicators",
     "save_map",
     "write_results",
+    # spatial statistics (issue 5)
+    "GiHotspots",
+    "GlobalStatistic",
+    "adjust_p",
+    "bivariate_moran",
+    "describe_graph",
+    "eb_rates",
+    "general_g",
+    "geary",
+    "local_g",
+    "local_moran_bv",
+    "local_moran_rate",
 ]

@@ -1,7 +1,9 @@
-"""The conditional-randomisation kernel for local Moran's I, compiled with numba and cached on disk.
+"""The conditional-randomisation kernel for local statistics, compiled with numba and cached on disk.
 
-It has the semantics of esda's conditional randomisation (each area keeps its own value and draws its
-neighbours' values without replacement from the other ``n - 1`` areas) but indexes instead of copying the
+Local Moran, bivariate local Moran and Getis-Ord Gi* all have the form
+``factor[i] * (fixed[i] + sum_j w_ij pool[j])``, so one kernel serves them all. It has the semantics of
+esda's conditional randomisation (each area keeps its own value and draws its neighbours' values without
+replacement from the other ``n - 1`` areas) but indexes instead of copying the
 value vector for every area, so its cost grows with ``n * permutations * k`` rather than ``n**2``. Each area
 draws from its own counter-based random stream (SplitMix64 seeded by ``(seed, area)``), so results are
 identical whatever the number of threads. ``cache=True`` compiles once and later processes load the
@@ -33,16 +35,16 @@ def _splitmix(state):
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def local_counts(z, indptr, indices, weights, self_weights, observed, scaling, permutations, seed):
-    """Count, per area, the permuted local Moran values ``>=`` and ``<=`` the observed one.
+def local_counts(pool, indptr, indices, weights, fixed, factor, observed, permutations, seed):
+    """Count, per area, the permuted local statistics ``>=`` and ``<=`` the observed one.
 
-    ``indptr, indices, weights`` are the graph in CSR form without its diagonal, ``self_weights`` the
-    diagonal. For area ``i`` with ``k`` neighbours each permutation draws ``k`` distinct areas other than
-    ``i`` uniformly (rejection sampling; expected draws < 2k while k <= (n - 1) / 2) and computes
-    ``scaling * z[i] * (self_weights[i] * z[i] + sum_m weights[m] * z[draw_m])``. Areas with no neighbour get
-    zero counts; the caller marks them as isolates.
+    ``indptr, indices, weights`` are the graph in CSR form without its diagonal (``indices`` is unused: the
+    neighbours are drawn at random). For area ``i`` with ``k`` neighbours each permutation draws ``k``
+    distinct areas other than ``i`` uniformly (rejection sampling; expected draws < 2k while
+    k <= (n - 1) / 2) and computes ``factor[i] * (fixed[i] + sum_m weights[m] * pool[draw_m])``. Areas with
+    no neighbour get zero counts; the caller marks them as isolates.
     """
-    n = z.shape[0]
+    n = pool.shape[0]
     n_ge = np.zeros(n, dtype=np.int64)
     n_le = np.zeros(n, dtype=np.int64)
     others = float(n - 1)
@@ -54,13 +56,13 @@ def local_counts(z, indptr, indices, weights, self_weights, observed, scaling, p
         state = uint64(seed) ^ (uint64(i) * _AREA)
         state, _ = _splitmix(state)
         picks = np.empty(k, dtype=np.int64)
-        fixed = self_weights[i] * z[i]
-        zi = scaling * z[i]
+        base = fixed[i]
+        zi = factor[i]
         obs = observed[i]
         ge = 0
         le = 0
         for _p in range(permutations):
-            lag = fixed
+            lag = base
             for m in range(k):
                 while True:
                     state, bits = _splitmix(state)
@@ -75,7 +77,7 @@ def local_counts(z, indptr, indices, weights, self_weights, observed, scaling, p
                     if fresh:
                         break
                 picks[m] = j
-                lag += weights[start + m] * z[j]
+                lag += weights[start + m] * pool[j]
             stat = zi * lag
             if stat >= obs:
                 ge += 1
