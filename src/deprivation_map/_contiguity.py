@@ -23,33 +23,44 @@ from scipy import sparse
 __all__ = ["contiguity_matrix"]
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique, without its hash-table path, which is slower here)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _dense_codes(order: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Codes 0, 1, ... given the sorting ``order`` and where, in sorted order, a new value starts."""
+    codes = np.empty(len(order), dtype=np.int64)
+    codes[order] = np.cumsum(new) - 1
+    return codes
+
+
 def _vertex_keys(coords: np.ndarray) -> np.ndarray:
     """An integer per vertex, equal exactly when the coordinates are equal."""
     order = np.lexsort((coords[:, 1], coords[:, 0]))
     ordered = coords[order]
-    new = np.empty(len(order), dtype=bool)
-    new[:1] = True
-    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
-    keys = np.empty(len(order), dtype=np.int64)
-    keys[order] = np.cumsum(new) - 1
-    return keys
+    return _dense_codes(order, np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
 
 
 def _nexus_members(geometry: np.ndarray, rook: bool) -> tuple[np.ndarray, np.ndarray]:
     """(dense nexus key, polygon position) for every vertex (queen) or ring edge (rook)."""
+    if not rook:
+        coords, owner = shapely.get_coordinates(geometry, return_index=True)
+        return _vertex_keys(coords), owner
     parts, part_owner = shapely.get_parts(geometry, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, ring_of_vertex = shapely.get_coordinates(rings, return_index=True)
     keys = _vertex_keys(coords)
     owner = part_owner[ring_part][ring_of_vertex]
-    if not rook:
-        return keys, owner
     same_ring = ring_of_vertex[1:] == ring_of_vertex[:-1]
     a, b = keys[:-1][same_ring], keys[1:][same_ring]
     low, high = np.minimum(a, b), np.maximum(a, b)
     n_keys = np.int64(keys.max() + 1) if len(keys) else np.int64(1)
-    edges = np.unique(low * n_keys + high, return_inverse=True)[1]
-    return edges.astype(np.int64), owner[:-1][same_ring]
+    edges = low * n_keys + high
+    order = np.argsort(edges, kind="stable")
+    ordered = edges[order]
+    return _dense_codes(order, np.r_[True, ordered[1:] != ordered[:-1]]), owner[:-1][same_ring]
 
 
 def _pairs_within_groups(group: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -70,11 +81,11 @@ def contiguity_matrix(geometry: np.ndarray, *, rook: bool) -> sparse.csr_array:
     """Binary, symmetric (n, n) contiguity matrix of an array of (multi)polygons, with sorted indices."""
     n = len(geometry)
     nexus, owner = _nexus_members(np.asarray(geometry), rook)
-    nexus, owner = np.divmod(np.unique(nexus * np.int64(n) + owner), np.int64(n))  # distinct, sorted by nexus
+    nexus, owner = np.divmod(_distinct(nexus * np.int64(n) + owner), np.int64(n))  # distinct, sorted by nexus
     repeated = nexus[1:] == nexus[:-1]
     shared = np.r_[repeated, False] | np.r_[False, repeated] if len(nexus) else np.zeros(0, dtype=bool)
     src, dst = _pairs_within_groups(nexus[shared], owner[shared])
-    links = np.unique(src * np.int64(n) + dst)
+    links = _distinct(src * np.int64(n) + dst)
     rows, cols = np.divmod(links, np.int64(n))
     matrix = sparse.csr_array((np.ones(len(links)), (rows, cols)), shape=(n, n))
     matrix.sort_indices()

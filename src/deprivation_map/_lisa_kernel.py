@@ -21,7 +21,7 @@ _GOLDEN = uint64(0x9E3779B97F4A7C15)
 _MIX1 = uint64(0xBF58476D1CE4E5B9)
 _MIX2 = uint64(0x94D049BB133111EB)
 _AREA = uint64(0xD1B54A32D192ED03)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+_LOW = uint64(0xFFFFFFFF)
 
 
 @njit(inline="always")
@@ -40,14 +40,14 @@ def local_counts(pool, indptr, indices, weights, fixed, factor, observed, permut
 
     ``indptr, indices, weights`` are the graph in CSR form without its diagonal (``indices`` is unused: the
     neighbours are drawn at random). For area ``i`` with ``k`` neighbours each permutation draws ``k``
-    distinct areas other than ``i`` uniformly (rejection sampling; expected draws < 2k while
-    k <= (n - 1) / 2) and computes ``factor[i] * (fixed[i] + sum_m weights[m] * pool[draw_m])``. Areas with
+    distinct areas other than ``i`` uniformly (32-bit draws reduced by multiply-shift, whose bias is below
+    ``n / 2**32``; duplicates are rejected, expected draws < 2k while k <= (n - 1) / 2) and computes ``factor[i] * (fixed[i] + sum_m weights[m] * pool[draw_m])``. Areas with
     no neighbour get zero counts; the caller marks them as isolates.
     """
     n = pool.shape[0]
     n_ge = np.zeros(n, dtype=np.int64)
     n_le = np.zeros(n, dtype=np.int64)
-    others = float(n - 1)
+    others = uint64(n - 1)
     for i in prange(n):
         start = indptr[i]
         k = indptr[i + 1] - start
@@ -56,28 +56,31 @@ def local_counts(pool, indptr, indices, weights, fixed, factor, observed, permut
         state = uint64(seed) ^ (uint64(i) * _AREA)
         state, _ = _splitmix(state)
         picks = np.empty(k, dtype=np.int64)
-        base = fixed[i]
-        zi = factor[i]
-        obs = observed[i]
-        ge = 0
-        le = 0
+        w = weights[start : start + k]
+        base, zi, obs = fixed[i], factor[i], observed[i]
+        ge, le = 0, 0
+        spare, have = uint64(0), False
         for _p in range(permutations):
             lag = base
-            for m in range(k):
-                while True:
+            m = 0
+            while m < k:
+                if have:  # each 64-bit output gives two 32-bit draws
+                    r, have = spare, False
+                else:
                     state, bits = _splitmix(state)
-                    j = np.int64((bits >> uint64(11)) * _TO_UNIT * others)
-                    if j >= i:
-                        j += 1
-                    fresh = True
-                    for q in range(m):
-                        if picks[q] == j:
-                            fresh = False
-                            break
-                    if fresh:
+                    r, spare, have = bits & _LOW, bits >> uint64(32), True
+                j = np.int64((r * others) >> uint64(32))  # Lemire's multiply-shift: uniform on 0..n-2
+                if j >= i:
+                    j += 1
+                fresh = True
+                for q in range(m):
+                    if picks[q] == j:
+                        fresh = False
                         break
-                picks[m] = j
-                lag += weights[start + m] * pool[j]
+                if fresh:
+                    picks[m] = j
+                    lag += w[m] * pool[j]
+                    m += 1
             stat = zi * lag
             if stat >= obs:
                 ge += 1

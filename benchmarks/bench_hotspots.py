@@ -1,0 +1,143 @@
+"""Graph building and hotspot statistics at national scale, each measured in a fresh process.
+
+Run (on a shared machine, one benchmark at a time):
+
+    flock /tmp/bench.lock python benchmarks/bench_hotspots.py [--sizes 10000 100000 1000000] [--esda]
+
+Synthetic Voronoi areas (random points in a square, clipped to it) are generated once per size and cached
+in ``--cache`` as WKB. Each timing runs in a new Python process with 2 numba threads, so module import and
+numba's cache load are included (the numba cache is warmed first by a small run; ``first run`` shows the cost
+with an empty cache, paid once per installation). Peak resident memory is the child's ``ru_maxrss``.
+
+Measured per size:
+
+- ``queen graph``: :func:`deprivation_map.build_graph` (vectorised shared-vertex contiguity + Graph);
+- ``LISA 999``: :func:`deprivation_map.local_moran` with 999 permutations (graph given);
+- ``graph + LISA``: both, in one process, from geometries to labels;
+- ``Moran 999``: :func:`deprivation_map.global_moran` with 999 permutations;
+- with ``--esda`` (up to 100,000 areas): libpysal's ``Graph.build_contiguity(rook=False)``, esda's
+  ``Moran`` and ``Moran_Local`` (999 permutations, ``n_jobs=1``, compile time included as a CLI pays it);
+- thread independence: LISA p-values with 1 and 2 numba threads must be identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PRELUDE = """
+import json, resource, time, warnings
+warnings.simplefilter("ignore")
+t0 = time.perf_counter()
+import numpy as np, pandas as pd, geopandas as gpd, shapely
+geoms = shapely.from_wkb(np.load(PATH, allow_pickle=True))
+gdf = gpd.GeoDataFrame(geometry=geoms, index=pd.Index([f"A{i:07d}" for i in range(len(geoms))]), crs="EPSG:3857")
+rng = np.random.default_rng(0)
+cx = gdf.geometry.centroid.x.to_numpy()
+y = pd.Series(np.sin(cx / 2e4) + rng.normal(size=len(gdf)), index=gdf.index)
+def done(out):
+    out["peak GiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(json.dumps(out))
+"""
+
+TASKS = {
+    "queen graph": """
+import deprivation_map as dm
+t = time.perf_counter(); dm.build_graph(gdf, components="keep"); done({"s": time.perf_counter() - t})
+""",
+    "LISA 999": """
+import deprivation_map as dm
+graph = dm.build_graph(gdf, components="keep")
+t = time.perf_counter(); dm.local_moran(y, graph, seed=0); done({"s": time.perf_counter() - t})
+""",
+    "graph + LISA": """
+import deprivation_map as dm
+t = time.perf_counter(); dm.local_moran(y, dm.build_graph(gdf, components="keep"), seed=0)
+done({"s": time.perf_counter() - t})
+""",
+    "Moran 999": """
+import deprivation_map as dm
+graph = dm.build_graph(gdf, components="keep")
+t = time.perf_counter(); dm.global_moran(y, graph, seed=0); done({"s": time.perf_counter() - t})
+""",
+    "threads": """
+import hashlib, numba, deprivation_map as dm
+graph = dm.build_graph(gdf, components="keep")
+numba.set_num_threads(THREADS)
+p = dm.local_moran(y, graph, seed=0).p.to_numpy()
+done({"s": 0.0, "hash": hashlib.sha256(p.tobytes()).hexdigest()[:16]})
+""",
+    "libpysal queen": """
+from libpysal.graph import Graph
+t = time.perf_counter(); Graph.build_contiguity(gdf, rook=False); done({"s": time.perf_counter() - t})
+""",
+    "esda Moran 999": """
+import esda, deprivation_map as dm
+w = dm.build_graph(gdf, components="keep")
+t = time.perf_counter(); esda.Moran(y.to_numpy(), w, permutations=999); done({"s": time.perf_counter() - t})
+""",
+    "esda Moran_Local 999": """
+import esda, deprivation_map as dm
+w = dm.build_graph(gdf, components="keep").to_W()
+t = time.perf_counter(); esda.Moran_Local(y.to_numpy(), w, permutations=999, n_jobs=1, seed=0)
+done({"s": time.perf_counter() - t})
+""",
+}
+ESDA = ("libpysal queen", "esda Moran 999", "esda Moran_Local 999")
+
+
+def voronoi(n: int, cache: Path) -> Path:
+    """Cached WKB of ``n`` Voronoi areas in a square of side ``sqrt(n)`` km (about 1 km^2 each)."""
+    path = cache / f"voronoi_{n}.npy"
+    if not path.exists():
+        import numpy as np
+        import shapely
+
+        side = np.sqrt(n) * 1000.0
+        points = shapely.points(np.random.default_rng(n).uniform(0, side, size=(n, 2)))
+        box = shapely.box(0, 0, side, side)
+        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=box))
+        cells = shapely.intersection(cells, box)
+        np.save(path, shapely.to_wkb(cells), allow_pickle=True)
+    return path
+
+
+def child(task: str, path: Path, cache_dir: str, threads: int = 2) -> dict:
+    code = PRELUDE.replace("PATH", repr(str(path))) + TASKS[task].replace("THREADS", str(threads))
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2", "NUMBA_CACHE_DIR": cache_dir, "OMP_NUM_THREADS": "2"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=3600)
+    if out.returncode:
+        raise RuntimeError(f"{task} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--esda", action="store_true", help="also time libpysal/esda (sizes <= 100,000)")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dm_bench_voronoi")
+    args = parser.parse_args()
+    args.cache.mkdir(exist_ok=True)
+    numba_cache = tempfile.mkdtemp(prefix="dm_numba_")
+    first = child("LISA 999", voronoi(min(args.sizes), args.cache), numba_cache)
+    print(f"first run (empty numba cache, {min(args.sizes):,} areas): LISA 999 {first['s']:.2f} s\n")
+    print(f"{'areas':>10} | {'task':<22} | {'seconds':>8} | {'peak GiB':>8}")
+    print("-" * 58)
+    for n in args.sizes:
+        path = voronoi(n, args.cache)
+        tasks = [t for t in TASKS if t not in ESDA and t != "threads"]
+        tasks += [t for t in ESDA if args.esda and n <= 100_000]
+        for task in tasks:
+            r = child(task, path, numba_cache)
+            print(f"{n:>10,} | {task:<22} | {r['s']:>8.2f} | {r['peak GiB']:>8.2f}", flush=True)
+        one, two = (child("threads", path, numba_cache, threads=t)["hash"] for t in (1, 2))
+        print(f"{n:>10,} | {'1 vs 2 threads':<22} | {'same' if one == two else 'DIFFER':>8} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
