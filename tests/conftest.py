@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 import deprivation_map as dm
 
 SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+# A checkout elsewhere (a worktree) can point at the data folder with DEPRIVATION_MAP_DATA.
+SHARED_DATA = Path(os.environ.get("DEPRIVATION_MAP_DATA", SHARED_DATA))
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
-from shapely.geometry import box
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import MultiPolygon, box
 
 import deprivation_map as dm
-from deprivation_map.errors import GraphError
+from deprivation_map._contiguity import contiguity_matrix
+from deprivation_map.errors import DeprivationMapWarning, GraphError
+from deprivation_map.graph import as_graph
 
 
 @pytest.fixture
@@ -34,14 +39,138 @@ def test_graph_ids_are_the_area_ids_and_rows_sum_to_one(georgia):
 
 def test_islands_raise_by_default_naming_them(toy):
     areas, _ = toy
-    with pytest.raises(GraphError, match=r"'013'.*islands='keep'"):
+    with pytest.raises(GraphError, match=r"'013'.*islands='knn'.*islands='keep'"):
         dm.build_graph(areas)
     graph = dm.build_graph(areas, islands="keep")
     assert graph.isolates.tolist() == ["013"]
 
 
 def test_unknown_method_and_duplicate_ids_are_refused(grid):
-    with pytest.raises(GraphError, match=r"'queen', 'rook'"):
+    with pytest.raises(GraphError, match=r"'queen', 'rook', 'knn', 'distance', 'kernel'"):
         dm.build_graph(grid, method="bishop")
     with pytest.raises(GraphError, match="more than once"):
         dm.build_graph(grid.set_axis(["a", "a", "b", "c"]))
+
+
+# --- vectorised contiguity: checked against libpysal's own vertex-set builder (an independent implementation)
+
+
+def _libpysal_matrix(geometry, rook):
+    from libpysal.graph import Graph
+
+    ref = Graph.build_contiguity(geometry, rook=rook).sparse.tocsr()
+    ref.eliminate_zeros()
+    return ref
+
+
+@pytest.mark.parametrize("rook", [False, True])
+def test_contiguity_equals_libpysal_on_real_tracts_and_sections(shared_data, rook):
+    chicago = gpd.read_file(shared_data / "chicago_sdoh" / "Chi-SDOH.shp")
+    barcelona = gpd.read_file(shared_data / "barcelona" / "sections.geojson")
+    for areas in (chicago, barcelona):
+        areas = areas.reset_index(drop=True)
+        ours = contiguity_matrix(areas.geometry.values, rook=rook)
+        ref = _libpysal_matrix(areas.geometry, rook)
+        assert ours.nnz == ref.nnz > 0
+        assert (ours != (ref != 0)).nnz == 0
+
+
+def test_build_graph_equals_libpysal_queen_with_the_same_ids(shared_data):
+    from libpysal.graph import Graph
+
+    areas = dm.read_boundaries(shared_data / "chicago_sdoh" / "Chi-SDOH.shp", id_col="geoid10")
+    ours = dm.build_graph(areas, components="keep")
+    ref = Graph.build_contiguity(areas, rook=False).transform("r")
+    assert ours.unique_ids.equals(areas.index) and ref.unique_ids.equals(areas.index)
+    assert abs(ours.sparse - ref.sparse).max() < 1e-15
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.booleans(), min_size=30, max_size=30), st.sampled_from([False, True]))
+def test_contiguity_equals_libpysal_on_random_grids_with_holes(keep, rook):
+    """Random subsets of a 6 x 5 grid of squares, some merged into multipolygons: corners, gaps and islands."""
+    cells = [box(i % 6, i // 6, i % 6 + 1, i // 6 + 1) for i in range(30) if keep[i]]
+    if len(cells) < 2:
+        return
+    geoms = list(cells[:-2]) + [MultiPolygon([cells[-2], cells[-1]])] if len(cells) > 3 else cells
+    series = gpd.GeoSeries(geoms)
+    ours = contiguity_matrix(series.values, rook=rook)
+    assert (ours != (_libpysal_matrix(series, rook) != 0)).nnz == 0
+
+
+# --- methods, islands, components, graph files
+
+
+@pytest.fixture(scope="module")
+def projected(georgia):
+    return georgia  # Georgia's counties are in UTM metres
+
+
+def test_knn_gives_k_neighbours_each_as_libpysal(projected):
+    from libpysal.graph import Graph
+
+    graph = dm.build_graph(projected, method="knn", k=4)
+    assert (graph.cardinalities == 4).all()
+    np.testing.assert_allclose(np.asarray(graph.sparse.sum(axis=1)).ravel(), 1.0)
+    ref = Graph.build_knn(np.column_stack([projected.centroid.x, projected.centroid.y]), k=4)
+    assert ((graph.sparse != 0) != (ref.sparse != 0)).nnz == 0
+
+
+def test_distance_band_needs_a_threshold_and_suggests_one(projected):
+    with pytest.raises(GraphError, match=r"positive threshold.*from threshold="):
+        dm.build_graph(projected, method="distance")
+    graph = dm.build_graph(projected, method="distance", threshold=60_000)
+    d = projected.centroid.distance(projected.centroid.loc["13001"])
+    assert set(graph.neighbors["13001"]) == set(d[(d <= 60_000) & (d > 0)].index)
+
+
+def test_kernel_weights_are_row_standardised_without_self(projected):
+    graph = dm.build_graph(projected, method="kernel", k=6)
+    assert graph.sparse.diagonal().max() == 0
+    np.testing.assert_allclose(np.asarray(graph.sparse.sum(axis=1)).ravel(), 1.0)
+
+
+def test_distance_methods_refuse_degrees(grid):
+    with pytest.raises(GraphError, match="geographic CRS.*to_crs"):
+        dm.build_graph(grid.set_crs("EPSG:4326", allow_override=True), method="knn", k=1)
+
+
+def test_islands_knn_links_an_island_to_its_nearest_area_both_ways(toy):
+    areas, _ = toy
+    graph = dm.build_graph(areas, islands="knn")
+    assert len(graph.isolates) == 0
+    nearest = areas.drop(index="013").distance(areas.geometry["013"]).idxmin()
+    assert graph.neighbors["013"] == (nearest,) and "013" in graph.neighbors[nearest]
+
+
+def test_separate_groups_of_areas_warn_raise_or_pass(grid):
+    far = grid.copy()
+    far.geometry = far.geometry.translate(xoff=10)
+    two = gpd.GeoDataFrame(pd.concat([grid, far.set_axis(["e", "f", "g", "h"])]), crs=grid.crs)
+    with pytest.warns(DeprivationMapWarning, match="2 separate groups"):
+        dm.build_graph(two)
+    with pytest.raises(GraphError, match="2 separate groups"):
+        dm.build_graph(two, components="raise")
+    summary = dm.describe_graph(dm.build_graph(two, components="keep"))
+    assert summary.n_components == 2 and summary.component.nunique() == 2
+    assert summary.component[["a", "b", "c", "d"]].nunique() == 1
+
+
+def test_a_gal_file_is_read_with_string_ids(tmp_path):
+    path = tmp_path / "g.gal"
+    path.write_text("0 3\n1 1\n2\n2 1\n1\n3 0\n")
+    graph = as_graph(path)
+    assert list(graph.unique_ids) == ["1", "2", "3"] and graph.neighbors["1"] == ("2",)
+    assert graph.isolates.tolist() == ["3"]
+    with pytest.raises(GraphError, match="'.gal', '.gwt'"):
+        as_graph(tmp_path / "g.txt")
+    with pytest.raises(GraphError, match="does not exist"):
+        as_graph(tmp_path / "missing.gal")
+    with pytest.raises(GraphError, match="Expected a libpysal.graph.Graph"):
+        as_graph(42)
+
+
+def test_build_graph_does_not_modify_the_areas(grid):
+    before = grid.copy()
+    dm.build_graph(grid, method="rook")
+    pd.testing.assert_frame_equal(grid, before)

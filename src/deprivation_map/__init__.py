@@ -36,11 +36,13 @@ from .autocorrelation import (
     local_moran_rate,
 )
 from .composite import DeprivationIndex, build_index
+from .districts import assign_districts, district_summary
 from .graph import build_graph, describe_graph
 from .indicators import IndexSpec, Indicator
 from .io import read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
+from .robust import RobustHotspots, graph_choices, robust_hotspots
 
 try:
     __version__ = version("deprivation-map")
@@ -71,13 +73,18 @@ __all__ = [
     # spatial statistics (issue 5)
     "GiHotspots",
     "GlobalStatistic",
+    "RobustHotspots",
     "adjust_p",
+    "assign_districts",
     "bivariate_moran",
     "describe_graph",
+    "district_summary",
     "eb_rates",
     "general_g",
     "geary",
+    "graph_choices",
     "local_g",
     "local_moran_bv",
     "local_moran_rate",
+    "robust_hotspots",
 ]

@@ -1,0 +1,66 @@
+"""District summaries: extent and local concentration computed by hand on small cases."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+import deprivation_map as dm
+from deprivation_map.districts import assign_districts, district_summary
+from deprivation_map.errors import ValidationError
+
+IDS = [f"a{i:02d}" for i in range(20)]
+
+
+def test_extent_by_hand():
+    """20 areas scored 0..19: the most deprived decile is the two highest, a18 and a19 (both in district B)."""
+    score = pd.Series(np.arange(20.0), index=IDS)
+    district = pd.Series(["A"] * 10 + ["B"] * 10, index=IDS)
+    population = pd.Series(100.0, index=IDS).mask(score == 19, 300.0)
+    out = district_summary(score, district, population=population)
+    assert out.loc["A", "extent"] == 0
+    assert out.loc["B", "extent"] == pytest.approx(400 / 1200)
+    assert out.loc["B", "population"] == 1200 and out["areas"].tolist() == [10, 10]
+
+
+def test_local_concentration_by_hand():
+    """District C has areas of national rank 1, 5 and 9 with 5, 10 and 85 people: its most deprived 10 people
+    are the 5 in rank 1 and 5 of the 10 in rank 5, so the weighted mean rank is (1*5 + 5*5) / 10 = 3."""
+    score = pd.Series(np.arange(20.0)[::-1], index=IDS)  # a00 is rank 1
+    district = pd.Series("D", index=IDS)
+    district[["a00", "a04", "a08"]] = "C"
+    population = pd.Series(50.0, index=IDS)
+    population[["a00", "a04", "a08"]] = [5.0, 10.0, 85.0]
+    out = district_summary(score, district, population=population)
+    assert out.loc["C", "local_concentration"] == pytest.approx(3.0)
+
+
+def test_cluster_populations_add_up(georgia):
+    hot = dm.local_moran(georgia["PctPov"], dm.build_graph(georgia), seed=0, correction="none")
+    half = (georgia["Longitud"] > -83.5).map({True: "east", False: "west"})
+    out = district_summary(georgia["PctPov"], half, population=georgia["TotPop90"], hotspots=hot)
+    high = hot.labels == "High-High"
+    assert out["population_high_high"].sum() == georgia["TotPop90"][high].sum()
+    assert out.filter(regex="^n_").to_numpy().sum() == len(georgia)
+    assert out["n_High-High"].sum() == high.sum()
+
+
+def test_missing_districts_and_scores(georgia):
+    half = (georgia["Longitud"] > -83.5).map({True: "east", False: "west"})
+    with pytest.raises(ValidationError, match="no district"):
+        district_summary(georgia["PctPov"], half.where(half.index != "13001"))
+    score = georgia["PctPov"].where(georgia.index != "13001")
+    out = district_summary(score, half)
+    assert out["areas"].sum() == 159  # an unscored area is still counted, just not ranked
+
+
+def test_assign_districts_from_a_second_layer():
+    areas = gpd.GeoDataFrame(geometry=[box(i, 0, i + 1, 1) for i in range(4)], index=list("abcd"), crs="EPSG:3857")
+    layer = gpd.GeoDataFrame({"name": ["W", "E"]}, geometry=[box(0, 0, 2.1, 1), box(2.1, 0, 3.5, 1)], crs="EPSG:3857")
+    with pytest.raises(ValidationError, match="'d'.*unassigned='keep'"):
+        assign_districts(areas, layer, name_col="name")
+    out = assign_districts(areas, layer, name_col="name", unassigned="keep")
+    assert out.tolist() == ["W", "W", "E", "(unassigned)"]

@@ -1,0 +1,123 @@
+"""Bivariate LISA and LISA for rates checked against esda; multiple testing, policies and invariants."""
+
+from __future__ import annotations
+
+import esda
+import geopandas as gpd
+import libpysal
+import numpy as np
+import pandas as pd
+import pytest
+from esda.smoothing import assuncao_rate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import box
+
+import deprivation_map as dm
+from deprivation_map.errors import ValidationError
+from deprivation_map.multiple_testing import adjust_p
+
+
+@pytest.fixture(scope="module")
+def columbus():
+    gdf = gpd.read_file(libpysal.examples.get_path("columbus.shp"))
+    gdf.index = gdf["POLYID"].astype(str)
+    return gdf
+
+
+@pytest.fixture(scope="module")
+def graph(columbus):
+    return dm.build_graph(columbus)
+
+
+def test_bivariate_lisa_equals_esda_values_and_quadrants(columbus, graph):
+    ours = dm.local_moran_bv(columbus["INC"], columbus["CRIME"], graph, seed=0)
+    ref = esda.Moran_Local_BV(columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy(), graph.to_W(), permutations=0)
+    np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=0, atol=1e-12)
+    assert (ours.q.to_numpy() == ref.q).all()
+
+
+def test_rate_lisa_equals_esda_moran_local_rate(columbus, graph):
+    events, population = columbus["HOVAL"].round(), columbus["INC"] * 100
+    ours = dm.local_moran_rate(events, population, graph, seed=0)
+    ref = esda.Moran_Local_Rate(events.to_numpy(), population.to_numpy(), graph.to_W(), permutations=0)
+    np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=0, atol=1e-12)
+    assert (ours.q.to_numpy() == ref.q).all()
+
+
+def test_eb_rates_equal_esda_and_align_by_id(columbus):
+    events, population = columbus["HOVAL"].round(), columbus["INC"] * 100
+    ours = dm.eb_rates(events, population.iloc[::-1])
+    np.testing.assert_allclose(ours.to_numpy(), assuncao_rate(events.to_numpy(), population.to_numpy()), atol=1e-12)
+    with pytest.raises(ValidationError, match="positive populations"):
+        dm.eb_rates(events, population * 0)
+
+
+def test_labels_use_the_adjusted_p_values_and_name_the_correction(columbus, graph):
+    raw = dm.local_moran(columbus["CRIME"], graph, seed=4, correction="none")
+    fdr = dm.local_moran(columbus["CRIME"], graph, seed=4)
+    bonf = dm.local_moran(columbus["CRIME"], graph, seed=4, correction="bonferroni")
+    pd.testing.assert_series_equal(raw.p, fdr.p)
+    np.testing.assert_allclose(fdr.p_adjusted, adjust_p(raw.p.to_numpy(), "fdr"))
+    np.testing.assert_allclose(bonf.p_adjusted, np.minimum(1, raw.p * 49))
+    n_sig = [int((h.labels.isin(["High-High", "Low-Low", "Low-High", "High-Low"])).sum()) for h in (raw, fdr, bonf)]
+    assert n_sig[0] >= n_sig[1] >= n_sig[2]
+    assert "FDR (Benjamini-Hochberg)" in fdr.labels.name and "alpha=0.05" in fdr.labels.name
+    assert "Bonferroni" in repr(bonf)
+    assert "lisa_p_adjusted" in fdr.to_frame()
+
+
+def test_bivariate_lisa_needs_both_values_and_aligns_by_id(columbus, graph):
+    x = columbus["INC"].copy()
+    x.iloc[0] = np.nan
+    with pytest.raises(ValidationError, match="no value"):
+        dm.local_moran_bv(x, columbus["CRIME"], graph, seed=0)
+    hot = dm.local_moran_bv(x, columbus["CRIME"].iloc[::-1], graph, seed=0, missing="exclude")
+    assert hot.labels.iloc[0] == "Undefined" and np.isnan(hot.p.iloc[0])
+    with pytest.raises(ValidationError, match="same area IDs"):
+        dm.local_moran_bv(columbus["INC"], columbus["CRIME"].iloc[1:], graph)
+
+
+def test_options_are_checked(columbus, graph):
+    with pytest.raises(ValidationError, match="'fdr', 'bonferroni', 'none'"):
+        dm.local_moran(columbus["CRIME"], graph, correction="holm")
+    with pytest.raises(ValidationError, match="alpha"):
+        dm.local_moran(columbus["CRIME"], graph, alpha=5)
+
+
+def _lattice(side: int) -> gpd.GeoDataFrame:
+    cells = [box(i % side, i // side, i % side + 1, i // side + 1) for i in range(side * side)]
+    ids = [f"c{i:03d}" for i in range(side * side)]
+    return gpd.GeoDataFrame(geometry=cells, index=ids, crs="EPSG:3857")
+
+
+LATTICE = _lattice(7)
+LATTICE_GRAPH = dm.build_graph(LATTICE)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=49, max_size=49).filter(lambda v: np.ptp(v) > 1e-6),
+    st.integers(0, 2**32),
+    st.randoms(use_true_random=False),
+)
+def test_lisa_invariants(values, seed, rnd):
+    """p in (0, 1], p_adjusted >= p, same seed same result, identical under row shuffling."""
+    y = pd.Series(values, index=LATTICE.index)
+    hot = dm.local_moran(y, LATTICE_GRAPH, seed=seed, permutations=99)
+    assert ((hot.p > 0) & (hot.p <= 1)).all() and (hot.p_adjusted >= hot.p - 1e-15).all()
+    order = list(LATTICE.index)
+    rnd.shuffle(order)
+    shuffled = LATTICE.loc[order]
+    again = dm.local_moran(y.loc[order], dm.build_graph(shuffled), seed=seed, permutations=99)
+    pd.testing.assert_frame_equal(hot.to_frame(), again.to_frame().loc[hot.Is.index])
+
+
+def test_an_isolate_is_never_significant_in_any_local_statistic(toy_joined):
+    graph = dm.build_graph(toy_joined, islands="keep")
+    y = toy_joined["poverty"]
+    for hot in (dm.local_moran(y, graph, seed=0, missing="exclude", correction="none", alpha=0.99),
+                dm.local_moran_bv(y, y, graph, seed=0, missing="exclude", correction="none", alpha=0.99)):
+        assert hot.labels["013"] == "Isolate" and np.isnan(hot.p["013"]) and np.isnan(hot.p_adjusted["013"])
+    gi = dm.local_g(y, graph, missing="exclude", correction="none")
+    assert gi.labels["013"] == "Isolate" and np.isnan(gi.z["013"]) and gi.bins["013"] == 0
