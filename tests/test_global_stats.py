@@ -95,3 +95,17 @@ def test_results_do_not_depend_on_row_order(columbus, graph):
         a = func(columbus["CRIME"], graph, seed=2)
         b = func(shuffled["CRIME"], dm.build_graph(shuffled), seed=2)
         assert a.value == pytest.approx(b.value, rel=1e-12) and a.p_sim == b.p_sim
+
+
+def test_permutations_do_not_depend_on_the_thread_count(columbus, graph):
+    import numba
+
+    first = dm.global_moran(columbus["CRIME"], graph, seed=9)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        single = dm.global_moran(columbus["CRIME"], graph, seed=9)
+    finally:
+        numba.set_num_threads(threads)
+    np.testing.assert_array_equal(first.sim, single.sim)
+    assert not np.array_equal(first.sim, dm.global_moran(columbus["CRIME"], graph, seed=10).sim)
