@@ -65,16 +65,19 @@ def _exact_two_sided(z, w, i):
     return min(1.0, 2 * min((sims >= observed - tol).mean(), (sims <= observed + tol).mean()))
 
 
-def test_conditional_permutation_p_values_match_exact_enumeration():
-    """On a 5 x 5 rook lattice every null distribution can be enumerated (at most C(24, 4) = 10,626 draws), so
-    the kernel's Monte Carlo p-values are checked against exact ones computed independently here."""
-    cells = [box(i % 5, i // 5, i % 5 + 1, i // 5 + 1) for i in range(25)]
-    lattice = gpd.GeoDataFrame(geometry=cells, index=[f"{i:02d}" for i in range(25)], crs="EPSG:3857")
+@pytest.mark.parametrize("cols, rows", [(5, 5), (40, 1)])
+def test_conditional_permutation_p_values_match_exact_enumeration(cols, rows):
+    """Every null distribution is enumerated (at most C(24, 4) = 10,626 draws), so the kernel's Monte Carlo
+    p-values are checked against exact ones computed independently here. A 5 x 5 rook lattice exercises the
+    kernel's one-draw-at-a-time path, a 40-area strip (k <= 2) its whole-set path."""
+    n = cols * rows
+    cells = [box(i % cols, i // cols, i % cols + 1, i // cols + 1) for i in range(n)]
+    lattice = gpd.GeoDataFrame(geometry=cells, index=[f"{i:02d}" for i in range(n)], crs="EPSG:3857")
     graph = dm.build_graph(lattice, method="rook")
-    y = pd.Series(np.random.default_rng(5).normal(size=25) + np.arange(25) % 5, index=lattice.index)
+    y = pd.Series(np.random.default_rng(5).normal(size=n) + np.arange(n) % 5, index=lattice.index)
     hot = dm.local_moran(y, graph, seed=2, permutations=9999, correction="none")
     z = ((y - y.mean()) / y.std(ddof=0)).to_numpy()
-    exact = np.array([_exact_two_sided(z, graph.sparse.tocsr(), i) for i in range(25)])
+    exact = np.array([_exact_two_sided(z, graph.sparse.tocsr(), i) for i in range(n)])
     # Each estimate (two tails, 9999 draws) has sd <= 2 * sqrt(0.25 / 9999) = 0.01.
     assert np.abs(hot.p.to_numpy() - exact).max() < 0.04
 

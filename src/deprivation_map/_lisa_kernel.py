@@ -5,8 +5,8 @@ Local Moran, bivariate local Moran and Getis-Ord Gi* all have the form
 esda's conditional randomisation (each area keeps its own value and draws its neighbours' values without
 replacement from the other ``n - 1`` areas) but indexes instead of copying the
 value vector for every area, so its cost grows with ``n * permutations * k`` rather than ``n**2``. Each area
-draws from its own counter-based random stream (SplitMix64 seeded by ``(seed, area)``), so results are
-identical whatever the number of threads. ``cache=True`` compiles once and later processes load the
+draws from its own random stream (PCG32, O'Neill 2014, whose state and stream are seeded by SplitMix64 from
+``(seed, area)``), so results are identical whatever the number of threads. ``cache=True`` compiles once and later processes load the
 machine code from disk. This module is imported only when a local statistic is computed: numba is heavy.
 """
 
@@ -22,6 +22,7 @@ _MIX1 = uint64(0xBF58476D1CE4E5B9)
 _MIX2 = uint64(0x94D049BB133111EB)
 _AREA = uint64(0xD1B54A32D192ED03)
 _LOW = uint64(0xFFFFFFFF)
+_PCG_MULT = uint64(6364136223846793005)
 
 
 @njit(inline="always")
@@ -34,15 +35,63 @@ def _splitmix(state):
     return state, z ^ (z >> uint64(31))
 
 
+@njit(inline="always")
+def _pcg32(state, inc):
+    """One PCG-XSH-RR step: (new state, 32 random bits in a uint64)."""
+    new = state * _PCG_MULT + inc
+    x = (((state >> uint64(18)) ^ state) >> uint64(27)) & _LOW
+    rot = state >> uint64(59)
+    return new, ((x >> rot) | (x << ((uint64(32) - rot) & uint64(31)))) & _LOW
+
+
+@njit(inline="always")
+def _draw(state, inc, others, i):
+    """A uniform index in 0..others other than i (multiply-shift reduction, bias below others / 2**32)."""
+    state, bits = _pcg32(state, inc)
+    j = np.int64((bits * others) >> uint64(32))
+    return state, j + (j >= i)
+
+
+@njit(inline="always")
+def _draw_distinct(state, inc, others, i, picks, k, whole):
+    """Fill ``picks[:k]`` with distinct indices other than ``i``, uniformly.
+
+    With ``whole`` (small ``k``), the k draws are made together and redrawn together in the rare case of a
+    repeat, which lets the memory reads that follow overlap; otherwise each repeat is redrawn on its own.
+    Both give every ordered k-tuple of distinct indices the same probability.
+    """
+    if whole:
+        while True:
+            for m in range(k):
+                state, picks[m] = _draw(state, inc, others, i)
+            repeat = False
+            for a in range(1, k):
+                for b in range(a):
+                    repeat |= picks[a] == picks[b]
+            if not repeat:
+                return state
+    for m in range(k):
+        while True:
+            state, j = _draw(state, inc, others, i)
+            fresh = True
+            for q in range(m):
+                if picks[q] == j:
+                    fresh = False
+                    break
+            if fresh:
+                break
+        picks[m] = j
+    return state
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def local_counts(pool, indptr, indices, weights, fixed, factor, observed, permutations, seed):
     """Count, per area, the permuted local statistics ``>=`` and ``<=`` the observed one.
 
     ``indptr, indices, weights`` are the graph in CSR form without its diagonal (``indices`` is unused: the
     neighbours are drawn at random). For area ``i`` with ``k`` neighbours each permutation draws ``k``
-    distinct areas other than ``i`` uniformly (32-bit draws reduced by multiply-shift, whose bias is below
-    ``n / 2**32``; duplicates are rejected, expected draws < 2k while k <= (n - 1) / 2) and computes ``factor[i] * (fixed[i] + sum_m weights[m] * pool[draw_m])``. Areas with
-    no neighbour get zero counts; the caller marks them as isolates.
+    distinct areas other than ``i`` uniformly and computes ``factor[i] * (fixed[i] + sum_m weights[m] *
+    pool[draw_m])``. Areas with no neighbour get zero counts; the caller marks them as isolates.
     """
     n = pool.shape[0]
     n_ge = np.zeros(n, dtype=np.int64)
@@ -53,39 +102,21 @@ def local_counts(pool, indptr, indices, weights, fixed, factor, observed, permut
         k = indptr[i + 1] - start
         if k == 0:
             continue
-        state = uint64(seed) ^ (uint64(i) * _AREA)
-        state, _ = _splitmix(state)
+        seeded, state = _splitmix(uint64(seed) ^ (uint64(i) * _AREA))
+        inc = (_splitmix(seeded)[1] << uint64(1)) | uint64(1)
+        whole = k <= 16 and 8 * k * k <= n
         picks = np.empty(k, dtype=np.int64)
         w = weights[start : start + k]
         base, zi, obs = fixed[i], factor[i], observed[i]
         ge, le = 0, 0
-        spare, have = uint64(0), False
         for _p in range(permutations):
+            state = _draw_distinct(state, inc, others, i, picks, k, whole)
             lag = base
-            m = 0
-            while m < k:
-                if have:  # each 64-bit output gives two 32-bit draws
-                    r, have = spare, False
-                else:
-                    state, bits = _splitmix(state)
-                    r, spare, have = bits & _LOW, bits >> uint64(32), True
-                j = np.int64((r * others) >> uint64(32))  # Lemire's multiply-shift: uniform on 0..n-2
-                if j >= i:
-                    j += 1
-                fresh = True
-                for q in range(m):
-                    if picks[q] == j:
-                        fresh = False
-                        break
-                if fresh:
-                    picks[m] = j
-                    lag += w[m] * pool[j]
-                    m += 1
+            for m in range(k):
+                lag += w[m] * pool[picks[m]]
             stat = zi * lag
-            if stat >= obs:
-                ge += 1
-            if stat <= obs:
-                le += 1
+            ge += stat >= obs
+            le += stat <= obs
         n_ge[i] = ge
         n_le[i] = le
     return n_ge, n_le

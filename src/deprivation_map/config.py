@@ -41,10 +41,11 @@ from .aggregate import AGGREGATORS
 from .autocorrelation import MISSING as STAT_MISSING
 from .composite import MISSING as INDEX_MISSING
 from .errors import ConfigError, DeprivationMapError
-from .graph import BUILDERS, ISLANDS
+from .graph import BUILDERS, COMPONENTS, ISLANDS
 from .join import ON_UNMATCHED
 from .maps.explore import SCHEMES
 from .maps.palettes import SEQUENTIAL
+from .multiple_testing import CORRECTIONS
 from .normalise import NORMALISERS
 from .weighting import WEIGHTINGS
 
@@ -97,6 +98,10 @@ class IndexConfig:
 class GraphConfig:
     method: str = _choices(BUILDERS)
     islands: str = _choices(ISLANDS)
+    k: int | None = None  # knn / kernel: neighbours per area
+    threshold: float | None = None  # distance / kernel: band or bandwidth, in CRS units
+    kernel: str = "gaussian"
+    components: str = _choices(COMPONENTS)
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class HotspotsConfig:
     alpha: float = 0.05
     alternative: str = _choices(ALTERNATIVES)
     missing: str = _choices(STAT_MISSING)
+    correction: str = _choices(CORRECTIONS)
 
 
 @dataclass(frozen=True)

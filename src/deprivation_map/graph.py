@@ -120,13 +120,15 @@ def _graph_from_matrix(matrix: sparse.csr_array, ids: pd.Index, transformation: 
     matrix = sparse.csr_array(matrix)
     matrix.eliminate_zeros()
     matrix.sort_indices()
-    coo = matrix.tocoo()
     islands = np.flatnonzero(np.diff(matrix.indptr) == 0)
-    rows, cols = np.r_[coo.row, islands].astype(np.int64), np.r_[coo.col, islands].astype(np.int64)
-    weights = np.r_[coo.data, np.zeros(len(islands))]
-    order = np.lexsort((cols, rows))
-    index = pd.MultiIndex(levels=[ids, ids], codes=[rows[order], cols[order]], names=["focal", "neighbor"])
-    return Graph(pd.Series(weights[order], index=index, name="weight"), transformation=transformation, is_sorted=True)
+    if len(islands):  # an isolate is a zero-weight self-loop, in its row's place
+        matrix = sparse.csr_array(matrix + sparse.csr_array((np.full(len(islands), np.inf), (islands, islands)),
+                                                            shape=matrix.shape))  # fmt: skip
+        matrix.sort_indices()
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    weights = np.where(np.isinf(matrix.data), 0.0, matrix.data)
+    index = pd.MultiIndex(levels=[ids, ids], codes=[rows, matrix.indices.astype(np.int64)], names=["focal", "neighbor"])
+    return Graph(pd.Series(weights, index=index, name="weight"), transformation=transformation, is_sorted=True)
 
 
 def row_standardise(matrix: sparse.csr_array) -> sparse.csr_array:

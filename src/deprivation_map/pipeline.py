@@ -121,13 +121,13 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
         index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,
                             aggregate=c.aggregate, missing=c.missing)  # fmt: skip
     with stage("graph", "graph"):
-        graph = build_graph(data, method=config.graph.method, islands=config.graph.islands)
+        graph = build_graph(data, **dataclasses.asdict(config.graph))
     seed = resolve_seed(h.seed)
     stats = {"permutations": h.permutations, "seed": seed, "alternative": h.alternative, "missing": h.missing}
     with stage("moran", "hotspots"):
         moran = global_moran(index.score, graph, **stats)
     with stage("lisa", "hotspots"):
-        hotspots = local_moran(index.score, graph, alpha=h.alpha, **stats)
+        hotspots = local_moran(index.score, graph, alpha=h.alpha, correction=h.correction, **stats)
     with stage("map", "map"):
         mc = config.map
         m = explore(data, index=index, hotspots=hotspots, name_col=b.name_col, scheme=mc.scheme, k=mc.k,
