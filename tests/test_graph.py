@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -174,3 +176,17 @@ def test_build_graph_does_not_modify_the_areas(grid):
     before = grid.copy()
     dm.build_graph(grid, method="rook")
     pd.testing.assert_frame_equal(grid, before)
+
+
+def test_options_a_method_does_not_use_are_refused(grid):
+    with pytest.raises(GraphError, match=r"method='queen' does not use k.*\(knn, kernel\)"):
+        dm.build_graph(grid, k=4)
+
+
+def test_the_configuration_carries_the_graph_options(georgia):
+    from deprivation_map.config import GraphConfig, HotspotsConfig
+
+    config = GraphConfig(method="knn", k=3, islands="raise")
+    graph = dm.build_graph(georgia, **dataclasses.asdict(config))
+    assert (graph.cardinalities == 3).all()
+    assert HotspotsConfig().correction == "fdr"

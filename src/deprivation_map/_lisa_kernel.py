@@ -5,7 +5,7 @@ Local Moran, bivariate local Moran and Getis-Ord Gi* all have the form
 esda's conditional randomisation (each area keeps its own value and draws its neighbours' values without
 replacement from the other ``n - 1`` areas) but indexes instead of copying the
 value vector for every area, so its cost grows with ``n * permutations * k`` rather than ``n**2``. Each area
-draws from its own random stream (PCG32, O'Neill 2014, whose state and stream are seeded by SplitMix64 from
+draws from its own counter-based random stream (SplitMix64, Steele et al. 2014, started from a hash of
 ``(seed, area)``), so results are identical whatever the number of threads. ``cache=True`` compiles once and later processes load the
 machine code from disk. This module is imported only when a local statistic is computed: numba is heavy.
 """
@@ -22,7 +22,7 @@ _MIX1 = uint64(0xBF58476D1CE4E5B9)
 _MIX2 = uint64(0x94D049BB133111EB)
 _AREA = uint64(0xD1B54A32D192ED03)
 _LOW = uint64(0xFFFFFFFF)
-_PCG_MULT = uint64(6364136223846793005)
+_CHUNK = 256
 
 
 @njit(inline="always")
@@ -36,43 +36,39 @@ def _splitmix(state):
 
 
 @njit(inline="always")
-def _pcg32(state, inc):
-    """One PCG-XSH-RR step: (new state, 32 random bits in a uint64)."""
-    new = state * _PCG_MULT + inc
-    x = (((state >> uint64(18)) ^ state) >> uint64(27)) & _LOW
-    rot = state >> uint64(59)
-    return new, ((x >> rot) | (x << ((uint64(32) - rot) & uint64(31)))) & _LOW
-
-
-@njit(inline="always")
-def _draw(state, inc, others, i):
+def _draw(state, others, i):
     """A uniform index in 0..others other than i (multiply-shift reduction, bias below others / 2**32)."""
-    state, bits = _pcg32(state, inc)
-    j = np.int64((bits * others) >> uint64(32))
+    state, bits = _splitmix(state)
+    j = np.int64(((bits & _LOW) * others) >> uint64(32))
     return state, j + (j >= i)
 
 
 @njit(inline="always")
-def _draw_distinct(state, inc, others, i, picks, k, whole):
-    """Fill ``picks[:k]`` with distinct indices other than ``i``, uniformly.
+def _lag_of_distinct(state, others, i, picks, k, w, pool, whole):
+    """Draw ``k`` distinct indices other than ``i`` uniformly into ``picks``; return (state, sum_m w[m] pool[pick_m]).
 
-    With ``whole`` (small ``k``), the k draws are made together and redrawn together in the rare case of a
-    repeat, which lets the memory reads that follow overlap; otherwise each repeat is redrawn on its own.
-    Both give every ordered k-tuple of distinct indices the same probability.
+    With ``whole`` (small ``k``), the k draws are made and read together and, in the rare case of a repeat,
+    redrawn together, which keeps the random stream's dependency chain short and lets the memory reads
+    overlap; otherwise each repeat is redrawn on its own. Both give every ordered k-tuple of distinct indices
+    the same probability, i.e. draws without replacement.
     """
     if whole:
         while True:
+            lag = 0.0
             for m in range(k):
-                state, picks[m] = _draw(state, inc, others, i)
+                state, j = _draw(state, others, i)
+                picks[m] = j
+                lag += w[m] * pool[j]
             repeat = False
             for a in range(1, k):
                 for b in range(a):
                     repeat |= picks[a] == picks[b]
             if not repeat:
-                return state
+                return state, lag
+    lag = 0.0
     for m in range(k):
         while True:
-            state, j = _draw(state, inc, others, i)
+            state, j = _draw(state, others, i)
             fresh = True
             for q in range(m):
                 if picks[q] == j:
@@ -81,7 +77,8 @@ def _draw_distinct(state, inc, others, i, picks, k, whole):
             if fresh:
                 break
         picks[m] = j
-    return state
+        lag += w[m] * pool[j]
+    return state, lag
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -97,26 +94,27 @@ def local_counts(pool, indptr, indices, weights, fixed, factor, observed, permut
     n_ge = np.zeros(n, dtype=np.int64)
     n_le = np.zeros(n, dtype=np.int64)
     others = uint64(n - 1)
-    for i in prange(n):
-        start = indptr[i]
-        k = indptr[i + 1] - start
-        if k == 0:
-            continue
-        seeded, state = _splitmix(uint64(seed) ^ (uint64(i) * _AREA))
-        inc = (_splitmix(seeded)[1] << uint64(1)) | uint64(1)
-        whole = k <= 16 and 8 * k * k <= n
-        picks = np.empty(k, dtype=np.int64)
-        w = weights[start : start + k]
-        base, zi, obs = fixed[i], factor[i], observed[i]
-        ge, le = 0, 0
-        for _p in range(permutations):
-            state = _draw_distinct(state, inc, others, i, picks, k, whole)
-            lag = base
-            for m in range(k):
-                lag += w[m] * pool[picks[m]]
-            stat = zi * lag
-            ge += stat >= obs
-            le += stat <= obs
-        n_ge[i] = ge
-        n_le[i] = le
+    k_max = 0
+    for i in range(n):
+        k_max = max(k_max, indptr[i + 1] - indptr[i])
+    n_chunks = (n + _CHUNK - 1) // _CHUNK
+    for c in prange(n_chunks):  # one scratch array per chunk of areas: no allocation per area
+        picks = np.empty(k_max, dtype=np.int64)
+        for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
+            start = indptr[i]
+            k = indptr[i + 1] - start
+            if k == 0:
+                continue
+            state = _splitmix(uint64(seed) ^ (uint64(i) * _AREA))[1]
+            whole = k <= 16 and 8 * k * k <= n
+            w = weights[start : start + k]
+            base, zi, obs = fixed[i], factor[i], observed[i]
+            ge, le = 0, 0
+            for _p in range(permutations):
+                state, lag = _lag_of_distinct(state, others, i, picks, k, w, pool, whole)
+                stat = zi * (base + lag)
+                ge += stat >= obs
+                le += stat <= obs
+            n_ge[i] = ge
+            n_le[i] = le
     return n_ge, n_le

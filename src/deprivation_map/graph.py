@@ -99,6 +99,16 @@ BUILDERS: dict[str, Callable[[gpd.GeoSeries, _Options], sparse.csr_array]] = {
     "distance": _distance,
     "kernel": _kernel,
 }
+_USES = {"queen": (), "rook": (), "knn": ("k",), "distance": ("threshold",), "kernel": ("k", "threshold")}
+
+
+def _check_options(method: str, options: _Options) -> None:
+    unused = [name for name in ("k", "threshold") if getattr(options, name) is not None and name not in _USES[method]]
+    if unused:
+        raise GraphError(
+            f"method={method!r} does not use {', '.join(unused)}; it was given {unused[0]}={getattr(options, unused[0])!r}. "
+            f"Remove it, or choose a method that uses it ({', '.join(m for m, u in _USES.items() if unused[0] in u)})."
+        )
 
 
 def _attach_islands(matrix: sparse.csr_array, geometry: gpd.GeoSeries) -> sparse.csr_array:
@@ -121,7 +131,7 @@ def _graph_from_matrix(matrix: sparse.csr_array, ids: pd.Index, transformation: 
     matrix.eliminate_zeros()
     matrix.sort_indices()
     islands = np.flatnonzero(np.diff(matrix.indptr) == 0)
-    if len(islands):  # an isolate is a zero-weight self-loop, in its row's place
+    if len(islands):  # an isolate is a zero-weight self-loop in its row's place; inf marks it while sorting
         matrix = sparse.csr_array(matrix + sparse.csr_array((np.full(len(islands), np.inf), (islands, islands)),
                                                             shape=matrix.shape))  # fmt: skip
         matrix.sort_indices()
@@ -189,7 +199,9 @@ def build_graph(
     builder = v.lookup(BUILDERS, method, what="graph method", error=GraphError)
     ids = pd.Index(gdf.index.astype(str), name=gdf.index.name)
     geometry = gdf.geometry.set_axis(ids)
-    matrix = sparse.csr_array(builder(geometry, _Options(k=k, threshold=threshold, kernel=kernel)), dtype=float)
+    options = _Options(k=k, threshold=threshold, kernel=kernel)
+    _check_options(method, options)
+    matrix = sparse.csr_array(builder(geometry, options), dtype=float)
     matrix.eliminate_zeros()
     isolated = np.diff(matrix.indptr) == 0
     if isolated.any() and islands == "raise":

@@ -26,6 +26,7 @@ from .graph import build_graph
 from .io import read_boundaries, read_indicators, write_results
 from .join import JoinReport, _join
 from .maps import explore, save_map
+from .multiple_testing import CORRECTION_NAMES
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -67,7 +68,7 @@ class PipelineResult:
             f"Index: {method} of {spec}; {int(self.index.score.notna().sum())} areas scored",
             f"Global Moran's I = {m.I:.4f} (pseudo p = {m.p_sim:.4f}, {m.alternative}, "
             f"{m.permutations} permutations, seed {m.seed})",
-            f"LISA clusters (alpha = {h.alpha}, {h.alternative}): "
+            f"LISA clusters (alpha = {h.alpha}, {h.alternative}, {CORRECTION_NAMES[h.correction]}): "
             + ", ".join(f"{label} {n}" for label, n in counts.items() if n or label not in ("Isolate", "Undefined")),
             "Wrote " + ", ".join(str(p) for p in self.outputs.values()),
         ])  # fmt: skip
