@@ -23,9 +23,10 @@ from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
 from .composite import DeprivationIndex, build_index
 from .graph import build_graph
 from .indicators import IndexSpec, Indicator
-from .io import read_boundaries, read_indicators, write_results
+from .io import check_table, read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
+from .tables import TableReport
 
 try:
     __version__ = version("deprivation-map")
@@ -39,10 +40,12 @@ __all__ = [
     "IndexSpec",
     "Indicator",
     "JoinReport",
+    "TableReport",
     "__version__",
     "build_graph",
     "build_index",
     "check_join",
+    "check_table",
     "datasets",
     "errors",
     "explore",
