@@ -188,7 +188,7 @@ def _load_excel(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
         sheet = sheets[0] if sheet is None else sheet
         if sheet not in sheets:
             raise ValidationError(f"Indicator table {path.name!r} has no sheet {sheet!r}; its sheets are {format_ids(sheets)}.")
-        frame = book.parse(sheet, na_values=list(o["na_values"]), dtype=object)
+        frame = pd.read_excel(book, sheet_name=sheet, na_values=list(o["na_values"]), dtype=object)
     return frame, {"detected": {}, "sheet": sheet}
 
 
