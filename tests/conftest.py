@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 import deprivation_map as dm
 
-SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+# beside the project root; DEPRIVATION_MAP_SHARED_DATA points elsewhere (a git worktree lives somewhere else)
+SHARED_DATA = Path(os.environ.get("DEPRIVATION_MAP_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")

@@ -144,7 +144,8 @@ def read_boundaries(
     Returns
     -------
     geopandas.GeoDataFrame
-        Indexed by the ID (name ``id_col``), in file order; ``id_col`` is no longer a column.
+        Indexed by the ID (name ``id_col``), in file order; ``id_col`` is no longer a column. (A FlatGeobuf
+        written with a spatial index stores its features in that index's order, so that is its file order.)
 
     Examples
     --------
