@@ -68,7 +68,7 @@ def test_results_round_trip_with_text_ids(tmp_path, toy_joined):
     frame = toy_joined.assign(label=pd.Categorical(["a"] * len(toy_joined)))
     dm.write_results(frame, tmp_path / "r.gpkg")
     dm.write_results(frame, tmp_path / "r.csv")
-    back = gpd.read_file(tmp_path / "r.gpkg", layer="results")
+    back = gpd.read_file(tmp_path / "r.gpkg")  # one layer: the record is in its metadata
     assert back["code"].tolist() == toy_joined.index.tolist()
     csv = pd.read_csv(tmp_path / "r.csv", dtype={"code": str})
     assert csv["code"].tolist() == toy_joined.index.tolist() and "geometry" not in csv

@@ -159,7 +159,7 @@ def test_report_options_read_the_same_table_again_without_detection(tmp_path):
     assert again.detected == {}
     pd.testing.assert_frame_equal(dm.read_indicators(path, id_col="code", **report.options), dm.read_indicators(path, id_col="code"))
     assert repr(report).startswith("TableReport('t.csv', csv, rows=2, columns=1, sep=';'")
-    with pytest.raises(ValidationError, match="unknown options 'delimiter'"):
+    with pytest.raises(ValidationError, match="Unknown table options 'delimiter'"):
         dm.check_table(path, id_col="code", delimiter=";")
 
 

@@ -74,9 +74,11 @@ class BoundariesConfig:
 class TableConfig:
     path: Path = field(metadata=_INPUT)
     id_col: str
-    sep: str = ","
-    decimal: str = "."
-    encoding: str = "utf-8"
+    sep: str | None = None  # None: detected and reported (see deprivation_map.tables)
+    decimal: str | None = None
+    encoding: str | None = None
+    thousands: str | None = None
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)

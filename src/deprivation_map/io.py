@@ -8,6 +8,7 @@ repaired geometries are named in a warning.
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
 import zipfile
@@ -225,8 +226,16 @@ def _parse_columns(frame: pd.DataFrame, o: dict, decimal: str, thousands: str | 
     return out, {"parsed": parsed, "text_columns": text, "unparsed": unparsed}
 
 
-def _read_indicators(path: PathLike, **o) -> tuple[pd.DataFrame, TableReport]:
-    """The kernel of :func:`read_indicators` and :func:`check_table`: the table and its report."""
+def _read_indicators(path: PathLike, *, id_col: str, **options) -> tuple[pd.DataFrame, TableReport]:
+    """The kernel of :func:`read_indicators` and :func:`check_table`: the table and its report.
+
+    ``options`` are :func:`read_indicators`' keyword options; those not given take its defaults.
+    """
+    defaults = {k: p.default for k, p in inspect.signature(read_indicators).parameters.items() if k not in ("path", "id_col")}
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise ValidationError(f"Unknown table options {format_ids(sorted(unknown))}; valid ones are {', '.join(defaults)}.")
+    o = {**defaults, **options, "id_col": id_col}
     v.choose(o["on_unparsed"], ON_UNPARSED, what="on_unparsed policy")
     path = _existing(path, what="indicator table")
     what = f"Indicator table {path.name!r}"
@@ -315,8 +324,8 @@ def read_indicators(
     >>> table.loc["13001", "PctPov"]
     np.float64(19.9)
     """
-    options = {k: val for k, val in locals().items() if k != "path"}
-    return _read_indicators(path, **options)[0]
+    options = {k: val for k, val in locals().items() if k not in ("path", "id_col")}
+    return _read_indicators(path, id_col=id_col, **options)[0]
 
 
 def check_table(path: PathLike, *, id_col: str, **options) -> TableReport:
@@ -331,15 +340,4 @@ def check_table(path: PathLike, *, id_col: str, **options) -> TableReport:
     >>> print(report.summary().splitlines()[1])
       sep ',' (detected: ',' splits each of the first 50 lines into 10 fields)
     """
-    defaults = {k: p.default for k, p in _signature_defaults().items()}
-    unknown = set(options) - set(defaults)
-    if unknown:
-        raise ValidationError(f"check_table got unknown options {format_ids(sorted(unknown))}; it takes {', '.join(defaults)}.")
-    return _read_indicators(path, id_col=id_col, **{**defaults, **options})[1]
-
-
-def _signature_defaults():
-    import inspect
-
-    params = inspect.signature(read_indicators).parameters
-    return {k: p for k, p in params.items() if k not in ("path", "id_col")}
+    return _read_indicators(path, id_col=id_col, **options)[1]

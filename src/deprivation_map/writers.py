@@ -1,6 +1,7 @@
 """Writing results with a metadata record: what went in (with checksums), the options, the versions, the seed.
 
-Each format carries the record where its readers will find it: a ``metadata`` table in a GeoPackage, the
+Each format carries the record where its readers will find it: the GeoPackage metadata extension
+(``gpkg_metadata``, read by ``pyogrio.read_info(path)["layer_metadata"]``) for the ``results`` layer, the
 ``deprivation_map`` key of a Parquet file's schema metadata, a ``metadata`` sheet in Excel, and a sidecar
 ``<file>.metadata.json`` beside CSV and GeoJSON (neither has a place for it).
 """
@@ -86,10 +87,8 @@ def _sidecar(path: Path) -> Path:
 
 
 def _write_gpkg(frame, path: Path, record: str) -> None:
-    import pyogrio
-
-    frame.reset_index().to_file(path, layer="results", driver="GPKG", engine="pyogrio")
-    pyogrio.write_dataframe(pd.DataFrame({"key": [METADATA_KEY], "value": [record]}), path, layer="metadata", driver="GPKG")
+    # GeoPackage's metadata extension (gpkg_metadata), attached to the layer: no extra layer to choose from
+    frame.reset_index().to_file(path, layer="results", driver="GPKG", engine="pyogrio", layer_metadata={METADATA_KEY: record})
 
 
 def _write_parquet(frame, path: Path, record: str) -> None:
@@ -136,7 +135,7 @@ def write_results(frame: gpd.GeoDataFrame, path: PathLike, *, metadata: Mapping 
     frame : geopandas.GeoDataFrame or pandas.DataFrame
         Indexed by area ID.
     path : path
-        ``.gpkg`` (layer ``results`` + table ``metadata``), ``.parquet`` (GeoParquet when there is a
+        ``.gpkg`` (layer ``results``, record in its layer metadata), ``.parquet`` (GeoParquet when there is a
         geometry; record in the schema metadata), ``.geojson`` and ``.csv`` (record in
         ``<file>.metadata.json``), ``.xlsx`` (sheets ``results`` and ``metadata``). CSV and Excel hold no
         geometry.
@@ -176,7 +175,7 @@ def write_results(frame: gpd.GeoDataFrame, path: PathLike, *, metadata: Mapping 
 def _gpkg_record(path: Path) -> str:
     import pyogrio
 
-    return pyogrio.read_dataframe(path, layer="metadata")["value"].iloc[0]
+    return pyogrio.read_info(path, layer="results")["layer_metadata"][METADATA_KEY]
 
 
 def _parquet_record(path: Path) -> str:
