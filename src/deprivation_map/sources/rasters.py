@@ -1,0 +1,142 @@
+"""Zonal statistics: a raster summarised over each area (rasterio, imported lazily)."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .. import _validation as v
+from ..errors import ValidationError, format_ids
+from ._common import require, same_crs
+
+__all__ = ["ON_EMPTY", "STATS", "zonal_stats"]
+
+ON_EMPTY = ("raise", "keep")
+
+
+def _share_above(values: np.ndarray, threshold: float | None) -> float:
+    return float(np.mean(values > threshold))
+
+
+STATS: dict[str, Callable[[np.ndarray, float | None], float]] = {
+    "mean": lambda values, _: float(np.mean(values)),
+    "sum": lambda values, _: float(np.sum(values)),
+    "min": lambda values, _: float(np.min(values)),
+    "max": lambda values, _: float(np.max(values)),
+    "share_above": _share_above,
+}
+
+
+def _window(bounds: tuple[float, float, float, float], dataset):
+    """The whole cells covering ``bounds``, clipped to the raster; None when they do not overlap it."""
+    from rasterio.windows import Window, from_bounds
+
+    w = from_bounds(*bounds, transform=dataset.transform)
+    col0, row0 = math.floor(w.col_off), math.floor(w.row_off)
+    col1, row1 = math.ceil(w.col_off + w.width), math.ceil(w.row_off + w.height)
+    col0, row0, col1, row1 = max(col0, 0), max(row0, 0), min(col1, dataset.width), min(row1, dataset.height)
+    if col1 <= col0 or row1 <= row0:
+        return None
+    return Window(col0, row0, col1 - col0, row1 - row0)
+
+
+def _cells(geom, dataset, band: int, nodata: float | None, all_touched: bool) -> tuple[np.ndarray, int]:
+    """The valid values of the cells in ``geom``, and how many of its cells were nodata."""
+    from rasterio.features import geometry_mask
+
+    window = _window(geom.bounds, dataset)
+    if window is None:
+        return np.empty(0), 0
+    data = dataset.read(band, window=window, masked=True)
+    inside = geometry_mask([geom], out_shape=data.shape, transform=dataset.window_transform(window), invert=True, all_touched=all_touched)
+    missing = np.ma.getmaskarray(data)
+    values = np.ma.getdata(data).astype(float)
+    missing = missing | np.isnan(values) | ((values == nodata) if nodata is not None else False)
+    return values[inside & ~missing], int((inside & missing).sum())
+
+
+def zonal_stats(
+    areas: gpd.GeoDataFrame,
+    raster: str | os.PathLike,
+    *,
+    stats: Sequence[str] = ("mean",),
+    threshold: float | None = None,
+    band: int = 1,
+    nodata: float | None = None,
+    all_touched: bool = False,
+    on_crs_mismatch: str = "raise",
+    on_empty: str = "raise",
+) -> pd.DataFrame:
+    r"""Summarise a raster's cells over each area.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Indexed by area ID.
+    raster : path
+        Any raster rasterio opens (GeoTIFF ...).
+    stats : sequence of {"mean", "sum", "min", "max", "share_above"}
+        The statistics, one column each. ``"share_above"`` needs ``threshold``.
+    threshold : float, optional
+        For ``"share_above"``: the share of an area's valid cells whose value is strictly above it.
+    band : int
+        The band to read (1-based).
+    nodata : float, optional
+        A value marking missing cells, besides the raster's own nodata value and NaN (always missing).
+        When the raster declares no nodata value and none is given, every non-NaN cell is a value.
+    all_touched : bool
+        False (default): a cell belongs to an area when its centre is inside it. True: every cell the area
+        touches (cells on a shared edge then count in both areas).
+    on_crs_mismatch : {"raise", "reproject"}
+        When the areas' CRS is not the raster's: raise (default), or reproject the areas to the raster's CRS
+        (the raster is never resampled).
+    on_empty : {"raise", "keep"}
+        Areas with no valid cell (outside the raster, or only nodata): raise naming them (default), or keep
+        them with missing statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the areas' IDs, in their order: one column per statistic, plus ``cells`` (valid cells
+        used) and ``nodata_cells`` (cells of the area that were missing).
+
+    Notes
+    -----
+    With :math:`C_j` the valid cells whose centre lies in area :math:`j` and :math:`x_c` their values:
+    mean :math:`= \sum_{c \in C_j} x_c / |C_j|`, sum :math:`= \sum_{c \in C_j} x_c`, share_above
+    :math:`= |\{c \in C_j : x_c > t\}| / |C_j|`. The sum is of cell values, so a raster of counts per cell
+    (population grid) gives counts per area; a raster of densities must be multiplied by the cell area.
+    """
+    require("rasterio")
+    import pyproj
+    import rasterio
+
+    for name in stats:
+        v.lookup(STATS, name, what="zonal statistic")
+    if "share_above" in stats and threshold is None:
+        raise ValidationError("The 'share_above' statistic needs threshold= (cells strictly above it are counted).")
+    v.choose(on_empty, ON_EMPTY, what="on_empty policy")
+    with rasterio.open(raster) as dataset:
+        if not dataset.transform.is_rectilinear:
+            raise ValidationError(f"Raster {str(raster)!r} is rotated; warp it to a north-up grid first (gdalwarp).")
+        crs = pyproj.CRS.from_wkt(dataset.crs.to_wkt()) if dataset.crs else None
+        areas = same_crs(areas, crs, on_crs_mismatch, what="Areas", other=f"raster {os.fspath(raster)!r}")
+        rows = []
+        for geom in areas.geometry:
+            values, n_missing = _cells(geom, dataset, band, nodata, all_touched)
+            summary = [STATS[s](values, threshold) if values.size else np.nan for s in stats]
+            rows.append([*summary, values.size, n_missing])
+    out = pd.DataFrame(rows, index=areas.index, columns=[*stats, "cells", "nodata_cells"])
+    empty = out["cells"] == 0
+    if empty.any() and on_empty == "raise":
+        raise ValidationError(
+            f"{int(empty.sum())} areas have no valid raster cell (outside the raster or only nodata): "
+            f"{format_ids(out.index[empty])}. Check the raster covers them, or pass on_empty='keep' to keep them "
+            "with missing statistics."
+        )
+    return out
