@@ -15,8 +15,6 @@ rasterio = pytest.importorskip("rasterio")
 from rasterio.transform import from_origin  # noqa: E402
 
 NODATA = -9999.0
-# affine 3 deprecates `*`, which rasterio and rasterstats still use internally
-pytestmark = pytest.mark.filterwarnings("ignore:Use `@` matmul:PendingDeprecationWarning")
 
 
 def write_raster(path, values, *, crs="EPSG:25831", nodata=NODATA, origin=(0.0, 4.0), size=1.0):

@@ -70,6 +70,22 @@ def interpolate_areas(
 
     Both assume values spread evenly over each source area. Areas need a projected CRS (areas in degrees
     are refused), ideally an equal-area one. Missing source values are refused: tobler would read them as 0.
+
+    Examples
+    --------
+    Georgia's 1990 county populations moved onto a 2 x 2 grid covering the state keep their total:
+
+    >>> import geopandas as gpd, deprivation_map as dm
+    >>> from shapely.geometry import box
+    >>> from deprivation_map.sources import interpolate_areas
+    >>> counties = dm.datasets.load_georgia()
+    >>> x0, y0, x1, y1 = counties.total_bounds
+    >>> xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+    >>> cells = [box(x0, y0, xm, ym), box(xm, y0, x1, ym), box(x0, ym, xm, y1), box(xm, ym, x1, y1)]
+    >>> grid = gpd.GeoDataFrame(geometry=cells, index=["SW", "SE", "NW", "NE"], crs=counties.crs)
+    >>> out = interpolate_areas(counties, grid, extensive=["TotPop90"], intensive=["PctPov"])
+    >>> bool(round(out["TotPop90"].sum()) == counties["TotPop90"].sum())
+    True
     """
     require("tobler")
     from tobler.area_weighted import area_interpolate

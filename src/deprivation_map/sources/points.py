@@ -91,6 +91,19 @@ def count_points(
     A point on the edge shared by two areas is counted once, in the first of them in the areas' order.
     The rate of area :math:`j` is :math:`n_j / P_j \times` ``per``. Suppression is primary only: whoever
     also publishes the total of the counts can recover a single suppressed cell from it.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, deprivation_map as dm
+    >>> from deprivation_map.sources import count_points
+    >>> georgia = dm.datasets.load_georgia()
+    >>> users = gpd.GeoDataFrame(geometry=georgia.representative_point().repeat([12] + [3] * 158).to_numpy(), crs=georgia.crs)
+    >>> out = count_points(georgia, users, population="TotPop90", per=10_000)
+    >>> out.iloc[:2]  # doctest: +NORMALIZE_WHITESPACE
+             points_count  points_rate  points_suppressed
+    AreaKey
+    13001              12     7.621951              False
+    13003            <NA>          NaN               True
     """
     threshold = v.require_int(threshold, what="threshold", minimum=1)
     v.choose(on_outside, ON_OUTSIDE, what="on_outside policy")

@@ -111,6 +111,26 @@ def zonal_stats(
     mean :math:`= \sum_{c \in C_j} x_c / |C_j|`, sum :math:`= \sum_{c \in C_j} x_c`, share_above
     :math:`= |\{c \in C_j : x_c > t\}| / |C_j|`. The sum is of cell values, so a raster of counts per cell
     (population grid) gives counts per area; a raster of densities must be multiplied by the cell area.
+
+    Examples
+    --------
+    A 100 m grid over the toy areas (500 m squares) holding each cell's column number (0 to 54): area 001
+    spans columns 0-4 (mean 2, 25 cells of one hectare), area 003 columns 10-14 (4 of 5 columns above 10):
+
+    >>> import tempfile, numpy as np, rasterio, deprivation_map as dm
+    >>> from rasterio.transform import from_origin
+    >>> from deprivation_map.sources import zonal_stats
+    >>> areas, _ = dm.datasets.load_toy()
+    >>> path = tempfile.mkdtemp() + "/grid.tif"
+    >>> with rasterio.open(path, "w", driver="GTiff", width=55, height=55, count=1, dtype="float64", crs=areas.crs,
+    ...                    transform=from_origin(430000, 4585500, 100, 100), nodata=-1) as dst:
+    ...     dst.write(np.tile(np.arange(55.0), (55, 1)), 1)
+    >>> zonal_stats(areas, path, stats=("mean", "share_above"), threshold=10).head(3)  # doctest: +NORMALIZE_WHITESPACE
+          mean  share_above  cells  nodata_cells
+    code
+    001    2.0          0.0     25             0
+    002    7.0          0.0     25             0
+    003   12.0          0.8     25             0
     """
     require("rasterio")
     import pyproj
