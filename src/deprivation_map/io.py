@@ -94,7 +94,7 @@ def _check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) ->
     invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     if invalid.any() and on_invalid == "raise":
         reasons = shapely.is_valid_reason(geoms[invalid])
-        examples = "; ".join(f"{i!r}: {r}" for i, r in list(zip(frame.index[invalid], reasons))[:3])
+        examples = "; ".join(f"{i!r}: {r}" for i, r in list(zip(frame.index[invalid], reasons, strict=True))[:3])
         raise ValidationError(
             f"{what} has {int(invalid.sum())} invalid geometries ({examples}). Repair them with "
             "on_invalid='fix' (shapely.make_valid, reported), keep them with on_invalid='keep', or fix the file."
@@ -179,7 +179,7 @@ def _load_csv(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
     if sep is None:
         sep, facts["detected"]["sep"] = t.detect_sep(text)
     facts.update(encoding=encoding, sep=sep)
-    return t.parse_csv(text, sep=sep, id_col=o["id_col"], na_values=o["na_values"]), facts
+    return t.parse_csv(text, sep=sep, na_values=o["na_values"]), facts
 
 
 def _load_excel(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:

@@ -154,7 +154,7 @@ def detect_sep(text: str) -> tuple[str, str]:
     )
 
 
-def parse_csv(text: str, *, sep: str, id_col: str, na_values: Sequence[str]) -> pd.DataFrame:
+def parse_csv(text: str, *, sep: str, na_values: Sequence[str]) -> pd.DataFrame:
     """Every cell as text (missing markers as missing); numbers are parsed later, by the reported rules."""
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, na_values=list(na_values), keep_default_na=True)
 
