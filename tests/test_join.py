@@ -6,6 +6,8 @@ import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import deprivation_map as dm
 from deprivation_map.errors import DeprivationMapWarning, JoinError
@@ -151,3 +153,21 @@ def test_several_tables_each_get_their_report(sections):
     joined, reports = _join(sections, (first, second), "keep")
     assert [len(r.repairs) for r in reports] == [1, 0]
     assert joined.loc["0801901001", ["x", "y"]].tolist() == [1.0, 2.0]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sets(st.integers(1, 99_999_999), min_size=1, max_size=30), st.data())
+def test_exactly_the_keys_that_lost_zeros_are_repaired_whatever_the_order(numbers, data):
+    """Property: codes written as numbers are repaired back to the 10-digit areas, and nothing else is."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    codes = [f"{n:010d}" for n in sorted(numbers)]
+    areas = gpd.GeoDataFrame(geometry=[Point(i, 0) for i in range(len(codes))], index=pd.Index(codes), crs=3857)
+    lost = data.draw(st.lists(st.booleans(), min_size=len(codes), max_size=len(codes)))
+    keys = [c.lstrip("0") if drop else c for c, drop in zip(codes, lost, strict=True)]
+    order = data.draw(st.permutations(range(len(keys))))
+    table = pd.DataFrame({"x": range(len(keys))}, index=pd.Index([keys[i] for i in order]))
+    report = dm.check_join(areas, table)
+    assert report.repairs == {k: c for k, c, drop in zip(keys, codes, lost, strict=True) if drop}
+    assert report.complete and report.matched.tolist() == codes

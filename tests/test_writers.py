@@ -66,3 +66,16 @@ def test_plain_tables_and_bad_extensions(tmp_path, toy):
         dm.write_results(table, tmp_path / "t.gpkg")
     with pytest.raises(ValidationError, match=r"'.gpkg', '.csv', '.parquet', '.geojson', '.xlsx'"):
         dm.write_results(table, tmp_path / "t.shp")
+
+
+def test_the_pipeline_records_its_inputs_options_and_seed(tmp_path):
+    from deprivation_map.pipeline import run
+
+    result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
+    record = read_metadata(result.outputs["geopackage"])
+    assert read_metadata(result.outputs["csv"]) == record
+    names = {i["name"]: i["sha256"] for i in record["inputs"]}
+    path = dm.datasets.get_path("georgia_indicators.csv")
+    assert names["georgia_indicators.csv"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert record["seed"] == 0 and record["options"]["hotspots"]["permutations"] == 999
+    assert result.table_report is not None and result.table_report.n_rows == 159
