@@ -42,7 +42,7 @@ from .autocorrelation import MISSING as STAT_MISSING
 from .composite import MISSING as INDEX_MISSING
 from .errors import ConfigError, DeprivationMapError
 from .graph import BUILDERS, ISLANDS
-from .join import ON_UNMATCHED
+from .join import KEYS, ON_UNMATCHED
 from .maps.explore import SCHEMES
 from .maps.palettes import SEQUENTIAL
 from .normalise import NORMALISERS
@@ -84,6 +84,7 @@ class TableConfig:
 @dataclass(frozen=True)
 class JoinConfig:
     on_unmatched: str = _choices(ON_UNMATCHED)
+    keys: str = _choices(KEYS)
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
         table, table_report = _read_indicators(t.path, id_col=t.id_col, sep=t.sep, decimal=t.decimal,
                                                encoding=t.encoding, thousands=t.thousands, sheet=t.sheet)  # fmt: skip
     with stage("join", "join"):
-        data, reports = _join(areas, (table,), config.join.on_unmatched)
+        data, reports = _join(areas, (table,), config.join.on_unmatched, config.join.keys)
     with stage("index", "index"):
         c = config.index
         index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,

@@ -32,6 +32,7 @@ def _population(areas: gpd.GeoDataFrame, population: str | pd.Series) -> pd.Seri
         values = areas[population]
     else:
         values = population.set_axis(population.index.astype(str))
+        v.require_unique_ids(values.index, what="The population")
         missing = areas.index.difference(values.index)
         if len(missing):
             raise ValidationError(f"The population has no value for {len(missing)} areas: {format_ids(missing)}.")
