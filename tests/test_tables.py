@@ -155,6 +155,9 @@ def test_report_options_read_the_same_table_again_without_detection(tmp_path):
     path = write(tmp_path, "t.csv", "code;x\n1;1.234,5\n2;2\n", "cp1252")
     report = dm.check_table(path, id_col="code")
     assert report.options == {"sep": ";", "decimal": ",", "thousands": ".", "encoding": "utf-8"}
+    plain = dm.check_table(write(tmp_path, "p.csv", "code;x\n1;2,5\n"), id_col="code")
+    assert plain.options["thousands"] == "" and "thousands: none (detected" in plain.summary()
+    assert dm.check_table(tmp_path / "p.csv", id_col="code", **plain.options).detected == {}
     again = dm.check_table(path, id_col="code", **report.options)
     assert again.detected == {}
     pd.testing.assert_frame_equal(dm.read_indicators(path, id_col="code", **report.options), dm.read_indicators(path, id_col="code"))

@@ -88,7 +88,8 @@ class TableReport:
     def options(self) -> dict[str, str | None]:
         """The reading options, to pass back to :func:`read_indicators` to read the same way without detection."""
         keys = {"csv": ("sep", "decimal", "thousands", "encoding"), "excel": ("sheet", "decimal", "thousands")}
-        return {k: getattr(self, k) for k in keys.get(self.format, ("decimal", "thousands"))}
+        chosen = {k: getattr(self, k) for k in keys.get(self.format, ("decimal", "thousands"))}
+        return chosen | {"thousands": self.thousands or ""}  # "" is "none": given, so not detected again
 
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
@@ -104,7 +105,7 @@ class TableReport:
         lines = [f"{name}: {self.format} ({self.layout}), {self.n_rows} rows, {len(self.columns)} columns"]
         for key, value in self.options.items():
             how = f"detected: {self.detected[key]}" if key in self.detected else "given"
-            lines.append(f"  {key} {value!r} ({how})")
+            lines.append(f"  {key} {value!r} ({how})" if value != "" else f"  {key}: none ({how})")
         lines += [f"  column {c!r} read as numbers: {', '.join(d)}" for c, d in self.parsed.items()]
         lines += [f"  column {c!r} kept as text: {why}" for c, why in self.text_columns.items()]
         lines += [f"  column {c!r}: {len(i)} values not numbers, now missing: {format_ids(i)}" for c, i in self.unparsed.items()]
