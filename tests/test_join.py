@@ -117,6 +117,10 @@ def test_whitespace_case_and_lost_zeros_are_repaired_and_reported(sections):
     summary = report.summary()
     assert "3 table keys repaired (" in summary and "leading zeros 1" in summary and "whitespace 1" in summary and "case 1" in summary
     assert "1 table keys match several areas once normalised, not repaired: '1'" in summary
+    audit = report.to_frame()
+    assert audit.index.tolist() == ["0801901001", "0801901002", "E01000001", "0801901003", "01", "001", "1", "999"]
+    assert audit["status"].value_counts().to_dict() == {"matched": 3, "missing_data": 3, "no_boundary": 2}
+    assert audit.loc["0801901002", "repaired_from"] == " 0801901002 " and audit.loc["0801901003", "repaired_from"] == ""
     joined = dm.join_indicators(sections, table, on_unmatched="keep")
     assert joined.index.equals(sections.index)
     values = joined["x"].tolist()

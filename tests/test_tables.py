@@ -32,6 +32,10 @@ def test_semicolon_decimal_comma_cp1252_with_accents(tmp_path):
     assert "not valid UTF-8" in report.detected["encoding"] and "'12,5'" in report.detected["decimal"]
     assert report.parsed == {"poverty": ("decimal comma",)}
     assert list(report.text_columns) == ["name"]
+    assert report.to_frame().to_dict("index") == {
+        "name": {"read_as": "text", "how": "only 0 of its 2 text values are numbers", "unparsed": 0},
+        "poverty": {"read_as": "number", "how": "decimal comma", "unparsed": 0},
+    }
 
 
 def test_latin1_bytes_undefined_in_cp1252_fall_back_to_latin1(tmp_path):
@@ -132,7 +136,9 @@ def test_parquet_tables(tmp_path):
     pd.DataFrame({"code": ["01", "02"], "x": [1.5, 2.5], "y": ["3%", "4%"]}).to_parquet(path)
     table = dm.read_indicators(path, id_col="code")
     assert table.index.tolist() == ["01", "02"] and table["y"].tolist() == [3.0, 4.0]
-    assert dm.check_table(path, id_col="code").format == "parquet"
+    report = dm.check_table(path, id_col="code")
+    assert report.format == "parquet"
+    assert report.to_frame()["read_as"].to_dict() == {"x": "as stored", "y": "number"}
 
 
 def test_long_tables_are_pivoted_in_order_of_appearance(tmp_path):

@@ -204,6 +204,10 @@ _LOADERS: dict[str, tuple[str, Callable[[Path, dict], tuple[pd.DataFrame, dict]]
 }  # fmt: skip
 
 
+def _was_text(values: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(values.dtype) or pd.api.types.is_object_dtype(values.dtype)
+
+
 def _parse_columns(frame: pd.DataFrame, o: dict, decimal: str, thousands: str | None, *, what: str) -> tuple[pd.DataFrame, dict]:
     out, parsed, text, failures = frame.copy(), {}, {c: "given in text_cols" for c in o["text_cols"]}, {}
     for col in frame.columns:
@@ -215,7 +219,7 @@ def _parse_columns(frame: pd.DataFrame, o: dict, decimal: str, thousands: str | 
         elif kind == "numeric":
             numbers, failed, done = rest
             out[col] = numbers
-            parsed.update({col: done} if done else {})
+            parsed.update({col: done} if _was_text(frame[col]) else {})
             if failed is not None and failed.any():
                 failures[col] = frame[col][failed.to_numpy()].reset_index(drop=True).set_axis(np.flatnonzero(failed))
     unparsed = {}

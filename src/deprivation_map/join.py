@@ -58,6 +58,27 @@ class JoinReport:
         """True when every area has exactly one row and every row has an area."""
         return not (len(self.missing_data) or len(self.no_boundary) or len(self.duplicates))
 
+    def to_frame(self) -> pd.DataFrame:
+        """The audit, one row per area and per table key without an area (in that order), to save or filter.
+
+        Columns: ``status`` (``"matched"``, ``"missing_data"`` or ``"no_boundary"``), ``duplicated`` (the key
+        is on several table rows) and ``repaired_from`` (the table keys repaired to it, else empty).
+
+        Examples
+        --------
+        >>> import deprivation_map as dm
+        >>> areas, table = dm.datasets.load_toy()
+        >>> dm.check_join(areas, table).to_frame()["status"].value_counts().to_dict()
+        {'matched': 12, 'missing_data': 1, 'no_boundary': 1}
+        """
+        ids = self.matched.append(self.missing_data).append(self.no_boundary)
+        status = ["matched"] * len(self.matched) + ["missing_data"] * len(self.missing_data) + ["no_boundary"] * len(self.no_boundary)
+        origins = pd.Series(list(self.repairs), index=list(self.repairs.values()), dtype=object)
+        repaired_from = origins.groupby(level=0).agg(", ".join) if len(origins) else pd.Series(dtype=object)
+        frame = pd.DataFrame({"status": status, "duplicated": _isin(ids, self.duplicates)}, index=pd.Index(ids, name="id"))
+        frame["repaired_from"] = repaired_from.reindex(frame.index).fillna("").to_numpy()
+        return frame
+
     def __repr__(self) -> str:
         return (
             f"JoinReport(areas={self.n_areas}, rows={self.n_rows}, matched={len(self.matched)}, "

@@ -59,7 +59,8 @@ class TableReport:
     detected : Mapping[str, str]
         For each option that was detected rather than given, the evidence (``{"sep": "';' splits ..."}``).
     parsed : Mapping[str, tuple of str]
-        Columns read as numbers from text, with what was done to them (``("percent sign",)``).
+        Columns read as numbers from text, with what was done to them (``("decimal comma",)``; empty for
+        plain numbers).
     text_columns : tuple of str
         Columns kept as text, with the reason in :meth:`summary`.
     unparsed : Mapping[str, tuple of str]
@@ -99,6 +100,20 @@ class TableReport:
             f"unparsed={sum(len(i) for i in self.unparsed.values())})"
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per column of the table: ``read_as`` (``"number"``, ``"text"`` or ``"as stored"``),
+        ``how`` (conversions done, or why it stayed text) and ``unparsed`` (values turned missing)."""
+        rows = {}
+        for col in self.columns:
+            if col in self.parsed:
+                rows[col] = ("number", ", ".join(self.parsed[col]) or "plain numbers")
+            elif col in self.text_columns:
+                rows[col] = ("text", self.text_columns[col])
+            else:
+                rows[col] = ("as stored", "not text in the file")
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=["read_as", "how"]).rename_axis("column")
+        return frame.assign(unparsed=[len(self.unparsed.get(c, ())) for c in frame.index])
+
     def summary(self) -> str:
         """A few lines for people: each choice (detected or given), conversions, columns kept as text."""
         name = self.path.rsplit("/", 1)[-1]
@@ -106,7 +121,7 @@ class TableReport:
         for key, value in self.options.items():
             how = f"detected: {self.detected[key]}" if key in self.detected else "given"
             lines.append(f"  {key} {value!r} ({how})" if value != "" else f"  {key}: none ({how})")
-        lines += [f"  column {c!r} read as numbers: {', '.join(d)}" for c, d in self.parsed.items()]
+        lines += [f"  column {c!r} read as numbers: {', '.join(d)}" for c, d in self.parsed.items() if d]
         lines += [f"  column {c!r} kept as text: {why}" for c, why in self.text_columns.items()]
         lines += [f"  column {c!r}: {len(i)} values not numbers, now missing: {format_ids(i)}" for c, i in self.unparsed.items()]
         return "\n".join(lines + [f"  {note}" for note in self.notes])
