@@ -155,6 +155,10 @@ def test_long_tables_are_pivoted_in_order_of_appearance(tmp_path):
         dm.read_indicators(twice, id_col="area", indicator_col="indicator", year_col="year")
     with pytest.raises(ValidationError, match=r"also has columns 'year'.*usecols="):
         dm.read_indicators(path, id_col="area", indicator_col="indicator")
+    assert report.to_frame()["how"].tolist() == ["decimal comma"] * 3
+    bad = write(tmp_path, "bad.csv", text + "03;poverty;2021;n.d.\n")
+    with pytest.raises(ValidationError, match=r"column 'value': row 6 \(ID '03'\): 'n.d.'"):
+        dm.read_indicators(bad, id_col="area", indicator_col="indicator", year_col="year")
 
 
 def test_report_options_read_the_same_table_again_without_detection(tmp_path):

@@ -208,11 +208,10 @@ def _was_text(values: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(values.dtype) or pd.api.types.is_object_dtype(values.dtype)
 
 
-def _parse_columns(frame: pd.DataFrame, o: dict, decimal: str, thousands: str | None, *, what: str) -> tuple[pd.DataFrame, dict]:
+def _parse_columns(frame: pd.DataFrame, columns: list, o: dict, decimal: str, thousands: str | None, *, what: str) -> tuple[pd.DataFrame, dict]:
+    """Numbers from the text of ``columns`` (rows as in the file, so errors name file rows)."""
     out, parsed, text, failures = frame.copy(), {}, {c: "given in text_cols" for c in o["text_cols"]}, {}
-    for col in frame.columns:
-        if col == o["id_col"] or col in text:
-            continue
+    for col in columns:
         kind, *rest = t.classify(frame[col], decimal=decimal, thousands=thousands)
         if kind == "text":
             text[col] = rest[0]
@@ -228,6 +227,15 @@ def _parse_columns(frame: pd.DataFrame, o: dict, decimal: str, thousands: str | 
     for col, bad in failures.items():
         unparsed[col] = tuple(frame[o["id_col"]].astype(str).iloc[bad.index])
     return out, {"parsed": parsed, "text_columns": text, "unparsed": unparsed}
+
+
+def _long_to_wide(frame: pd.DataFrame, parsing: dict, o: dict, *, what: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Pivot a parsed long table; each indicator column inherits what was done to the value column."""
+    wide, notes = t.pivot_long(frame, id_col=o["id_col"], indicator_col=o["indicator_col"], value_col=o["value_col"], year_col=o["year_col"], what=what)
+    done = parsing["parsed"].pop(o["value_col"], None)
+    if done is not None:
+        parsing["parsed"] = {c: done for c in wide.columns if c != o["id_col"]}
+    return wide, notes
 
 
 def _read_indicators(path: PathLike, *, id_col: str, **options) -> tuple[pd.DataFrame, TableReport]:
@@ -249,14 +257,14 @@ def _read_indicators(path: PathLike, *, id_col: str, **options) -> tuple[pd.Data
         v.require_columns(frame, [o["id_col"], *o["usecols"]], what=what)
         frame = frame[[o["id_col"], *(c for c in o["usecols"] if c != o["id_col"])]]
     v.require_columns(frame, [o["id_col"]], what=what)
-    notes: tuple[str, ...] = ()
-    if o["indicator_col"] is not None:
+    long = o["indicator_col"] is not None
+    if long:
         v.require_columns(frame, [o["indicator_col"], o["value_col"], *([o["year_col"]] if o["year_col"] else [])], what=what)
-        frame, notes = t.pivot_long(frame, id_col=o["id_col"], indicator_col=o["indicator_col"], value_col=o["value_col"], year_col=o["year_col"], what=what)
-    columns = [c for c in frame.columns if c != o["id_col"] and c not in o["text_cols"]]
+    columns = [o["value_col"]] if long else [c for c in frame.columns if c != o["id_col"] and c not in o["text_cols"]]
     tokens = t.text_tokens(frame, columns)
     decimal, thousands, detected = t.detect_number_format(tokens, decimal=o["decimal"], thousands=o["thousands"])
-    frame, parsing = _parse_columns(frame, o, decimal, thousands, what=what)
+    frame, parsing = _parse_columns(frame, columns, o, decimal, thousands, what=what)
+    frame, notes = _long_to_wide(frame, parsing, o, what=what) if long else (frame, ())
     frame = _index_by_id(frame, o["id_col"], what=what)
     report = TableReport(
         path=str(path), format=fmt, n_rows=len(frame), columns=tuple(map(str, frame.columns)),
@@ -310,8 +318,9 @@ def read_indicators(
     text_cols : sequence of str
         Columns to keep as text, never parsed as numbers.
     indicator_col, value_col, year_col : str, optional
-        Give ``indicator_col`` to read a long table (one row per ID, indicator and year): it is pivoted
-        to one column per indicator, named ``indicator`` or ``indicator_year``. Repeated pairs are refused.
+        Give ``indicator_col`` to read a long table (one row per ID, indicator and year): its values are
+        parsed (errors name the file's rows), then pivoted to one column per indicator, named
+        ``indicator`` or ``indicator_year``. Repeated pairs are refused.
     on_unparsed : {"raise", "missing"}
         Text in a numeric column that is not a number: ``"raise"`` (default) names column, row and ID;
         ``"missing"`` turns it into a missing value, listed in the report's ``unparsed``.
