@@ -57,8 +57,8 @@ def _prj_text(path: Path) -> str | None:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".prj")]
             return archive.read(names[0]).decode("latin-1") if len(names) == 1 else None
-    prj = path.with_suffix(".prj")
-    return prj.read_text(encoding="latin-1") if path.suffix.lower() == ".shp" and prj.exists() else None
+    found = [p for p in (path.with_suffix(".prj"), path.with_suffix(".PRJ")) if p.exists()]
+    return found[0].read_text(encoding="latin-1") if path.suffix.lower() == ".shp" and found else None
 
 
 def _read_vector(path: Path, layer: str | int | None, *, what: str) -> gpd.GeoDataFrame:
