@@ -19,8 +19,11 @@ a map is drawn or a local statistic computed.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets, errors
+from .access import ServiceAccess, SiteSelection, distance_to_services, select_sites
+from .allocation import Allocation, allocate
 from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
 from .composite import DeprivationIndex, build_index
+from .equity import Equity, assess_equity, concentration_curve, concentration_index, gini
 from .graph import build_graph
 from .indicators import IndexSpec, Indicator
 from .io import read_boundaries, read_indicators, write_results
@@ -53,4 +56,16 @@ __all__ = [
     "read_indicators",
     "save_map",
     "write_results",
+    # allocation, equity and access to services (issue 7)
+    "Allocation",
+    "Equity",
+    "ServiceAccess",
+    "SiteSelection",
+    "allocate",
+    "assess_equity",
+    "concentration_curve",
+    "concentration_index",
+    "distance_to_services",
+    "gini",
+    "select_sites",
 ]

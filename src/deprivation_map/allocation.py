@@ -336,7 +336,7 @@ floor` and the units left over go one each to the largest remainders,
     option = _option(method, name, default, {"power": power, "threshold": threshold})
     if units and decimals not in (None, 0):
         raise ValidationError(f"units=True allocates whole units: decimals must be 0 or left out, got {decimals!r}.")
-    decimals = v.require_int(0 if decimals is None else decimals, what="decimals", minimum=0)
+    decimals = v.require_int((0 if units else 2) if decimals is None else decimals, what="decimals", minimum=0)
     exact, total = minor_total(budget, decimals)
     ids, scale = score.index, 10**decimals
     canon = ids[np.argsort(ids.to_numpy(dtype=str), kind="stable")]
