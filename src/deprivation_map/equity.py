@@ -77,12 +77,11 @@ def concentration_curve(values, rank_by, weights=None) -> pd.DataFrame:
     """
     y, p = _weights(values, weights)
     pop, amount = _groups(np.asarray(rank_by, dtype="float64"), p, y)
-    return pd.DataFrame(
-        {
-            "population_share": np.concatenate([[0.0], np.cumsum(pop) / pop.sum()]),
-            "allocation_share": np.concatenate([[0.0], np.cumsum(amount) / amount.sum()]),
-        }
-    )
+    shares = {}
+    for name, part in (("population_share", pop), ("allocation_share", amount)):
+        total = part.sum()
+        shares[name] = np.concatenate([[0.0], np.cumsum(part) / total]) if total else np.full(len(part) + 1, np.nan)
+    return pd.DataFrame(shares)
 
 
 def concentration_index(values, rank_by, weights=None) -> float:
@@ -259,7 +258,8 @@ def assess_equity(
         Weights every measure by people; without it every area counts once and "per capita" is per area.
     baseline : {"equal_per_capita", "equal"} or pandas.Series, optional
         What the allocation is compared with: the same budget shared equally per person (the default when
-        there is a population) or per area (the default otherwise), or the current spending per area.
+        there is a population, not all zero) or per area (the default otherwise), or the current spending per
+        area.
     most_deprived, hotspot : pandas.Series of bool, optional
         The most deprived decile (by default, decile 1 of ``need``) and the High-High areas.
 
@@ -268,7 +268,8 @@ def assess_equity(
     Per area, :math:`\text{gap}_i = a_i - b_i`. The Gini coefficient (:func:`gini`) is that of the
     amounts per person, weighted by population; the concentration index (:func:`concentration_index`) ranks
     areas by need, so it is positive when the budget goes where need is higher. An under-funded hotspot is a
-    High-High area with :math:`a_i < b_i`.
+    High-High area with :math:`a_i < b_i`. Areas with no population carry no weight in the Gini and
+    concentration measures (there is nobody to count), but their amounts count in the shares.
 
     Examples
     --------
@@ -283,7 +284,8 @@ def assess_equity(
     need = v.align(need, ids, what="The need", against="the allocation", fix="Give a need for every area.")
     if population is not None:
         population = v.align(population, ids, what="The population", against="the allocation", fix="")
-    baseline = baseline if baseline is not None else ("equal" if population is None else "equal_per_capita")
+    if baseline is None:
+        baseline = "equal_per_capita" if population is not None and population.sum() > 0 else "equal"
     base, name = _baseline(baseline, float(amounts.sum()), population, ids)
     if most_deprived is None:
         most_deprived = (rank_most_deprived(need)["decile"] == 1).fillna(False)
