@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from .allocation import _need, _policies, _population
+from .allocation import _need, _policies
 from .composite import DeprivationIndex, rank_most_deprived
+from .equity import _population
 from .errors import DeprivationMapWarning, ValidationError, format_ids
 
 __all__ = ["GEOGRAPHIC", "ORIGINS", "ServiceAccess", "SiteSelection", "distance_to_services", "select_sites"]
@@ -66,11 +67,13 @@ def _origins(areas, origin) -> np.ndarray:
         points = v.lookup(ORIGINS, origin, what="origin")(areas.geometry)
     else:
         fix = "Give one point (e.g. the population-weighted centroid) for every area."
-        points = v.align(getattr(origin, "geometry", origin), areas.index, what="The origin", against="the areas", fix=fix)
-        if getattr(origin, "crs", None) is not None and origin.crs != areas.crs:
-            points = points.to_crs(areas.crs)
-        if (points.geom_type != "Point").any():
-            raise ValidationError("The origin must hold points (one per area).")
+        given = getattr(origin, "geometry", origin)
+        points = v.align(given, areas.index, what="The origin", against="the areas", fix=fix)
+        v.require_crs(points, what="The origin")
+        points = points.to_crs(areas.crs)
+        bad = (points.geom_type != "Point").to_numpy()
+        if bad.any():
+            raise ValidationError(f"The origin must hold points, but not for {format_ids(areas.index[bad])}. {fix}")
     return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
 
 
@@ -83,7 +86,7 @@ def _weights(need, population, ids: pd.Index) -> tuple[pd.Series, pd.Series | No
     score, decile = _need(need)
     score = v.align(score, ids, what="The need", against="the areas", fix="Give a need for every area.")
     used, _ = _policies(score, "raise", "raise")
-    people = _population(population, ids)
+    people = _population(population, ids, against="the areas")
     weight = used * (1.0 if people is None else people.to_numpy())
     decile = rank_most_deprived(score)["decile"] if decile is None else decile.reindex(ids)
     return pd.Series(weight, index=ids, name="need_weight"), decile
@@ -192,7 +195,7 @@ def distance_to_services(
     distance, nearest = cKDTree(_coords(services)).query(_origins(areas, origin), k=1)
     ids = areas.index
     decile = None if need is None else _weights(need, None, ids)[1]
-    people = None if population is None else _population(population, ids)
+    people = None if population is None else _population(population, ids, against="the areas")
     return ServiceAccess(
         distance=pd.Series(distance, index=ids, name="distance"),
         nearest=pd.Series(services.index.to_numpy()[nearest], index=ids, name="nearest_service"),
@@ -344,6 +347,7 @@ def select_sites(
 
 
 def _distance(within: object) -> float:
-    if isinstance(within, bool) or not isinstance(within, int | float | np.number) or not np.isfinite(within) or within < 0:
+    number = isinstance(within, int | float | np.number) and not isinstance(within, bool)
+    if not number or not np.isfinite(within) or within < 0:
         raise ValidationError(f"within must be a distance >= 0 in the CRS's units, got {within!r}.")
     return float(within)

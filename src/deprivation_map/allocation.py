@@ -19,7 +19,7 @@ import pandas as pd
 from . import _validation as v
 from ._apportion import check_feasible, largest_remainder, minor_total, to_minor, water_fill
 from .composite import DeprivationIndex, rank_most_deprived
-from .equity import Equity, assess_equity
+from .equity import Equity, _population, assess_equity
 from .errors import ValidationError, format_ids
 
 __all__ = ["METHODS", "NEGATIVE", "Allocation", "allocate"]
@@ -204,18 +204,6 @@ def _policies(need: pd.Series, negative: str, missing: str) -> tuple[np.ndarray,
     return np.where(absent, 0.0, values), absent
 
 
-def _population(population: pd.Series | None, ids: pd.Index) -> pd.Series | None:
-    if population is None:
-        return None
-    fix = "Give a population for every area (0 where nobody lives)."
-    people = v.align(population, ids, what="The population", against="the need", fix=fix)
-    v.require_numeric(people.to_frame("population"), ["population"], what="The population")
-    bad = people.isna() | (people < 0) | np.isinf(people)
-    if bad.any():
-        raise ValidationError(f"The population is missing or negative for {format_ids(ids[bad.to_numpy()])}. {fix}")
-    return people.astype("float64").rename("population")
-
-
 def _hotspot_mask(hotspots: object, ids: pd.Index) -> pd.Series | None:
     """True for High-High areas, from a Hotspots result, its labels, or a boolean Series."""
     if hotspots is None:
@@ -235,13 +223,20 @@ def _option(method: str, name: str | None, default: object, given: dict[str, obj
     return default if name is None or given.get(name) is None else given[name]
 
 
-def _labels(weights, absent, quota, low, high, capped, tol) -> np.ndarray:
+def _solve(weights, absent, floor, cap, canon: pd.Index, scale: int, total: int) -> tuple[np.ndarray, np.ndarray]:
+    """Minor units per area (canonical order) within the floors and caps, and which bound holds where."""
+    caps = _bound(cap, canon, what="cap", default=np.inf)
+    low = np.where(absent, 0, to_minor(_bound(floor, canon, what="floor", default=0.0), scale, total, up=True))
+    high = np.where(absent | (weights <= 0), low, to_minor(caps, scale, total, up=False))
+    check_feasible(low, high, total, canon, scale)
+    quota = water_fill(weights, low, high, total)
+    tol = 1e-9 * max(total, 1)
     label = np.full(len(weights), "proportional", dtype=object)
     label[(weights > 0) & (low > 0) & (quota <= low + tol)] = "floor"
-    label[(weights > 0) & capped & (quota >= high - tol)] = "cap"
+    label[(weights > 0) & np.isfinite(caps) & (quota >= high - tol)] = "cap"
     label[weights <= 0] = "none"
     label[absent] = "excluded"
-    return label
+    return largest_remainder(quota, low, high, total), label
 
 
 def allocate(
@@ -338,39 +333,35 @@ floor` and the units left over go one each to the largest remainders,
         raise ValidationError(f"units=True allocates whole units: decimals must be 0 or left out, got {decimals!r}.")
     decimals = v.require_int((0 if units else 2) if decimals is None else decimals, what="decimals", minimum=0)
     exact, total = minor_total(budget, decimals)
-    ids, scale = score.index, 10**decimals
+    ids = score.index
     canon = ids[np.argsort(ids.to_numpy(dtype=str), kind="stable")]
-    people = _population(population, ids)
-    hot = _hotspot_mask(hotspots, ids)
+    people, hot = _population(population, ids, against="the need"), _hotspot_mask(hotspots, ids)
     decile = decile if decile is not None else rank_most_deprived(score)["decile"]
     used, absent = _policies(score.reindex(canon), negative, missing)
     inputs = _Inputs(
-        need=used, raw_need=score.reindex(canon), people=np.ones(len(ids)) if people is None else people.reindex(canon).to_numpy(),
-        decile=decile.reindex(canon), hotspot=None if hot is None else hot.reindex(canon),
-    )  # fmt: skip
+        need=used,
+        raw_need=score.reindex(canon),
+        people=np.ones(len(ids)) if people is None else people.reindex(canon).to_numpy(),
+        decile=decile.reindex(canon),
+        hotspot=None if hot is None else hot.reindex(canon),
+    )
     weights = np.where(absent, 0.0, func(inputs, option))
-    caps = _bound(cap, canon, what="cap", default=np.inf)
-    low = np.where(absent, 0, to_minor(_bound(floor, canon, what="floor", default=0.0), scale, total, up=True))
-    high = np.where(absent | (weights <= 0), low, to_minor(caps, scale, total, up=False))
-    check_feasible(low, high, total, canon, scale)
-    quota = water_fill(weights, low, high, total)
-    minor = pd.Series(largest_remainder(quota, low, high, total), index=canon, name="minor_units").reindex(ids)
-    label = _labels(weights, absent, quota, low, high, np.isfinite(caps), 1e-9 * max(total, 1))
-    amounts = minor.rename("amount") if units else (minor / scale).rename("amount")
+    minor, label = _solve(weights, absent, floor, cap, canon, 10**decimals, total)
+    back = lambda values, name: pd.Series(values, index=canon, name=name).reindex(ids)  # noqa: E731
+    minor = back(minor, "minor_units")
+    amounts = minor.rename("amount") if units else (minor / 10**decimals).rename("amount")
     per = amounts / people.where(people > 0) if people is not None else pd.Series(np.nan, index=ids)
+    equity = assess_equity(
+        amounts.astype("float64"), score, population=people, baseline=baseline,
+        most_deprived=(decile == 1).fillna(False).astype(bool), hotspot=hot,
+    )  # fmt: skip
+    by_area = lambda value: value if value is None or np.isscalar(value) else "by area"  # noqa: E731
+    parameters = {"method": method, **({name: option} if name else {}), "floor": by_area(floor),
+                  "cap": by_area(cap), "units": units, "decimals": decimals, "negative": negative,
+                  "missing": missing, "hotspots": hot is not None}  # fmt: skip
     return Allocation(
         amounts=amounts, minor_units=minor, shares=(minor / total if total else minor * 0.0).rename("share"),
         per_capita=per.rename("per_capita"), need=score.rename("need"), population=people,
-        weights=pd.Series(weights, index=canon, name="weight").reindex(ids),
-        bound=pd.Series(label, index=canon, name="bound").reindex(ids).astype(pd.CategoricalDtype(list(BOUNDS))),
-        equity=assess_equity(
-            amounts.astype("float64"), score, population=people, baseline=baseline,
-            most_deprived=(decile == 1).fillna(False).astype(bool), hotspot=hot,
-        ),
-        budget=exact, method=method,
-        parameters={
-            "method": method, **({name: option} if name else {}), "floor": floor if np.isscalar(floor) else "by area",
-            "cap": cap if cap is None or np.isscalar(cap) else "by area", "units": units, "decimals": decimals,
-            "negative": negative, "missing": missing, "hotspots": hot is not None,
-        },
+        weights=back(weights, "weight"), bound=back(label, "bound").astype(pd.CategoricalDtype(list(BOUNDS))),
+        equity=equity, budget=exact, method=method, parameters=parameters,
     )  # fmt: skip

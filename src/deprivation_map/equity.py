@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
+from .composite import rank_most_deprived
 from .errors import ValidationError, format_ids
 
 __all__ = ["BASELINES", "Equity", "assess_equity", "concentration_curve", "concentration_index", "gini"]
@@ -59,7 +60,8 @@ def gini(values, weights=None) -> float:
 def _groups(rank_by: np.ndarray, p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Population and amount of each group of equal ``rank_by``, ascending."""
     keys, inverse = np.unique(rank_by, return_inverse=True)
-    return np.bincount(inverse, weights=p, minlength=len(keys)), np.bincount(inverse, weights=p * y, minlength=len(keys))
+    size = len(keys)
+    return np.bincount(inverse, weights=p, minlength=size), np.bincount(inverse, weights=p * y, minlength=size)
 
 
 def concentration_curve(values, rank_by, weights=None) -> pd.DataFrame:
@@ -118,7 +120,9 @@ def concentration_index(values, rank_by, weights=None) -> float:
 
 def _equal_per_capita(budget: float, population: pd.Series | None, ids: pd.Index) -> pd.Series:
     if population is None:
-        raise ValidationError("The baseline 'equal_per_capita' needs a population; pass population=... or baseline='equal'.")
+        raise ValidationError(
+            "The baseline 'equal_per_capita' needs a population; pass population=... or baseline='equal'."
+        )
     total = population.sum()
     if total <= 0:
         raise ValidationError("The baseline 'equal_per_capita' needs a positive total population.")
@@ -206,6 +210,19 @@ class Equity:
         )
 
 
+def _population(population: pd.Series | None, ids: pd.Index, *, against: str) -> pd.Series | None:
+    """The population aligned to ``ids``: numeric, finite and >= 0 everywhere, or a clear error."""
+    if population is None:
+        return None
+    fix = "Give a population for every area (0 where nobody lives)."
+    people = v.align(population, ids, what="The population", against=against, fix=fix)
+    v.require_numeric(people.to_frame("population"), ["population"], what="The population")
+    bad = people.isna() | (people < 0) | np.isinf(people)
+    if bad.any():
+        raise ValidationError(f"The population is missing or negative for {format_ids(ids[bad.to_numpy()])}. {fix}")
+    return people.astype("float64").rename("population")
+
+
 def _baseline(baseline, budget: float, population: pd.Series | None, ids: pd.Index) -> tuple[pd.Series, str]:
     if isinstance(baseline, str):
         return v.lookup(BASELINES, baseline, what="baseline")(budget, population, ids).astype("float64"), baseline
@@ -217,6 +234,18 @@ def _baseline(baseline, budget: float, population: pd.Series | None, ids: pd.Ind
             "give current spending for every area (0 where there is none)."
         )
     return values.astype("float64"), "current spending"
+
+
+def _amounts(amounts: pd.Series) -> tuple[pd.Index, pd.Series]:
+    if not isinstance(amounts, pd.Series):
+        raise ValidationError(f"amounts must be a pandas Series by area ID, got {type(amounts).__name__}.")
+    v.require_unique_ids(amounts.index, what="The amounts")
+    v.require_numeric(amounts.to_frame("amount"), ["amount"], what="The amounts")
+    bad = ~np.isfinite(amounts.to_numpy(dtype="float64", na_value=np.nan))
+    if bad.any():
+        raise ValidationError(f"The amounts are missing or infinite for {format_ids(amounts.index[bad])}.")
+    amounts = amounts.astype("float64").set_axis(amounts.index.astype(str))
+    return amounts.index, amounts
 
 
 def _flag(mask: pd.Series | None, ids: pd.Index, what: str) -> pd.Series:
@@ -278,12 +307,10 @@ def assess_equity(
     >>> eq.gap.tolist(), round(eq.concentration, 3)
     ([-10.0, 10.0], 0.25)
     """
-    from .composite import rank_most_deprived
-
-    ids = amounts.index
+    ids, amounts = _amounts(amounts)
     need = v.align(need, ids, what="The need", against="the allocation", fix="Give a need for every area.")
-    if population is not None:
-        population = v.align(population, ids, what="The population", against="the allocation", fix="")
+    v.require_numeric(need.to_frame("need"), ["need"], what="The need")
+    population = _population(population, ids, against="the allocation")
     if baseline is None:
         baseline = "equal_per_capita" if population is not None and population.sum() > 0 else "equal"
     base, name = _baseline(baseline, float(amounts.sum()), population, ids)
