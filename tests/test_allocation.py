@@ -258,10 +258,18 @@ def test_whole_units_sum_to_the_budget(need, places, floor):
         assert ((alloc.amounts - quota).abs() < 1).all()
 
 
-def test_chicago_tracts_sum_exactly(shared_data):
-    import geopandas as gpd
-
-    tracts = gpd.read_file(shared_data / "chicago_sdoh").set_index("geoid10")
-    alloc = dm.allocate(tracts["Pov14"], 12_345_678.91, population=tracts["Pop2014"], cap=40_000)
-    assert int(alloc.minor_units.sum()) == 1_234_567_891 and alloc.amounts.max() <= 40_000
-    assert alloc.equity.concentration > 0  # the budget follows poverty
+def test_chicago_tracts_poverty_hotspots(shared_data):
+    """Real data: Chicago's 791 tracts, a budget that follows poverty, checked against its LISA hotspots."""
+    tracts = dm.read_boundaries(shared_data / "chicago_sdoh" / "Chi-SDOH.shp", id_col="geoid10")
+    people = tracts["Pop2014"].astype(float)
+    alloc = dm.allocate(tracts["Pov14"], 12_345_678.91, population=people, cap=40_000)
+    assert int(alloc.minor_units.sum()) == 1_234_567_891 and alloc.amounts.max() == 40_000
+    assert alloc.amounts.index.equals(tracts.index)
+    hot = dm.local_moran(tracts["Pov14"], dm.build_graph(tracts), seed=0)
+    eq = dm.allocate(tracts["Pov14"], 12_345_678.91, population=people, cap=40_000, hotspots=hot).equity
+    assert eq.concentration > 0 and eq.share_hotspots > eq.share_hotspots_baseline  # the budget follows poverty
+    expected = tracts.index[(hot.labels == "High-High").to_numpy() & (eq.gap < 0).to_numpy()]
+    assert sorted(eq.underfunded_hotspots) == sorted(expected)
+    best = dm.select_sites(tracts, tracts.representative_point().to_frame("geometry"), 5, within=5280 * 1.5,
+                           need=tracts["Pov14"], population=people)  # fmt: skip
+    assert best.optimal and 0 < best.gained <= best.total_need
