@@ -158,3 +158,17 @@ def test_a_time_limit_that_stops_the_solver_is_reported(monkeypatch):
     with pytest.warns(DeprivationMapWarning, match="not proven optimal: Time limit reached"):
         best = dm.select_sites(_grid(), _points([(0, 0)]), 1, within=10, need=pd.Series(1.0, index=_grid().index))
     assert not best.optimal
+
+
+def test_a_z_score_index_gives_deciles_and_needs_a_policy_to_be_covered(georgia):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})  # z-scores: half are negative
+    services = georgia.loc[["13121"]].representative_point().to_frame("geometry")
+    acc = dm.distance_to_services(georgia, services, within=100_000, need=index, population=georgia["TotPop90"])
+    assert acc.decile.equals(index.decile)
+    deprived_far = (index.decile == 1).to_numpy() & acc.beyond.to_numpy()
+    assert acc.population_beyond() == georgia["TotPop90"][deprived_far].sum()
+    sites = georgia.representative_point().to_frame("geometry")
+    with pytest.raises(ValidationError, match="negative need"):
+        dm.select_sites(georgia, sites, 2, within=50_000, need=index)
+    shifted = dm.select_sites(georgia, sites, 2, within=50_000, need=index, negative="shift")
+    assert shifted.optimal and shifted.weight.min() == 0.0

@@ -81,15 +81,18 @@ def _coords(points) -> np.ndarray:
     return np.column_stack([points.geometry.x.to_numpy(), points.geometry.y.to_numpy()])
 
 
-def _weights(need, population, ids: pd.Index) -> tuple[pd.Series, pd.Series | None]:
-    """Need x population by area (the need covered), with the need's deciles."""
+def _aligned_need(need, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """The need by area in the areas' order, and its deciles (1 = most deprived)."""
     score, decile = _need(need)
     score = v.align(score, ids, what="The need", against="the areas", fix="Give a need for every area.")
-    used, _ = _policies(score, "raise", "raise")
+    return score, rank_most_deprived(score)["decile"] if decile is None else decile.reindex(ids)
+
+
+def _weights(need, population, ids: pd.Index, negative: str) -> pd.Series:
+    """Need x population by area: the need that coverage counts."""
+    used, _ = _policies(_aligned_need(need, ids)[0], negative, "raise")
     people = _population(population, ids, against="the areas")
-    weight = used * (1.0 if people is None else people.to_numpy())
-    decile = rank_most_deprived(score)["decile"] if decile is None else decile.reindex(ids)
-    return pd.Series(weight, index=ids, name="need_weight"), decile
+    return pd.Series(used * (1.0 if people is None else people.to_numpy()), index=ids, name="need_weight")
 
 
 def _unit(crs) -> str:
@@ -194,7 +197,7 @@ def distance_to_services(
     within = _distance(within)
     distance, nearest = cKDTree(_coords(services)).query(_origins(areas, origin), k=1)
     ids = areas.index
-    decile = None if need is None else _weights(need, None, ids)[1]
+    decile = None if need is None else _aligned_need(need, ids)[1]
     people = None if population is None else _population(population, ids, against="the areas")
     return ServiceAccess(
         distance=pd.Series(distance, index=ids, name="distance"),
@@ -266,6 +269,7 @@ def select_sites(
     services=None,
     origin: str | object = "representative",
     geographic: str = "raise",
+    negative: str = "raise",
     time_limit: float | None = None,
 ) -> SiteSelection:
     r"""Choose ``k`` of the ``candidates`` that bring the most need within ``within`` of a service.
@@ -282,11 +286,13 @@ def select_sites(
         An area is covered when its origin point lies within this distance of a site.
     need, population : pandas.Series
         By area ID: the covered need is :math:`\sum n_i p_i` over covered areas (need alone without a
-        population). Needs must be non-negative (use a rate, a count or a rank, not a z-score).
+        population). Needs must be non-negative: a rate, a count or a rank, or pass ``negative``.
     services : geopandas.GeoDataFrame, optional
         Existing service points: the areas they already cover count as covered and gain nothing.
     origin, geographic
         As in :func:`distance_to_services`.
+    negative : {"raise", "shift", "clip"}
+        Negative needs (z-scores), as in :func:`allocate`.
     time_limit : float, optional
         Seconds for the solver; if it stops before proving optimality the result says so
         (``optimal=False``) and a DeprivationMapWarning is issued.
@@ -320,7 +326,7 @@ def select_sites(
     cands = pts["candidates"].sort_index()
     if k > len(cands):
         raise ValidationError(f"k={k} is more than the {len(cands)} candidate sites; lower k or add candidates.")
-    weight, _ = _weights(need, population, areas.index)
+    weight = _weights(need, population, areas.index, negative)
     order = np.argsort(areas.index.to_numpy(dtype=str), kind="stable")
     origins = _origins(areas, origin)[order]
     w = weight.to_numpy()[order]
