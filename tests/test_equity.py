@@ -149,3 +149,11 @@ def test_bad_baselines():
         dm.assess_equity(amounts, need, baseline=pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"]))
     with pytest.raises(ValidationError, match=r"no value for 'b'.*0 where there is none"):
         dm.assess_equity(amounts, need, baseline=pd.Series([1.0, np.nan, 3.0, 4.0], index=amounts.index))
+
+
+def test_allocation_and_equity_frames_join_by_area():
+    amounts, need, people = _four_areas()
+    alloc = dm.allocate(need, 500, population=people)
+    joined = alloc.to_frame().join(alloc.equity.to_frame())
+    assert joined.index.equals(need.index)
+    assert (joined["amount"] - joined["baseline"]).tolist() == pytest.approx(joined["gap"].tolist())

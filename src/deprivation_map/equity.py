@@ -178,10 +178,12 @@ class Equity:
     baseline_name: str
 
     def to_frame(self) -> pd.DataFrame:
-        """Per area: amount, baseline, gap, gap per person, and the most-deprived / hotspot / under-funded flags."""
+        """Per area: baseline, gap, gap per person, and the most-deprived / hotspot / under-funded flags.
+
+        The amounts themselves are in :meth:`Allocation.to_frame`, so the two frames join without clashes.
+        """
         return pd.DataFrame(
             {
-                "amount": self.amounts,
                 "baseline": self.baseline,
                 "gap": self.gap,
                 "gap_per_capita": self.gap_per_capita,
