@@ -39,7 +39,8 @@ need = pd.Series(rng.gamma(2.0, size=n), index=ids)
 people = pd.Series(rng.uniform(100, 5000, size=n).round(), index=ids)
 def pts(m, prefix):
     k = rng.choice(n, size=m, replace=False)
-    return gpd.GeoDataFrame(geometry=shapely.points(x[k] + 500, y[k] + 500), index=[f"{prefix}{j}" for j in range(m)], crs=areas.crs)
+    names = [f"{prefix}{j}" for j in range(m)]
+    return gpd.GeoDataFrame(geometry=shapely.points(x[k] + 500, y[k] + 500), index=names, crs=areas.crs)
 services, candidates = pts(max(n // 500, 1), "s"), pts(n // 50, "c")
 budget = 10 * n * 1000
 dm.allocate(need.iloc[:50], 100, population=people.iloc[:50], cap=5)  # warm up pandas and numpy paths
@@ -68,7 +69,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print("allocation with floors and caps, distances and exact covering (k=10), median of", args.repeat, "runs\n")
-    header = f"{'areas':>8} {'allocate s':>11} {'at cap':>7} {'distances s':>12} {'covering s':>11} {'optimal':>8} {'gained %':>9} {'peak MB':>8}"
+    header = (
+        f"{'areas':>8} {'allocate s':>11} {'at cap':>7} {'distances s':>12} {'covering s':>11} {'optimal':>8} "
+        f"{'gained %':>9} {'peak MB':>8}"
+    )
     print(header)
     print("-" * len(header))
     for n in args.sizes:
@@ -77,7 +81,8 @@ def main() -> None:
             code = CHILD.replace("N, SEED", f"{n}, {r}")
             done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        med = {k: statistics.median(run[k] for run in runs) for k in ("allocate", "distances", "covering", "peak MB", "at cap", "gained %")}
+        keys = ("allocate", "distances", "covering", "peak MB", "at cap", "gained %")
+        med = {k: statistics.median(run[k] for run in runs) for k in keys}
         optimal = all(run["optimal"] for run in runs)
         print(
             f"{n:>8} {med['allocate']:>11.3f} {med['at cap']:>7.0f} {med['distances']:>12.3f} "

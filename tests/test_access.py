@@ -25,7 +25,8 @@ def _grid(n=3, size=1000.0):
 
 
 def _points(coords, prefix="s"):
-    return gpd.GeoDataFrame(geometry=[Point(c) for c in coords], index=[f"{prefix}{k}" for k in range(len(coords))], crs=CRS)
+    ids = [f"{prefix}{k}" for k in range(len(coords))]
+    return gpd.GeoDataFrame(geometry=[Point(c) for c in coords], index=ids, crs=CRS)
 
 
 def test_distances_by_hand():
@@ -56,7 +57,8 @@ def test_population_of_the_most_deprived_beyond_a_distance():
 def test_origin_options_and_given_points():
     areas = _grid(2)
     services = _points([(0, 0)])
-    given = gpd.GeoSeries([Point(100, 0), Point(1000, 0), Point(0, 1000), Point(1000, 1000)], index=areas.index[::-1], crs=CRS)
+    points = [Point(100, 0), Point(1000, 0), Point(0, 1000), Point(1000, 1000)]
+    given = gpd.GeoSeries(points, index=areas.index[::-1], crs=CRS)
     acc = dm.distance_to_services(areas, services, within=1, origin=given)
     assert acc.distance.tolist() == pytest.approx([np.hypot(1000, 1000), 1000.0, 1000.0, 100.0])
     rep = dm.distance_to_services(areas, services, within=1)
@@ -172,3 +174,13 @@ def test_a_z_score_index_gives_deciles_and_needs_a_policy_to_be_covered(georgia)
         dm.select_sites(georgia, sites, 2, within=50_000, need=index)
     shifted = dm.select_sites(georgia, sites, 2, within=50_000, need=index, negative="shift")
     assert shifted.optimal and shifted.weight.min() == 0.0
+
+
+def test_site_selection_repr_and_no_need_at_all():
+    areas = _grid()
+    nothing = pd.Series(0.0, index=areas.index)
+    best = dm.select_sites(areas, _points([(500, 500), (2500, 2500)]), 1, within=10, need=nothing)
+    assert best.gained == 0 and best.optimal and repr(best).endswith("gains n/a of need, covered n/a -> n/a)")
+    need = pd.Series(np.arange(1.0, 10.0), index=areas.index)  # 45 in all; s1 reaches area 08 (9)
+    best = dm.select_sites(areas, _points([(500, 500), (2500, 2500)]), 1, within=10, need=need)
+    assert repr(best) == "SiteSelection(k=1 within 10: ['s1']; gains 20.0% of need, covered 0.0% -> 20.0%)"

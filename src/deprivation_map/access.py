@@ -250,11 +250,11 @@ class SiteSelection:
         )  # fmt: skip
 
     def __repr__(self) -> str:
-        share = self.gained / self.total_need if self.total_need else float("nan")
+        share = (lambda x: f"{x / self.total_need:.1%}") if self.total_need else (lambda x: "n/a")
+        shown = ", ".join(map(repr, list(self.sites)[:5])) + (", ..." if self.k > 5 else "")
         return (
-            f"SiteSelection(k={self.k} within {self.within:g}: {list(self.sites)[:5]}{'...' if self.k > 5 else ''}; "
-            f"gains {share:.1%} of need, covered {self.covered_need_before / self.total_need:.1%} -> "
-            f"{self.covered_need_after / self.total_need:.1%})"
+            f"SiteSelection(k={self.k} within {self.within:g}: [{shown}]; gains {share(self.gained)} of need, "
+            f"covered {share(self.covered_need_before)} -> {share(self.covered_need_after)})"
         )
 
 
