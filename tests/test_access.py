@@ -184,3 +184,14 @@ def test_site_selection_repr_and_no_need_at_all():
     need = pd.Series(np.arange(1.0, 10.0), index=areas.index)  # 45 in all; s1 reaches area 08 (9)
     best = dm.select_sites(areas, _points([(500, 500), (2500, 2500)]), 1, within=10, need=need)
     assert repr(best) == "SiteSelection(k=1 within 10: ['s1']; gains 20.0% of need, covered 0.0% -> 20.0%)"
+
+
+def test_areas_without_need_are_refused_or_count_for_nothing():
+    areas = _grid()
+    need = pd.Series(np.arange(1.0, 10.0), index=areas.index)
+    need["08"] = np.nan
+    sites = _points([(500, 500), (2500, 2500)])
+    with pytest.raises(ValidationError, match="1 areas have no need: '08'"):
+        dm.select_sites(areas, sites, 1, within=10, need=need)
+    best = dm.select_sites(areas, sites, 1, within=10, need=need, missing="exclude")
+    assert list(best.sites) == ["s0"] and best.weight["08"] == 0.0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ from .allocation import _need, _policies
 from .composite import DeprivationIndex, rank_most_deprived
 from .equity import _population
 from .errors import DeprivationMapWarning, ValidationError, format_ids
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["GEOGRAPHIC", "ORIGINS", "ServiceAccess", "SiteSelection", "distance_to_services", "select_sites"]
 
@@ -88,9 +92,9 @@ def _aligned_need(need, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
     return score, rank_most_deprived(score)["decile"] if decile is None else decile.reindex(ids)
 
 
-def _weights(need, population, ids: pd.Index, negative: str) -> pd.Series:
+def _weights(need, population, ids: pd.Index, negative: str, missing: str) -> pd.Series:
     """Need x population by area: the need that coverage counts."""
-    used, _ = _policies(_aligned_need(need, ids)[0], negative, "raise")
+    used, _ = _policies(_aligned_need(need, ids)[0], negative, missing)
     people = _population(population, ids, against="the areas")
     return pd.Series(used * (1.0 if people is None else people.to_numpy()), index=ids, name="need_weight")
 
@@ -146,13 +150,13 @@ class ServiceAccess:
 
 
 def distance_to_services(
-    areas,
-    services,
+    areas: gpd.GeoDataFrame,
+    services: gpd.GeoDataFrame,
     *,
     within: float,
     need: pd.Series | DeprivationIndex | None = None,
     population: pd.Series | None = None,
-    origin: str | object = "representative",
+    origin: str | gpd.GeoSeries = "representative",
     geographic: str = "raise",
 ) -> ServiceAccess:
     r"""Distance from every area to its nearest service, and which areas lie beyond ``within``.
@@ -177,7 +181,8 @@ def distance_to_services(
     Notes
     -----
     :math:`d_i = \min_s \lVert o_i - s \rVert_2` (a k-d tree query); area :math:`i` is beyond when
-    :math:`d_i > \text{within}`. Straight-line distance understates travel distance.
+    :math:`d_i > \text{within}`. Straight-line distance understates travel distance. When two services are
+    equally near, either may be named in ``nearest``; the distance is the same.
 
     Examples
     --------
@@ -259,17 +264,18 @@ class SiteSelection:
 
 
 def select_sites(
-    areas,
-    candidates,
+    areas: gpd.GeoDataFrame,
+    candidates: gpd.GeoDataFrame,
     k: int,
     *,
     within: float,
     need: pd.Series | DeprivationIndex,
     population: pd.Series | None = None,
-    services=None,
-    origin: str | object = "representative",
+    services: gpd.GeoDataFrame | None = None,
+    origin: str | gpd.GeoSeries = "representative",
     geographic: str = "raise",
     negative: str = "raise",
+    missing: str = "raise",
     time_limit: float | None = None,
 ) -> SiteSelection:
     r"""Choose ``k`` of the ``candidates`` that bring the most need within ``within`` of a service.
@@ -292,7 +298,9 @@ def select_sites(
     origin, geographic
         As in :func:`distance_to_services`.
     negative : {"raise", "shift", "clip"}
-        Negative needs (z-scores), as in :func:`allocate`.
+    missing : {"raise", "exclude"}
+        Negative needs (z-scores) and areas with no need, as in :func:`allocate` (excluded areas count for
+        nothing).
     time_limit : float, optional
         Seconds for the solver; if it stops before proving optimality the result says so
         (``optimal=False``) and a DeprivationMapWarning is issued.
@@ -326,7 +334,7 @@ def select_sites(
     cands = pts["candidates"].sort_index()
     if k > len(cands):
         raise ValidationError(f"k={k} is more than the {len(cands)} candidate sites; lower k or add candidates.")
-    weight = _weights(need, population, areas.index, negative)
+    weight = _weights(need, population, areas.index, negative, missing)
     order = np.argsort(areas.index.to_numpy(dtype=str), kind="stable")
     origins = _origins(areas, origin)[order]
     w = weight.to_numpy()[order]
