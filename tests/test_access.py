@@ -195,3 +195,12 @@ def test_areas_without_need_are_refused_or_count_for_nothing():
         dm.select_sites(areas, sites, 1, within=10, need=need)
     best = dm.select_sites(areas, sites, 1, within=10, need=need, missing="exclude")
     assert list(best.sites) == ["s0"] and best.weight["08"] == 0.0
+
+
+def test_integer_area_ids_become_text():
+    areas = _grid(2).set_axis([10, 11, 12, 13])
+    need = pd.Series([1.0, 2.0, 3.0, 4.0], index=["10", "11", "12", "13"])
+    acc = dm.distance_to_services(areas, _points([(0, 0)]), within=1, need=need)
+    assert acc.distance.index.tolist() == ["10", "11", "12", "13"]
+    best = dm.select_sites(areas, _points([(1500, 1500)]), 1, within=800, need=need)
+    assert best.covered_after.tolist() == [False, False, False, True]

@@ -50,7 +50,8 @@ def max_cover(
 
     (Church and ReVelle 1974). :math:`z` need not be declared integer: for binary :math:`x` the optimum
     sets :math:`z_i = \min(1, \sum_j a_{ij} x_j)`. HiGHS's branch and cut runs to a relative gap of zero,
-    so the solution is a proven optimum unless ``time_limit`` stops it first.
+    so the solution is a proven optimum unless ``time_limit`` stops it first. When no choice can cover
+    anything, the first ``k`` columns are returned.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 

@@ -38,6 +38,8 @@ GEOGRAPHIC = ("raise", "utm")
 def _projected(areas, others: dict[str, object], geographic: str):
     """The areas and the point layers in one projected CRS, or a clear error."""
     v.require_crs(areas, what="The areas")
+    v.require_unique_ids(areas.index, what="The areas")
+    areas = areas.set_axis(areas.index.astype(str))  # area IDs are text, as everywhere in the library
     if areas.crs.is_geographic:
         if v.choose(geographic, GEOGRAPHIC, what="geographic-CRS policy") == "raise":
             raise ValidationError(
@@ -347,7 +349,7 @@ def select_sites(
         warnings.warn(f"The site selection is not proven optimal: {message}", DeprivationMapWarning, stacklevel=2)
     reach = cover[:, chosen]
     after = before | (np.diff(reach.indptr) > 0)
-    dist, near = cKDTree(_coords(cands.iloc[chosen])).query(origins, k=1)
+    _, near = cKDTree(_coords(cands.iloc[chosen])).query(origins, k=1)
     nearest = np.where(after & ~before, cands.index.to_numpy()[chosen][near], None)
     canon = areas.index[order]
     back = lambda values, name: pd.Series(values, index=canon, name=name).reindex(areas.index)  # noqa: E731
