@@ -270,8 +270,9 @@ def allocate(
     method : {"proportional", "progressive", "threshold"}
         The weight :math:`w_i` each area's share is proportional to (see Notes).
     floor, cap : number or pandas.Series, optional
-        The least and most an area may receive (a Series by area ID for per-area bounds; a missing cap
-        means none). What caps remove goes to the other areas in proportion to their weights.
+        The least and most an area may receive (a Series by area ID for per-area bounds, where a missing
+        value means no bound there). What caps remove goes to the other areas in proportion to their
+        weights. Floors are rounded up and caps down to whole minor units.
     units : bool
         Indivisible units (places, staff): whole amounts (int64); the budget must be a whole number.
     decimals : int, optional
