@@ -42,9 +42,10 @@ def water_fill(weights: np.ndarray, lower: np.ndarray, upper: np.ndarray, total:
     if not active.any():
         return lower.copy()
     w, lo, hi = weights[active], lower[active], upper[active]
-    lam_lo, lam_hi = lo / w, hi / w
+    with np.errstate(over="ignore"):  # a tiny weight puts a breakpoint at infinity: never reached
+        lam_lo, lam_hi = lo / w, hi / w
     fixed = lower[~active].sum()
-    points = np.unique(np.concatenate([[0.0], lam_lo, lam_hi[np.isfinite(lam_hi)]]))
+    points = np.unique(np.concatenate([[0.0], lam_lo[np.isfinite(lam_lo)], lam_hi[np.isfinite(lam_hi)]]))
     # f and its right-hand slope at every breakpoint, from sorted prefix sums.
     order_lo, order_hi = np.argsort(lam_lo, kind="stable"), np.argsort(lam_hi, kind="stable")
     s_lo, s_hi = lam_lo[order_lo], lam_hi[order_hi]

@@ -108,6 +108,8 @@ def concentration_index(values, rank_by, weights=None) -> float:
     """
     y, p = _weights(values, weights)
     x = np.asarray(rank_by, dtype="float64")
+    if p.sum() == 0:  # no population: no distribution to measure
+        return float("nan")
     s = p / p.sum()
     mu = (s * y).sum()
     if mu == 0:
