@@ -18,7 +18,7 @@ a map is drawn or a local statistic computed.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import datasets, errors
+from . import datasets, errors, recipes
 from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
 from .composite import DeprivationIndex, build_index
 from .graph import build_graph
