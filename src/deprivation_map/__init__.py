@@ -26,6 +26,7 @@ from .indicators import IndexSpec, Indicator
 from .io import read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
+from .uncertainty import Uncertainty, uncertainty
 
 try:
     __version__ = version("deprivation-map")
@@ -52,5 +53,8 @@ __all__ = [
     "read_boundaries",
     "read_indicators",
     "save_map",
+    "Uncertainty",
+    "uncertainty",
+    "recipes",
     "write_results",
 ]

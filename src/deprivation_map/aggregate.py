@@ -124,7 +124,7 @@ AGGREGATORS: dict[str, Kernel] = {
     "mazziotta_pareto": mazziotta_pareto,
     "count": count,
 }
-_LOWER_BOUND = {"geometric": (0.0, "positive"), "power_mean": (-0.0, "non-negative")}
+_LOWER_BOUND = {"geometric": (0.0, "positive"), "power_mean": (0.0, "non-negative")}
 
 
 def kernel(method: str | tuple[str, Mapping[str, object]]) -> tuple[str, Callable]:
@@ -133,22 +133,29 @@ def kernel(method: str | tuple[str, Mapping[str, object]]) -> tuple[str, Callabl
     return name, (lambda y, w: func(y, w, **options))
 
 
+def require_domain(name: str, y: np.ndarray, ids=None) -> None:
+    """Refuse components outside the aggregator's domain (the geometric mean needs positive values, ...)."""
+    if name not in _LOWER_BOUND:
+        return
+    bound, word = _LOWER_BOUND[name]
+    bad = (y <= bound).any(axis=1) if word == "positive" else (y < bound).any(axis=1)
+    if bad.any():
+        where = f" ({format_ids(np.asarray(ids)[bad])})" if ids is not None else ""
+        raise ValidationError(
+            f"The {name} aggregator needs {word} components, but {int(bad.sum())} areas have some that are not"
+            f"{where}. Choose a normaliser with {word} output, e.g. normalise=('minmax', {{'low': 1, 'high': 100}})."
+        )
+
+
 def aggregate(
     components: pd.DataFrame, weights: pd.Series, method: str | tuple[str, Mapping[str, object]]
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Apply the aggregator registered as ``method`` to complete rows of ``components``."""
     name, func = kernel(method)
-    if name in _LOWER_BOUND:
-        bound, word = _LOWER_BOUND[name]
-        bad = (components <= bound).any(axis=1) if word == "positive" else (components < bound).any(axis=1)
-        if bad.any():
-            raise ValidationError(
-                f"The {name} aggregator needs {word} components, but {int(bad.sum())} areas have some that are not "
-                f"({format_ids(components.index[bad])}). Choose a normaliser with {word} output, e.g. "
-                "normalise=('minmax', {'low': 1, 'high': 100})."
-            )
+    y = components.to_numpy(dtype=float)
+    require_domain(name, y, components.index)
     w = weights.reindex(components.columns).to_numpy(dtype=float)
-    score, c = func(components.to_numpy(dtype=float), w)
+    score, c = func(y, w)
     return (
         pd.Series(score, index=components.index, name="score"),
         pd.DataFrame(c, index=components.index, columns=components.columns),
