@@ -110,7 +110,7 @@ def impute(
             f"{int(too_few.sum())} areas have fewer than {min_available:.0%} of their indicators "
             f"({format_ids(raw.index[too_few])}) and are left unscored (min_available={min_available}).",
             DeprivationMapWarning,
-            stacklevel=4,
+            stacklevel=3,  # the caller of build_index
         )
     kept = raw[~too_few]
     filled = IMPUTERS[missing](kept, graph) if missing != "neighbours" else IMPUTERS[missing](raw, graph)[~too_few]
