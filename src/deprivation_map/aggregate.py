@@ -90,7 +90,8 @@ def mazziotta_pareto(y: np.ndarray, w: np.ndarray, *, penalty: str = "+") -> tup
     sign = {"+": 1.0, "-": -1.0}.get(penalty)
     if sign is None:
         raise ValidationError(f"mazziotta_pareto takes penalty='+' (deprivation) or '-', got {penalty!r}.")
-    z = 100.0 + 10.0 * (y - y.mean(axis=0)) / y.std(axis=0)
+    sd = y.std(axis=0)
+    z = 100.0 + 10.0 * (y - y.mean(axis=0)) / np.where(sd > 0, sd, 1.0)  # a constant column: z = 100
     m = (w * z).sum(axis=1)
     c = w * z + sign * w * (z - m[:, None]) ** 2 / m[:, None]
     return c.sum(axis=1), c
