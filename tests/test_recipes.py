@@ -92,6 +92,12 @@ def test_imd_from_published_ranks_equals_imd_from_scores():
     b = dm.recipes.imd(ranks, domains={"income": 0.7, "crime": 0.3}, given="ranks")
     np.testing.assert_allclose(a.score, b.score, rtol=1e-12)
     assert b.details["income_rank"].tolist() == ranks["income"].tolist()
+    # national ranks restricted to a universe are ranked again within it
+    part = list(scores.index[:10])
+    c = dm.recipes.imd(scores, domains={"income": 0.7, "crime": 0.3}, universe=part)
+    d = dm.recipes.imd(ranks, domains={"income": 0.7, "crime": 0.3}, given="ranks", universe=part)
+    np.testing.assert_allclose(c.score.dropna(), d.score.dropna(), rtol=1e-12)
+    assert c.components["income"].max() == pytest.approx(100.0) and c.score.notna().sum() == 10
     most = scores.index[(scores.rank(ascending=False) == 1).all(axis=1)]
     assert all(a.score[m] == pytest.approx(100.0) for m in most)
 

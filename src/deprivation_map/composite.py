@@ -261,23 +261,37 @@ def build_index(
     components = _normalise(oriented, normalise, directions=spec.directions)
     acc = _Levels(weighting, aggregate)
     score, contributions = _combine("index", spec.members, components, acc)
-    score = score.reindex(data.index).rename("score")
-    ranks = rank_most_deprived(score)
-    return DeprivationIndex(
-        score=score,
-        rank=ranks["rank"],
-        decile=ranks["decile"],
-        quintile=ranks["quintile"],
-        components=components.reindex(data.index),
-        contributions=contributions.reindex(data.index),
+    return assemble(
+        data.index, score,
+        components=components,
+        contributions=contributions,
         weights=_effective_weights(spec, acc.weights),
         spec=spec,
         method={"normalise": label(normalise), "weighting": weighting, "aggregate": label(aggregate),
                 "missing": missing},
         level_weights=acc.weights,
-        domain_scores=pd.DataFrame(acc.domains, index=components.index).reindex(data.index),
+        domain_scores=pd.DataFrame(acc.domains, index=components.index),
         treated=treatment_report,
         imputed=imputed,
         excluded=excluded,
         weighting_info=acc.info,
+    )
+
+
+def assemble(ids: pd.Index, score: pd.Series, *, components, contributions, **fields) -> DeprivationIndex:
+    """A DeprivationIndex over ``ids`` in their order: frames reindexed (unscored areas kept, empty), ranks
+    from the score. The one constructor shared by :func:`build_index` and the recipes."""
+    score = score.reindex(ids).rename("score")
+    ranks = rank_most_deprived(score)
+    for name in ("domain_scores", "details"):
+        if fields.get(name) is not None:
+            fields[name] = fields[name].reindex(ids)
+    return DeprivationIndex(
+        score=score,
+        rank=ranks["rank"],
+        decile=ranks["decile"],
+        quintile=ranks["quintile"],
+        components=components.reindex(ids),
+        contributions=contributions.reindex(ids),
+        **fields,
     )

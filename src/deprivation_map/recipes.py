@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from .composite import DeprivationIndex, rank_most_deprived
+from .composite import DeprivationIndex, assemble
 from .errors import ValidationError, format_ids
 from .indicators import Domain, IndexSpec, Indicator
 from .normalise import exponential
@@ -74,27 +74,12 @@ def values_in(data: pd.DataFrame, columns: Iterable[str], mask: pd.Series, *, wh
     return values
 
 
-def result(data, score, *, components, contributions, weights, spec, method, domain_scores=None, details=None):
+def result(data: pd.DataFrame, score: pd.Series, **fields) -> DeprivationIndex:
     """A DeprivationIndex over every row of ``data`` (areas outside the universe unscored)."""
-    score = score.reindex(data.index).rename("score")
-    ranks = rank_most_deprived(score)
-    extra = {} if domain_scores is None else {"domain_scores": domain_scores.reindex(data.index)}
-    return DeprivationIndex(
-        score=score,
-        rank=ranks["rank"],
-        decile=ranks["decile"],
-        quintile=ranks["quintile"],
-        components=components.reindex(data.index),
-        contributions=contributions.reindex(data.index),
-        weights=weights,
-        spec=spec,
-        method=method,
-        details=None if details is None else details.reindex(data.index),
-        **extra,
-    )
+    return assemble(data.index, score, **fields)
 
 
-def _imd_level(values, domains, given, constant, n, parts, path="") -> tuple[pd.Series, IndexSpec]:
+def _imd_level(values, domains, given, constant, parts, path="") -> tuple[pd.Series, IndexSpec]:
     """Score of one level: sum of weight x exponentially transformed rank of each member."""
     score = pd.Series(0.0, index=values.index)
     members = []
@@ -106,14 +91,14 @@ def _imd_level(values, domains, given, constant, n, parts, path="") -> tuple[pd.
                     f"Nested IMD domain {path + name!r} must be {{'weight': w, 'domains': {{...}}}}, got keys "
                     f"{sorted(spec)}."
                 )
-            sub, sub_spec = _imd_level(values, spec["domains"], given, constant, n, parts, f"{path}{name}.")
+            sub, sub_spec = _imd_level(values, spec["domains"], given, constant, parts, f"{path}{name}.")
             weight, members_ = float(spec["weight"]), sub_spec.members
             transformed = exponential(sub.to_frame(), constant=constant).iloc[:, 0]
             members.append(Domain(name, members_, weight))
         else:
             weight = float(spec)
             x = values[name]
-            oriented = (n + 1 - x) if given == "ranks" else x  # published ranks: 1 = most deprived
+            oriented = -x if given == "ranks" else x  # published ranks: 1 = most deprived; re-ranked in the universe
             transformed = exponential(oriented.to_frame(), constant=constant).iloc[:, 0]
             members.append(Indicator(name, 1, weight))
         parts[name] = (weight, transformed)
@@ -178,7 +163,7 @@ def imd(
     leaves = list(_leaf_columns(domains))
     values = values_in(data, leaves, mask, what="The IMD")
     parts: dict[str, tuple[float, pd.Series]] = {}
-    score, spec = _imd_level(values, domains, given, constant, len(values), parts)
+    score, spec = _imd_level(values, domains, given, constant, parts)
     contributions = pd.DataFrame({name: w * x for name, (w, x) in parts.items()})
     details = pd.DataFrame(
         {**{f"{k}_rank": x.rank(ascending=False, method="min").astype("Int64") for k, (w, x) in parts.items()},
@@ -360,12 +345,12 @@ def pca_index(
     contributions = z * v1
     info = {"explained_variance": float(values[0] / values.sum()),
             "loadings": pd.Series(v1, index=z.columns, name="loading")}
-    index = result(
+    return result(
         data, contributions.sum(axis=1),
         components=z, contributions=contributions,
         weights=pd.Series(v1, index=z.columns, name="weight"),
         spec=spec,
         method={"recipe": "pca_index", "normalise": "zscore" if standardise else "centre",
                 "weighting": "first principal component", "aggregate": "sum"},
+        weighting_info={"index": info},
     )
-    return DeprivationIndex(**{**index.__dict__, "weighting_info": {"index": info}})
