@@ -20,7 +20,7 @@ from .indicators import Domain, IndexSpec, Indicator, parse_spec
 from .normalise import Choice
 from .normalise import normalise as _normalise
 from .treat import treat
-from .weighting import weights_for
+from .weighting import WEIGHTINGS, weights_for
 
 __all__ = ["MISSING", "DeprivationIndex", "build_index", "rank_most_deprived"]
 
@@ -254,6 +254,7 @@ def build_index(
     ['income', 'age', 'PctPov', 'PctBach', 'PctEld']
     """
     spec = parse_spec(spec)
+    v.lookup(WEIGHTINGS, weighting, what="weighting")
     raw = _indicator_values(data, spec)
     values, imputed, excluded = impute(raw, missing, min_available=min_available, graph=graph)
     treated, treatment_report = treat(values, spec.treatments)

@@ -17,7 +17,9 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from . import _validation as v
 from .errors import ValidationError
+from .treat import TREATMENTS
 
 __all__ = ["Domain", "IndexSpec", "Indicator", "parse_spec"]
 
@@ -61,9 +63,6 @@ class Indicator:
             )
         _check_weight(f"Indicator {self.column}", self.weight)
         if self.treatment is not None:
-            from .treat import TREATMENTS
-            from . import _validation as v
-
             v.lookup(TREATMENTS, self.treatment, what=f"treatment of indicator {self.column!r}")
 
     @property
