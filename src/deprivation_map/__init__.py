@@ -22,10 +22,11 @@ from . import datasets, errors, recipes
 from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
 from .composite import DeprivationIndex, build_index
 from .graph import build_graph
-from .indicators import IndexSpec, Indicator
+from .indicators import Domain, IndexSpec, Indicator
 from .io import read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
+from .diagnostics import Diagnostics, diagnose
 from .uncertainty import Uncertainty, uncertainty
 
 try:
@@ -35,6 +36,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "DeprivationIndex",
+    "Domain",
     "GlobalMoran",
     "Hotspots",
     "IndexSpec",
@@ -56,5 +58,7 @@ __all__ = [
     "Uncertainty",
     "uncertainty",
     "recipes",
+    "Diagnostics",
+    "diagnose",
     "write_results",
 ]

@@ -127,13 +127,14 @@ def treat(raw: pd.DataFrame, treatments: Mapping[str, str]) -> tuple[pd.DataFram
     The report has one row per changed value: ``id``, ``indicator``, ``treatment``, ``original``, ``treated``.
     """
     out = raw.copy()
-    rows = []
+    parts = [pd.DataFrame(columns=["id", "indicator", "treatment", "original", "treated"])]
     for column, name in treatments.items():
         func = v.lookup(TREATMENTS, name, what=f"treatment of {column!r}")
         treated = func(raw[column])
         changed = ~np.isclose(treated, raw[column], rtol=0, atol=0, equal_nan=True)
         out[column] = treated
-        for area in raw.index[changed]:
-            rows.append((area, column, name, raw.at[area, column], treated[area]))
-    report = pd.DataFrame(rows, columns=["id", "indicator", "treatment", "original", "treated"])
+        parts.append(pd.DataFrame({"id": raw.index[changed], "indicator": column, "treatment": name,
+                                   "original": raw[column].to_numpy()[changed],
+                                   "treated": treated.to_numpy()[changed]}))
+    report = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return out, report
