@@ -40,6 +40,17 @@ def test_exponential_transform_matches_the_imd_formula_and_its_published_propert
     assert exponential(x, constant=10)["d"].iloc[-1] == pytest.approx(100.0)
 
 
+def test_exponential_transform_worked_example_of_the_scottish_indices_2003():
+    """Scottish Indices of Deprivation 2003, Appendix 5 (the transform the English IMD uses): with N = 1222 wards,
+    "each transformed domain has a range of 0 to 100, with a score of 100 for the most deprived ward" and
+    "the constant (23) determines that ten percent of wards have a score higher than 50"; a ward scoring 100 on
+    one domain and 0 on another averages 50 and "would thus be ranked at the 90th percentile"."""
+    x = exponential(pd.DataFrame({"d": np.arange(1222.0)}))["d"]
+    assert x.max() == pytest.approx(100.0) and 0 < x.min() < 0.1
+    assert (x > 50).mean() == pytest.approx(0.10, abs=0.005)
+    assert (x < 50).mean() == pytest.approx(0.90, abs=0.005)
+
+
 def test_minmax_bounds_distance_and_goalposts_by_hand():
     f = pd.DataFrame({"x": [2.0, 4.0, 6.0, 10.0]})
     assert minmax(f, low=1, high=100)["x"].tolist() == [1.0, 25.75, 50.5, 100.0]
