@@ -134,6 +134,19 @@ def test_townsend_by_hand(georgia):
     np.testing.assert_allclose(index.score, expected, atol=1e-12)
 
 
+def test_townsend_does_not_depend_on_the_log_base(georgia):
+    """Worked examples differ in the log they use: the Avon NHS method (1991 Census) takes LN(V + 1), a common
+    teaching example log10(V + 1) (overcrowding 6 % -> 0.84, unemployment 9 % -> 1). A z-score removes the
+    constant factor between the two, so both give the same Townsend score."""
+    g = georgia
+    index = dm.recipes.townsend(g, unemployment="PctPov", overcrowding="PctFB", not_owner_occupied="PctRural",
+                                no_car="PctBlack")
+    z = lambda x: (x - x.mean()) / x.std(ddof=1)  # noqa: E731
+    log10 = z(np.log10(g["PctPov"] + 1)) + z(np.log10(g["PctFB"] + 1)) + z(g["PctRural"]) + z(g["PctBlack"])
+    np.testing.assert_allclose(index.score, log10, atol=1e-12)
+    assert np.log10(6 + 1) == pytest.approx(0.845, abs=1e-3) and np.log10(9 + 1) == 1
+
+
 def test_carstairs_population_weighted_by_hand():
     d = pd.DataFrame({"o": [1.0, 4.0, 2.0], "m": [5.0, 15.0, 5.0], "n": [20.0, 50.0, 20.0], "s": [10.0, 30.0, 10.0],
                       "pop": [100.0, 300.0, 100.0]}, index=list("abc"))
