@@ -151,7 +151,15 @@ def require_domain(name: str, y: np.ndarray, ids=None) -> None:
 def aggregate(
     components: pd.DataFrame, weights: pd.Series, method: str | tuple[str, Mapping[str, object]]
 ) -> tuple[pd.Series, pd.DataFrame]:
-    """Apply the aggregator registered as ``method`` to complete rows of ``components``."""
+    """Apply the aggregator registered as ``method`` to complete rows of ``components``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.DataFrame({"a": [1.0, 9.0], "b": [4.0, 1.0]}, index=["p", "q"])
+    >>> score, parts = aggregate(y, pd.Series({"a": 0.5, "b": 0.5}), "geometric")
+    >>> score.round(6).tolist()
+    [2.0, 3.0]"""
     name, func = kernel(method)
     y = components.to_numpy(dtype=float)
     require_domain(name, y, components.index)

@@ -26,6 +26,12 @@ def cronbach_alpha(frame: pd.DataFrame) -> float:
 
     (Cronbach 1951; OECD/JRC Handbook 2008, section 4.2; sample variances). Values near 1 mean the items
     measure one thing; the Handbook takes 0.7 as the usual threshold.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cronbach_alpha(pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [1.0, 2, 3, 5]})) > 0.9
+    True
     """
     data = frame.dropna()
     k = data.shape[1]

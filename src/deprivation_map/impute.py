@@ -85,6 +85,14 @@ def impute(
     (values, imputed, excluded)
         ``values`` holds the rows that will be scored (complete); ``imputed`` is a long table (``id``,
         ``indicator``, ``method``, ``value``) of every value filled in; ``excluded`` the IDs left unscored.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"x": [1.0, None, 5.0], "y": [2.0, 4.0, 6.0]}, index=["a", "b", "c"])
+    >>> values, imputed, excluded = impute(raw, "median")
+    >>> values.loc["b", "x"], imputed[["id", "indicator", "value"]].values.tolist(), list(excluded)
+    (np.float64(3.0), [['b', 'x', 3.0]], [])
     """
     v.choose(missing, MISSING, what="missing-value policy")
     if not (isinstance(min_available, int | float) and 0.0 <= min_available <= 1.0):

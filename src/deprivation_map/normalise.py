@@ -184,7 +184,15 @@ def resolve(choice: Choice, registry: Mapping[str, Callable], *, what: str) -> t
 
 
 def normalise(frame: pd.DataFrame, method: Choice, *, directions: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """Apply the normaliser registered as ``method``; a constant column is refused (it carries no information)."""
+    """Apply the normaliser registered as ``method``; a constant column is refused (it carries no information).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> normalise(pd.DataFrame({"x": [2.0, 4.0, 10.0]}), ("minmax", {"low": 1, "high": 100}))["x"].tolist()
+    [1.0, 25.75, 100.0]
+    >>> normalise(pd.DataFrame({"x": [10.0, 20.0, 20.0, 40.0, 5.0]}), "percentile")["x"].tolist()
+    [0.25, 0.5, 0.5, 1.0, 0.0]"""
     name, func, options = resolve(method, NORMALISERS, what="normalisation")
     constant = [c for c in frame.columns if frame[c].nunique(dropna=True) < 2]
     if constant:

@@ -35,6 +35,11 @@ def round_half_up(x: pd.Series | np.ndarray, decimals: int = 4):
 
     The value is first rounded to 9 decimals, so a binary representation error (0.12345 stored as
     0.1234499999...) does not flip the result, as it would with ``numpy.round`` (which also rounds half to even).
+
+    Examples
+    --------
+    >>> round_half_up([0.12345, 0.00005]).tolist()
+    [0.1235, 0.0001]
     """
     scale = 10.0**decimals
     return np.floor(np.round(np.asarray(x, dtype=float) * scale, 9 - decimals) + 0.5) / scale

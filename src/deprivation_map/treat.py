@@ -125,6 +125,14 @@ def treat(raw: pd.DataFrame, treatments: Mapping[str, str]) -> tuple[pd.DataFram
     """Apply ``{column: treatment}`` and return (treated frame, report of every changed value).
 
     The report has one row per changed value: ``id``, ``indicator``, ``treatment``, ``original``, ``treated``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"x": [1.0, 2, 2, 3, 3, 3, 4, 4, 5, 100]}, index=list("abcdefghij"))
+    >>> treated, report = treat(raw, {"x": "winsorise"})
+    >>> report[["id", "original", "treated"]].values.tolist()
+    [['j', 100.0, 5.0]]
     """
     out = raw.copy()
     parts = [pd.DataFrame(columns=["id", "indicator", "treatment", "original", "treated"])]

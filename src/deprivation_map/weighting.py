@@ -121,7 +121,15 @@ WEIGHTINGS: dict[str, Weighting] = {"equal": equal, "explicit": explicit, "pca":
 
 
 def weights_for(components: pd.DataFrame, written: pd.Series, method: str) -> tuple[pd.Series, dict]:
-    """Apply the weighting scheme registered as ``method`` to one level of the index."""
+    """Apply the weighting scheme registered as ``method`` to one level of the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> level = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 3.0, 2.0]})
+    >>> weights, info = weights_for(level, pd.Series({"a": 3.0, "b": 1.0}), "explicit")
+    >>> weights.tolist()
+    [0.75, 0.25]"""
     if components.shape[1] == 1:
         return pd.Series(1.0, index=components.columns, name="weight"), {}
     return v.lookup(WEIGHTINGS, method, what="weighting")(components, written)
