@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from .errors import ValidationError, format_ids
+from .errors import ValidationError
 from .indicators import Domain, IndexSpec, Indicator
 
 __all__ = ["SVI_2018_THEMES", "SVI_2020_THEMES", "cdc_percentile", "round_half_up", "svi"]
