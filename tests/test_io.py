@@ -163,3 +163,13 @@ def test_barcelona_sections_join_medea_as_published_and_as_a_spreadsheet_export(
     expected = dm.join_indicators(areas, table, on_unmatched="keep")
     assert joined.index.equals(areas.index)
     pd.testing.assert_series_equal(joined["privacion_2011"], expected["privacion_2011"], rtol=1e-12)
+
+
+def test_greater_manchester_generalised_lsoas_have_four_invalid_rings(shared_data):
+    """The ONS generalised boundaries self-intersect in 4 LSOAs: refused by default, repaired by policy."""
+    path = shared_data / "greater_manchester" / "lsoa21.geojson"
+    with pytest.raises(ValidationError, match=r"4 invalid geometries \('E01005866': Ring Self-intersection"):
+        dm.read_boundaries(path, id_col="area_code")
+    with pytest.warns(DeprivationMapWarning, match=r"repaired 4 invalid geometries .*'E01005866', 'E01005907', 'E01006012', 'E01006312'"):
+        lsoas = dm.read_boundaries(path, id_col="area_code", on_invalid="fix")
+    assert len(lsoas) == 1702 and lsoas.is_valid.all() and lsoas.index.is_unique
