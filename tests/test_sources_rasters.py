@@ -95,3 +95,37 @@ def test_agrees_with_rasterstats_on_random_polygons(tmp_path):
     theirs = pd.DataFrame(rasterstats.zonal_stats(geoms, str(path), stats=["mean", "sum", "min", "max", "count"]))
     np.testing.assert_allclose(ours[["mean", "sum", "min", "max"]].to_numpy(float), theirs[["mean", "sum", "min", "max"]].to_numpy(float))
     assert ours["cells"].tolist() == theirs["count"].tolist()
+
+
+def test_a_partition_is_labelled_at_once_with_the_same_cells(grid, halves, monkeypatch):
+    import deprivation_map.sources.rasters as rasters
+
+    partition = halves.loc[["W", "E"]]
+    assert not rasters._interiors_overlap(partition.geometry.to_numpy()) and rasters._interiors_overlap(halves.geometry.to_numpy())
+    at_once = zonal_stats(partition, grid, stats=("mean", "sum", "min", "max", "share_above"), threshold=9)
+    assert at_once.loc["W"].tolist() == pytest.approx([54 / 7, 54, 1, 14, 3 / 7, 7, 1])
+    assert at_once.loc["E"].tolist() == pytest.approx([9.5, 76, 3, 16, 0.5, 8, 0])
+    monkeypatch.setattr(rasters, "_WHOLE_RASTER_CELLS", 0)  # forces the one-window-per-area path
+    pd.testing.assert_frame_equal(zonal_stats(partition, grid, stats=("mean", "sum", "min", "max", "share_above"), threshold=9), at_once)
+
+
+def test_voronoi_partition_agrees_with_rasterstats_and_the_window_path(tmp_path, monkeypatch):
+    import shapely
+
+    import deprivation_map.sources.rasters as rasters
+
+    rasterstats = pytest.importorskip("rasterstats")
+    rng = np.random.default_rng(5)
+    values = rng.normal(size=(60, 80))
+    values[rng.random(values.shape) < 0.05] = NODATA
+    path = write_raster(tmp_path / "r.tif", values, origin=(0.0, 60.0), size=1.0)
+    cells = shapely.voronoi_polygons(shapely.multipoints(rng.uniform([0, 0], [80, 60], size=(40, 2))), extend_to=box(0, 0, 80, 60))
+    geoms = [g.intersection(box(0, 0, 80, 60)) for g in shapely.get_parts(cells)]
+    areas = gpd.GeoDataFrame(geometry=geoms, index=pd.Index([f"v{i}" for i in range(len(geoms))]), crs="EPSG:25831")
+    assert not rasters._interiors_overlap(areas.geometry.to_numpy())
+    ours = zonal_stats(areas, path, stats=("mean", "sum", "min", "max"))
+    theirs = pd.DataFrame(rasterstats.zonal_stats(geoms, str(path), stats=["mean", "sum", "min", "max", "count"]))
+    np.testing.assert_allclose(ours[["mean", "sum", "min", "max"]].to_numpy(float), theirs[["mean", "sum", "min", "max"]].to_numpy(float))
+    assert ours["cells"].tolist() == theirs["count"].tolist() and ours["cells"].sum() + ours["nodata_cells"].sum() == 60 * 80
+    monkeypatch.setattr(rasters, "_WHOLE_RASTER_CELLS", 0)
+    pd.testing.assert_frame_equal(zonal_stats(areas, path, stats=("mean", "sum", "min", "max")), ours)
