@@ -15,7 +15,9 @@ repair), then times in a new process:
 - ``write_results`` to GeoPackage and GeoParquet with the metadata record;
 
 and prints seconds per step and the process's peak resident memory. ``--profile`` prints the ten
-costliest functions of each step at the largest size instead.
+costliest functions of each step at the largest size instead. ``--sources`` also times
+``sources.zonal_stats`` (mean and sum over a raster of 10 m cells, 100 per area) and
+``sources.count_points`` (20 points per area) on the same grids.
 """
 
 from __future__ import annotations
@@ -89,6 +91,36 @@ def make_inputs(folder: Path, n: int, seed: int = 0) -> None:
     (folder / "table.csv").write_bytes(("\n".join([lines[0], *body]) + "\n").encode("cp1252"))
 
 
+SOURCES = """
+import json, sys, time, warnings
+import geopandas as gpd, numpy as np, rasterio, shapely
+from rasterio.transform import from_origin
+import deprivation_map as dm
+from deprivation_map.sources import count_points, zonal_stats
+warnings.simplefilter("ignore", PendingDeprecationWarning)
+folder = sys.argv[1]
+areas = dm.read_boundaries(folder + "/areas.gpkg", id_col="code")
+x0, y0, x1, y1 = areas.total_bounds
+width, height = int((x1 - x0) / 10), int((y1 - y0) / 10)
+with rasterio.open(folder + "/grid.tif", "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
+                   crs=areas.crs, transform=from_origin(x0, y1, 10, 10), nodata=-1) as dst:
+    dst.write(np.random.default_rng(0).random((height, width), dtype=np.float32), 1)
+xy = np.column_stack([a.ravel() for a in np.meshgrid(np.linspace(1, 99, 5), np.linspace(1, 99, 4))])
+points = gpd.GeoDataFrame(geometry=shapely.points((areas.bounds[["minx", "miny"]].to_numpy()[:, None, :] + xy).reshape(-1, 2)), crs=areas.crs)
+t0 = time.perf_counter(); zonal_stats(areas, folder + "/grid.tif", stats=("mean", "sum"))
+t1 = time.perf_counter(); count_points(areas, points)
+t2 = time.perf_counter()
+print(json.dumps({"zonal_stats": t1 - t0, "count_points": t2 - t1}))
+"""
+
+
+def sources(folder: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", SOURCES, str(folder)], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(folder: Path, *, profile: bool) -> dict:
     done = subprocess.run([sys.executable, "-c", CHILD, str(folder), "1" if profile else "0"], capture_output=True, text=True)
     if done.returncode:
@@ -102,8 +134,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--profile", action="store_true", help="profile each step at the largest size")
+    parser.add_argument("--sources", action="store_true", help="also time zonal_stats and count_points")
     args = parser.parse_args()
-    rows = []
+    rows, extra = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             folder = Path(tmp) / str(n)
@@ -112,10 +145,16 @@ def main() -> None:
             if args.profile and n == max(args.sizes):
                 run(folder, profile=True)
             rows.append((n, run(folder, profile=False)))
+            if args.sources:
+                extra.append((n, sources(folder)))
     header = f"{'areas':>8} " + " ".join(f"{s:>16}" for s in STEPS) + f" {'peak RSS MiB':>13}"
     print("seconds per step (fresh process per size)\n" + header)
     for n, t in rows:
         print(f"{n:>8,} " + " ".join(f"{t[s]:>16.3f}" for s in STEPS) + f" {t['peak_rss_mib']:>13.0f}")
+    if extra:
+        print(f"\n{'areas':>8} {'zonal_stats':>12} {'count_points':>13}   (raster of 100 cells and 20 points per area)")
+        for n, t in extra:
+            print(f"{n:>8,} {t['zonal_stats']:>12.3f} {t['count_points']:>13.3f}")
 
 
 if __name__ == "__main__":
