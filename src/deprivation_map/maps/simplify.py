@@ -1,0 +1,166 @@
+"""Light maps: topology-preserving coverage simplification and coordinate rounding to meet a size budget.
+
+Geometry dominates a map's file. :func:`fit_geometry` writes each area's GeoJSON geometry in WGS 84 with
+coordinates rounded to ``precision`` decimals; when the page would exceed the budget it simplifies the areas
+*as a coverage* (shapely's ``coverage_simplify``, GEOS's ``CoverageSimplifier``: a border shared by two areas is
+simplified once, so neighbours never overlap or open gaps), with a tolerance that doubles until the page fits.
+Beyond what simplification can do without deforming the areas, it refuses and says what to do instead.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from .. import _validation as v
+from ..errors import DeprivationMapWarning, ValidationError
+
+__all__ = ["OVERSIZE", "MapSize", "default_budget_mb", "fit_geometry", "simplify_coverage"]
+
+OVERSIZE = ("raise", "warn")
+MB = 1_000_000
+
+
+def default_budget_mb(n_areas: int) -> float:
+    """The size a single map file should stay under: 15 MB up to 35,000 areas, 40 MB above.
+
+    These are the sizes that headless Chromium here opens within 3 s and 10 s (see ``benchmarks/bench_maps.py``).
+    """
+    return 15.0 if n_areas <= 35_000 else 40.0
+
+
+@dataclass(frozen=True)
+class MapSize:
+    """What :func:`fit_geometry` did: page size before and after, the tolerance (metres) and the precision used."""
+
+    n_areas: int
+    bytes_before: int
+    bytes_after: int
+    vertices_before: int
+    vertices_after: int
+    tolerance_m: float
+    precision: int
+    budget_bytes: int
+
+    def summary(self) -> str:
+        """One line for people."""
+        simplified = f"coverage-simplified at {self.tolerance_m:g} m, " if self.tolerance_m else ""
+        return (
+            f"{self.n_areas} areas: {self.bytes_before / MB:.1f} MB -> {self.bytes_after / MB:.1f} MB "
+            f"({simplified}{self.precision} decimals; {self.vertices_before} -> {self.vertices_after} vertices; "
+            f"budget {self.budget_bytes / MB:.0f} MB)"
+        )
+
+
+def _metric(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
+    return geometry.to_crs(geometry.estimate_utm_crs()) if geometry.crs.is_geographic else geometry
+
+
+def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSeries:
+    """Simplify areas that tile a region together, keeping shared borders shared (in the input CRS).
+
+    The tolerance is in metres: geographic coordinates are projected to their UTM zone first.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> light = simplify_coverage(gdf.geometry, 2000)
+    >>> bool(shapely.get_num_coordinates(light.values).sum() < shapely.get_num_coordinates(gdf.geometry.values).sum())
+    True
+    """
+    metric = _metric(geometry)
+    simplified = shapely.coverage_simplify(metric.to_numpy(), tolerance_m)
+    return gpd.GeoSeries(simplified, index=geometry.index, crs=metric.crs).to_crs(geometry.crs)
+
+
+def _web(geometry: gpd.GeoSeries, precision: int) -> np.ndarray:
+    wgs84 = geometry.to_crs(4326).to_numpy()
+    return shapely.transform(wgs84, lambda xy: np.round(xy, precision))
+
+
+def _encoded(geoms: np.ndarray) -> list[str]:
+    return shapely.to_geojson(geoms).tolist()
+
+
+def _size(texts: list[str]) -> int:
+    return sum(map(len, texts))  # GeoJSON geometry is ASCII: characters are bytes
+
+
+def fit_geometry(
+    geometry: gpd.GeoSeries,
+    *,
+    overhead_bytes: int,
+    max_mb: float | None = None,
+    precision: int = 5,
+    simplify: float | str | None = "auto",
+    oversize: str = "raise",
+) -> tuple[list[str], MapSize]:
+    """Each area's geometry as GeoJSON text (WGS 84, rounded), simplified as needed to fit the budget.
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoSeries
+        The areas, with a CRS.
+    overhead_bytes : int
+        What the page holds besides the geometry (Leaflet, properties, tooltips), counted in the budget.
+    max_mb : float, optional
+        The budget for the whole page; default :func:`default_budget_mb`.
+    precision : int
+        Decimals kept (5 is about 1 m; 4 about 10 m, used from a tolerance of 10 m on).
+    simplify : "auto", float or None
+        ``"auto"`` simplifies only when the page would exceed the budget; a number is a tolerance in metres
+        applied always; None never simplifies.
+    oversize : {"raise", "warn"}
+        What to do when the page cannot fit: ``"raise"`` (default) refuses, ``"warn"`` writes it anyway.
+
+    Notes
+    -----
+    Auto mode starts at a tolerance of :math:`t_0 = \\sqrt{\\tilde a}/100` (:math:`\\tilde a` the median
+    area's size in m²) and doubles it up to :math:`\\sqrt{\\tilde a}/6`, beyond which typical areas lose
+    their shape.
+    """
+    v.choose(oversize, OVERSIZE, what="oversize policy")
+    v.require_int(precision, what="precision", minimum=0)
+    budget = int((max_mb if max_mb is not None else default_budget_mb(len(geometry))) * MB)
+    before = _encoded(_web(geometry, precision))
+    size_before = _size(before) + overhead_bytes
+    n_before = int(shapely.get_num_coordinates(geometry.to_numpy()).sum())
+    texts, tolerance, digits = before, 0.0, precision
+    if isinstance(simplify, int | float) and not isinstance(simplify, bool):
+        tolerance = float(simplify)
+    elif simplify not in ("auto", None):
+        raise ValidationError(f"simplify must be 'auto', a tolerance in metres or None, got {simplify!r}.")
+    n_after = n_before
+    if tolerance or (simplify == "auto" and size_before > budget):
+        metric = _metric(geometry)
+        typical = float(np.sqrt(np.median(metric.area))) or 1.0
+        tolerance = tolerance or typical / 100
+        while True:
+            digits = min(precision, 4) if tolerance >= 10 else precision
+            simplified = gpd.GeoSeries(shapely.coverage_simplify(metric.to_numpy(), tolerance), crs=metric.crs)
+            texts = _encoded(_web(simplified, digits))
+            n_after = int(shapely.get_num_coordinates(simplified.to_numpy()).sum())
+            if simplify != "auto" or _size(texts) + overhead_bytes <= budget or tolerance * 2 > typical / 6:
+                break
+            tolerance *= 2
+    size = MapSize(len(geometry), size_before, _size(texts) + overhead_bytes, n_before, n_after, tolerance, digits, budget)
+    if size.bytes_after > budget:
+        _oversize(size, oversize)
+    return texts, size
+
+
+def _oversize(size: MapSize, policy: str) -> None:
+    message = (
+        f"The map would be {size.bytes_after / MB:.0f} MB, over the {size.budget_bytes / MB:.0f} MB that one HTML "
+        f"file serves well ({size.summary()}). Browsers take minutes to open such a file, or fail. Map fewer, larger "
+        "areas instead: aggregate to a coarser level (e.g. gdf.dissolve(by='district') and an index built for it), "
+        "or split the map by region; or pass max_mb=... / oversize='warn' to write it anyway."
+    )
+    if policy == "raise":
+        raise ValidationError(message)
+    warnings.warn(message, DeprivationMapWarning, stacklevel=4)
