@@ -195,7 +195,7 @@ def explore(
     canvas = renderer == "canvas" or (renderer == "auto" and len(gdf) > CANVAS_FROM)
     m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=canvas)
     west, south, east, north = gdf.geometry.to_crs(4326).total_bounds
-    m.fit_bounds([[south, west], [north, east]])
+    m.fit_bounds([[south, west], [north, east]], padding=(30, 30))
     m.add_child(PageMeta(text(_first_title(layers), lang) if layers else text("maps", lang)))
     data = AreaData(_feature_collection(geometries, properties), tooltips.rows, tooltips.vocab)
     m.add_child(data)

@@ -1,0 +1,46 @@
+"""Translations and number formats: a complete catalogue, consistent placeholders, CLDR number formats."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from deprivation_map.errors import ValidationError
+from deprivation_map.maps.i18n import LANGS, TEXTS, class_label, number, percent, text
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_every_string_exists_in_every_language_with_the_same_placeholders(key):
+    entry = TEXTS[key]
+    assert len(entry) == len(LANGS) and all(s.strip() for s in entry)
+    assert len({frozenset(_fields(s)) for s in entry}) == 1
+
+
+def test_translations_are_not_copies_of_the_english():
+    """Apart from names and symbols (Gi*, ID codes), every Greek string differs from the English one."""
+    same = [k for k, (en, _es, _ca, el) in TEXTS.items() if en == el]
+    assert set(same) <= {"hotspot", "default_source"}
+
+
+def test_numbers_follow_cldr():
+    # Hand-checked against CLDR's decimal formats: en #,##0.###, es/ca/el #.##0,### (es groups from 5 digits).
+    assert number(1234567.891, "en") == "1,234,567.89"
+    assert number(1234567.891, "es") == "1.234.567,89"
+    assert number(1234.5, "es") == "1234,50" and number(1234.5, "ca") == "1.234,50"
+    assert number(-0.004, "el", 3) == "-0,004" and number(0.5, "el", 0) == "0"
+    assert number(float("nan"), "en") == "–" and number(None, "ca") == "–"
+    assert percent(95, "es") == "95\u00a0%" and percent(95, "el") == "95%"
+
+
+def test_class_labels_and_unknown_language():
+    assert class_label("Cold spot (90%)", "ca") == "Punt fred (90\u00a0%)"
+    assert class_label("Low-High", "el") == "Χαμηλό-Υψηλό"
+    assert class_label("<b>odd</b>", "en") == "&lt;b&gt;odd&lt;/b&gt;"
+    assert text("top", "es", n=20) == "Las 20 áreas con más privación"
+    with pytest.raises(ValidationError, match="'en', 'es', 'ca', 'el'"):
+        text("index", "fr")
