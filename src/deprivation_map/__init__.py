@@ -26,6 +26,7 @@ from .indicators import IndexSpec, Indicator
 from .io import read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
+from .report import report
 
 try:
     __version__ = version("deprivation-map")
@@ -51,6 +52,7 @@ __all__ = [
     "local_moran",
     "read_boundaries",
     "read_indicators",
+    "report",
     "save_map",
     "write_results",
 ]

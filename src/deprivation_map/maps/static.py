@@ -39,7 +39,7 @@ def scale_bar_length(width_m: float) -> float:
 
     Examples
     --------
-    >>> scale_bar_length(48_000), scale_bar_length(3_100), scale_bar_length(700_000)
+    >>> scale_bar_length(52_000), scale_bar_length(3_100), scale_bar_length(700_000)
     (10000.0, 500.0, 100000.0)
     """
     target = width_m / 5
@@ -85,8 +85,8 @@ def save_png(
     ----------
     gdf : geopandas.GeoDataFrame
         The areas, indexed by ID, with a CRS (geographic coordinates are projected to UTM for a true scale).
-    path : path
-        The PNG to write.
+    path : path or binary file object
+        Where to write the PNG.
     layer : {"index", "clusters", "gi"}
         The index choropleth (needs ``index``), the LISA clusters (``hotspots``) or Gi* hot spots (``gi``).
     lang : {"en", "es", "ca", "el"}
@@ -97,7 +97,7 @@ def save_png(
 
     Returns
     -------
-    pathlib.Path
+    pathlib.Path or the file object
         The PNG, with its title and source also in the file's metadata.
 
     Examples
@@ -137,8 +137,9 @@ def save_png(
     _scale_bar(ax, Rectangle, lang)
     fig.suptitle(title, fontsize=14, x=0.02, ha="left", y=0.97)
     fig.text(0.02, 0.02, source, fontsize=8, color="#525252")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(path, str | Path):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="png", dpi=dpi, metadata={"Title": title, "Source": source, "Software": "deprivation_map"})
     return path
 
