@@ -47,8 +47,10 @@ def test_georgia_map_in_spanish_with_no_request_at_all(tmp_path, georgia):
     path = dm.save_map(dm.explore(georgia, index=index, hotspots=hot, lang="es"), tmp_path / "georgia.html")
     SHOTS.mkdir(exist_ok=True)
     area = index.score.idxmax()
-    check = check_in_browser(path, hover=_inside(georgia, area), screenshot=SHOTS / "georgia_es.png")
+    check = check_in_browser(path, hover=_inside(georgia, area), screenshot=SHOTS / "georgia_es.png", toggle="Clústeres LISA")
     assert check.blocked == [] and check.console_errors == []
+    # switching the hidden cluster layer on draws it (built on first show) and shows its legend
+    assert check.toggled["svgPaths"] == check.toggled["onMap"] == 2 * len(georgia) and check.toggled["legends"] == 2
     assert check.areas_drawn == check.areas_on_map == len(georgia)
     assert check.legends_visible == 1 and check.seconds < 10
     assert "Posición: 1 de 159" in check.tooltip and "Puntuación: " in check.tooltip

@@ -70,16 +70,24 @@ class AreaLayer(Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function (colours, noData) {
-            var layer = L.geoJSON({{ this.data.get_name() }}, {
-                className: "dm-area",
-                style: function (feature) {
-                    var code = feature.properties[{{ this.key|tojavascript }}];
-                    return (code === null || code === undefined) ? noData
-                        : {fillColor: colours[code], fillOpacity: 0.8, color: "#636363", weight: 0.5};
-                }
+            // The areas are made into Leaflet layers only when the layer is first shown, so hidden layers
+            // cost nothing while the page opens.
+            var group = L.featureGroup(), built = false;
+            group.on("add", function () {
+                if (built) { return; }
+                built = true;
+                var layer = L.geoJSON({{ this.data.get_name() }}, {
+                    className: "dm-area",
+                    style: function (feature) {
+                        var code = feature.properties[{{ this.key|tojavascript }}];
+                        return (code === null || code === undefined) ? noData
+                            : {fillColor: colours[code], fillOpacity: 0.8, color: "#636363", weight: 0.5};
+                    }
+                });
+                layer.bindTooltip({{ this.data.get_name() }}_tip, {sticky: true});
+                group.addLayer(layer);
             });
-            layer.bindTooltip({{ this.data.get_name() }}_tip, {sticky: true});
-            return layer;
+            return group;
         })({{ this.colours }}, {{ this.no_data }});
         {% endmacro %}
         """

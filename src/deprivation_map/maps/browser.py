@@ -63,6 +63,7 @@ class BrowserCheck:
     legends_visible: int
     tooltip: str | None
     screenshot: Path | None = field(default=None)
+    toggled: dict | None = field(default=None)
 
 
 def find_chromium(executable: str | None = None) -> str | None:
@@ -79,6 +80,7 @@ def check_in_browser(
     hover: tuple[float, float] | None = None,
     screenshot: str | Path | None = None,
     timeout_s: float = 120,
+    toggle: str | None = None,
     viewport: tuple[int, int] = (1200, 800),
 ) -> BrowserCheck:
     """Open ``path`` in headless Chromium with every external request blocked.
@@ -93,6 +95,9 @@ def check_in_browser(
         A point inside an area: the pointer is moved there and the tooltip's text returned.
     screenshot : path, optional
         Where to save a PNG of the page once drawn.
+    toggle : str, optional
+        The name of a layer to switch on in the layer control after the checks; the page's state then
+        (areas on the map, SVG paths, visible legends) is returned as ``toggled``.
     """
     from playwright.sync_api import sync_playwright
 
@@ -121,6 +126,7 @@ def check_in_browser(
                 state = page.evaluate(_STATE_JS)
                 seconds = time.perf_counter() - start
                 tooltip = _hover(page, hover) if hover is not None else None
+                toggled = _toggle(page, toggle) if toggle is not None else None
                 if screenshot is not None:
                     page.screenshot(path=str(screenshot))
             finally:
@@ -129,7 +135,7 @@ def check_in_browser(
         shutil.rmtree(profile, ignore_errors=True)
     return BrowserCheck(
         seconds, blocked, errors, state["onMap"], state["svgPaths"] or state["inRenderer"],
-        state["svgPaths"], state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None,
+        state["svgPaths"], state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None, toggled,
     )  # fmt: skip
 
 
@@ -151,3 +157,10 @@ def _hover(page, latlon: tuple[float, float]) -> str | None:
     except Exception:  # noqa: BLE001 - playwright's TimeoutError: no tooltip appeared
         return None
     return page.inner_text(".leaflet-tooltip")
+
+
+def _toggle(page, name: str) -> dict:
+    page.mouse.move(1, 1)  # away from the areas, so no tooltip covers the control
+    page.locator(".leaflet-control-layers-overlays label", has_text=name).click()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return page.evaluate(_STATE_JS)

@@ -189,7 +189,9 @@ def explore(
         json.dumps({"t": t, **{key: c[i] for key, c in codes.items()}}, ensure_ascii=False, separators=(",", ":"))
         for i, t in enumerate(tooltips.values)
     ]
-    overhead = _LEAFLET_BYTES + sum(len(p.encode()) for p in properties) + len(json.dumps(tooltips.vocab, ensure_ascii=False).encode())
+    wrapper = len(_feature_collection(["{}"], ["{}"])) - 4  # per feature, beside its properties and geometry
+    overhead = (_LEAFLET_BYTES + wrapper * len(properties) + sum(len(p.encode()) for p in properties)
+                + len(json.dumps(tooltips.vocab, ensure_ascii=False).encode()))  # fmt: skip
     geometries, size = fit_geometry(gdf.geometry, overhead_bytes=overhead, max_mb=max_mb, precision=precision,
                                     simplify=simplify, oversize=oversize)  # fmt: skip
     canvas = renderer == "canvas" or (renderer == "auto" and len(gdf) > CANVAS_FROM)
@@ -200,7 +202,7 @@ def explore(
     data = AreaData(_feature_collection(geometries, properties), tooltips.rows, tooltips.vocab)
     m.add_child(data)
     if not layers:  # the areas alone, outlined
-        layers["none"] = Classes(pd.Series(0.0, index=gdf.index), ["#fdfdfd"], [], [len(gdf)], text("no_data", lang), lang)
+        layers["none"] = Classes(pd.Series(0.0, index=gdf.index), ["#fdfdfd"], [], [len(gdf)], text("areas", lang), lang)
     for position, (key, classes) in enumerate(layers.items()):
         layer = AreaLayer(data, key, classes.colours, name=classes.title, show=position == 0)
         m.add_child(layer)
