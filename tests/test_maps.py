@@ -31,7 +31,7 @@ def toy_results(toy_joined):
 
 
 def _data(html: str) -> tuple[list[dict], list[str], list[str]]:
-    features = json.loads(re.search(r"var area_data_\w+ = (\{.*?\});\n", html, re.S).group(1))["features"]
+    features = json.loads(re.search(r'<script type="application/json" id="area_data_\w+_json">(.*?)</script>', html, re.S).group(1))["features"]
     rows, vocab = re.search(r"\}\)\((\[.*?\]), (\[.*?\])\);\n", html[html.index("_tip = (function") :], re.S).groups()
     return features, json.loads(rows), json.loads(vocab)
 

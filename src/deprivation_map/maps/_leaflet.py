@@ -25,15 +25,20 @@ def script_json(text_or_obj: object) -> str:
 
 
 class AreaData(MacroElement):
-    """The areas as one GeoJSON FeatureCollection in a JavaScript variable, shared by every layer.
+    """The areas as one GeoJSON FeatureCollection, shared by every layer.
 
-    Also defines the page's tooltip function over the shared vocabulary (see :mod:`.tooltips`).
+    The GeoJSON sits in a ``<script type="application/json">`` element and is read with ``JSON.parse``, which
+    browsers parse several times faster than the same data written as a JavaScript literal. Also defines the
+    page's tooltip function over the shared vocabulary (see :mod:`.tooltips`).
     """
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_json">{{ this.geojson }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = {{ this.geojson }};
+        var {{ this.get_name() }} = JSON.parse(document.getElementById("{{ this.get_name() }}_json").textContent);
         var {{ this.get_name() }}_tip = (function (rows, vocab) {
             function part(p) { return typeof p === "number" ? vocab[p] : p; }
             return function (layer) {
