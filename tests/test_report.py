@@ -100,6 +100,7 @@ def test_report_content_matches_the_results(tmp_path, toy_pieces):
 def test_report_from_a_pipeline_run_and_the_cli_option(tmp_path):
     result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
     path = report_from_result(result, tmp_path / "report.html", lang="ca")
+    assert dm.report(result, tmp_path / "same.html", lang="ca").read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
     html = path.read_text(encoding="utf-8")
     assert "Pesos espacials" in html and "queen" in html and str(result.moran.seed) in html
     config = tmp_path / "c.toml"  # the demo names bundled files, so it runs from any folder

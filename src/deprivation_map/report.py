@@ -162,8 +162,9 @@ def report(
 
     Parameters
     ----------
-    gdf : geopandas.GeoDataFrame
-        The areas (as joined), indexed by ID.
+    gdf : geopandas.GeoDataFrame or PipelineResult
+        The areas (as joined), indexed by ID; or a :func:`~deprivation_map.pipeline.run` result, whose pieces
+        and configuration are then used (see :func:`report_from_result`).
     path : path
         The HTML file to write (its folder is created).
     index : DeprivationIndex
@@ -197,6 +198,8 @@ def report(
     from .maps.static import save_png
 
     lang = check_lang(lang)
+    if all(hasattr(gdf, a) for a in ("config", "data", "index", "hotspots", "moran")):  # a PipelineResult
+        return report_from_result(gdf, path, lang=lang, title=title, source=source, top=top)
     if index is None:
         raise ValidationError("report() needs index=... (a DeprivationIndex) to describe; pass at least that.")
     v.require_unique_ids(gdf.index, what="The areas")
