@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import deprivation_map as dm
@@ -64,3 +65,23 @@ def test_canvas_map_draws_every_area(tmp_path, georgia):
     assert check.svg_paths == 0 and check.canvases == 1
     assert check.areas_drawn == len(georgia)
     assert check.tooltip is not None and "Βαθμολογία" in check.tooltip
+
+
+def test_barcelona_sections_with_medea_in_catalan(tmp_path, shared_data):
+    """Real data: 1,068 census sections, of which only 512 have a MEDEA value; the rest drawn as no data."""
+    import geopandas as gpd
+
+    sections = gpd.read_file(shared_data / "barcelona" / "sections.geojson")
+    sections.index = pd.Index("08019" + sections["C_Distri"] + sections["C_SecCens"], name="code")
+    medea = dm.read_indicators(shared_data / "barcelona" / "medea_deprivation_spain_cities.csv", id_col="seccion")
+    gdf = dm.join_indicators(sections[["N_Barri", "geometry"]], medea[["privacion_2011"]], on_unmatched="keep")
+    index = dm.build_index(gdf, {"privacion_2011": 1}, missing="drop")
+    missing = index.score.isna()
+    assert int(missing.sum()) == 1068 - 512
+    path = dm.save_map(dm.explore(gdf, index=index, name_col="N_Barri", lang="ca"), tmp_path / "bcn.html")
+    assert "sense dades (556)" in path.read_text(encoding="utf-8").replace("\\u003c", "<")
+    SHOTS.mkdir(exist_ok=True)
+    check = check_in_browser(path, hover=_inside(gdf, missing.index[missing][0]), screenshot=SHOTS / "barcelona_ca.png")
+    assert check.blocked == [] and check.console_errors == []
+    assert check.svg_paths == check.areas_drawn == 1068 and check.legends_visible == 1
+    assert "Puntuació: sense dades" in check.tooltip
