@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import shapely
@@ -39,6 +41,14 @@ def test_a_map_over_budget_is_refused_with_an_alternative(georgia):
     with pytest.warns(dm.errors.DeprivationMapWarning, match="over the"):
         m = dm.explore(georgia, max_mb=0.05, oversize="warn")
     assert m.dm_size.bytes_after > 50_000
+
+
+def test_simplification_stops_before_deforming_the_areas(georgia):
+    with pytest.raises(dm.errors.ValidationError, match="over the 0 MB") as info:
+        fit_geometry(georgia.geometry, overhead_bytes=0, max_mb=0.002)
+    tolerance = float(re.search(r"simplified at ([\d.]+) m", str(info.value)).group(1))
+    typical = np.sqrt(np.median(georgia.area))
+    assert typical / 12 < tolerance <= typical / 6  # the largest tolerance tried, and no larger
 
 
 def test_explicit_tolerance_and_bad_values(georgia):
