@@ -55,6 +55,7 @@ def test_georgia_map_in_spanish_with_no_request_at_all(tmp_path, georgia):
     assert check.areas_drawn == check.areas_on_map == len(georgia)
     assert check.legends_visible == 1 and check.seconds < 10
     assert "Posición: 1 de 159" in check.tooltip and "Puntuación: " in check.tooltip
+    assert check.popup == check.tooltip  # a click (or a tap) keeps the same text open
 
 
 def test_canvas_map_draws_every_area(tmp_path, georgia):

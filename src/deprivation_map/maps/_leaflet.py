@@ -90,6 +90,7 @@ class AreaLayer(Layer):
                     }
                 });
                 layer.bindTooltip({{ this.data.get_name() }}_tip, {sticky: true});
+                layer.bindPopup({{ this.data.get_name() }}_tip);  // the same, kept open on a click or a tap
                 group.addLayer(layer);
             });
             return group;

@@ -64,6 +64,7 @@ class BrowserCheck:
     tooltip: str | None
     screenshot: Path | None = field(default=None)
     toggled: dict | None = field(default=None)
+    popup: str | None = field(default=None)
 
 
 def find_chromium(executable: str | None = None) -> str | None:
@@ -92,7 +93,8 @@ def check_in_browser(
     executable : str, optional
         The Chromium binary; default: found on PATH (Debian's ``chromium``).
     hover : (lat, lon), optional
-        A point inside an area: the pointer is moved there and the tooltip's text returned.
+        A point inside an area: the pointer is moved there and the tooltip's text returned; then it clicks
+        there and returns the popup's text.
     screenshot : path, optional
         Where to save a PNG of the page once drawn.
     toggle : str, optional
@@ -125,7 +127,7 @@ def check_in_browser(
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 state = page.evaluate(_STATE_JS)
                 seconds = time.perf_counter() - start
-                tooltip = _hover(page, hover) if hover is not None else None
+                tooltip, popup = _hover(page, hover) if hover is not None else (None, None)
                 toggled = _toggle(page, toggle) if toggle is not None else None
                 if screenshot is not None:
                     page.screenshot(path=str(screenshot))
@@ -135,7 +137,7 @@ def check_in_browser(
         shutil.rmtree(profile, ignore_errors=True)
     return BrowserCheck(
         seconds, blocked, errors, state["onMap"], state["svgPaths"] or state["inRenderer"],
-        state["svgPaths"], state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None, toggled,
+        state["svgPaths"], state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None, toggled, popup,
     )  # fmt: skip
 
 
@@ -148,15 +150,24 @@ def _route(route, url: str, blocked: list[str]) -> None:
         route.abort()
 
 
-def _hover(page, latlon: tuple[float, float]) -> str | None:
+def _hover(page, latlon: tuple[float, float]) -> tuple[str | None, str | None]:
     x, y = page.evaluate(_POINT_JS, list(latlon))
     page.mouse.move(x - 3, y - 3)
     page.mouse.move(x, y, steps=3)
+    tooltip = _text_of(page, ".leaflet-tooltip")
+    page.mouse.click(x, y)
+    popup = _text_of(page, ".leaflet-popup-content")
+    if popup is not None:
+        page.keyboard.press("Escape")  # close it again, as a reader would
+    return tooltip, popup
+
+
+def _text_of(page, selector: str) -> str | None:
     try:
-        page.wait_for_selector(".leaflet-tooltip", state="visible", timeout=5000)
-    except Exception:  # noqa: BLE001 - playwright's TimeoutError: no tooltip appeared
+        page.wait_for_selector(selector, state="visible", timeout=5000)
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError: nothing appeared
         return None
-    return page.inner_text(".leaflet-tooltip")
+    return page.inner_text(selector)
 
 
 def _toggle(page, name: str) -> dict:

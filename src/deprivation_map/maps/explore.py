@@ -171,7 +171,7 @@ def explore(
     """
     import folium
 
-    from ._leaflet import AreaData, AreaLayer, Legend, PageMeta, PointLayer
+    from ._leaflet import AreaData, AreaLayer, Legend, PageMeta
 
     lang = check_lang(lang)
     v.require_crs(gdf, what="The areas")
@@ -198,7 +198,7 @@ def explore(
     m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=canvas)
     west, south, east, north = gdf.geometry.to_crs(4326).total_bounds
     m.fit_bounds([[south, west], [north, east]], padding=(30, 30))
-    m.add_child(PageMeta(text(_first_title(layers), lang) if layers else text("maps", lang)))
+    m.add_child(PageMeta(next(iter(layers.values())).title if layers else text("maps", lang)))
     data = AreaData(_feature_collection(geometries, properties), tooltips.rows, tooltips.vocab)
     m.add_child(data)
     if not layers:  # the areas alone, outlined
@@ -210,17 +210,20 @@ def explore(
             note = text("more_deprived", lang) if key == "ci" else ""
             m.add_child(Legend(layer, classes.legend_html(note)))
     if services is not None:
-        points = PointLayer(_services_geojson(services, services_name_col), name=text("services", lang))
-        m.add_child(points)
-        swatch = '<i style="background:#1a9850;border-radius:50%"></i>'
-        m.add_child(Legend(points, f"<h4>{text('services', lang)}</h4>{swatch}{text('services', lang)} ({number(len(services), lang, 0)})"))
+        _add_services(m, services, services_name_col, lang)
     folium.LayerControl(collapsed=False).add_to(m)
     m.dm_size, m.dm_lang = size, lang
     return m
 
 
-def _first_title(layers: dict[str, Classes]) -> str:
-    return {"ci": "index", "cl": "lisa", "gi": "gi", "al": "allocation"}[next(iter(layers))]
+def _add_services(m, services: gpd.GeoDataFrame, name_col: str | None, lang: str) -> None:
+    from ._leaflet import Legend, PointLayer
+
+    points = PointLayer(_services_geojson(services, name_col), name=text("services", lang))
+    m.add_child(points)
+    swatch = '<i style="background:#1a9850;border-radius:50%"></i>'
+    title = text("services", lang)
+    m.add_child(Legend(points, f"<h4>{title}</h4>{swatch}{title} ({number(len(services), lang, 0)})"))
 
 
 def save_map(m, path: str | Path, *, self_contained: bool = True) -> Path:
