@@ -255,3 +255,12 @@ def test_folium_and_bundled_leaflet_are_the_same_version():
 
     url = dict(folium.Map.default_js)["leaflet"]
     assert f"leaflet@{xleaflet.VERSION}/" in url
+
+
+def test_explore_leaves_the_callers_data_untouched(georgia):
+    gdf = georgia.copy()
+    index = dm.build_index(gdf, {"PctPov": 1})
+    before = (gdf.columns.tolist(), gdf.geometry.to_wkb().tolist(), gdf.crs, index.score.copy())
+    dm.explore(gdf, index=index, simplify=3000.0)
+    assert (gdf.columns.tolist(), gdf.geometry.to_wkb().tolist(), gdf.crs) == before[:3]
+    assert index.score.equals(before[3])

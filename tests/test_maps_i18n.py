@@ -5,6 +5,8 @@ from __future__ import annotations
 import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deprivation_map.errors import ValidationError
 from deprivation_map.maps.i18n import LANGS, TEXTS, class_label, number, percent, text
@@ -44,3 +46,12 @@ def test_class_labels_and_unknown_language():
     assert text("top", "es", n=20) == "Las 20 áreas con más privación"
     with pytest.raises(ValidationError, match="'en', 'es', 'ca', 'el'"):
         text("index", "fr")
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.sampled_from(LANGS), st.integers(0, 4))
+def test_numbers_read_back_to_the_rounded_value(value, lang, digits):
+    written = number(value, lang, digits)
+    decimal, group = (".", ",") if lang == "en" else (",", ".")
+    assert float(written.replace(group, "").replace(decimal, ".")) == pytest.approx(round(value, digits), abs=10**-digits)
+    whole = written.lstrip("-").split(decimal)[0]
+    assert all(len(g) == 3 for g in whole.split(group)[1:])  # groups of three digits
