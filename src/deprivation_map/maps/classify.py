@@ -26,6 +26,11 @@ def quantile_bins(values: np.ndarray, k: int, bins: Sequence[float] | None = Non
     -----
     :math:`b_j = Q(100\,j/k)` for :math:`j = 1..k` (linear interpolation), repeated bounds merged (ties can
     leave fewer than ``k`` classes).
+
+    Examples
+    --------
+    >>> quantile_bins(np.arange(1.0, 11.0), 5).round(2).tolist()
+    [2.8, 4.6, 6.4, 8.2, 10.0]
     """
     return np.unique(np.percentile(values, np.linspace(100 / k, 100, k)))
 

@@ -127,6 +127,13 @@ def fit_geometry(
     Auto mode tries tolerances :math:`t_i = 2^i \\sqrt{\\tilde a}/100` (:math:`\\tilde a` the median area's
     size in m²) up to :math:`\\sqrt{\\tilde a}/6`, beyond which typical areas lose their shape; it starts from the
     smallest that shrinks a random sample of 2,000 areas enough, and doubles until the page fits.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> texts, size = fit_geometry(dm.datasets.load_georgia().geometry, overhead_bytes=0, max_mb=0.2)
+    >>> len(texts), size.bytes_after <= 200_000 < size.bytes_before
+    (159, True)
     """
     v.choose(oversize, OVERSIZE, what="oversize policy")
     v.require_int(precision, what="precision", minimum=0)
