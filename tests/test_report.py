@@ -86,6 +86,7 @@ def test_report_content_matches_the_results(tmp_path, toy_pieces):
     assert "'012'" in html.replace("&#39;", "'") and "'099'" in html.replace("&#39;", "'")
     # effective weights, Moran's I with a decimal comma, the seed, cluster counts
     assert cells.count("0,500") == 2
+    assert "puntuaciones z (zscore)" in cells and "dejar esas áreas sin puntuación (drop)" in cells
     assert f"{moran.I:.4f}".replace(".", ",") in html and "Semilla aleatoria" in cells and "7" in cells
     counts = hot.counts()
     row = cells.index("Aislada (sin vecinas)")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import _validation as v
 from .errors import ValidationError, format_ids
-from .maps.i18n import check_lang, class_label, number, text
+from .maps.i18n import check_lang, class_label, method_label, number, text
 
 __all__ = ["report", "report_from_result"]
 
@@ -88,7 +88,7 @@ def _join_rows(joins: Sequence, lang: str) -> list[dict]:
 
 
 def _method(index, lang: str) -> tuple[list, list]:
-    method = [(text(k, lang), index.method[k]) for k in ("normalise", "weighting", "aggregate", "missing") if k in index.method]
+    method = [(text(k, lang), method_label(index.method[k], lang)) for k in ("normalise", "weighting", "aggregate", "missing") if k in index.method]
     directions = index.spec.directions
     indicators = [
         (name, text("up" if directions.get(name, 1) > 0 else "down", lang), number(float(w), lang, 3))
@@ -248,14 +248,15 @@ def _moran_text(moran, lang: str) -> str | None:
 
 
 def _choices(index, hotspots, moran, extra, *, scheme, k, palette, lang) -> list[tuple[str, str]]:
-    rows = [(text(key, lang), str(index.method[key])) for key in ("normalise", "weighting", "aggregate", "missing") if key in index.method]
+    method, _ = _method(index, lang)
+    rows = list(method)
     rows.append((text("weight", lang), "; ".join(f"{name} {number(float(w), lang, 3)}" for name, w in index.weights.items())))
     for stat in (moran, hotspots):
         if stat is not None:
             rows += [(text("permutations", lang), number(stat.permutations, lang, 0)), (text("seed", lang), str(stat.seed))]
     if hotspots is not None:
-        rows += [(text("alpha", lang), number(hotspots.alpha, lang, 3)), (text("alternative", lang), hotspots.alternative)]
-    rows.append((text("classification", lang), f"{scheme}, k = {k}, {palette}"))
+        rows += [(text("alpha", lang), number(hotspots.alpha, lang, 3)), (text("alternative", lang), method_label(hotspots.alternative, lang))]
+    rows.append((text("classification", lang), f"{method_label(scheme, lang)}, k = {k}, {palette}"))
     rows += [(str(key), str(value)) for key, value in (extra or {}).items()]
     seen: set[tuple[str, str]] = set()
     return [r for r in rows if not (r in seen or seen.add(r))]
@@ -274,7 +275,7 @@ def report_from_result(result, path: str | Path, *, lang: str = "en", **options)
     True
     """
     config = result.config
-    choices = {text("graph", lang): f"{config.graph.method}, islands = {config.graph.islands}"}
+    choices = {text("graph", lang): f"{method_label(config.graph.method, lang)}, islands = {config.graph.islands}"}
     mc = config.map
     defaults = {"name_col": config.boundaries.name_col, "scheme": mc.scheme, "k": mc.k, "palette": mc.palette}
     return report(result.data, path, index=result.index, hotspots=result.hotspots, moran=result.moran,

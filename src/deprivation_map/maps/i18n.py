@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import _validation as v
 
-__all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "number", "percent", "text"]
+__all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "method_label", "number", "percent", "text"]
 
 LANGS = ("en", "es", "ca", "el")
 
@@ -127,6 +127,37 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
                  "comparacions múltiples, de manera que cal esperar algunes àrees significatives per atzar.",
                  "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
                  "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."),
+    # method names (registry keys) for the report; a name not listed here is shown as it is
+    "m:zscore": ("z-scores", "puntuaciones z", "puntuacions z", "τυπικές τιμές z"),
+    "m:minmax": ("min-max rescaling to [0, 1]", "reescalado mín-máx a [0, 1]", "reescalat mín-màx a [0, 1]",
+                 "κλιμάκωση ελάχιστου-μέγιστου στο [0, 1]"),
+    "m:rank": ("ranks", "rangos", "rangs", "τάξεις κατάταξης"),
+    "m:equal": ("equal weights", "pesos iguales", "pesos iguals", "ίσα βάρη"),
+    "m:explicit": ("weights as given", "pesos indicados", "pesos indicats", "βάρη όπως δόθηκαν"),
+    "m:mean": ("weighted arithmetic mean", "media aritmética ponderada", "mitjana aritmètica ponderada",
+               "σταθμισμένος αριθμητικός μέσος"),
+    "m:raise": ("refuse, naming the areas", "rechazar, nombrando las áreas", "rebutjar, anomenant les àrees",
+                "απόρριψη, με ονομασία των περιοχών"),
+    "m:drop": ("leave those areas without a score", "dejar esas áreas sin puntuación",
+               "deixar aquestes àrees sense puntuació", "οι περιοχές αυτές μένουν χωρίς βαθμολογία"),
+    "m:two-sided": ("two-sided", "bilateral", "bilateral", "αμφίπλευρη"),
+    "m:greater": ("one-sided, greater", "unilateral, mayor", "unilateral, més gran", "μονόπλευρη, μεγαλύτερη"),
+    "m:less": ("one-sided, less", "unilateral, menor", "unilateral, més petita", "μονόπλευρη, μικρότερη"),
+    "m:directed": ("one-sided, in the observed direction", "unilateral, en la dirección observada",
+                   "unilateral, en la direcció observada", "μονόπλευρη, προς την παρατηρούμενη κατεύθυνση"),
+    "m:queen": ("queen contiguity (a shared border or corner)", "contigüidad de reina (frontera o vértice común)",
+                "contigüitat de reina (frontera o vèrtex comú)", "γειτνίαση βασίλισσας (κοινό όριο ή κορυφή)"),
+    "m:rook": ("rook contiguity (a shared border)", "contigüidad de torre (frontera común)",
+               "contigüitat de torre (frontera comuna)", "γειτνίαση πύργου (κοινό όριο)"),
+    "m:quantiles": ("quantiles", "cuantiles", "quantils", "ποσοστημόρια"),
+    "m:equal_interval": ("equal intervals", "intervalos iguales", "intervals iguals", "ίσα διαστήματα"),
+    "m:fisher_jenks": ("Fisher-Jenks natural breaks", "cortes naturales de Fisher-Jenks",
+                       "talls naturals de Fisher-Jenks", "φυσικά όρια Fisher-Jenks"),
+    "m:natural_breaks": ("natural breaks", "cortes naturales", "talls naturals", "φυσικά όρια"),
+    "m:std_mean": ("standard deviations from the mean", "desviaciones típicas respecto de la media",
+                   "desviacions típiques respecte de la mitjana", "τυπικές αποκλίσεις από τον μέσο"),
+    "m:user_defined": ("breaks given by the user", "cortes definidos por el usuario", "talls definits per l'usuari",
+                       "όρια από τον χρήστη"),
 }
 
 _LANG_INDEX = {lang: i for i, lang in enumerate(LANGS)}
@@ -192,3 +223,15 @@ def class_label(label: str, lang: str) -> str:
     if label in TEXTS:
         return html.escape(text(label, lang))
     return html.escape(label)
+
+
+def method_label(name: str, lang: str) -> str:
+    """A method's registry name described in ``lang``, the name itself after it; unknown names as they are.
+
+    Examples
+    --------
+    >>> method_label("zscore", "es"), method_label("pca", "es")
+    ('puntuaciones z (zscore)', 'pca')
+    """
+    key = f"m:{name}"
+    return f"{text(key, lang)} ({name})" if key in TEXTS else str(name)
