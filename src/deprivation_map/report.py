@@ -88,7 +88,8 @@ def _join_rows(joins: Sequence, lang: str) -> list[dict]:
 
 
 def _method(index, lang: str) -> tuple[list, list]:
-    method = [(text(k, lang), method_label(index.method[k], lang)) for k in ("normalise", "weighting", "aggregate", "missing") if k in index.method]
+    keys = [k for k in ("normalise", "weighting", "aggregate", "missing") if k in index.method]
+    method = [(text(k, lang), method_label(index.method[k], lang)) for k in keys]
     directions = index.spec.directions
     indicators = [
         (name, text("up" if directions.get(name, 1) > 0 else "down", lang), number(float(w), lang, 3))
@@ -109,7 +110,8 @@ def _scatter(hotspots, moran, lang: str):
     def draw(buffer):
         fig = Figure(figsize=(6, 5.5), dpi=110)
         ax = fig.add_subplot()
-        ax.scatter(z[keep], lag[keep], s=12, c=[LISA_COLOURS.get(lab, "#999999") for lab in labels[keep]], edgecolors="#525252", linewidths=0.3)
+        colours = [LISA_COLOURS.get(lab, "#999999") for lab in labels[keep]]
+        ax.scatter(z[keep], lag[keep], s=12, c=colours, edgecolors="#525252", linewidths=0.3)
         xs = np.array([z[keep].min(), z[keep].max()])
         ax.plot(xs, slope * xs, color="black", linewidth=1, label=f"{text('slope', lang)} = {number(slope, lang, 3)}")
         ax.axhline(0, color="#969696", linewidth=0.6)
@@ -195,7 +197,7 @@ def report(
 
     from . import __version__
     from .maps.layers import lisa_classes
-    from .maps.static import save_png
+    from .maps.static import TITLES, save_png
 
     lang = check_lang(lang)
     if all(hasattr(gdf, a) for a in ("config", "data", "index", "hotspots", "moran")):  # a PipelineResult
@@ -206,18 +208,21 @@ def report(
     if name_col is not None:
         v.require_columns(gdf, [name_col], what="The areas")
     v.align(index.score, pd.Index(gdf.index.astype(str)), what="The index")
-    png = {"source": source, "lang": lang, "dpi": 110}
-    images = [(text("index_map", lang), _png_uri(lambda b: save_png(gdf, b, index=index, scheme=scheme, k=k, palette=palette, **png)))]
-    if hotspots is not None:
-        images.append((text("cluster_map", lang), _png_uri(lambda b: save_png(gdf, b, layer="clusters", hotspots=hotspots, **png))))
-    if gi is not None:
-        images.append((text("gi", lang), _png_uri(lambda b: save_png(gdf, b, layer="gi", gi=gi, **png))))
+    png = {"source": source, "lang": lang, "dpi": 110, "index": index, "hotspots": hotspots, "gi": gi,
+           "scheme": scheme, "k": k, "palette": palette}  # fmt: skip
+    drawn = {"index": index, "clusters": hotspots, "gi": gi}
+    images = [
+        (text(TITLES[layer], lang), _png_uri(lambda b, layer=layer: save_png(gdf, b, layer=layer, **png)))
+        for layer, result in drawn.items()
+        if result is not None
+    ]
     method, indicators = _method(index, lang)
     top_header, top_rows = _top_rows(gdf, index, hotspots, name_col, lang, top)
     counts = []
     if hotspots is not None:
         classes = lisa_classes(hotspots.labels, lang=lang)
-        counts = [(c, html.unescape(label), number(n, lang, 0)) for c, label, n in zip(classes.colours, classes.labels, classes.counts, strict=True)]
+        rows = zip(classes.colours, classes.labels, classes.counts, strict=True)
+        counts = [(c, html.unescape(label), number(n, lang, 0)) for c, label, n in rows]
         if classes.n_missing:
             counts.append(("#ffffff", text("no_data", lang), number(classes.n_missing, lang, 0)))
     t = {key: text(key, lang) for key in ("inputs", "table", "areas", "rows", "matched", "missing_data", "no_boundary",
@@ -255,7 +260,8 @@ def _choices(index, hotspots, moran, extra, *, scheme, k, palette, lang) -> list
         if stat is not None:
             rows += [(text("permutations", lang), number(stat.permutations, lang, 0)), (text("seed", lang), str(stat.seed))]
     if hotspots is not None:
-        rows += [(text("alpha", lang), number(hotspots.alpha, lang, 3)), (text("alternative", lang), method_label(hotspots.alternative, lang))]
+        rows.append((text("alpha", lang), number(hotspots.alpha, lang, 3)))
+        rows.append((text("alternative", lang), method_label(hotspots.alternative, lang)))
     rows.append((text("classification", lang), f"{method_label(scheme, lang)}, k = {k}, {palette}"))
     rows += [(str(key), str(value)) for key, value in (extra or {}).items()]
     seen: set[tuple[str, str]] = set()

@@ -136,8 +136,8 @@ def check_in_browser(
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return BrowserCheck(
-        seconds, blocked, errors, state["onMap"], state["svgPaths"] or state["inRenderer"],
-        state["svgPaths"], state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None, toggled, popup,
+        seconds, blocked, errors, state["onMap"], state["svgPaths"] or state["inRenderer"], state["svgPaths"],
+        state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None, toggled, popup,
     )  # fmt: skip
 
 

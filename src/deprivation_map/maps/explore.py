@@ -62,7 +62,8 @@ def _layers(gdf, lang, *, index, hotspots, gi, allocation, options) -> tuple[dic
     if allocation is not None:
         amounts, per_capita = _attribute(allocation, ("amounts", "per_capita"), "Allocation", "allocation")
         tips["allocation"] = (_aligned(amounts, ids, "The allocation"), _aligned(per_capita, ids, "The allocation"))
-        layers["al"] = allocation_classes(tips["allocation"][1], k=options["k"], palette=options["allocation_palette"], lang=lang)
+        layers["al"] = allocation_classes(tips["allocation"][1], k=options["k"], palette=options["allocation_palette"],
+                                          lang=lang)  # fmt: skip
     return layers, tips
 
 

@@ -55,7 +55,8 @@ class Classes:
 
     def legend_rows(self) -> list[tuple[str | None, str]]:
         """(colour or None for no data, "label (count)") for every row of the legend."""
-        rows = [(c, f"{lab} ({number(n, self.lang, 0)})") for c, lab, n in zip(self.colours, self.labels, self.counts, strict=True)]
+        classes = zip(self.colours, self.labels, self.counts, strict=True)
+        rows = [(c, f"{lab} ({number(n, self.lang, 0)})") for c, lab, n in classes]
         if self.n_missing:
             rows.append((None, f"{text('no_data', self.lang)} ({number(self.n_missing, self.lang, 0)})"))
         return rows

@@ -17,10 +17,10 @@ from ..errors import ValidationError
 from .i18n import check_lang, number, text
 from .layers import Classes, gi_classes, index_classes, lisa_classes
 
-__all__ = ["LAYERS", "save_png", "scale_bar_length"]
+__all__ = ["LAYERS", "TITLES", "save_png", "scale_bar_length"]
 
 LAYERS = ("index", "clusters", "gi")
-_TITLES = {"index": "index_map", "clusters": "cluster_map", "gi": "gi"}
+TITLES = {"index": "index_map", "clusters": "cluster_map", "gi": "gi"}  # text keys of the images' titles
 
 
 def _matplotlib():
@@ -115,7 +115,7 @@ def save_png(
     classes = _classes(gdf, layer, index=index, hotspots=hotspots, gi=gi, lang=lang, options=options)
     Figure, Patch, Rectangle = _matplotlib()
     geometry = gdf.geometry.to_crs(gdf.geometry.estimate_utm_crs()) if gdf.crs.is_geographic else gdf.geometry
-    title = title if title is not None else text(_TITLES[layer], lang)
+    title = title if title is not None else text(TITLES[layer], lang)
     source = text("source", lang, source=source if source is not None else text("default_source", lang))
     fig = Figure(figsize=size, dpi=dpi)
     ax = fig.add_axes((0.02, 0.08, 0.68, 0.84))
@@ -131,7 +131,8 @@ def save_png(
         else Patch(facecolor=colour, edgecolor="#636363", label=html.unescape(label))
         for colour, label in classes.legend_rows()
     ]  # fmt: skip
-    ax.legend(handles=handles, title=html.unescape(classes.title), loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, title_fontsize=9, framealpha=0.92)
+    ax.legend(handles=handles, title=html.unescape(classes.title), loc="center left", bbox_to_anchor=(1.02, 0.5),
+              fontsize=8, title_fontsize=9, framealpha=0.92)  # fmt: skip
     ax.set_axis_off()
     ax.set_aspect("equal")
     _scale_bar(ax, Rectangle, lang)

@@ -66,7 +66,8 @@ def _contributors(contributions: pd.DataFrame, lang: str, top: int) -> list:
 
 def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, lang: str) -> dict[str, list]:
     p_text = [None if pd.isna(x) else f" (p = {number(x, lang, 3)})" for x in p]
-    return {label: [[class_label(str(lab), lang)] + ([q] if q else []) for lab, q in zip(labels.astype(object).fillna("Undefined"), p_text, strict=True)]}
+    names = labels.astype(object).fillna("Undefined")
+    return {label: [[class_label(str(lab), lang)] + ([q] if q else []) for lab, q in zip(names, p_text, strict=True)]}
 
 
 def _encode(columns: Sequence[list], n: int) -> tuple[list[str], list[list[object]]]:
