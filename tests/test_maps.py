@@ -30,8 +30,12 @@ def toy_results(toy_joined):
     return index, hot
 
 
+def _payload(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="area_data_\w+_json">(.*?)</script>', html, re.S).group(1))
+
+
 def _data(html: str) -> tuple[list[dict], list[str], list[str]]:
-    features = json.loads(re.search(r'<script type="application/json" id="area_data_\w+_json">(.*?)</script>', html, re.S).group(1))["features"]
+    features = [{"properties": p} for p, _polygons in _payload(html)["f"]]
     rows, vocab = re.search(r"\}\)\((\[.*?\]), (\[.*?\])\);\n", html[html.index("_tip = (function") :], re.S).groups()
     return features, json.loads(rows), json.loads(vocab)
 
@@ -264,3 +268,23 @@ def test_explore_leaves_the_callers_data_untouched(georgia):
     dm.explore(gdf, index=index, simplify=3000.0)
     assert (gdf.columns.tolist(), gdf.geometry.to_wkb().tolist(), gdf.crs) == before[:3]
     assert index.score.equals(before[3])
+
+
+def _decode(polygons: list, digits: int) -> list:
+    """The page's decoding, written again: cumulative sums of the integer steps, over 10**digits."""
+    return [[(np.cumsum(np.reshape(ring, (-1, 2)), axis=0) / 10**digits).tolist() for ring in rings] for rings in polygons]
+
+
+def test_compact_geometry_decodes_to_the_rounded_coordinates(toy_joined, georgia):
+    for gdf in (toy_joined, georgia):
+        payload = _payload(dm.explore(gdf).get_root().render())
+        digits = payload["d"]
+        assert digits == 5 and len(payload["f"]) == len(gdf)
+        for (_props, polygons), geom in zip(payload["f"], gdf.geometry.to_crs(4326), strict=True):
+            decoded = _decode(polygons, digits)
+            expected = [[np.round(np.asarray(ring.coords)[:-1], digits).tolist() for ring in (p.exterior, *p.interiors)]
+                        for p in getattr(geom, "geoms", [geom])]  # fmt: skip
+            assert len(decoded) == len(expected)
+            for got, want in zip(decoded, expected, strict=True):
+                for ring_got, ring_want in zip(got, want, strict=True):
+                    np.testing.assert_allclose(ring_got, ring_want, atol=1e-9)

@@ -127,10 +127,11 @@ def check_in_browser(
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 state = page.evaluate(_STATE_JS)
                 seconds = time.perf_counter() - start
-                tooltip, popup = _hover(page, hover) if hover is not None else (None, None)
-                toggled = _toggle(page, toggle) if toggle is not None else None
+                tooltip = _hover(page, hover) if hover is not None else None
                 if screenshot is not None:
                     page.screenshot(path=str(screenshot))
+                popup = _click(page, hover) if hover is not None else None
+                toggled = _toggle(page, toggle) if toggle is not None else None
             finally:
                 context.close()
     finally:
@@ -150,16 +151,19 @@ def _route(route, url: str, blocked: list[str]) -> None:
         route.abort()
 
 
-def _hover(page, latlon: tuple[float, float]) -> tuple[str | None, str | None]:
+def _hover(page, latlon: tuple[float, float]) -> str | None:
     x, y = page.evaluate(_POINT_JS, list(latlon))
     page.mouse.move(x - 3, y - 3)
     page.mouse.move(x, y, steps=3)
-    tooltip = _text_of(page, ".leaflet-tooltip")
+    return _text_of(page, ".leaflet-tooltip")
+
+
+def _click(page, latlon: tuple[float, float]) -> str | None:
+    x, y = page.evaluate(_POINT_JS, list(latlon))
     page.mouse.click(x, y)
     popup = _text_of(page, ".leaflet-popup-content")
-    if popup is not None:
-        page.keyboard.press("Escape")  # close it again, as a reader would
-    return tooltip, popup
+    page.keyboard.press("Escape")  # close it again, as a reader would
+    return popup
 
 
 def _text_of(page, selector: str) -> str | None:

@@ -67,11 +67,10 @@ def _layers(gdf, lang, *, index, hotspots, gi, allocation, options) -> tuple[dic
     return layers, tips
 
 
-def _feature_collection(geometries: list[str], properties: list[str]) -> str:
-    features = ",".join(
-        f'{{"type":"Feature","properties":{p},"geometry":{g}}}' for p, g in zip(properties, geometries, strict=True)
-    )
-    return f'{{"type":"FeatureCollection","features":[{features}]}}'
+def _payload(geometries: list[str], properties: list[str], digits: int) -> str:
+    """The page's area data: ``{"d": digits, "f": [[properties, polygons], ...]}`` (see ``_leaflet.AreaData``)."""
+    features = ",".join(f"[{p},{g}]" for p, g in zip(properties, geometries, strict=True))
+    return f'{{"d":{digits},"f":[{features}]}}'
 
 
 def _services_geojson(services: gpd.GeoDataFrame, name_col: str | None) -> str:
@@ -190,7 +189,7 @@ def explore(
         json.dumps({"t": t, **{key: c[i] for key, c in codes.items()}}, ensure_ascii=False, separators=(",", ":"))
         for i, t in enumerate(tooltips.values)
     ]
-    wrapper = len(_feature_collection(["{}"], ["{}"])) - 4  # per feature, beside its properties and geometry
+    wrapper = 4  # per area, beside its properties and geometry: "[", ",", "]" and a comma
     overhead = (_LEAFLET_BYTES + wrapper * len(properties) + sum(len(p.encode()) for p in properties)
                 + len(json.dumps(tooltips.vocab, ensure_ascii=False).encode()))  # fmt: skip
     geometries, size = fit_geometry(gdf.geometry, overhead_bytes=overhead, max_mb=max_mb, precision=precision,
@@ -200,7 +199,7 @@ def explore(
     west, south, east, north = gdf.geometry.to_crs(4326).total_bounds
     m.fit_bounds([[south, west], [north, east]], padding=(30, 30))
     m.add_child(PageMeta(next(iter(layers.values())).title if layers else text("maps", lang)))
-    data = AreaData(_feature_collection(geometries, properties), tooltips.rows, tooltips.vocab)
+    data = AreaData(_payload(geometries, properties, size.precision), tooltips.rows, tooltips.vocab)
     m.add_child(data)
     if not layers:  # the areas alone, outlined
         layers["none"] = Classes(pd.Series(0.0, index=gdf.index), ["#fdfdfd"], [], [len(gdf)], text("areas", lang), lang)

@@ -1,7 +1,7 @@
 """Light maps: topology-preserving coverage simplification and coordinate rounding to meet a size budget.
 
-Geometry dominates a map's file. :func:`fit_geometry` writes each area's GeoJSON geometry in WGS 84 with
-coordinates rounded to ``precision`` decimals; when the page would exceed the budget it simplifies the areas
+Geometry dominates a map's file. :func:`fit_geometry` writes each area's geometry in WGS 84 on a grid of
+``precision`` decimals, compactly (:mod:`.encode`); when the page would exceed the budget it simplifies the areas
 *as a coverage* (shapely's ``coverage_simplify``, GEOS's ``CoverageSimplifier``: a border shared by two areas is
 simplified once, so neighbours never overlap or open gaps), with a tolerance that doubles until the page fits.
 Beyond what simplification can do without deforming the areas, it refuses and says what to do instead.
@@ -22,6 +22,7 @@ import shapely
 
 from .. import _validation as v
 from ..errors import DeprivationMapWarning, ValidationError
+from .encode import encode_areas
 
 __all__ = ["OVERSIZE", "MapSize", "default_budget_mb", "fit_geometry", "simplify_coverage"]
 
@@ -82,17 +83,8 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSer
     return gpd.GeoSeries(simplified, index=geometry.index, crs=metric.crs).to_crs(geometry.crs)
 
 
-def _web(geometry: gpd.GeoSeries, precision: int) -> np.ndarray:
-    wgs84 = geometry.to_crs(4326).to_numpy()
-    return shapely.transform(wgs84, lambda xy: np.round(xy, precision))
-
-
-def _encoded(geoms: np.ndarray) -> list[str]:
-    return shapely.to_geojson(geoms).tolist()
-
-
 def _size(texts: list[str]) -> int:
-    return sum(map(len, texts))  # GeoJSON geometry is ASCII: characters are bytes
+    return sum(map(len, texts))  # the encoded geometry is ASCII: characters are bytes
 
 
 def fit_geometry(
@@ -104,7 +96,7 @@ def fit_geometry(
     simplify: float | str | None = "auto",
     oversize: str = "raise",
 ) -> tuple[list[str], MapSize]:
-    """Each area's geometry as GeoJSON text (WGS 84, rounded), simplified as needed to fit the budget.
+    """Each area's geometry as compact text (:func:`~.encode.encode_areas`), simplified as needed to fit the budget.
 
     Parameters
     ----------
@@ -131,14 +123,14 @@ def fit_geometry(
     Examples
     --------
     >>> import deprivation_map as dm
-    >>> texts, size = fit_geometry(dm.datasets.load_georgia().geometry, overhead_bytes=0, max_mb=0.2)
-    >>> len(texts), size.bytes_after <= 200_000 < size.bytes_before
+    >>> texts, size = fit_geometry(dm.datasets.load_georgia().geometry, overhead_bytes=0, max_mb=0.06)
+    >>> len(texts), size.bytes_after <= 60_000 < size.bytes_before
     (159, True)
     """
     v.choose(oversize, OVERSIZE, what="oversize policy")
     v.require_int(precision, what="precision", minimum=0)
     budget = int((max_mb if max_mb is not None else default_budget_mb(len(geometry))) * MB)
-    before = _encoded(_web(geometry, precision))
+    before = encode_areas(geometry, precision)
     size_before = _size(before) + overhead_bytes
     n_before = int(shapely.get_num_coordinates(geometry.to_numpy()).sum())
     texts, tolerance, digits = before, 0.0, precision
@@ -168,7 +160,7 @@ def _simplified(metric: gpd.GeoSeries, tolerance: float, precision: int) -> tupl
     """GeoJSON texts of the coverage simplified at ``tolerance`` metres, the decimals used, and the vertices left."""
     digits = min(precision, 4) if tolerance >= 10 else precision
     simplified = gpd.GeoSeries(shapely.coverage_simplify(metric.to_numpy(), tolerance), crs=metric.crs)
-    return _encoded(_web(simplified, digits)), digits, int(shapely.get_num_coordinates(simplified.to_numpy()).sum())
+    return encode_areas(simplified, digits), digits, int(shapely.get_num_coordinates(simplified.to_numpy()).sum())
 
 
 def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratio: float, start: float, stop: float) -> float:
@@ -179,7 +171,7 @@ def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratio: float, start:
     """
     n = len(metric)
     sample = metric.iloc[np.sort(np.random.default_rng(0).choice(n, size=min(n, 2_000), replace=False))]
-    base = _size(_encoded(_web(sample, precision)))
+    base = _size(encode_areas(sample, precision))
     tolerance = start
     while tolerance * 2 <= stop and _size(_simplified(sample, tolerance, precision)[0]) > ratio * base:
         tolerance *= 2
