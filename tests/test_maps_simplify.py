@@ -60,3 +60,9 @@ def test_explicit_tolerance_and_bad_values(georgia):
     assert m.dm_size.tolerance_m == 2000 and m.dm_size.bytes_after < m.dm_size.bytes_before
     with pytest.raises(dm.errors.ValidationError, match="simplify must be"):
         dm.explore(georgia, simplify="lots")
+
+
+def test_vertex_budget_simplifies_even_a_small_file(georgia):
+    texts, size = fit_geometry(georgia.geometry, overhead_bytes=0, max_vertices=5_000)
+    assert size.bytes_before < size.budget_bytes  # small enough in bytes, but too many vertices to draw quickly
+    assert size.tolerance_m > 0 and size.vertices_after <= 5_000 < size.vertices_before

@@ -24,10 +24,12 @@ from .. import _validation as v
 from ..errors import DeprivationMapWarning, ValidationError
 from .encode import encode_areas
 
-__all__ = ["OVERSIZE", "MapSize", "default_budget_mb", "fit_geometry", "simplify_coverage"]
+__all__ = ["MAX_VERTICES", "OVERSIZE", "MapSize", "default_budget_mb", "fit_geometry", "simplify_coverage"]
 
 OVERSIZE = ("raise", "warn")
 MB = 1_000_000
+# Chromium draws about this many vertices within 5 s here (benchmarks/bench_maps.py), whatever the file's size.
+MAX_VERTICES = 2_500_000
 
 
 def default_budget_mb(n_areas: int) -> float:
@@ -92,6 +94,7 @@ def fit_geometry(
     *,
     overhead_bytes: int,
     max_mb: float | None = None,
+    max_vertices: int = MAX_VERTICES,
     precision: int = 5,
     simplify: float | str | None = "auto",
     oversize: str = "raise",
@@ -106,10 +109,13 @@ def fit_geometry(
         What the page holds besides the geometry (Leaflet, properties, tooltips), counted in the budget.
     max_mb : float, optional
         The budget for the whole page; default :func:`default_budget_mb`.
+    max_vertices : int
+        In auto mode, also simplify until at most this many vertices are left: the time a browser takes to
+        draw the map grows with them (2.5 million: about 5 s in headless Chromium here).
     precision : int
         Decimals kept (5 is about 1 m; 4 about 10 m, used from a tolerance of 10 m on).
     simplify : "auto", float or None
-        ``"auto"`` simplifies only when the page would exceed the budget; a number is a tolerance in metres
+        ``"auto"`` simplifies only when the page would exceed the budget (or ``max_vertices``); a number is a tolerance in metres
         applied always; None never simplifies.
     oversize : {"raise", "warn"}
         What to do when the page cannot fit: ``"raise"`` (default) refuses, ``"warn"`` writes it anyway.
@@ -140,14 +146,16 @@ def fit_geometry(
         raise ValidationError(f"simplify must be 'auto', a tolerance in metres or None, got {simplify!r}.")
     n_after = n_before
     # (when the rest of the page alone is over budget no simplification can help: skip it, and say so below)
-    if tolerance or (simplify == "auto" and size_before > budget > overhead_bytes):
+    too_many = n_before > max_vertices
+    if tolerance or (simplify == "auto" and (size_before > budget or too_many) and budget > overhead_bytes):
         metric = _metric(geometry)
         typical = float(np.sqrt(np.median(metric.area))) or 1.0
-        ratio = (budget - overhead_bytes) / max(size_before - overhead_bytes, 1)
-        tolerance = tolerance or _first_tolerance(metric, precision, ratio, typical / 100, typical / 6)
+        ratios = ((budget - overhead_bytes) / max(size_before - overhead_bytes, 1), max_vertices / n_before)
+        tolerance = tolerance or _first_tolerance(metric, precision, ratios, typical / 100, typical / 6)
         while True:
             texts, digits, n_after = _simplified(metric, tolerance, precision)
-            if simplify != "auto" or _size(texts) + overhead_bytes <= budget or tolerance * 2 > typical / 6:
+            fits = _size(texts) + overhead_bytes <= budget and n_after <= max_vertices
+            if simplify != "auto" or fits or tolerance * 2 > typical / 6:
                 break
             tolerance *= 2
     size = MapSize(len(geometry), size_before, _size(texts) + overhead_bytes, n_before, n_after, tolerance, digits, budget)
@@ -163,8 +171,9 @@ def _simplified(metric: gpd.GeoSeries, tolerance: float, precision: int) -> tupl
     return encode_areas(simplified, digits), digits, int(shapely.get_num_coordinates(simplified.to_numpy()).sum())
 
 
-def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratio: float, start: float, stop: float) -> float:
-    """The smallest of ``start * 2**i`` (up to ``stop``) that shrinks a sample of 2,000 areas to ``ratio`` of its size.
+def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratios: tuple[float, float], start: float, stop: float) -> float:
+    """The smallest of ``start * 2**i`` (up to ``stop``) that shrinks a sample of 2,000 areas to ``ratios`` of its size
+    and of its vertices.
 
     Simplifying a sample is a cheap guess of the tolerance the whole map needs, so that the full
     simplification (seconds at national scale) usually runs once.
@@ -172,8 +181,12 @@ def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratio: float, start:
     n = len(metric)
     sample = metric.iloc[np.sort(np.random.default_rng(0).choice(n, size=min(n, 2_000), replace=False))]
     base = _size(encode_areas(sample, precision))
+    base_vertices = int(shapely.get_num_coordinates(sample.to_numpy()).sum())
     tolerance = start
-    while tolerance * 2 <= stop and _size(_simplified(sample, tolerance, precision)[0]) > ratio * base:
+    while tolerance * 2 <= stop:
+        texts, _, vertices = _simplified(sample, tolerance, precision)
+        if _size(texts) <= ratios[0] * base and vertices <= ratios[1] * base_vertices:
+            break
         tolerance *= 2
     return tolerance
 
