@@ -115,8 +115,8 @@ def fit_geometry(
     precision : int
         Decimals kept (5 is about 1 m; 4 about 10 m, used from a tolerance of 10 m on).
     simplify : "auto", float or None
-        ``"auto"`` simplifies only when the page would exceed the budget (or ``max_vertices``); a number is a tolerance in metres
-        applied always; None never simplifies.
+        ``"auto"`` simplifies only when the page would exceed the budget (or ``max_vertices``); a number is a
+        tolerance in metres applied always; None never simplifies.
     oversize : {"raise", "warn"}
         What to do when the page cannot fit: ``"raise"`` (default) refuses, ``"warn"`` writes it anyway.
 
