@@ -17,7 +17,7 @@ from ..errors import ValidationError, format_ids
 from .classify import SCHEMES, quantile_bins
 from .i18n import check_lang, number, text
 from .layers import Classes, allocation_classes, gi_classes, index_classes, lisa_classes
-from .simplify import fit_geometry
+from .simplify import MAX_VERTICES, fit_geometry
 from .tooltips import build_tooltips
 
 __all__ = ["RENDERERS", "SCHEMES", "explore", "quantile_bins", "save_map"]
@@ -112,6 +112,7 @@ def explore(
     precision: int = 5,
     simplify: float | str | None = "auto",
     max_mb: float | None = None,
+    max_vertices: int = MAX_VERTICES,
     oversize: str = "raise",
     renderer: str = "auto",
     top: int = 3,
@@ -146,7 +147,7 @@ def explore(
         Colour-blind-safe ColorBrewer ramps (see :data:`~deprivation_map.maps.palettes.SEQUENTIAL`).
     tiles : str or None
         A folium basemap name (it loads tiles from the network; attribution kept). None by default.
-    precision, simplify, max_mb, oversize
+    precision, simplify, max_mb, max_vertices, oversize
         Keep the page light: see :func:`~deprivation_map.maps.simplify.fit_geometry`. What was done is on
         the map as ``m.dm_size`` (a :class:`~deprivation_map.maps.simplify.MapSize`).
     renderer : {"auto", "svg", "canvas"}
@@ -192,8 +193,8 @@ def explore(
     wrapper = 4  # per area, beside its properties and geometry: "[", ",", "]" and a comma
     overhead = (_LEAFLET_BYTES + wrapper * len(properties) + sum(len(p.encode()) for p in properties)
                 + len(json.dumps(tooltips.vocab, ensure_ascii=False).encode()))  # fmt: skip
-    geometries, size = fit_geometry(gdf.geometry, overhead_bytes=overhead, max_mb=max_mb, precision=precision,
-                                    simplify=simplify, oversize=oversize)  # fmt: skip
+    geometries, size = fit_geometry(gdf.geometry, overhead_bytes=overhead, max_mb=max_mb, max_vertices=max_vertices,
+                                    precision=precision, simplify=simplify, oversize=oversize)  # fmt: skip
     canvas = renderer == "canvas" or (renderer == "auto" and len(gdf) > CANVAS_FROM)
     m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=canvas)
     west, south, east, north = gdf.geometry.to_crs(4326).total_bounds

@@ -28,8 +28,8 @@ __all__ = ["MAX_VERTICES", "OVERSIZE", "MapSize", "default_budget_mb", "fit_geom
 
 OVERSIZE = ("raise", "warn")
 MB = 1_000_000
-# Chromium draws about this many vertices within 5 s here (benchmarks/bench_maps.py), whatever the file's size.
-MAX_VERTICES = 2_500_000
+# Chromium here draws 35,000 areas of this many vertices within 3 s (benchmarks/bench_maps.py), whatever the bytes.
+MAX_VERTICES = 1_500_000
 
 
 def default_budget_mb(n_areas: int) -> float:
@@ -111,7 +111,7 @@ def fit_geometry(
         The budget for the whole page; default :func:`default_budget_mb`.
     max_vertices : int
         In auto mode, also simplify until at most this many vertices are left: the time a browser takes to
-        draw the map grows with them (2.5 million: about 5 s in headless Chromium here).
+        draw the map grows with them (1.5 million: under 3 s in headless Chromium here at 35,000 areas).
     precision : int
         Decimals kept (5 is about 1 m; 4 about 10 m, used from a tolerance of 10 m on).
     simplify : "auto", float or None
