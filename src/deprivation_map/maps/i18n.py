@@ -193,7 +193,8 @@ def number(value: float | None, lang: str, digits: int = 2) -> str:
     """
     if value is None or pd.isna(value):
         return "–"
-    decimal_mark, group_mark, min_digits = _NUMBERS[check_lang(lang)]
+    marks = _NUMBERS.get(lang) or _NUMBERS[check_lang(lang)]  # (check_lang raises on a bad one; this is hot)
+    decimal_mark, group_mark, min_digits = marks
     sign, body = ("-", f"{-float(value):.{digits}f}") if float(value) < 0 else ("", f"{float(value):.{digits}f}")
     whole, _, frac = body.partition(".")
     if len(whole) >= min_digits:

@@ -3,7 +3,7 @@
 Geometry dominates a map's file. :func:`fit_geometry` writes each area's geometry in WGS 84 on a grid of
 ``precision`` decimals, compactly (:mod:`.encode`); when the page would exceed the budget it simplifies the areas
 *as a coverage* (shapely's ``coverage_simplify``, GEOS's ``CoverageSimplifier``: a border shared by two areas is
-simplified once, so neighbours never overlap or open gaps), with a tolerance that doubles until the page fits.
+simplified once, so neighbours never overlap or open gaps), with a tolerance that grows until the page fits.
 Beyond what simplification can do without deforming the areas, it refuses and says what to do instead.
 
 The simplification is Visvalingam and Whyatt's (1993, *The Cartographic Journal* 30(1)): a vertex goes when
@@ -30,6 +30,7 @@ OVERSIZE = ("raise", "warn")
 MB = 1_000_000
 # Chromium here draws 35,000 areas of this many vertices within 3 s (benchmarks/bench_maps.py), whatever the bytes.
 MAX_VERTICES = 1_500_000
+STEP = 2**0.5  # successive tolerances tried grow by this factor
 
 
 def default_budget_mb(n_areas: int) -> float:
@@ -122,9 +123,9 @@ def fit_geometry(
 
     Notes
     -----
-    Auto mode tries tolerances :math:`t_i = 2^i \\sqrt{\\tilde a}/100` (:math:`\\tilde a` the median area's
+    Auto mode tries tolerances :math:`t_i = 2^{i/2} \\sqrt{\\tilde a}/100` (:math:`\\tilde a` the median area's
     size in m²) up to :math:`\\sqrt{\\tilde a}/6`, beyond which typical areas lose their shape; it starts from the
-    smallest that shrinks a random sample of 2,000 areas enough, and doubles until the page fits.
+    smallest that shrinks a random sample of 2,000 areas enough, and grows by √2 until the page fits.
 
     Examples
     --------
@@ -155,9 +156,9 @@ def fit_geometry(
         while True:
             texts, digits, n_after = _simplified(metric, tolerance, precision)
             fits = _size(texts) + overhead_bytes <= budget and n_after <= max_vertices
-            if simplify != "auto" or fits or tolerance * 2 > typical / 6:
+            if simplify != "auto" or fits or tolerance * STEP > typical / 6:
                 break
-            tolerance *= 2
+            tolerance *= STEP
     size = MapSize(len(geometry), size_before, _size(texts) + overhead_bytes, n_before, n_after, tolerance, digits, budget)
     if size.bytes_after > budget:
         _oversize(size, oversize)
@@ -172,7 +173,7 @@ def _simplified(metric: gpd.GeoSeries, tolerance: float, precision: int) -> tupl
 
 
 def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratios: tuple[float, float], start: float, stop: float) -> float:
-    """The smallest of ``start * 2**i`` (up to ``stop``) that shrinks a sample of 2,000 areas to ``ratios`` of its size
+    """The smallest of ``start * STEP**i`` (up to ``stop``) shrinking a sample of 2,000 areas to ``ratios`` of its size
     and of its vertices.
 
     Simplifying a sample is a cheap guess of the tolerance the whole map needs, so that the full
@@ -183,11 +184,11 @@ def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratios: tuple[float,
     base = _size(encode_areas(sample, precision))
     base_vertices = int(shapely.get_num_coordinates(sample.to_numpy()).sum())
     tolerance = start
-    while tolerance * 2 <= stop:
+    while tolerance * STEP <= stop:
         texts, _, vertices = _simplified(sample, tolerance, precision)
         if _size(texts) <= ratios[0] * base and vertices <= ratios[1] * base_vertices:
             break
-        tolerance *= 2
+        tolerance *= STEP
     return tolerance
 
 
