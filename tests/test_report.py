@@ -104,6 +104,7 @@ def test_report_from_a_pipeline_run_and_the_cli_option(tmp_path):
     assert dm.report(result, tmp_path / "same.html", lang="ca").read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
     html = path.read_text(encoding="utf-8")
     assert "Pesos espacials" in html and "queen" in html and str(result.moran.seed) in html
+    assert "georgia_counties.gpkg (AreaKey)" in html and "georgia_indicators.csv (AreaKey)" in html
     config = tmp_path / "c.toml"  # the demo names bundled files, so it runs from any folder
     demo = dm.datasets.get_path("demo.toml").read_text(encoding="utf-8")
     config.write_text(demo.replace("[output]", '[output]\nreport = "report.html"') + '\n[map]\nlang = "el"\n', encoding="utf-8")

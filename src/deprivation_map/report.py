@@ -281,7 +281,12 @@ def report_from_result(result, path: str | Path, *, lang: str = "en", **options)
     True
     """
     config = result.config
-    choices = {text("graph", lang): f"{method_label(config.graph.method, lang)}, islands = {config.graph.islands}"}
+    b, t = config.boundaries, config.indicators
+    choices = {
+        text("boundaries", lang): f"{b.path.name} ({b.id_col})",
+        text("table", lang): f"{t.path.name} ({t.id_col})",
+        text("graph", lang): f"{method_label(config.graph.method, lang)}, islands = {config.graph.islands}",
+    }
     mc = config.map
     defaults = {"name_col": config.boundaries.name_col, "scheme": mc.scheme, "k": mc.k, "palette": mc.palette}
     return report(result.data, path, index=result.index, hotspots=result.hotspots, moran=result.moran,

@@ -69,6 +69,7 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
                "Δεδομένα εισόδου και έλεγχος σύνδεσης"),
     "n_areas": ("{n} areas on the map, {scored} with a score.", "{n} áreas en el mapa, {scored} con puntuación.",
                 "{n} àrees al mapa, {scored} amb puntuació.", "{n} περιοχές στον χάρτη, {scored} με βαθμολογία."),
+    "boundaries": ("Boundaries", "Límites", "Límits", "Όρια"),
     "table": ("Indicator table", "Tabla de indicadores", "Taula d'indicadors", "Πίνακας δεικτών"),
     "areas": ("Areas", "Áreas", "Àrees", "Περιοχές"),
     "rows": ("Rows", "Filas", "Files", "Γραμμές"),
