@@ -18,14 +18,19 @@ a map is drawn or a local statistic computed.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import datasets, errors
+from . import datasets, errors, recipes
+from .access import ServiceAccess, SiteSelection, distance_to_services, select_sites
+from .allocation import Allocation, allocate
 from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
 from .composite import DeprivationIndex, build_index
+from .equity import Equity, assess_equity, concentration_curve, concentration_index, gini
 from .graph import build_graph
-from .indicators import IndexSpec, Indicator
+from .indicators import Domain, IndexSpec, Indicator
 from .io import read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
+from .diagnostics import Diagnostics, diagnose
+from .uncertainty import Uncertainty, uncertainty
 from .report import report
 
 try:
@@ -35,6 +40,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "DeprivationIndex",
+    "Domain",
     "GlobalMoran",
     "Hotspots",
     "IndexSpec",
@@ -54,5 +60,22 @@ __all__ = [
     "read_indicators",
     "report",
     "save_map",
+    "Uncertainty",
+    "uncertainty",
+    "recipes",
+    "Diagnostics",
+    "diagnose",
     "write_results",
+    # allocation, equity and access to services (issue 7)
+    "Allocation",
+    "Equity",
+    "ServiceAccess",
+    "SiteSelection",
+    "allocate",
+    "assess_equity",
+    "concentration_curve",
+    "concentration_index",
+    "distance_to_services",
+    "gini",
+    "select_sites",
 ]

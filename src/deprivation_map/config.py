@@ -19,6 +19,11 @@ Example::
     poverty = 1
     degree = -1
 
+    # or, with domains, weights and outlier treatments:
+    # [index.indicators.income]
+    # weight = 2
+    # indicators = { poverty = 1, degree = { direction = -1, treatment = "winsorise" } }
+
     [hotspots]
     seed = 0
 """
@@ -92,6 +97,15 @@ class IndexConfig:
     weighting: str = _choices(WEIGHTINGS)
     aggregate: str = _choices(AGGREGATORS)
     missing: str = _choices(INDEX_MISSING)
+
+    def __post_init__(self) -> None:
+        # Domains, weights and treatments nest inside [index.indicators]; see indicators.parse_spec.
+        from .indicators import parse_spec
+
+        try:
+            parse_spec(self.indicators)
+        except DeprivationMapError as err:
+            raise ConfigError(f"Key 'index.indicators': {err}") from err
 
 
 @dataclass(frozen=True)
