@@ -288,3 +288,14 @@ def test_compact_geometry_decodes_to_the_rounded_coordinates(toy_joined, georgia
             for got, want in zip(decoded, expected, strict=True):
                 for ring_got, ring_want in zip(got, want, strict=True):
                     np.testing.assert_allclose(ring_got, ring_want, atol=1e-9)
+
+
+def test_allocation_layer_from_allocate(georgia):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    allocation = dm.allocate(index, 1_000_000, population=georgia["TotPop90"], negative="shift")
+    html = dm.explore(georgia, index=index, allocation=allocation, lang="es").get_root().render()
+    props = _by_id(html, georgia.index)
+    expected = mapclassify.Quantiles(allocation.per_capita.to_numpy(), k=5).yb
+    assert [props[a]["al"] for a in georgia.index] == expected.tolist()
+    tip = dict(zip(georgia.index, _tooltips(html), strict=True))[georgia.index[0]]
+    assert f"Por persona: {allocation.per_capita.iloc[0]:.2f}".replace(".", ",") in tip
