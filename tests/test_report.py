@@ -111,6 +111,7 @@ def test_report_from_a_pipeline_run_and_the_cli_option(tmp_path):
     done = run(config, out_dir=tmp_path / "out")
     assert done.outputs["report"].is_file()
     assert "Μεθοδολογία" in done.outputs["report"].read_text(encoding="utf-8")
+    assert '<a href="map.html">Άνοιγμα του διαδραστικού χάρτη</a>' in done.outputs["report"].read_text(encoding="utf-8")
     assert '<html lang="el">' in done.outputs["map"].read_text(encoding="utf-8")
 
 

@@ -149,7 +149,8 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
     if o.report:
         from .report import report_from_result
 
-        outputs["report"] = report_from_result(result, out / o.report, lang=result.config.map.lang)
+        outputs["report"] = report_from_result(result, out / o.report, lang=result.config.map.lang,
+                                               map_href=outputs["map"].name)  # fmt: skip
     if result.config.source is not None:
         outputs["config"] = Path(shutil.copyfile(result.config.source, out / "config.toml"))
     return outputs

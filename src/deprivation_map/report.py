@@ -49,6 +49,7 @@ i.sw {display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #636
 <table><tr><th>{{ t.indicator }}</th><th>{{ t.direction }}</th><th>{{ t.weight }}</th></tr>
 {% for name, direction, weight in indicators %}<tr><td>{{ name }}</td><td>{{ direction }}</td><td class="num">{{ weight }}</td></tr>{% endfor %}</table>{% endif %}
 <h2 id="maps">{{ t.maps }}</h2>
+{% if map_href %}<p><a href="{{ map_href }}">{{ t.interactive }}</a></p>{% endif %}
 {% for alt, src in images %}<figure><img alt="{{ alt }}" src="{{ src }}"></figure>{% endfor %}
 {% if moran_text or scatter %}<h2 id="moran">{{ t.moran }}</h2>
 {% if moran_text %}<p>{{ moran_text }}</p>{% endif %}
@@ -159,6 +160,7 @@ def report(
     k: int = 5,
     palette: str = "YlOrRd",
     top: int = 20,
+    map_href: str | None = None,
 ) -> Path:
     """Write the HTML report of a deprivation analysis in ``lang``.
 
@@ -183,6 +185,8 @@ def report(
         As in :func:`~deprivation_map.maps.explore`; ``source`` is shown under each map.
     choices : mapping, optional
         Further choices to list in the methodology (e.g. the graph's construction), shown as given.
+    map_href : str, optional
+        A link to the interactive map (a relative path such as ``"map.html"``), shown with the maps.
 
     Examples
     --------
@@ -201,7 +205,7 @@ def report(
 
     lang = check_lang(lang)
     if all(hasattr(gdf, a) for a in ("config", "data", "index", "hotspots", "moran")):  # a PipelineResult
-        return report_from_result(gdf, path, lang=lang, title=title, source=source, top=top)
+        return report_from_result(gdf, path, lang=lang, title=title, source=source, top=top, map_href=map_href)
     if index is None:
         raise ValidationError("report() needs index=... (a DeprivationIndex) to describe; pass at least that.")
     v.require_unique_ids(gdf.index, what="The areas")
@@ -225,15 +229,15 @@ def report(
         counts = [(c, html.unescape(label), number(n, lang, 0)) for c, label, n in rows]
         if classes.n_missing:
             counts.append(("#ffffff", text("no_data", lang), number(classes.n_missing, lang, 0)))
-    t = {key: text(key, lang) for key in ("inputs", "table", "areas", "rows", "matched", "missing_data", "no_boundary",
-                                           "duplicates", "repairs", "no_joins", "method", "indicator", "direction", "weight",
-                                           "maps", "moran", "scatter", "counts", "cluster", "methodology", "choice", "value",
-                                           "multiple")}  # fmt: skip
+    keys = ("inputs", "table", "areas", "rows", "matched", "missing_data", "no_boundary", "duplicates", "repairs",
+            "no_joins", "method", "indicator", "direction", "weight", "maps", "interactive", "moran", "scatter",
+            "counts", "cluster", "methodology", "choice", "value", "multiple")  # fmt: skip
+    t = {key: text(key, lang) for key in keys}
     page = Environment(autoescape=True).from_string(_TEMPLATE).render(
         lang=lang, t=t, title=title or text("report_title", lang),
         generated=text("generated", lang, date=_dt.date.today().isoformat(), version=__version__),
         n_areas_text=text("n_areas", lang, n=number(len(gdf), lang, 0), scored=number(int(index.score.notna().sum()), lang, 0)),
-        joins=_join_rows(joins, lang), method=method, indicators=indicators, images=images,
+        joins=_join_rows(joins, lang), map_href=map_href, method=method, indicators=indicators, images=images,
         moran_text=_moran_text(moran, lang), scatter=_scatter(hotspots, moran, lang) if hotspots is not None else None,
         counts=counts, hotspots=hotspots is not None, top=top_rows, top_header=top_header,
         top_title=text("top", lang, n=len(top_rows)),

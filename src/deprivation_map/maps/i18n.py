@@ -94,6 +94,8 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "aggregate": ("Aggregation", "Agregación", "Agregació", "Συνάθροιση"),
     "missing": ("Missing values", "Valores ausentes", "Valors absents", "Ελλείπουσες τιμές"),
     "maps": ("Maps", "Mapas", "Mapes", "Χάρτες"),
+    "interactive": ("Open the interactive map", "Abrir el mapa interactivo", "Obrir el mapa interactiu",
+                    "Άνοιγμα του διαδραστικού χάρτη"),
     "moran": ("Global spatial autocorrelation", "Autocorrelación espacial global", "Autocorrelació espacial global",
               "Συνολική χωρική αυτοσυσχέτιση"),
     "moran_text": ("Moran's I = {I} (expected {EI} without autocorrelation; pseudo p-value {p}, {perm} permutations).",
