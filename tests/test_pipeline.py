@@ -117,7 +117,7 @@ def test_the_command_is_installed_and_runs_in_a_fresh_process(tmp_path):
 
 
 HEAVY = ("folium", "mapclassify", "numba", "libpysal", "matplotlib", "scipy.spatial", "scipy.optimize", "scipy.stats",
-         "sklearn", "rasterio", "tobler", "openpyxl")  # fmt: skip
+         "sklearn", "rasterio", "tobler", "openpyxl", "playwright", "jinja2")  # fmt: skip
 
 
 def test_importing_the_package_stays_light():

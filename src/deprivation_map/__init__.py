@@ -31,6 +31,7 @@ from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
 from .diagnostics import Diagnostics, diagnose
 from .uncertainty import Uncertainty, uncertainty
+from .report import report
 from .tables import TableReport
 
 try:
@@ -60,6 +61,7 @@ __all__ = [
     "local_moran",
     "read_boundaries",
     "read_indicators",
+    "report",
     "save_map",
     "Uncertainty",
     "uncertainty",

@@ -49,6 +49,7 @@ from .errors import ConfigError, DeprivationMapError
 from .graph import BUILDERS, ISLANDS
 from .join import KEYS, ON_UNMATCHED
 from .maps.explore import SCHEMES
+from .maps.i18n import LANGS
 from .maps.palettes import SEQUENTIAL
 from .normalise import NORMALISERS
 from .weighting import WEIGHTINGS
@@ -131,6 +132,7 @@ class MapConfig:
     k: int = 5
     palette: str = _choices(SEQUENTIAL)
     tiles: str | None = None  # a folium basemap name; none by default, so the saved map needs no network
+    lang: str = _choices(LANGS)  # language of the map's and the report's labels: en, es, ca, el
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class OutputConfig:
     map: str = "map.html"
     geopackage: str = "results.gpkg"
     csv: str = "results.csv"
+    report: str | None = None  # e.g. "report.html": also write the HTML report (needs matplotlib)
 
 
 @dataclass(frozen=True)

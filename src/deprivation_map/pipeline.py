@@ -136,7 +136,7 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
     with stage("map", "map"):
         mc = config.map
         m = explore(data, index=index, hotspots=hotspots, name_col=b.name_col, scheme=mc.scheme, k=mc.k,
-                    palette=mc.palette, tiles=mc.tiles)  # fmt: skip
+                    palette=mc.palette, tiles=mc.tiles, lang=mc.lang)  # fmt: skip
     result = PipelineResult(config, len(areas), tuple(reports), data, index, graph, moran, hotspots, {}, stage.timings,
                             table_report)  # fmt: skip
     with stage("save", "output"):
@@ -155,6 +155,11 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
         "geopackage": write_results(frame, out / o.geopackage, metadata=metadata),
         "csv": write_results(frame, out / o.csv, metadata=metadata),
     }
+    if o.report:
+        from .report import report_from_result
+
+        outputs["report"] = report_from_result(result, out / o.report, lang=result.config.map.lang,
+                                               map_href=outputs["map"].name)  # fmt: skip
     if result.config.source is not None:
         outputs["config"] = Path(shutil.copyfile(result.config.source, out / "config.toml"))
     return outputs
