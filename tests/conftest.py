@@ -9,9 +9,8 @@ import pytest
 
 import deprivation_map as dm
 
-SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
-# A checkout elsewhere (a worktree) can point at the data folder with DEPRIVATION_MAP_DATA.
-SHARED_DATA = Path(os.environ.get("DEPRIVATION_MAP_DATA", SHARED_DATA))
+# beside the project root; DEPRIVATION_MAP_SHARED_DATA points elsewhere (a git worktree lives somewhere else)
+SHARED_DATA = Path(os.environ.get("DEPRIVATION_MAP_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")

@@ -78,6 +78,8 @@ def test_explicit_weights_are_rescaled_and_applied(georgia):
 
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
+POSITIVE = {"distance"}  # needs a positive reference: tested on positive values
+OPTIONS = {"goalposts": {"lower": -1e5, "upper": 1e5, "directions": {"x": 1}}}
 
 
 @pytest.mark.parametrize("method", sorted(NORMALISERS))
@@ -85,7 +87,9 @@ finite = st.floats(-1e6, 1e6, allow_nan=False)
 def test_every_normaliser_preserves_order(method, frame):
     if frame["x"].nunique() < 2:
         return
-    out = NORMALISERS[method](frame)["x"]
+    if method in POSITIVE:
+        frame = frame.abs() + 1.0
+    out = NORMALISERS[method](frame, **OPTIONS.get(method, {}))["x"]
     x = frame["x"].to_numpy()
     i, j = np.triu_indices(len(x), 1)
     assert np.all((x[i] < x[j]) <= (out.to_numpy()[i] <= out.to_numpy()[j]))
@@ -122,3 +126,84 @@ def test_input_is_not_mutated(georgia):
     before = georgia.copy()
     dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
     pd.testing.assert_frame_equal(georgia, before)
+
+
+# --- domains, contributions and the other build_index options ------------------------------------------------
+
+NESTED = {
+    "economy": {"weight": 3, "indicators": {"PctPov": 1, "PctBach": -1}},
+    "people": {"weight": 1, "indicators": {"PctEld": 1, "PctFB": 1}},
+}
+
+
+def test_domains_by_hand_with_explicit_weights(georgia):
+    """Domain = mean of its z-scores; index = 3/4 economy + 1/4 people (weights rescaled to sum to 1)."""
+    index = dm.build_index(georgia, NESTED, weighting="explicit")
+    z = {c: (georgia[c] - georgia[c].mean()) / georgia[c].std(ddof=1) for c in ["PctPov", "PctBach", "PctEld", "PctFB"]}
+    economy = (z["PctPov"] - z["PctBach"]) / 2
+    people = (z["PctEld"] + z["PctFB"]) / 2
+    np.testing.assert_allclose(index.domain_scores["economy"], economy, atol=1e-12)
+    np.testing.assert_allclose(index.score, 0.75 * economy + 0.25 * people, atol=1e-12)
+    assert index.weights.to_dict() == pytest.approx({"PctPov": 0.375, "PctBach": 0.375, "PctEld": 0.125, "PctFB": 0.125})
+    assert index.level_weights["index"].to_dict() == {"economy": 0.75, "people": 0.25}
+
+
+def test_contributions_sum_to_the_score_at_every_level(georgia):
+    index = dm.build_index(georgia, NESTED, weighting="explicit")
+    indicators = index.contributions[index.spec.columns].sum(axis=1)
+    domains = index.contributions[["economy", "people"]].sum(axis=1)
+    np.testing.assert_allclose(indicators, index.score, atol=1e-12)
+    np.testing.assert_allclose(domains, index.score, atol=1e-12)
+    # an indicator's contribution is its effective weight times its component under linear aggregation
+    np.testing.assert_allclose(index.contributions["PctPov"], 0.375 * index.components["PctPov"], atol=1e-12)
+
+
+def test_deeper_nesting_and_the_same_index_as_a_flat_mean(georgia):
+    deep = {"all": {"indicators": {"a": {"indicators": {"PctPov": 1}}, "b": {"indicators": {"PctBach": -1}}}}}
+    flat = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    nested = dm.build_index(georgia, deep)
+    np.testing.assert_allclose(nested.score, flat.score, atol=1e-12)
+    assert set(nested.contributions.columns) == {"all", "a", "b", "PctPov", "PctBach"}
+
+
+@pytest.mark.parametrize(
+    "aggregate",
+    ["mean", ("power_mean", {"p": 2}), "mazziotta_pareto", "count"],
+)
+def test_every_additive_aggregator_explains_the_whole_score(georgia, aggregate):
+    index = dm.build_index(georgia, NESTED, normalise=("minmax", {"low": 1, "high": 100}), aggregate=aggregate)
+    np.testing.assert_allclose(index.contributions[index.spec.columns].sum(axis=1), index.score, atol=1e-9)
+
+
+def test_geometric_contributions_add_up_on_the_log_scale(georgia):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1}, normalise=("minmax", {"low": 1, "high": 100}),
+                           aggregate="geometric")
+    np.testing.assert_allclose(index.contributions.sum(axis=1), np.log(index.score), atol=1e-12)
+    with pytest.raises(ValidationError, match="positive components.*minmax"):
+        dm.build_index(georgia, {"PctPov": 1, "PctBach": -1}, aggregate="geometric")
+
+
+def test_imputation_is_reported_value_by_value(toy_joined):
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="median")
+    gaps = toy_joined[["poverty", "degree"]].isna()
+    assert len(index.imputed) == int(gaps.sum().sum())
+    row = index.imputed.set_index(["id", "indicator"]).loc[("005", "degree")]
+    assert row["value"] == toy_joined["degree"].median() and row["method"] == "median"
+    assert index.score.notna().all()
+
+
+def test_treatments_in_the_spec_are_applied_and_reported(georgia):
+    data = georgia.copy()
+    data.loc[data.index[0], "PctPov"] = 500.0  # one wild value
+    spec = {"PctPov": {"direction": 1, "treatment": "winsorise"}, "PctBach": -1}
+    index = dm.build_index(data, spec)
+    assert data.index[0] in set(index.treated["id"])
+    assert index.treated.set_index("id").loc[data.index[0], "treated"] == data["PctPov"].drop(data.index[0]).max()
+
+
+def test_pca_weights_and_their_report(georgia):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1, "PctEld": 1}, weighting="pca")
+    info = index.weighting_info["index"]
+    assert 1 / 3 < info["explained_variance"] <= 1
+    assert index.weights.sum() == pytest.approx(1)
+    np.testing.assert_allclose(index.weights, info["loadings"] ** 2 / (info["loadings"] ** 2).sum())

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
 import deprivation_map as dm
-from deprivation_map.errors import ValidationError
+from deprivation_map.errors import DeprivationMapWarning, ValidationError
 
 
 @pytest.fixture
@@ -66,9 +68,108 @@ def test_results_round_trip_with_text_ids(tmp_path, toy_joined):
     frame = toy_joined.assign(label=pd.Categorical(["a"] * len(toy_joined)))
     dm.write_results(frame, tmp_path / "r.gpkg")
     dm.write_results(frame, tmp_path / "r.csv")
-    back = gpd.read_file(tmp_path / "r.gpkg")
+    back = gpd.read_file(tmp_path / "r.gpkg")  # one layer: the record is in its metadata
     assert back["code"].tolist() == toy_joined.index.tolist()
     csv = pd.read_csv(tmp_path / "r.csv", dtype={"code": str})
     assert csv["code"].tolist() == toy_joined.index.tolist() and "geometry" not in csv
     with pytest.raises(ValidationError, match=r"'.gpkg', '.csv'"):
         dm.write_results(frame, tmp_path / "r.xyz")
+
+
+# -- formats, CRS, geometry policies ------------------------------------------------------------------------
+
+RTF = r"{\rtf1\ansi\ansicpg1252\cocoartf1671 {\fonttbl\f0\fswiss Helvetica;} NAD83 / New York Long Island}"
+
+
+def test_every_vector_format_reads_to_the_same_frame(tmp_path, squares):
+    squares.to_file(tmp_path / "a.gpkg", layer="sections")
+    squares.to_file(tmp_path / "a.geojson")
+    squares.to_file(tmp_path / "a.fgb", SPATIAL_INDEX="NO")  # with an index, features are stored in its order
+    squares.to_file(tmp_path / "a.shp")
+    squares.to_parquet(tmp_path / "a.parquet")
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as archive:
+        for ext in ("shp", "shx", "dbf", "prj"):
+            archive.write(tmp_path / f"a.{ext}", f"a.{ext}")
+    reference = dm.read_boundaries(tmp_path / "a.gpkg", id_col="code")
+    for name in ("a.geojson", "a.fgb", "a.shp", "a.parquet", "a.zip"):
+        out = dm.read_boundaries(tmp_path / name, id_col="code")
+        assert out.index.equals(reference.index), name
+        assert out.crs == reference.crs and out.geom_equals(reference.geometry).all(), name
+
+
+def test_a_geopackage_with_several_layers_needs_layer(tmp_path, squares):
+    squares.to_file(tmp_path / "m.gpkg", layer="sections")
+    squares.iloc[:2].to_file(tmp_path / "m.gpkg", layer="districts")
+    with pytest.raises(ValidationError, match=r"2 layers \('sections', 'districts'\); choose one with layer="):
+        dm.read_boundaries(tmp_path / "m.gpkg", id_col="code")
+    assert len(dm.read_boundaries(tmp_path / "m.gpkg", id_col="code", layer="districts")) == 2
+
+
+def test_a_prj_that_is_not_a_crs_is_named_and_crs_overrides_it(tmp_path, squares):
+    squares.to_file(tmp_path / "nyc.shp")
+    (tmp_path / "nyc.prj").write_text(RTF)
+    with zipfile.ZipFile(tmp_path / "nyc.zip", "w") as archive:
+        for ext in ("shp", "shx", "dbf", "prj"):
+            archive.write(tmp_path / f"nyc.{ext}", f"nyc.{ext}")
+    for name in ("nyc.shp", "nyc.zip"):
+        with pytest.raises(ValidationError, match=r"\.prj file that is not a coordinate reference system.*rtf1.*crs="):
+            dm.read_boundaries(tmp_path / name, id_col="code")
+        fixed = dm.read_boundaries(tmp_path / name, id_col="code", crs="EPSG:2263")
+        assert fixed.crs.to_epsg() == 2263 and len(fixed) == 3
+
+
+def test_invalid_geometries_raise_fix_or_keep_by_policy(tmp_path, squares):
+    bowtie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])  # two triangles of area 1 crossing at (1, 1)
+    squares.loc[1, "geometry"] = bowtie
+    squares.to_file(tmp_path / "b.gpkg")
+    with pytest.raises(ValidationError, match=r"1 invalid geometries \('801901002': Self-intersection.*on_invalid='fix'"):
+        dm.read_boundaries(tmp_path / "b.gpkg", id_col="code")
+    with pytest.warns(DeprivationMapWarning, match=r"repaired 1 invalid geometries .*: '801901002'"):
+        fixed = dm.read_boundaries(tmp_path / "b.gpkg", id_col="code", on_invalid="fix")
+    assert fixed.is_valid.all() and fixed.loc["801901002"].geometry.area == pytest.approx(2.0)
+    assert fixed.loc["801901001"].geometry.equals(box(0, 0, 1, 1))
+    kept = dm.read_boundaries(tmp_path / "b.gpkg", id_col="code", on_invalid="keep")
+    assert kept.is_valid.tolist() == [True, False, True]
+    with pytest.raises(ValidationError, match="'raise', 'fix', 'keep'"):
+        dm.read_boundaries(tmp_path / "b.gpkg", id_col="code", on_invalid="ignore")
+
+
+def test_barcelona_sections_join_medea_as_published_and_as_a_spreadsheet_export(tmp_path, shared_data):
+    """The issue's published counts: 1,068 sections, 512 with MEDEA values, 6,791 rows of other cities."""
+    sections = gpd.read_file(shared_data / "barcelona" / "sections.geojson")
+    sections["code"] = "08019" + sections["C_Distri"] + sections["C_SecCens"]
+    sections.to_file(tmp_path / "sections.gpkg")
+    areas = dm.read_boundaries(tmp_path / "sections.gpkg", id_col="code")
+    medea = shared_data / "barcelona" / "medea_deprivation_spain_cities.csv"
+    table = dm.read_indicators(medea, id_col="seccion")
+    report = dm.check_join(areas, table)
+    counts = (len(report.matched), len(report.missing_data), len(report.no_boundary), len(report.repairs))
+    assert (report.n_areas, *counts) == (1068, 512, 556, 6791, 0)
+    # the same table as a Spanish spreadsheet exports it: ';', decimal comma, cp1252, codes stored as numbers
+    raw = pd.read_csv(medea, dtype=str)
+    raw["seccion"] = raw["seccion"].astype("int64")
+    raw["cod_municipio"] = raw["cod_municipio"].astype("int64")
+    for col in ("privacion_2001", "privacion_2011"):
+        raw[col] = raw[col].astype(float)
+    raw.to_csv(tmp_path / "medea.csv", sep=";", decimal=",", encoding="cp1252", index=False)
+    read = dm.check_table(tmp_path / "medea.csv", id_col="seccion")
+    assert (read.sep, read.decimal, read.n_rows) == (";", ",", 7303)
+    export = dm.read_indicators(tmp_path / "medea.csv", id_col="seccion")
+    again = dm.check_join(areas, export)
+    assert (len(again.matched), len(again.missing_data), len(again.no_boundary), len(again.repairs)) == (512, 556, 6791, 512)
+    assert all(key.zfill(10) == area for key, area in again.repairs.items())
+    assert "512 table keys repaired (leading zeros 512)" in again.summary()
+    joined = dm.join_indicators(areas, export, on_unmatched="keep")
+    expected = dm.join_indicators(areas, table, on_unmatched="keep")
+    assert joined.index.equals(areas.index)
+    pd.testing.assert_series_equal(joined["privacion_2011"], expected["privacion_2011"], rtol=1e-12)
+
+
+def test_greater_manchester_generalised_lsoas_have_four_invalid_rings(shared_data):
+    """The ONS generalised boundaries self-intersect in 4 LSOAs: refused by default, repaired by policy."""
+    path = shared_data / "greater_manchester" / "lsoa21.geojson"
+    with pytest.raises(ValidationError, match=r"4 invalid geometries \('E01005866': Ring Self-intersection"):
+        dm.read_boundaries(path, id_col="area_code")
+    with pytest.warns(DeprivationMapWarning, match=r"repaired 4 invalid geometries .*'E01005866', 'E01005907', 'E01006012', 'E01006312'"):
+        lsoas = dm.read_boundaries(path, id_col="area_code", on_invalid="fix")
+    assert len(lsoas) == 1702 and lsoas.is_valid.all() and lsoas.index.is_unique

@@ -6,9 +6,12 @@ import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import deprivation_map as dm
 from deprivation_map.errors import DeprivationMapWarning, JoinError
+from deprivation_map.join import _join
 
 
 def test_check_join_reports_both_sides_of_the_toy(toy):
@@ -90,3 +93,85 @@ def test_inputs_are_not_mutated(toy):
         dm.join_indicators(areas, table, on_unmatched="warn")
     pd.testing.assert_frame_equal(areas, areas_before)
     pd.testing.assert_frame_equal(table, table_before)
+
+
+# -- key repairs ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def sections():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    codes = ["0801901001", "0801901002", "0801901003", "E01000001", "01", "001"]
+    return gpd.GeoDataFrame(geometry=[box(i, 0, i + 1, 1) for i in range(6)], index=pd.Index(codes, name="code"), crs=3857)
+
+
+def test_whitespace_case_and_lost_zeros_are_repaired_and_reported(sections):
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0]}, index=pd.Index(["801901001", " 0801901002 ", "e01000001", "1", "999"], name="code"))
+    report = dm.check_join(sections, table)
+    assert report.repairs == {"801901001": "0801901001", " 0801901002 ": "0801901002", "e01000001": "E01000001"}
+    assert report.ambiguous == {"1": ("01", "001")}  # two areas are '1' without their zeros: no guess
+    assert report.matched.tolist() == ["0801901001", "0801901002", "E01000001"]
+    assert report.no_boundary.tolist() == ["1", "999"]
+    assert "repairs=3" in repr(report)
+    summary = report.summary()
+    assert "3 table keys repaired (" in summary and "leading zeros 1" in summary and "whitespace 1" in summary and "case 1" in summary
+    assert "1 table keys match several areas once normalised, not repaired: '1'" in summary
+    audit = report.to_frame()
+    assert audit.index.tolist() == ["0801901001", "0801901002", "E01000001", "0801901003", "01", "001", "1", "999"]
+    assert audit["status"].value_counts().to_dict() == {"matched": 3, "missing_data": 3, "no_boundary": 2}
+    assert audit.loc["0801901002", "repaired_from"] == " 0801901002 " and audit.loc["0801901003", "repaired_from"] == ""
+    joined = dm.join_indicators(sections, table, on_unmatched="keep")
+    assert joined.index.equals(sections.index)
+    values = joined["x"].tolist()
+    assert values[:2] == [1.0, 2.0] and values[3] == 3.0 and pd.isna(values[2]) and pd.isna(values[4])
+
+
+def test_exact_keys_repair_nothing(sections):
+    table = pd.DataFrame({"x": [1.0]}, index=pd.Index(["801901001"]))
+    report = dm.check_join(sections, table, keys="exact")
+    assert report.repairs == {} and report.no_boundary.tolist() == ["801901001"]
+    with pytest.raises(dm.errors.ValidationError, match="'normalise', 'exact'"):
+        dm.check_join(sections, table, keys="fuzzy")
+
+
+def test_a_repair_onto_a_key_already_present_is_a_duplicate(sections):
+    table = pd.DataFrame({"x": [1.0, 2.0]}, index=pd.Index(["0801901001", "801901001"]))
+    report = dm.check_join(sections, table)
+    assert report.duplicates.tolist() == ["0801901001"] and report.repairs == {"801901001": "0801901001"}
+    with pytest.raises(JoinError, match="more than one row: '0801901001'"):
+        dm.join_indicators(sections, table, on_unmatched="keep")
+
+
+def test_boundaries_that_lost_their_zeros_match_a_table_that_kept_them(sections):
+    areas = sections.set_axis(pd.Index(["801901001", "801901002", "801901003", "E01000001", "1", "2"], name="code"))
+    table = pd.DataFrame({"x": [1.0, 2.0]}, index=pd.Index(["0801901001", "0801901003"]))
+    report = dm.check_join(areas, table)
+    assert report.repairs == {"0801901001": "801901001", "0801901003": "801901003"}
+    assert report.matched.tolist() == ["801901001", "801901003"]
+
+
+def test_several_tables_each_get_their_report(sections):
+    first = pd.DataFrame({"x": [1.0]}, index=pd.Index(["801901001"]))
+    second = pd.DataFrame({"y": [2.0]}, index=pd.Index(["0801901001"]))
+    joined, reports = _join(sections, (first, second), "keep")
+    assert [len(r.repairs) for r in reports] == [1, 0]
+    assert joined.loc["0801901001", ["x", "y"]].tolist() == [1.0, 2.0]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sets(st.integers(1, 99_999_999), min_size=1, max_size=30), st.data())
+def test_exactly_the_keys_that_lost_zeros_are_repaired_whatever_the_order(numbers, data):
+    """Property: codes written as numbers are repaired back to the 10-digit areas, and nothing else is."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    codes = [f"{n:010d}" for n in sorted(numbers)]
+    areas = gpd.GeoDataFrame(geometry=[Point(i, 0) for i in range(len(codes))], index=pd.Index(codes), crs=3857)
+    lost = data.draw(st.lists(st.booleans(), min_size=len(codes), max_size=len(codes)))
+    keys = [c.lstrip("0") if drop else c for c, drop in zip(codes, lost, strict=True)]
+    order = data.draw(st.permutations(range(len(keys))))
+    table = pd.DataFrame({"x": range(len(keys))}, index=pd.Index([keys[i] for i in order]))
+    report = dm.check_join(areas, table)
+    assert report.repairs == {k: c for k, c, drop in zip(keys, codes, lost, strict=True) if drop}
+    assert report.complete and report.matched.tolist() == codes

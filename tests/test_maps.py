@@ -1,17 +1,25 @@
-"""Maps: layers, legends with counts, no-data never coloured as a class, escaping, offline saving."""
+"""Maps: layers, legends with counts, no-data never coloured as a class, tooltips, escaping, offline saving.
+
+The page is read back the way the browser reads it: the shared GeoJSON, each layer's colour list, and the
+tooltip rows and vocabulary, which :func:`_tooltips` joins exactly as the page's JavaScript does.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
+import geopandas as gpd
 import mapclassify
 import numpy as np
+import pandas as pd
 import pytest
+import shapely
 
 import deprivation_map as dm
-from deprivation_map.maps.explore import quantile_bins
-from deprivation_map.maps.palettes import LISA_COLOURS, sequential
+from deprivation_map.maps.classify import quantile_bins, user_defined_bins
+from deprivation_map.maps.palettes import GI_COLOURS, LISA_COLOURS, SEQUENTIAL, sequential
 
 
 @pytest.fixture(scope="module")
@@ -22,34 +30,146 @@ def toy_results(toy_joined):
     return index, hot
 
 
-def _features(html: str) -> dict[str, dict]:
-    """The properties of the page's shared GeoJSON features, by area ID (read from the tooltip)."""
-    text = re.search(r"var area_data_\w+ = (\{.*?\});\n", html, re.S).group(1)
-    features = json.loads(text)["features"]
-    return {re.search(r"ID: ([^<]+)", f["properties"]["tip"]).group(1): f["properties"] for f in features}
+def _payload(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="area_data_\w+_json">(.*?)</script>', html, re.S).group(1))
+
+
+def _data(html: str) -> tuple[list[dict], list[str], list[str]]:
+    features = [{"properties": p} for p, _polygons in _payload(html)["f"]]
+    rows, vocab = re.search(r"\}\)\((\[.*?\]), (\[.*?\])\);\n", html[html.index("_tip = (function") :], re.S).groups()
+    return features, json.loads(rows), json.loads(vocab)
+
+
+def _tooltips(html: str) -> list[str]:
+    """Each area's tooltip HTML, joined as the page's tooltip function joins it."""
+    features, rows, vocab = _data(html)
+
+    def part(p):
+        return vocab[p] if isinstance(p, int) else p
+
+    out = []
+    for f in features:
+        lines = []
+        for i, value in enumerate(f["properties"]["t"]):
+            if value is None:
+                continue
+            s = "".join(map(part, value)) if isinstance(value, list) else part(value)
+            lines.append(f"<b>{s}</b>" if i == 0 else f"{rows[i]}: {s}")
+        out.append("<br>".join(lines))
+    return out
+
+
+def _colours(html: str) -> dict[str, list[str]]:
+    """Each area layer's class colours, by the property key holding the class codes."""
+    found = re.findall(r'feature\.properties\["(\w+)"\];.*?\}\)\((\[[^\]]*\]), \{', html, re.S)
+    return {key: json.loads(colours) for key, colours in found}
+
+
+def _unescaped(html: str) -> str:
+    """The page with JavaScript's \\uXXXX escapes decoded, as the browser shows the strings."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
+
+
+def _by_id(html: str, ids) -> dict[str, dict]:
+    return dict(zip(ids, (f["properties"] for f in _data(html)[0]), strict=True))
 
 
 def test_layers_legends_and_colours(toy_joined, toy_results):
     index, hot = toy_results
     html = dm.explore(toy_joined, index=index, hotspots=hot, name_col="name").get_root().render()
     assert "Deprivation index" in html and "LISA clusters" in html
-    features = _features(html)
-    assert len(features) == len(toy_joined)
-    classes = set(sequential("YlOrRd", 5))
-    for area in ("005", "012"):  # no score: never a class colour
-        assert features[area]["ci"] is None and features[area]["cl"] is None
-    assert all(features[a]["ci"] in classes for a in toy_joined.index if a not in ("005", "012"))
-    assert features["013"]["cl"] == LISA_COLOURS["Isolate"]
-    assert "no data (2)" in html.replace("\\u003c", "<")
+    props = _by_id(html, toy_joined.index)
+    colours = _colours(html)
+    assert colours["ci"] == sequential("YlOrRd", 5)
+    for area in ("005", "012"):  # no score: no class, so the no-data style
+        assert props[area]["ci"] is None and props[area]["cl"] is None
+    assert all(props[a]["ci"] in range(5) for a in toy_joined.index if a not in ("005", "012"))
+    assert colours["cl"][props["013"]["cl"]] == LISA_COLOURS["Isolate"]
+    for area, label in hot.labels.items():
+        if label != "Undefined":
+            assert colours["cl"][props[area]["cl"]] == LISA_COLOURS[label]
+    legend = _unescaped(html)
+    assert "no data (2)" in legend and "Isolate (no neighbours) (1)" in legend
+    # the choropleth's classes are the quantiles of the scores, and the legend counts them
+    scores = index.score.dropna()
+    expected = mapclassify.Quantiles(scores.to_numpy(), k=5).yb
+    assert [props[a]["ci"] for a in scores.index] == expected.tolist()
+    for n in np.bincount(expected, minlength=5):
+        assert f"({n})" in legend
+
+
+def test_tooltips_show_score_rank_decile_cluster_and_contributors(toy_joined, toy_results):
+    index, hot = toy_results
+    html = dm.explore(toy_joined, index=index, hotspots=hot, name_col="name").get_root().render()
+    tips = dict(zip(toy_joined.index, _tooltips(html), strict=True))
+    top = index.contributions.loc["008"].idxmax()  # computed here from the index itself
+    tip = tips["008"]
+    assert tip.startswith("<b>Nou Barris</b><br>ID: 008")
+    assert f"Score: {index.score['008']:.2f}" in tip
+    assert f"Rank: {index.rank['008']} of {index.score.notna().sum()}" in tip
+    assert f"Decile (1 = most deprived): {index.decile['008']}" in tip
+    assert f"Main contributors: {top} " in tip
+    assert f"Cluster: {hot.labels['008'].replace('Isolate', 'Isolate (no neighbours)')} (p = {hot.p['008']:.3f})" in tip
+    assert "Score: no data" in tips["012"] and "Rank" not in tips["012"]
 
 
 def test_names_from_data_are_escaped(toy_joined, toy_results):
     index, hot = toy_results
-    html = dm.explore(toy_joined, index=index, hotspots=hot, name_col="name").get_root().render()
-    assert "<script>alert(1)" not in html
-    tips = [f["tip"] for f in _features(html).values()]
+    services = gpd.GeoDataFrame({"name": ["<img src=x onerror=alert(2)>"]}, geometry=[shapely.Point(431000, 4580200)], crs=toy_joined.crs)
+    html = dm.explore(toy_joined, index=index, hotspots=hot, name_col="name", services=services, services_name_col="name").get_root().render()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    tips = _tooltips(html)
     assert any("Illa &lt;script&gt;alert(1)&lt;/script&gt;" in t for t in tips)
     assert any("Poble-sec &amp; &lt;Montjuïc&gt;" in t for t in tips)
+    assert "&lt;img src=x onerror=alert(2)&gt;" in _unescaped(html)
+
+
+@pytest.mark.parametrize("lang", ["es", "ca", "el"])
+def test_every_label_is_translated_and_numbers_use_a_decimal_comma(toy_joined, toy_results, lang):
+    from deprivation_map.maps.i18n import text
+
+    index, hot = toy_results
+    html = dm.explore(toy_joined, index=index, hotspots=hot, name_col="name", lang=lang).get_root().render()
+    page = _unescaped(html)
+    for key in ("index", "lisa", "no_data", "High-High", "more_deprived"):
+        assert text(key, lang) in page
+    for english in ("Deprivation index", "LISA clusters", "no data", "Not significant", "Score", "Rank"):
+        assert english not in page
+    assert f"{text('score', lang)}: {index.score['008']:.2f}".replace(".", ",") in "".join(_tooltips(html))
+    assert not re.search(r"<i style=[^>]*></i>-?\d+\.\d", page)  # no decimal point in the legend
+
+
+def test_gi_and_allocation_layers_from_duck_typed_objects(georgia):
+    index = dm.build_index(georgia, {"PctPov": 1})
+    labels = list(GI_COLOURS) * 18 + ["Undefined"] * 15  # 159 areas
+    gi = SimpleNamespace(
+        labels=pd.Series(pd.Categorical(labels, categories=[*GI_COLOURS, "Undefined"]), index=georgia.index),
+        p=pd.Series(np.linspace(0.001, 1, 159), index=georgia.index),
+    )
+    per_capita = pd.Series(np.arange(159, dtype=float), index=georgia.index).where(lambda s: s > 3)
+    allocation = SimpleNamespace(amounts=per_capita * 10, per_capita=per_capita)
+    html = dm.explore(georgia.iloc[::-1], index=index, gi=gi, allocation=allocation, lang="es").get_root().render()
+    colours = _colours(html)
+    props = _by_id(html, georgia.index[::-1])
+    for area, label in gi.labels.items():
+        assert (props[area]["gi"] is None) if label == "Undefined" else colours["gi"][props[area]["gi"]] == GI_COLOURS[label]
+    page = _unescaped(html)
+    n = gi.labels.value_counts()
+    assert f"Punto caliente (99\u00a0%) ({n['Hot spot (99%)']})" in page and f"sin datos ({n['Undefined']})" in page
+    assert all(props[a]["al"] is None for a in per_capita.index[per_capita.isna()])
+    assert colours["al"] == SEQUENTIAL["Greens"][5]
+    with pytest.raises(dm.errors.ValidationError, match="lacks p"):
+        dm.explore(georgia, gi=SimpleNamespace(labels=gi.labels))
+    with pytest.raises(dm.errors.ValidationError, match="Unexpected cluster labels 'Hot'"):
+        dm.explore(georgia, gi=SimpleNamespace(labels=gi.labels.astype(str).replace("Hot spot (99%)", "Hot"), p=gi.p))
+
+
+def test_services_are_points_in_their_own_layer(georgia):
+    points = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=georgia.geometry.iloc[:2].representative_point().to_numpy(), crs=georgia.crs)
+    html = dm.explore(georgia, services=points, services_name_col="name").get_root().render()
+    assert "dm-point" in html and "Services (2)" in _unescaped(html)
+    with pytest.raises(dm.errors.ValidationError, match="must be points"):
+        dm.explore(georgia, services=georgia.iloc[:3])
 
 
 def test_quantile_bins_equal_mapclassify():
@@ -62,6 +182,17 @@ def test_quantile_bins_equal_mapclassify():
             assert (np.searchsorted(quantile_bins(y, k), y, side="left") == ref.yb).all()
 
 
+def test_user_defined_bins_equal_mapclassify():
+    y = np.random.default_rng(1).normal(size=80)
+    for bins in ([-1.0, 0.0, 1.0], [-0.5, 0.5, 10.0]):
+        ref = mapclassify.UserDefined(y, bins)
+        np.testing.assert_allclose(user_defined_bins(y, 0, bins), ref.bins)
+    with pytest.raises(dm.errors.ValidationError, match="increasing"):
+        user_defined_bins(y, 0, [1.0, 0.0])
+    with pytest.raises(dm.errors.ValidationError, match="bins="):
+        user_defined_bins(y, 0, None)
+
+
 class _nothing:
     def __enter__(self):
         return self
@@ -70,22 +201,56 @@ class _nothing:
         return False
 
 
-def test_other_schemes_and_bad_names(georgia):
+@pytest.mark.parametrize(("scheme", "name"), [("fisher_jenks", "FisherJenks"), ("equal_interval", "EqualInterval"), ("std_mean", "StdMean")])
+def test_other_schemes_match_mapclassify(georgia, scheme, name):
     index = dm.build_index(georgia, {"PctPov": 1})
-    html = dm.explore(georgia, index=index, scheme="fisher_jenks", k=4).get_root().render()
-    assert html.count("\\u003ci style=") == 4
+    html = dm.explore(georgia, index=index, scheme=scheme, k=4).get_root().render()
+    ref = getattr(mapclassify, name)(index.score.to_numpy(), **({} if scheme == "std_mean" else {"k": 4}))
+    assert [p["ci"] for p in _by_id(html, georgia.index).values()] == ref.yb.tolist()
+
+
+def test_bad_options_are_refused_by_name(georgia):
+    index = dm.build_index(georgia, {"PctPov": 1})
     with pytest.raises(dm.errors.ValidationError, match="'quantiles'"):
         dm.explore(georgia, index=index, scheme="jenks")
+    with pytest.raises(dm.errors.ValidationError, match="'ca'"):
+        dm.explore(georgia, index=index, lang="fr")
+    with pytest.raises(dm.errors.ValidationError, match="'Blues'"):
+        dm.explore(georgia, index=index, palette="Viridis")
 
 
-def test_saved_map_is_self_contained(tmp_path, georgia):
+def test_palettes_are_colorbrewer():
+    """Checked against the ColorBrewer tables that branca (folium's dependency) ships."""
+    import importlib.resources
+
+    schemes = json.loads((importlib.resources.files("branca") / "_schemes.json").read_text())
+    for name, ramps in SEQUENTIAL.items():
+        for k, colours in ramps.items():
+            assert colours == schemes[f"{name}_0{k}"]
+    rdbu = schemes["RdBu_07"]
+    assert [GI_COLOURS[lab] for lab in list(GI_COLOURS)[:7]] == rdbu
+
+
+def test_canvas_renderer_for_large_maps(georgia):
+    assert '"preferCanvas": true' not in dm.explore(georgia).get_root().render()
+    assert '"preferCanvas": true' in dm.explore(georgia, renderer="canvas").get_root().render()
+
+
+def test_saved_map_is_self_contained_and_in_its_language(tmp_path, georgia):
     index = dm.build_index(georgia, {"PctPov": 1})
-    path = dm.save_map(dm.explore(georgia, index=index, tiles=None), tmp_path / "m.html")
+    path = dm.save_map(dm.explore(georgia, index=index, lang="el"), tmp_path / "m.html")
     html = path.read_text(encoding="utf-8")
     assert not re.search(r"""<(?:script|link)\b[^>]*(?:src|href)=["']https?://""", html)
-    assert "L.geoJSON" in html and "Leaflet 1.9.3" in html
-    online = dm.save_map(dm.explore(georgia, index=index, tiles=None), tmp_path / "o.html", self_contained=False)
+    assert "L.geoJSON" in html and "Leaflet 1.9.3" in html and '<html lang="el">' in html
+    assert "<title>Δείκτης αποστέρησης</title>" in html
+    online = dm.save_map(dm.explore(georgia, index=index), tmp_path / "o.html", self_contained=False)
     assert 'src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"' in online.read_text(encoding="utf-8")
+
+
+def test_basemap_is_optional_and_keeps_its_attribution(georgia):
+    html = dm.explore(georgia, tiles="OpenStreetMap").get_root().render()
+    assert "openstreetmap.org/copyright" in html
+    assert "tile.openstreetmap.org" not in dm.explore(georgia).get_root().render()
 
 
 def test_folium_and_bundled_leaflet_are_the_same_version():
@@ -94,3 +259,43 @@ def test_folium_and_bundled_leaflet_are_the_same_version():
 
     url = dict(folium.Map.default_js)["leaflet"]
     assert f"leaflet@{xleaflet.VERSION}/" in url
+
+
+def test_explore_leaves_the_callers_data_untouched(georgia):
+    gdf = georgia.copy()
+    index = dm.build_index(gdf, {"PctPov": 1})
+    before = (gdf.columns.tolist(), gdf.geometry.to_wkb().tolist(), gdf.crs, index.score.copy())
+    dm.explore(gdf, index=index, simplify=3000.0)
+    assert (gdf.columns.tolist(), gdf.geometry.to_wkb().tolist(), gdf.crs) == before[:3]
+    assert index.score.equals(before[3])
+
+
+def _decode(polygons: list, digits: int) -> list:
+    """The page's decoding, written again: cumulative sums of the integer steps, over 10**digits."""
+    return [[(np.cumsum(np.reshape(ring, (-1, 2)), axis=0) / 10**digits).tolist() for ring in rings] for rings in polygons]
+
+
+def test_compact_geometry_decodes_to_the_rounded_coordinates(toy_joined, georgia):
+    for gdf in (toy_joined, georgia):
+        payload = _payload(dm.explore(gdf).get_root().render())
+        digits = payload["d"]
+        assert digits == 5 and len(payload["f"]) == len(gdf)
+        for (_props, polygons), geom in zip(payload["f"], gdf.geometry.to_crs(4326), strict=True):
+            decoded = _decode(polygons, digits)
+            expected = [[np.round(np.asarray(ring.coords)[:-1], digits).tolist() for ring in (p.exterior, *p.interiors)]
+                        for p in getattr(geom, "geoms", [geom])]  # fmt: skip
+            assert len(decoded) == len(expected)
+            for got, want in zip(decoded, expected, strict=True):
+                for ring_got, ring_want in zip(got, want, strict=True):
+                    np.testing.assert_allclose(ring_got, ring_want, atol=1e-9)
+
+
+def test_allocation_layer_from_allocate(georgia):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    allocation = dm.allocate(index, 1_000_000, population=georgia["TotPop90"], negative="shift")
+    html = dm.explore(georgia, index=index, allocation=allocation, lang="es").get_root().render()
+    props = _by_id(html, georgia.index)
+    expected = mapclassify.Quantiles(allocation.per_capita.to_numpy(), k=5).yb
+    assert [props[a]["al"] for a in georgia.index] == expected.tolist()
+    tip = dict(zip(georgia.index, _tooltips(html), strict=True))[georgia.index[0]]
+    assert f"Por persona: {allocation.per_capita.iloc[0]:.2f}".replace(".", ",") in tip

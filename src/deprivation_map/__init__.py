@@ -18,7 +18,9 @@ a map is drawn or a local statistic computed.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import datasets, errors
+from . import datasets, errors, recipes
+from .access import ServiceAccess, SiteSelection, distance_to_services, select_sites
+from .allocation import Allocation, allocate
 from .autocorrelation import (
     GiHotspots,
     GlobalMoran,
@@ -37,12 +39,17 @@ from .autocorrelation import (
 )
 from .composite import DeprivationIndex, build_index
 from .districts import assign_districts, district_summary
+from .equity import Equity, assess_equity, concentration_curve, concentration_index, gini
 from .graph import build_graph, describe_graph
-from .indicators import IndexSpec, Indicator
-from .io import read_boundaries, read_indicators, write_results
+from .indicators import Domain, IndexSpec, Indicator
+from .io import check_table, read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
+from .diagnostics import Diagnostics, diagnose
+from .uncertainty import Uncertainty, uncertainty
+from .report import report
 from .robust import RobustHotspots, graph_choices, robust_hotspots
+from .tables import TableReport
 
 try:
     __version__ = version("deprivation-map")
@@ -51,15 +58,18 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "DeprivationIndex",
+    "Domain",
     "GlobalMoran",
     "Hotspots",
     "IndexSpec",
     "Indicator",
     "JoinReport",
+    "TableReport",
     "__version__",
     "build_graph",
     "build_index",
     "check_join",
+    "check_table",
     "datasets",
     "errors",
     "explore",
@@ -68,7 +78,13 @@ __all__ = [
     "local_moran",
     "read_boundaries",
     "read_indicators",
+    "report",
     "save_map",
+    "Uncertainty",
+    "uncertainty",
+    "recipes",
+    "Diagnostics",
+    "diagnose",
     "write_results",
     # spatial statistics (issue 5)
     "GiHotspots",
@@ -87,4 +103,16 @@ __all__ = [
     "local_moran_bv",
     "local_moran_rate",
     "robust_hotspots",
+    # allocation, equity and access to services (issue 7)
+    "Allocation",
+    "Equity",
+    "ServiceAccess",
+    "SiteSelection",
+    "allocate",
+    "assess_equity",
+    "concentration_curve",
+    "concentration_index",
+    "distance_to_services",
+    "gini",
+    "select_sites",
 ]

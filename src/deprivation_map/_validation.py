@@ -111,10 +111,19 @@ def require_crs(frame, *, what: str) -> None:
         )
 
 
-def align(values: pd.Series | pd.DataFrame, ids: pd.Index, *, what: str, error: type[DeprivationMapError] = ValidationError):
+def align(
+    values: pd.Series | pd.DataFrame,
+    ids: pd.Index,
+    *,
+    what: str,
+    error: type[DeprivationMapError] = ValidationError,
+    against: str = "the graph",
+    fix: str = "Build the graph from the same GeoDataFrame as the values, or subset one to the other.",
+):
     """Return ``values`` (a Series or DataFrame) reordered to ``ids``; both must hold exactly the same IDs.
 
     Aligning by ID, never by position, is what keeps a reordered Series from being silently wrong.
+    ``against`` names what ``ids`` come from and ``fix`` says how to make them match, in the error.
     """
     if not isinstance(values, pd.Series | pd.DataFrame):
         raise error(
@@ -128,12 +137,11 @@ def align(values: pd.Series | pd.DataFrame, ids: pd.Index, *, what: str, error: 
     if len(extra) or len(missing):
         parts = []
         if len(missing):
-            parts.append(f"{len(missing)} areas of the graph have no value ({format_ids(missing)})")
+            parts.append(f"{len(missing)} areas of {against} have no value ({format_ids(missing)})")
         if len(extra):
-            parts.append(f"{len(extra)} values have no area in the graph ({format_ids(extra)})")
+            parts.append(f"{len(extra)} values have no area in {against} ({format_ids(extra)})")
         raise error(
-            f"{what} and the graph must hold the same area IDs, but " + " and ".join(parts) + ". "
-            "Build the graph from the same GeoDataFrame as the values, or subset one to the other."
+            f"{what} and {against} must hold the same area IDs, but " + " and ".join(parts) + ". " + fix
         )
     return values.set_axis(index).reindex(ids)
 

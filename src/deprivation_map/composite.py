@@ -7,7 +7,7 @@ registry (:mod:`.normalise`, :mod:`.weighting`, :mod:`.aggregate`), chosen by na
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -15,13 +15,14 @@ import pandas as pd
 from . import _validation as v
 from .aggregate import aggregate as _aggregate
 from .errors import ValidationError, format_ids
-from .indicators import IndexSpec, parse_spec
+from .impute import MISSING, impute
+from .indicators import Domain, IndexSpec, Indicator, parse_spec
+from .normalise import Choice
 from .normalise import normalise as _normalise
-from .weighting import weights_for
+from .treat import treat
+from .weighting import WEIGHTINGS, weights_for
 
 __all__ = ["MISSING", "DeprivationIndex", "build_index", "rank_most_deprived"]
-
-MISSING = ("raise", "drop")
 
 
 def rank_most_deprived(score: pd.Series) -> pd.DataFrame:
@@ -41,6 +42,10 @@ def rank_most_deprived(score: pd.Series) -> pd.DataFrame:
     return out.astype("Int64")
 
 
+def _empty_report() -> pd.DataFrame:
+    return pd.DataFrame()
+
+
 @dataclass(frozen=True, eq=False)
 class DeprivationIndex:
     """A composite index: one score per area, with everything needed to explain and defend it.
@@ -52,14 +57,31 @@ class DeprivationIndex:
     rank, decile, quintile : pandas.Series of Int64
         1 = most deprived area / 10 % / 20 %.
     components : pandas.DataFrame
-        Each indicator oriented (higher = more deprived) and normalised.
+        Each indicator oriented (higher = more deprived), treated and normalised.
     contributions : pandas.DataFrame
-        Each indicator's share of the score, in the aggregator's decomposition.
+        Each indicator's (and each domain's) part of the score, in the aggregator's decomposition: for the
+        arithmetic mean the indicator columns, like the top-level domain columns, sum to the score.
     weights : pandas.Series
-        The weights as applied, summing to 1.
+        The weight of each indicator as applied: with domains, the product of the weights along its path
+        (its effective weight under linear aggregation). Recipes report their published weights.
     spec : IndexSpec
     method : Mapping[str, str]
         The normalisation, weighting, aggregation and missing-value policy used.
+    level_weights : Mapping[str, pandas.Series]
+        The weights applied at each level: ``"index"`` and each domain's name.
+    domain_scores : pandas.DataFrame
+        Each domain's aggregated score (no columns without domains).
+    treated : pandas.DataFrame
+        Every value changed by an outlier treatment (``id``, ``indicator``, ``treatment``, ``original``,
+        ``treated``).
+    imputed : pandas.DataFrame
+        Every value filled in by the missing-value policy (``id``, ``indicator``, ``method``, ``value``).
+    excluded : pandas.Index
+        Areas left unscored by the missing-value policy.
+    weighting_info : Mapping[str, Mapping]
+        What data-driven weighting estimated at each level (explained variance, loadings).
+    details : pandas.DataFrame or None
+        A recipe's intermediate values under their published names (e.g. SVI's ``EPL_*``, ``RPL_THEME1``).
     """
 
     score: pd.Series
@@ -71,6 +93,13 @@ class DeprivationIndex:
     weights: pd.Series
     spec: IndexSpec
     method: Mapping[str, str]
+    level_weights: Mapping[str, pd.Series] = field(default_factory=dict)
+    domain_scores: pd.DataFrame = field(default_factory=_empty_report)
+    treated: pd.DataFrame = field(default_factory=_empty_report)
+    imputed: pd.DataFrame = field(default_factory=_empty_report)
+    excluded: pd.Index = field(default_factory=lambda: pd.Index([]))
+    weighting_info: Mapping[str, Mapping] = field(default_factory=dict)
+    details: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Score, rank, decile and quintile, one row per area."""
@@ -79,7 +108,7 @@ class DeprivationIndex:
         )
 
     def __repr__(self) -> str:
-        chosen = "/".join(self.method[k] for k in ("normalise", "weighting", "aggregate"))
+        chosen = "/".join(str(self.method.get(k, "")) for k in ("normalise", "weighting", "aggregate"))
         top = self.score.idxmax() if self.score.notna().any() else None
         return (
             f"DeprivationIndex({len(self.score)} areas, {len(self.spec.columns)} indicators, {chosen}; "
@@ -87,47 +116,112 @@ class DeprivationIndex:
         )
 
 
-def _indicator_values(data: pd.DataFrame, spec: IndexSpec, missing: str) -> pd.DataFrame:
+def label(choice: Choice) -> str:
+    """A readable name for a registry choice: ``"zscore"`` or ``"minmax(low=1, high=100)"``."""
+    if isinstance(choice, str):
+        return choice
+    name, options = choice
+    return f"{name}({', '.join(f'{k}={v!r}' for k, v in dict(options).items())})"
+
+
+def _indicator_values(data: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     v.require_unique_ids(data.index, what="The data")
     v.require_columns(data, spec.columns, what="The data")
     v.require_numeric(data, spec.columns, what="The data")
-    raw = pd.DataFrame(data[spec.columns]).astype("float64")
-    incomplete = raw.isna().any(axis=1)
-    if incomplete.any() and missing == "raise":
-        gaps = raw[incomplete].isna()
-        detail = "; ".join(f"{area}: {', '.join(gaps.columns[row])}" for area, row in list(gaps.iterrows())[:5])
-        raise ValidationError(
-            f"{int(incomplete.sum())} areas have missing indicator values ({format_ids(raw.index[incomplete])}; "
-            f"{detail}). Choose a policy: missing='drop' leaves those areas without a score."
-        )
-    return raw[~incomplete]
+    clash = [d.name for d in spec.domains if d.name in spec.columns]
+    if clash:
+        raise ValidationError(f"Domains {format_ids(clash)} have the name of an indicator column; rename them.")
+    return pd.DataFrame(data[spec.columns]).astype("float64")
+
+
+@dataclass
+class _Levels:
+    weighting: str
+    aggregate: Choice
+    weights: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+    domains: dict = field(default_factory=dict)
+
+
+def _combine(name: str, members, components: pd.DataFrame, acc: _Levels) -> tuple[pd.Series, pd.DataFrame]:
+    """Aggregate one level; returns its score and the contributions of every descendant, in its own units."""
+    level, below = {}, {}
+    for m in members:
+        if isinstance(m, Indicator):
+            level[m.column] = components[m.column]
+        else:
+            level[m.name], below[m.name] = _combine(m.name, m.members, components, acc)
+            acc.domains[m.name] = level[m.name]
+    level = pd.DataFrame(level)
+    written = pd.Series({m.name: float(m.weight) for m in members})
+    weights, info = weights_for(level, written, acc.weighting)
+    score, contrib = _aggregate(level, weights, acc.aggregate)
+    acc.weights[name], acc.info[name] = weights, info
+    parts = [contrib]
+    for domain, sub in below.items():
+        direct = [m.name for m in _members_of(members, domain)]
+        total = sub[direct].sum(axis=1)
+        scale = (contrib[domain] / total).where(total != 0, 0.0)
+        parts.append(sub.mul(scale, axis=0))
+    return score, pd.concat(parts, axis=1)
+
+
+def _members_of(members, domain: str):
+    return next(m for m in members if isinstance(m, Domain) and m.name == domain).members
+
+
+def _effective_weights(spec: IndexSpec, level_weights: Mapping[str, pd.Series]) -> pd.Series:
+    out = {}
+
+    def walk(members, parent: str, factor: float) -> None:
+        for m in members:
+            w = factor * float(level_weights[parent][m.name])
+            if isinstance(m, Domain):
+                walk(m.members, m.name, w)
+            else:
+                out[m.column] = w
+
+    walk(spec.members, "index", 1.0)
+    return pd.Series(out, name="weight")
 
 
 def build_index(
     data: pd.DataFrame,
     spec: IndexSpec | Mapping[str, object],
     *,
-    normalise: str = "zscore",
+    normalise: Choice = "zscore",
     weighting: str = "equal",
-    aggregate: str = "mean",
+    aggregate: Choice = "mean",
     missing: str = "raise",
+    min_available: float = 0.0,
+    graph=None,
 ) -> DeprivationIndex:
-    r"""Build a composite deprivation index from indicator columns.
+    r"""Build a composite deprivation index from indicator columns, optionally grouped in domains.
 
     Parameters
     ----------
     data : pandas.DataFrame or geopandas.GeoDataFrame
         One row per area, indexed by area ID.
     spec : mapping or IndexSpec
-        ``{column: direction}`` with direction ``+1`` (higher = more deprived) or ``-1``; see
-        :func:`~deprivation_map.indicators.parse_spec` for the other forms.
-    normalise : {"zscore", "minmax", "rank"}
-    weighting : {"equal", "explicit"}
-    aggregate : {"mean"}
-    missing : {"raise", "drop"}
+        ``{column: direction}`` with direction ``+1`` (higher = more deprived) or ``-1``, or nested domains;
+        see :func:`~deprivation_map.indicators.parse_spec` for every form.
+    normalise : str or (str, dict)
+        A name from :data:`~deprivation_map.normalise.NORMALISERS` (``"zscore"``, ``"minmax"``, ``"rank"``,
+        ``"percentile"``, ``"exponential"``, ``"distance"``, ``"goalposts"``), optionally with options,
+        e.g. ``("minmax", {"low": 1, "high": 100})``.
+    weighting : {"equal", "explicit", "pca", "factor"}
+        Applied at every level (indicators within a domain, domains within the index).
+    aggregate : str or (str, dict)
+        ``"mean"``, ``"geometric"``, ``"power_mean"``, ``"mazziotta_pareto"`` or ``"count"``, applied at
+        every level.
+    missing : {"raise", "drop", "mean", "median", "neighbours"}
         ``"raise"`` (default) refuses areas with a missing indicator, naming them; ``"drop"`` leaves them out
-        of the computation (means, standard deviations, ranks) and gives them no score. They stay in the
-        result, in place, with missing values.
+        of the computation and gives them no score; the others impute them (see :mod:`.impute`), and every
+        imputed value is listed in ``.imputed``. Unscored areas stay in the result, in place.
+    min_available : float
+        With an imputing policy, areas with a smaller share of available indicators are left unscored.
+    graph : libpysal.graph.Graph, optional
+        The spatial graph ``missing="neighbours"`` needs, over the same area IDs.
 
     Returns
     -------
@@ -136,14 +230,16 @@ def build_index(
 
     Notes
     -----
-    For indicator :math:`j` with direction :math:`d_j \in \{+1, -1\}`, normaliser :math:`N`, weights
-    :math:`w_j` summing to one and aggregator :math:`A`:
+    For indicator :math:`j` with direction :math:`d_j \in \{+1, -1\}`, optional treatment :math:`T_j`,
+    normaliser :math:`N`, weights :math:`w` summing to one at each level and aggregator :math:`A`:
 
-    .. math:: y_{ij} = N(d_j\,x_{\cdot j})_i, \qquad S_i = A(y_{i\cdot}; w)
+    .. math:: y_{ij} = N\bigl(d_j\,T_j(x_{\cdot j})\bigr)_i, \qquad D_{ik} = A(y_{i, j \in k}; w),
+              \qquad S_i = A(D_{i\cdot}; w)
 
     Orienting before normalising keeps "higher = more deprived" for every normaliser, which are all
-    monotone. With the defaults (z-scores, equal weights, arithmetic mean), :math:`S_i = \frac1m \sum_j
-    d_j (x_{ij} - \bar x_j)/s_j`.
+    monotone. With the defaults (z-scores, equal weights, arithmetic mean, no domains),
+    :math:`S_i = \frac1m \sum_j d_j (x_{ij} - \bar x_j)/s_j`. The contribution of an indicator inside a
+    domain is the domain's contribution shared in proportion to the indicators' contributions to the domain.
 
     Examples
     --------
@@ -152,24 +248,51 @@ def build_index(
     >>> index = dm.build_index(gdf, {"PctPov": +1, "PctBach": -1})
     >>> index.rank.min(), index.decile.max(), len(index.score) == len(gdf)
     (np.int64(1), np.int64(10), True)
+    >>> nested = dm.build_index(gdf, {"income": {"indicators": {"PctPov": 1, "PctBach": -1}},
+    ...                               "age": {"indicators": {"PctEld": 1}}})
+    >>> list(nested.contributions.columns)
+    ['income', 'age', 'PctPov', 'PctBach', 'PctEld']
     """
     spec = parse_spec(spec)
-    v.choose(missing, MISSING, what="missing-value policy")
-    raw = _indicator_values(data, spec, missing)
-    oriented = raw * pd.Series(spec.directions)
-    components = _normalise(oriented, normalise)
-    weights = weights_for(spec, components, weighting)
-    score, contributions = _aggregate(components, weights, aggregate)
-    score = score.reindex(data.index).rename("score")
+    v.lookup(WEIGHTINGS, weighting, what="weighting")
+    raw = _indicator_values(data, spec)
+    values, imputed, excluded = impute(raw, missing, min_available=min_available, graph=graph)
+    treated, treatment_report = treat(values, spec.treatments)
+    oriented = treated * pd.Series(spec.directions)
+    components = _normalise(oriented, normalise, directions=spec.directions)
+    acc = _Levels(weighting, aggregate)
+    score, contributions = _combine("index", spec.members, components, acc)
+    return assemble(
+        data.index, score,
+        components=components,
+        contributions=contributions,
+        weights=_effective_weights(spec, acc.weights),
+        spec=spec,
+        method={"normalise": label(normalise), "weighting": weighting, "aggregate": label(aggregate),
+                "missing": missing},
+        level_weights=acc.weights,
+        domain_scores=pd.DataFrame(acc.domains, index=components.index),
+        treated=treatment_report,
+        imputed=imputed,
+        excluded=excluded,
+        weighting_info=acc.info,
+    )
+
+
+def assemble(ids: pd.Index, score: pd.Series, *, components, contributions, **fields) -> DeprivationIndex:
+    """A DeprivationIndex over ``ids`` in their order: frames reindexed (unscored areas kept, empty), ranks
+    from the score. The one constructor shared by :func:`build_index` and the recipes."""
+    score = score.reindex(ids).rename("score")
     ranks = rank_most_deprived(score)
+    for name in ("domain_scores", "details"):
+        if fields.get(name) is not None:
+            fields[name] = fields[name].reindex(ids)
     return DeprivationIndex(
         score=score,
         rank=ranks["rank"],
         decile=ranks["decile"],
         quintile=ranks["quintile"],
-        components=components.reindex(data.index),
-        contributions=contributions.reindex(data.index),
-        weights=weights,
-        spec=spec,
-        method={"normalise": normalise, "weighting": weighting, "aggregate": aggregate, "missing": missing},
+        components=components.reindex(ids),
+        contributions=contributions.reindex(ids),
+        **fields,
     )

@@ -19,6 +19,11 @@ Example::
     poverty = 1
     degree = -1
 
+    # or, with domains, weights and outlier treatments:
+    # [index.indicators.income]
+    # weight = 2
+    # indicators = { poverty = 1, degree = { direction = -1, treatment = "winsorise" } }
+
     [hotspots]
     seed = 0
 """
@@ -42,8 +47,9 @@ from .autocorrelation import MISSING as STAT_MISSING
 from .composite import MISSING as INDEX_MISSING
 from .errors import ConfigError, DeprivationMapError
 from .graph import BUILDERS, COMPONENTS, ISLANDS
-from .join import ON_UNMATCHED
+from .join import KEYS, ON_UNMATCHED
 from .maps.explore import SCHEMES
+from .maps.i18n import LANGS
 from .maps.palettes import SEQUENTIAL
 from .multiple_testing import CORRECTIONS
 from .normalise import NORMALISERS
@@ -75,14 +81,17 @@ class BoundariesConfig:
 class TableConfig:
     path: Path = field(metadata=_INPUT)
     id_col: str
-    sep: str = ","
-    decimal: str = "."
-    encoding: str = "utf-8"
+    sep: str | None = None  # None: detected and reported (see deprivation_map.tables)
+    decimal: str | None = None
+    encoding: str | None = None
+    thousands: str | None = None
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
 class JoinConfig:
     on_unmatched: str = _choices(ON_UNMATCHED)
+    keys: str = _choices(KEYS)
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,15 @@ class IndexConfig:
     weighting: str = _choices(WEIGHTINGS)
     aggregate: str = _choices(AGGREGATORS)
     missing: str = _choices(INDEX_MISSING)
+
+    def __post_init__(self) -> None:
+        # Domains, weights and treatments nest inside [index.indicators]; see indicators.parse_spec.
+        from .indicators import parse_spec
+
+        try:
+            parse_spec(self.indicators)
+        except DeprivationMapError as err:
+            raise ConfigError(f"Key 'index.indicators': {err}") from err
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,7 @@ class MapConfig:
     k: int = 5
     palette: str = _choices(SEQUENTIAL)
     tiles: str | None = None  # a folium basemap name; none by default, so the saved map needs no network
+    lang: str = _choices(LANGS)  # language of the map's and the report's labels: en, es, ca, el
 
 
 @dataclass(frozen=True)
@@ -128,6 +147,7 @@ class OutputConfig:
     map: str = "map.html"
     geopackage: str = "results.gpkg"
     csv: str = "results.csv"
+    report: str | None = None  # e.g. "report.html": also write the HTML report (needs matplotlib)
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,36 @@
 """Reading boundaries and indicator tables, writing results.
 
 Every reader returns a frame indexed by the area ID as a string, named after the ID column, so leading
-zeros survive and every later step can align by ID.
+zeros survive and every later step can align by ID. What a reader detected or repaired is reported:
+:func:`check_table` returns the :class:`~deprivation_map.tables.TableReport` of an indicator table, and
+repaired geometries are named in a warning.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Callable
+import warnings
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from . import _validation as v
-from .errors import ValidationError, format_ids
+from . import tables as t
+from .errors import DeprivationMapWarning, ValidationError, format_ids
+from .tables import TableReport
+from .writers import write_results
 
-__all__ = ["read_boundaries", "read_indicators", "write_results"]
+__all__ = ["ON_INVALID", "ON_UNPARSED", "TableReport", "check_table", "read_boundaries", "read_indicators", "write_results"]
 
 PathLike = str | os.PathLike
+ON_INVALID = ("raise", "fix", "keep")
+ON_UNPARSED = ("raise", "missing")
 
 
 def _existing(path: PathLike, *, what: str) -> Path:
@@ -37,44 +49,67 @@ def _index_by_id(frame: pd.DataFrame, id_col: str, *, what: str) -> pd.DataFrame
     return out
 
 
-def read_boundaries(path: PathLike, *, id_col: str, crs=None, layer: str | int | None = None) -> gpd.GeoDataFrame:
-    """Read area boundaries, indexed by their ID as a string.
+# -- boundaries -------------------------------------------------------------------------------------------
 
-    Parameters
-    ----------
-    path : str or path-like
-        Any vector format pyogrio reads: GeoPackage, GeoJSON, Shapefile, GeoParquet (``.parquet``).
-    id_col : str
-        The column holding the area code. Integer codes become strings; whole-number floats (as shapefiles
-        store codes) become their integer digits.
-    crs : optional
-        The CRS to use when the file has none, or to override a wrong one (anything pyproj accepts).
-    layer : str or int, optional
-        The layer of a multi-layer file such as a GeoPackage.
+def _prj_text(path: Path) -> str | None:
+    """The text of a shapefile's ``.prj`` (also inside a ``.zip``), or None when there is none."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".prj")]
+            return archive.read(names[0]).decode("latin-1") if len(names) == 1 else None
+    found = [p for p in (path.with_suffix(".prj"), path.with_suffix(".PRJ")) if p.exists()]
+    return found[0].read_text(encoding="latin-1") if path.suffix.lower() == ".shp" and found else None
 
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Indexed by the ID (name ``id_col``), in file order; ``id_col`` is no longer a column.
 
-    Examples
-    --------
-    >>> import deprivation_map as dm
-    >>> counties = dm.read_boundaries(dm.datasets.get_path("georgia_counties.gpkg"), id_col="AreaKey")
-    >>> counties.index[:3].tolist(), counties.crs.to_epsg()
-    (['13001', '13003', '13005'], 26716)
-    """
-    path = _existing(path, what="boundaries")
-    what = f"Boundaries {path.name!r}"
-    if path.suffix.lower() == ".parquet":
-        frame = gpd.read_parquet(path)
-    else:
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+def _read_vector(path: Path, layer: str | int | None, *, what: str) -> gpd.GeoDataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return gpd.read_parquet(path)
+    if layer is None and suffix in (".gpkg", ".zip"):
+        import pyogrio
+
+        layers = pyogrio.list_layers(path)[:, 0].tolist()
+        if len(layers) > 1:
+            raise ValidationError(f"{what} has {len(layers)} layers ({format_ids(layers)}); choose one with layer=.")
+    return gpd.read_file(path, layer=layer, engine="pyogrio")
+
+
+def _set_crs(frame: gpd.GeoDataFrame, crs, path: Path, *, what: str) -> gpd.GeoDataFrame:
     if crs is not None:
-        frame = frame.set_crs(crs, allow_override=True)
+        return frame.set_crs(crs, allow_override=True)
+    if frame.crs is None:
+        prj = _prj_text(path)
+        if prj is not None and prj.strip():
+            raise ValidationError(
+                f"{what} has a .prj file that is not a coordinate reference system (it begins "
+                f"{prj.strip()[:40]!r}). Pass the CRS yourself, e.g. read_boundaries(..., crs='EPSG:2263'); "
+                "the .prj is then ignored."
+            )
     v.require_crs(frame, what=what)
-    frame = _index_by_id(frame, id_col, what=what)
-    empty = frame.geometry.isna() | frame.geometry.is_empty
+    return frame
+
+
+def _check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
+    geoms = frame.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if invalid.any() and on_invalid == "raise":
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        examples = "; ".join(f"{i!r}: {r}" for i, r in list(zip(frame.index[invalid], reasons, strict=True))[:3])
+        raise ValidationError(
+            f"{what} has {int(invalid.sum())} invalid geometries ({examples}). Repair them with "
+            "on_invalid='fix' (shapely.make_valid, reported), keep them with on_invalid='keep', or fix the file."
+        )
+    if invalid.any() and on_invalid == "fix":
+        fixed = geoms.copy()
+        fixed[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        frame = frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))
+        warnings.warn(
+            f"{what}: repaired {int(invalid.sum())} invalid geometries with shapely.make_valid: "
+            f"{format_ids(frame.index[invalid])}.",
+            DeprivationMapWarning,
+            stacklevel=3,
+        )
+    empty = frame.geometry.isna().to_numpy() | frame.geometry.is_empty.to_numpy()
     if empty.any():
         raise ValidationError(
             f"{what} has {int(empty.sum())} areas with no geometry: {format_ids(frame.index[empty])}. "
@@ -83,10 +118,217 @@ def read_boundaries(path: PathLike, *, id_col: str, crs=None, layer: str | int |
     return frame
 
 
-def read_indicators(path: PathLike, *, id_col: str, sep: str = ",", decimal: str = ".", encoding: str = "utf-8") -> pd.DataFrame:
-    """Read an indicator table (CSV), indexed by the area ID as a string.
+def read_boundaries(
+    path: PathLike, *, id_col: str, crs=None, layer: str | int | None = None, on_invalid: str = "raise"
+) -> gpd.GeoDataFrame:
+    """Read area boundaries, indexed by their ID as a string.
 
-    The ID column is read as text, so codes such as ``"0801901001"`` keep their leading zero.
+    Parameters
+    ----------
+    path : str or path-like
+        GeoPackage, GeoJSON, Shapefile (``.shp``, or a ``.zip`` holding one, read directly), FlatGeobuf
+        (``.fgb``), GeoParquet (``.parquet``) or any other vector format pyogrio reads.
+    id_col : str
+        The column holding the area code. Integer codes become strings; whole-number floats (as shapefiles
+        store codes) become their integer digits.
+    crs : optional
+        The CRS to use when the file has none, or to override a wrong one (anything pyproj accepts). A
+        shapefile whose ``.prj`` is not a CRS is read with this one, ignoring the ``.prj``.
+    layer : str or int, optional
+        The layer of a multi-layer file; a GeoPackage or zip with several layers needs it.
+    on_invalid : {"raise", "fix", "keep"}
+        Invalid geometries (self-intersections ...): ``"raise"`` (default) names them with the reason;
+        ``"fix"`` repairs them with :func:`shapely.make_valid` (``method="structure"``, keeping only the
+        polygonal parts) and warns, counting and naming them; ``"keep"`` leaves them as they are.
+        Empty geometries and duplicated IDs are always refused.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by the ID (name ``id_col``), in file order; ``id_col`` is no longer a column. (A FlatGeobuf
+        written with a spatial index stores its features in that index's order, so that is its file order.)
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> counties = dm.read_boundaries(dm.datasets.get_path("georgia_counties.gpkg"), id_col="AreaKey")
+    >>> counties.index[:3].tolist(), counties.crs.to_epsg()
+    (['13001', '13003', '13005'], 26716)
+    """
+    v.choose(on_invalid, ON_INVALID, what="on_invalid policy")
+    path = _existing(path, what="boundaries")
+    what = f"Boundaries {path.name!r}"
+    frame = _set_crs(_read_vector(path, layer, what=what), crs, path, what=what)
+    frame = _index_by_id(frame, id_col, what=what)
+    return _check_geometries(frame, on_invalid, what=what)
+
+
+# -- indicator tables -------------------------------------------------------------------------------------
+
+def _load_csv(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
+    raw = path.read_bytes()
+    facts: dict = {"detected": {}}
+    encoding = o["encoding"]
+    if encoding is None:
+        encoding, facts["detected"]["encoding"] = t.detect_encoding(raw)
+    try:
+        text = raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as err:
+        raise ValidationError(f"Indicator table {path.name!r} cannot be read as {encoding!r}: {err}. Pass another encoding=.") from None
+    sep = o["sep"]
+    if sep is None:
+        sep, facts["detected"]["sep"] = t.detect_sep(text)
+    facts.update(encoding=encoding, sep=sep)
+    return t.parse_csv(text, sep=sep, na_values=o["na_values"]), facts
+
+
+def _load_excel(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        sheets, sheet = book.sheet_names, o["sheet"]
+        if sheet is None and len(sheets) > 1:
+            raise ValidationError(f"Indicator table {path.name!r} has sheets {format_ids(sheets)}; choose one with sheet=.")
+        sheet = sheets[0] if sheet is None else sheet
+        if sheet not in sheets:
+            raise ValidationError(f"Indicator table {path.name!r} has no sheet {sheet!r}; its sheets are {format_ids(sheets)}.")
+        frame = pd.read_excel(book, sheet_name=sheet, na_values=list(o["na_values"]), dtype=object)
+    return frame, {"detected": {}, "sheet": sheet}
+
+
+def _load_parquet(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
+    return pd.read_parquet(path), {"detected": {}}
+
+
+_LOADERS: dict[str, tuple[str, Callable[[Path, dict], tuple[pd.DataFrame, dict]]]] = {
+    ".csv": ("csv", _load_csv), ".tsv": ("csv", _load_csv), ".txt": ("csv", _load_csv),
+    ".xlsx": ("excel", _load_excel), ".xlsm": ("excel", _load_excel), ".parquet": ("parquet", _load_parquet),
+}  # fmt: skip
+
+
+def _was_text(values: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(values.dtype) or pd.api.types.is_object_dtype(values.dtype)
+
+
+def _parse_columns(frame: pd.DataFrame, columns: list, o: dict, decimal: str, thousands: str | None, *, what: str) -> tuple[pd.DataFrame, dict]:
+    """Numbers from the text of ``columns`` (rows as in the file, so errors name file rows)."""
+    out, parsed, text, failures = frame.copy(), {}, {c: "given in text_cols" for c in o["text_cols"]}, {}
+    for col in columns:
+        kind, *rest = t.classify(frame[col], decimal=decimal, thousands=thousands)
+        if kind == "text":
+            text[col] = rest[0]
+        elif kind == "numeric":
+            numbers, failed, done = rest
+            out[col] = numbers
+            parsed.update({col: done} if _was_text(frame[col]) else {})
+            if failed is not None and failed.any():
+                failures[col] = frame[col][failed.to_numpy()].reset_index(drop=True).set_axis(np.flatnonzero(failed))
+    unparsed = {}
+    if failures and o["on_unparsed"] == "raise":
+        raise ValidationError(t.unparsed_message(what, failures, frame[o["id_col"]].astype(str)))
+    for col, bad in failures.items():
+        unparsed[col] = tuple(frame[o["id_col"]].astype(str).iloc[bad.index])
+    return out, {"parsed": parsed, "text_columns": text, "unparsed": unparsed}
+
+
+def _long_to_wide(frame: pd.DataFrame, parsing: dict, o: dict, *, what: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Pivot a parsed long table; each indicator column inherits what was done to the value column."""
+    wide, notes = t.pivot_long(frame, id_col=o["id_col"], indicator_col=o["indicator_col"], value_col=o["value_col"], year_col=o["year_col"], what=what)
+    done = parsing["parsed"].pop(o["value_col"], None)
+    if done is not None:
+        parsing["parsed"] = {c: done for c in wide.columns if c != o["id_col"]}
+    return wide, notes
+
+
+def _read_indicators(path: PathLike, *, id_col: str, **options) -> tuple[pd.DataFrame, TableReport]:
+    """The kernel of :func:`read_indicators` and :func:`check_table`: the table and its report.
+
+    ``options`` are :func:`read_indicators`' keyword options; those not given take its defaults.
+    """
+    defaults = {k: p.default for k, p in inspect.signature(read_indicators).parameters.items() if k not in ("path", "id_col")}
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise ValidationError(f"Unknown table options {format_ids(sorted(unknown))}; valid ones are {', '.join(defaults)}.")
+    o = {**defaults, **options, "id_col": id_col}
+    v.choose(o["on_unparsed"], ON_UNPARSED, what="on_unparsed policy")
+    path = _existing(path, what="indicator table")
+    what = f"Indicator table {path.name!r}"
+    fmt, load = v.lookup(_LOADERS, path.suffix.lower(), what="indicator table format (file extension)")
+    frame, facts = load(path, o)
+    if o["usecols"] is not None:
+        v.require_columns(frame, [o["id_col"], *o["usecols"]], what=what)
+        frame = frame[[o["id_col"], *(c for c in o["usecols"] if c != o["id_col"])]]
+    v.require_columns(frame, [o["id_col"]], what=what)
+    long = o["indicator_col"] is not None
+    if long:
+        v.require_columns(frame, [o["indicator_col"], o["value_col"], *([o["year_col"]] if o["year_col"] else [])], what=what)
+    columns = [o["value_col"]] if long else [c for c in frame.columns if c != o["id_col"] and c not in o["text_cols"]]
+    tokens = t.text_tokens(frame, columns)
+    decimal, thousands, detected = t.detect_number_format(tokens, decimal=o["decimal"], thousands=o["thousands"])
+    frame, parsing = _parse_columns(frame, columns, o, decimal, thousands, what=what)
+    frame, notes = _long_to_wide(frame, parsing, o, what=what) if long else (frame, ())
+    frame = _index_by_id(frame, o["id_col"], what=what)
+    report = TableReport(
+        path=str(path), format=fmt, n_rows=len(frame), columns=tuple(map(str, frame.columns)),
+        encoding=facts.get("encoding"), sep=facts.get("sep"), sheet=facts.get("sheet"), decimal=decimal,
+        thousands=thousands, layout="long" if o["indicator_col"] else "wide",
+        detected={**facts["detected"], **detected}, notes=notes, **parsing,
+    )  # fmt: skip
+    return frame, report
+
+
+def read_indicators(
+    path: PathLike,
+    *,
+    id_col: str,
+    sep: str | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    usecols: Sequence[str] | None = None,
+    na_values: Sequence[str] = (),
+    text_cols: Sequence[str] = (),
+    indicator_col: str | None = None,
+    value_col: str = "value",
+    year_col: str | None = None,
+    on_unparsed: str = "raise",
+) -> pd.DataFrame:
+    """Read an indicator table (CSV, Excel or Parquet), indexed by the area ID as a string.
+
+    How the file was written is detected and reported (:func:`check_table` returns the report; the rules
+    are in :mod:`deprivation_map.tables`): every option left as ``None`` is detected, every option given is
+    used as it is. The ID column is read as text, so codes such as ``"0801901001"`` keep their leading zero.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.csv`` (also ``.tsv``, ``.txt``), ``.xlsx``/``.xlsm`` (openpyxl) or ``.parquet``.
+    id_col : str
+        The column holding the area code.
+    sep, encoding : str, optional
+        CSV field separator (``,`` ``;`` tab ``|``) and text encoding; detected when None.
+    decimal, thousands : str, optional
+        Separators of numbers stored as text; detected from the values when None. ``thousands=""`` means
+        none.
+    sheet : str, optional
+        The Excel sheet; required when the workbook has several.
+    usecols : sequence of str, optional
+        Read only these columns (and the ID).
+    na_values : sequence of str
+        Extra markers of missing values (``".."``, ``"n.d."``) besides pandas' defaults (``""``, ``"NA"`` ...).
+    text_cols : sequence of str
+        Columns to keep as text, never parsed as numbers.
+    indicator_col, value_col, year_col : str, optional
+        Give ``indicator_col`` to read a long table (one row per ID, indicator and year): its values are
+        parsed (errors name the file's rows), then pivoted to one column per indicator, named
+        ``indicator`` or ``indicator_year``. Repeated pairs are refused.
+    on_unparsed : {"raise", "missing"}
+        Text in a numeric column that is not a number: ``"raise"`` (default) names column, row and ID;
+        ``"missing"`` turns it into a missing value, listed in the report's ``unparsed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the ID (name ``id_col``), in file order (a long table: order of first appearance).
 
     Examples
     --------
@@ -95,30 +337,20 @@ def read_indicators(path: PathLike, *, id_col: str, sep: str = ",", decimal: str
     >>> table.loc["13001", "PctPov"]
     np.float64(19.9)
     """
-    path = _existing(path, what="indicator table")
-    frame = pd.read_csv(path, sep=sep, decimal=decimal, encoding=encoding, dtype={id_col: str})
-    return _index_by_id(frame, id_col, what=f"Indicator table {path.name!r}")
+    options = {k: val for k, val in locals().items() if k not in ("path", "id_col")}
+    return _read_indicators(path, id_col=id_col, **options)[0]
 
 
-def _write_gpkg(frame: gpd.GeoDataFrame, path: Path) -> None:
-    frame.reset_index().to_file(path, layer="results", driver="GPKG", engine="pyogrio")
+def check_table(path: PathLike, *, id_col: str, **options) -> TableReport:
+    """Read an indicator table as :func:`read_indicators` would (same options) and report what was done.
 
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    pd.DataFrame(frame.drop(columns=frame.geometry.name, errors="ignore")).to_csv(path)
-
-
-_WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path], None]] = {".gpkg": _write_gpkg, ".csv": _write_csv}
-
-
-def write_results(frame: gpd.GeoDataFrame, path: PathLike) -> Path:
-    """Write a results frame to GeoPackage (``.gpkg``, layer ``results``) or CSV (``.csv``, no geometry).
-
-    The area ID is written as the first column, as text. Categorical columns are written as their labels.
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> report = dm.check_table(dm.datasets.get_path("georgia_indicators.csv"), id_col="AreaKey")
+    >>> report.sep, report.encoding, report.decimal, report.n_rows
+    (',', 'utf-8', '.', 159)
+    >>> print(report.summary().splitlines()[1])
+      sep ',' (detected: ',' splits each of the first 50 lines into 10 fields)
     """
-    path = Path(path)
-    writer = v.lookup(_WRITERS, path.suffix.lower(), what="output format (file extension)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    writer(frame.astype({c: str for c in categorical}), path)
-    return path
+    return _read_indicators(path, id_col=id_col, **options)[1]

@@ -23,8 +23,10 @@ from .composite import DeprivationIndex, build_index
 from .config import Config, load_config
 from .errors import DeprivationMapError
 from .graph import build_graph
-from .io import read_boundaries, read_indicators, write_results
+from .io import _read_indicators, read_boundaries, write_results
 from .join import JoinReport, _join
+from .tables import TableReport
+from .writers import build_metadata
 from .maps import explore, save_map
 from .multiple_testing import CORRECTION_NAMES
 
@@ -50,6 +52,7 @@ class PipelineResult:
     hotspots: Hotspots
     outputs: Mapping[str, Path]
     timings: Mapping[str, float]
+    table_report: TableReport | None = None
 
     def to_frame(self) -> gpd.GeoDataFrame:
         """The joined data with the index and LISA columns, one row per area."""
@@ -63,6 +66,7 @@ class PipelineResult:
         m, h = self.moran, self.hotspots
         return "\n".join([
             f"Areas read: {self.n_read} ({self.config.boundaries.path.name})",
+            *([f"Table: {self.table_report.summary()}"] if self.table_report is not None else []),
             *(f"Join: {r.summary()}" for r in self.reports),
             f"Areas joined: {len(self.data)}",
             f"Index: {method} of {spec}; {int(self.index.score.notna().sum())} areas scored",
@@ -114,9 +118,10 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
     with stage("read", "boundaries"):
         areas = read_boundaries(b.path, id_col=b.id_col, crs=b.crs, layer=b.layer)
     with stage("read", "indicators"):
-        table = read_indicators(t.path, id_col=t.id_col, sep=t.sep, decimal=t.decimal, encoding=t.encoding)
+        table, table_report = _read_indicators(t.path, id_col=t.id_col, sep=t.sep, decimal=t.decimal,
+                                               encoding=t.encoding, thousands=t.thousands, sheet=t.sheet)  # fmt: skip
     with stage("join", "join"):
-        data, reports = _join(areas, (table,), config.join.on_unmatched)
+        data, reports = _join(areas, (table,), config.join.on_unmatched, config.join.keys)
     with stage("index", "index"):
         c = config.index
         index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,
@@ -132,8 +137,9 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
     with stage("map", "map"):
         mc = config.map
         m = explore(data, index=index, hotspots=hotspots, name_col=b.name_col, scheme=mc.scheme, k=mc.k,
-                    palette=mc.palette, tiles=mc.tiles)  # fmt: skip
-    result = PipelineResult(config, len(areas), tuple(reports), data, index, graph, moran, hotspots, {}, stage.timings)
+                    palette=mc.palette, tiles=mc.tiles, lang=mc.lang)  # fmt: skip
+    result = PipelineResult(config, len(areas), tuple(reports), data, index, graph, moran, hotspots, {}, stage.timings,
+                            table_report)  # fmt: skip
     with stage("save", "output"):
         outputs = _save(result, m, Path(out_dir) if out_dir is not None else config.output.dir)
     return dataclasses.replace(result, outputs=outputs, timings=dict(stage.timings))
@@ -142,11 +148,19 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
 def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
     o = result.config.output
     frame = result.to_frame()
+    c = result.config
+    options = {k: val for k, val in dataclasses.asdict(c).items() if k != "source"}
+    metadata = build_metadata(inputs=[c.boundaries.path, c.indicators.path], options=options, seed=result.moran.seed)
     outputs = {
         "map": save_map(m, out / o.map),
-        "geopackage": write_results(frame, out / o.geopackage),
-        "csv": write_results(frame, out / o.csv),
+        "geopackage": write_results(frame, out / o.geopackage, metadata=metadata),
+        "csv": write_results(frame, out / o.csv, metadata=metadata),
     }
+    if o.report:
+        from .report import report_from_result
+
+        outputs["report"] = report_from_result(result, out / o.report, lang=result.config.map.lang,
+                                               map_href=outputs["map"].name)  # fmt: skip
     if result.config.source is not None:
         outputs["config"] = Path(shutil.copyfile(result.config.source, out / "config.toml"))
     return outputs

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy.spatial import KDTree
 
 from . import _validation as v
 from ._permutation import resolve_seed
@@ -95,6 +94,8 @@ def graph_choices(gdf: gpd.GeoDataFrame, *, k: int = 6, threshold: float | None 
     ['distance', 'knn6', 'queen']
     """
     if threshold is None:
+        from scipy.spatial import KDTree
+
         xy = np.column_stack([gdf.geometry.centroid.x, gdf.geometry.centroid.y])
         threshold = float(KDTree(xy).query(xy, k=2)[0][:, 1].max()) * (1 + 1e-9)
     options = {"islands": islands, "components": "keep"}

@@ -1,35 +1,135 @@
-"""Weighting schemes: how much each indicator counts in the index.
+"""Weighting schemes: how much each member (indicator or domain) counts at its level of the index.
 
-Each scheme is a function ``(spec, components) -> Series`` returning one weight per indicator column,
-non-negative and summing to 1, so weights are comparable between schemes and are reported as applied.
+Each scheme is a function ``(components, written) -> (weights, info)``: ``components`` holds the members'
+normalised values (one column each), ``written`` the weights written in the specification. ``weights`` has
+one non-negative weight per column, summing to 1, so schemes are comparable and weights are reported as
+applied; ``info`` records what the scheme estimated (explained variance, loadings).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from .indicators import IndexSpec
+from .errors import ValidationError
 
-__all__ = ["WEIGHTINGS", "equal", "explicit", "weights_for"]
+__all__ = ["WEIGHTINGS", "equal", "explicit", "factor", "first_component", "pca", "weights_for"]
 
-
-def equal(spec: IndexSpec, components: pd.DataFrame) -> pd.Series:
-    r"""Every indicator gets :math:`w_j = 1/m` for :math:`m` indicators."""
-    return pd.Series(1.0 / len(spec.columns), index=spec.columns, name="weight")
+Weighting = Callable[[pd.DataFrame, pd.Series], tuple[pd.Series, dict]]
 
 
-def explicit(spec: IndexSpec, components: pd.DataFrame) -> pd.Series:
+def equal(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
+    r"""Every member gets :math:`w_j = 1/m` for :math:`m` members."""
+    m = components.shape[1]
+    return pd.Series(1.0 / m, index=components.columns, name="weight"), {}
+
+
+def explicit(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
     r"""The weights written in the specification, rescaled to sum to 1: :math:`w_j = a_j / \sum_k a_k`."""
-    raw = pd.Series({i.column: float(i.weight) for i in spec.indicators}, name="weight")
-    return raw / raw.sum()
+    raw = written.reindex(components.columns).astype(float)
+    return (raw / raw.sum()).rename("weight"), {}
 
 
-WEIGHTINGS: dict[str, Callable[[IndexSpec, pd.DataFrame], pd.Series]] = {"equal": equal, "explicit": explicit}
+def first_component(components: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (descending) and eigenvectors (columns) of the correlation matrix of complete rows."""
+    data = components.dropna().to_numpy(dtype=float)
+    if data.shape[0] < 3:
+        raise ValidationError("Weights from principal components need at least 3 areas with every value.")
+    corr = np.corrcoef(data, rowvar=False)
+    values, vectors = np.linalg.eigh(np.atleast_2d(corr))
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    vectors = vectors * np.where(vectors.sum(axis=0) < 0, -1.0, 1.0)  # most loadings positive
+    return values, vectors
 
 
-def weights_for(spec: IndexSpec, components: pd.DataFrame, method: str) -> pd.Series:
-    """Apply the weighting scheme registered as ``method``."""
-    return v.lookup(WEIGHTINGS, method, what="weighting")(spec, components)
+def pca(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
+    r"""Weights from the first principal component of the members' correlation matrix.
+
+    Notes
+    -----
+    With :math:`v` the unit eigenvector of the largest eigenvalue :math:`\lambda_1` of the correlation
+    matrix :math:`R`, the weights are the squared loadings, :math:`w_j = v_j^2` (they sum to 1), as in the
+    OECD/JRC Handbook (2008, section 6.1: "squared factor loadings ... scaled to unity sum"). The share of
+    variance explained, :math:`\lambda_1 / m`, and the loadings :math:`v_j\sqrt{\lambda_1}` are reported.
+    """
+    values, vectors = first_component(components)
+    v1 = vectors[:, 0]
+    weights = pd.Series(v1**2, index=components.columns, name="weight")
+    info = {
+        "explained_variance": float(values[0] / values.sum()),
+        "loadings": pd.Series(v1 * np.sqrt(values[0]), index=components.columns, name="loading"),
+    }
+    return weights, info
+
+
+def _varimax(loadings: np.ndarray, *, tol: float = 1e-8, max_iter: int = 500) -> np.ndarray:
+    """Kaiser's varimax rotation (the SVD algorithm used by R's ``stats::varimax``, without normalisation)."""
+    p, k = loadings.shape
+    rotation = np.eye(k)
+    d = 0.0
+    for _ in range(max_iter):
+        lam = loadings @ rotation
+        u, s, vt = np.linalg.svd(loadings.T @ (lam**3 - lam @ np.diag((lam**2).sum(axis=0)) / p))
+        rotation = u @ vt
+        d_old, d = d, s.sum()
+        if d_old != 0 and d / d_old < 1 + tol:
+            break
+    return loadings @ rotation
+
+
+def factor(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
+    r"""Weights from rotated principal-component factors, the OECD/JRC Handbook's procedure.
+
+    Notes
+    -----
+    Keep the :math:`K` components with eigenvalue > 1 (at least one), rotate their loadings by varimax,
+    and assign each member :math:`j` to the factor :math:`k(j)` where its squared loading is largest. With
+    :math:`E_k = \sum_i \ell_{ik}^2` the variance explained by rotated factor :math:`k` and :math:`G_k` the
+    members assigned to it,
+
+    .. math:: w_j = \frac{\ell_{j k(j)}^2}{\sum_{i \in G_{k(j)}} \ell_{i k(j)}^2}\cdot
+              \frac{E_{k(j)}}{\sum_{k'} E_{k'}}
+
+    (OECD/JRC Handbook 2008, section 6.1 and Tables 18-19, after Nicoletti et al. 2000). The explained
+    variance of the retained factors and the rotated loadings are reported.
+    """
+    values, vectors = first_component(components)
+    k = max(1, int((values > 1).sum()))
+    loadings = vectors[:, :k] * np.sqrt(np.clip(values[:k], 0, None))
+    rotated = _varimax(loadings) if k > 1 else loadings
+    squared = rotated**2
+    group = squared.argmax(axis=1)
+    within = squared[np.arange(len(group)), group]
+    group_total = np.bincount(group, weights=within, minlength=k)
+    explained = squared.sum(axis=0)
+    share = explained / explained.sum()
+    w = within / group_total[group] * share[group]
+    weights = pd.Series(w / w.sum(), index=components.columns, name="weight")
+    info = {
+        "explained_variance": float(values[:k].sum() / values.sum()),
+        "factors": k,
+        "loadings": pd.DataFrame(rotated, index=components.columns, columns=[f"F{i + 1}" for i in range(k)]),
+    }
+    return weights, info
+
+
+WEIGHTINGS: dict[str, Weighting] = {"equal": equal, "explicit": explicit, "pca": pca, "factor": factor}
+
+
+def weights_for(components: pd.DataFrame, written: pd.Series, method: str) -> tuple[pd.Series, dict]:
+    """Apply the weighting scheme registered as ``method`` to one level of the index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> level = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 3.0, 2.0]})
+    >>> weights, info = weights_for(level, pd.Series({"a": 3.0, "b": 1.0}), "explicit")
+    >>> weights.tolist()
+    [0.75, 0.25]"""
+    if components.shape[1] == 1:
+        return pd.Series(1.0, index=components.columns, name="weight"), {}
+    return v.lookup(WEIGHTINGS, method, what="weighting")(components, written)

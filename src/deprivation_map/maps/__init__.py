@@ -1,8 +1,17 @@
-"""Maps: interactive Leaflet maps (folium) of the index and its hotspots.
+"""Maps: interactive Leaflet maps (folium), static PNG maps, in English, Spanish, Catalan and Greek.
 
-Nothing here imports folium or mapclassify until a map is made.
+- :func:`explore` -> ``folium.Map`` with the index, LISA clusters, Gi* hot spots, allocation and services as
+  layers with legends; :func:`save_map` writes it as one self-contained, light HTML file;
+- :func:`save_png` draws the index or the clusters for print (needs matplotlib: the ``report`` extra);
+- :func:`~deprivation_map.maps.browser.check_in_browser` opens a saved map in headless Chromium, offline.
+
+Nothing here imports folium, mapclassify, matplotlib or playwright until it is used.
 """
 
-from .explore import SCHEMES, explore, save_map
+from .classify import SCHEMES
+from .explore import explore, save_map
+from .i18n import LANGS
+from .simplify import MapSize
+from .static import save_png
 
-__all__ = ["SCHEMES", "explore", "save_map"]
+__all__ = ["LANGS", "SCHEMES", "MapSize", "explore", "save_map", "save_png"]

@@ -25,51 +25,144 @@ def script_json(text_or_obj: object) -> str:
 
 
 class AreaData(MacroElement):
-    """The areas as one GeoJSON FeatureCollection in a JavaScript variable, shared by every layer."""
+    """The areas, shared by every layer: rebuilt as one GeoJSON FeatureCollection when the page opens.
+
+    The data sit in a ``<script type="application/json">`` element, read with ``JSON.parse`` (browsers parse it
+    several times faster than the same data written as a JavaScript literal): ``{"d": decimals, "f": [[properties,
+    polygons], ...]}`` with the polygons as integer steps (:mod:`.encode`). Also defines the page's tooltip
+    function over the shared vocabulary (see :mod:`.tooltips`).
+    """
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_json">{{ this.geojson }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = {{ this.geojson }};
+        var {{ this.get_name() }} = (function (raw) {
+            var scale = Math.pow(10, raw.d);
+            function ring(steps) {
+                var out = new Array(steps.length / 2), x = 0, y = 0;
+                for (var i = 0; i < steps.length; i += 2) {
+                    x += steps[i]; y += steps[i + 1];
+                    out[i / 2] = [x / scale, y / scale];
+                }
+                return out;
+            }
+            function polygon(rings) { return rings.map(ring); }
+            return {type: "FeatureCollection", features: raw.f.map(function (f) {
+                return {type: "Feature", properties: f[0], geometry: {type: "MultiPolygon", coordinates: f[1].map(polygon)}};
+            })};
+        })(JSON.parse(document.getElementById("{{ this.get_name() }}_json").textContent));
+        var {{ this.get_name() }}_tip = (function (rows, vocab) {
+            function part(p) { return typeof p === "number" ? vocab[p] : p; }
+            return function (layer) {
+                var t = layer.feature.properties.t, out = [];
+                for (var i = 0; i < rows.length; i++) {
+                    var value = t[i];
+                    if (value === null || value === undefined) continue;
+                    var s = Array.isArray(value) ? value.map(part).join("") : part(value);
+                    out.push(i === 0 ? "<b>" + s + "</b>" : rows[i] + ": " + s);
+                }
+                return out.join("<br>");
+            };
+        })({{ this.rows }}, {{ this.vocab }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, geojson: str):
+    def __init__(self, geojson: str, rows: list[str], vocab: list[str]):
         super().__init__()
         self._name = "AreaData"
         self.geojson = script_json(geojson)
+        self.rows = script_json(rows)
+        self.vocab = script_json(vocab)
 
 
 class AreaLayer(Layer):
-    """A toggleable layer drawing :class:`AreaData` with the colour stored under ``key`` in each feature.
+    """A toggleable layer drawing :class:`AreaData`, coloured by the class code stored under ``key``.
 
-    A feature whose colour is null is drawn in the no-data style, never in a class colour.
+    A feature whose code is null is drawn in the no-data style, never in a class colour. Every area path
+    carries the class ``dm-area`` (SVG) so that a browser test can count them.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data.get_name() }}, {
-            style: function (feature) {
-                var colour = feature.properties[{{ this.key|tojavascript }}];
-                return colour ? {fillColor: colour, fillOpacity: 0.8, color: "#636363", weight: 0.5}
-                              : {{ this.no_data|tojavascript }};
+        var {{ this.get_name() }} = (function (colours, noData) {
+            // The areas are made into Leaflet layers only when the layer is first shown, so hidden layers
+            // cost nothing while the page opens.
+            var group = L.featureGroup(), built = false;
+            group.on("add", function () {
+                if (built) { return; }
+                built = true;
+                var layer = L.geoJSON({{ this.data.get_name() }}, {
+                    className: "dm-area",
+                    style: function (feature) {
+                        var code = feature.properties[{{ this.key|tojavascript }}];
+                        return (code === null || code === undefined) ? noData
+                            : {fillColor: colours[code], fillOpacity: 0.8, color: "#636363", weight: 0.5};
+                    }
+                });
+                layer.bindTooltip({{ this.data.get_name() }}_tip, {sticky: true});
+                layer.bindPopup({{ this.data.get_name() }}_tip);  // the same, kept open on a click or a tap
+                group.addLayer(layer);
+            });
+            return group;
+        })({{ this.colours }}, {{ this.no_data }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: AreaData, key: str, colours: list[str], *, name: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "AreaLayer"
+        self.data = data
+        self.key = key
+        self.colours = script_json(colours)
+        self.no_data = script_json(NO_DATA)
+
+
+class PointLayer(Layer):
+    """Points (service locations) as small circles with an escaped name in a tooltip, from one GeoJSON."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.geojson }}, {
+            pointToLayer: function (feature, latlng) {
+                return L.circleMarker(latlng, {radius: 5, color: "#000000", weight: 1, fillColor: "#1a9850",
+                                               fillOpacity: 0.9, className: "dm-point"});
             },
             onEachFeature: function (feature, layer) {
-                layer.bindTooltip(feature.properties.tip, {sticky: true});
+                if (feature.properties.name) { layer.bindTooltip(feature.properties.name); }
             }
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: AreaData, key: str, *, name: str, show: bool = True):
+    def __init__(self, geojson: str, *, name: str, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "AreaLayer"
-        self.data = data
-        self.key = key
-        self.no_data = NO_DATA
+        self._name = "PointLayer"
+        self.geojson = script_json(geojson)
+
+
+class PageMeta(MacroElement):
+    """The page's title (already escaped)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <title>{{ this.title }}</title>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str):
+        super().__init__()
+        self._name = "PageMeta"
+        self.title = title
 
 
 class Legend(MacroElement):
@@ -88,6 +181,7 @@ class Legend(MacroElement):
         .dm-legend i {display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: middle;
                       border: 1px solid #636363;}
         .dm-legend i.dm-no-data {border: 1px dashed #737373; background: #ffffff;}
+        .dm-legend .dm-note {font-size: 11px; color: #525252; margin-bottom: 2px;}
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -109,7 +203,7 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, layer: AreaLayer, html: str):
+    def __init__(self, layer: Layer, html: str):
         super().__init__()
         self._name = "Legend"
         self.layer = layer

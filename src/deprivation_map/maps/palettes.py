@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import _validation as v
 
-__all__ = ["LISA_COLOURS", "NO_DATA", "SEQUENTIAL", "sequential"]
+__all__ = ["GI_COLOURS", "LISA_COLOURS", "NO_DATA", "SEQUENTIAL", "sequential"]
 
 # ColorBrewer 2.0 (Cynthia Brewer, Penn State), sequential, colour-blind safe; 3 to 9 classes.
 SEQUENTIAL: dict[str, dict[int, list[str]]] = {
@@ -26,6 +26,42 @@ SEQUENTIAL: dict[str, dict[int, list[str]]] = {
         8: ["#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486"],
         9: ["#fcfbfd", "#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#54278f", "#3f007d"],
     },
+    "OrRd": {
+        3: ["#fee8c8", "#fdbb84", "#e34a33"],
+        4: ["#fef0d9", "#fdcc8a", "#fc8d59", "#d7301f"],
+        5: ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"],
+        6: ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"],
+        7: ["#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"],
+        8: ["#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000"],
+        9: ["#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#b30000", "#7f0000"],
+    },
+    "Blues": {
+        3: ["#deebf7", "#9ecae1", "#3182bd"],
+        4: ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"],
+        5: ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
+        6: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
+        7: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"],
+        8: ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"],
+        9: ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"],
+    },
+    "Greens": {
+        3: ["#e5f5e0", "#a1d99b", "#31a354"],
+        4: ["#edf8e9", "#bae4b3", "#74c476", "#238b45"],
+        5: ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"],
+        6: ["#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"],
+        7: ["#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#005a32"],
+        8: ["#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#005a32"],
+        9: ["#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476", "#41ab5d", "#238b45", "#006d2c", "#00441b"],
+    },
+    "YlGnBu": {
+        3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+        4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+        5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+        6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
+        7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+        8: ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+        9: ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58"],
+    },
 }
 
 # GeoDa's LISA cluster map colours.
@@ -35,6 +71,19 @@ LISA_COLOURS: dict[str, str] = {
     "Low-High": "#a7adf9",
     "High-Low": "#f4ada8",
     "Not significant": "#eeeeee",
+    "Isolate": "#999999",
+}
+
+# Gi* hot and cold spots by confidence: ColorBrewer RdBu (7 classes, colour-blind safe), as ArcGIS's hot
+# spot maps order them; isolates in GeoDa's grey. "Undefined" areas are drawn in the no-data style.
+GI_COLOURS: dict[str, str] = {
+    "Hot spot (99%)": "#b2182b",
+    "Hot spot (95%)": "#ef8a62",
+    "Hot spot (90%)": "#fddbc7",
+    "Not significant": "#f7f7f7",
+    "Cold spot (90%)": "#d1e5f0",
+    "Cold spot (95%)": "#67a9cf",
+    "Cold spot (99%)": "#2166ac",
     "Isolate": "#999999",
 }
 

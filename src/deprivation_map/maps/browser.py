@@ -1,0 +1,181 @@
+"""Open a saved map in a real, headless Chromium with the network cut, and report what a reader would see.
+
+Used by the tests and the benchmark, and by anyone who wants to check a map before publishing it. Driven by
+Playwright (``pip install playwright``; no browser download is needed: it drives an installed Chromium, such
+as Debian's ``/usr/bin/chromium``). Every request that is not for the file itself is blocked and recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ValidationError
+
+__all__ = ["CHROMIUM_ARGS", "BrowserCheck", "check_in_browser", "find_chromium"]
+
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+# Count the areas Leaflet drew: SVG paths in the DOM, or, on a canvas, the area layers the renderer holds.
+_STATE_JS = """() => {
+  const map = Object.keys(window).map(k => window[k]).find(v => v instanceof L.Map);
+  let onMap = 0, inRenderer = 0;
+  map.eachLayer(l => {
+    if (l.feature && l.options && l.options.className === "dm-area") {
+      onMap++;
+      if (l._renderer && l._renderer._layers && l._renderer._layers[L.stamp(l)]) inRenderer++;
+    }
+  });
+  const legends = [...document.querySelectorAll(".dm-legend")].filter(e => e.offsetParent !== null).length;
+  return {onMap, inRenderer, svgPaths: document.querySelectorAll("path.dm-area").length,
+          canvases: document.querySelectorAll(".leaflet-overlay-pane canvas").length, legends};
+}"""
+
+_POINT_JS = """([lat, lon]) => {
+  const map = Object.keys(window).map(k => window[k]).find(v => v instanceof L.Map);
+  const p = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
+  return [box.left + p.x, box.top + p.y];
+}"""
+
+
+@dataclass(frozen=True)
+class BrowserCheck:
+    """What the page did: seconds until drawn and interactive, blocked requests, errors, areas, legends, tooltip."""
+
+    seconds: float
+    blocked: list[str]
+    console_errors: list[str]
+    areas_on_map: int
+    areas_drawn: int
+    svg_paths: int
+    canvases: int
+    legends_visible: int
+    tooltip: str | None
+    screenshot: Path | None = field(default=None)
+    toggled: dict | None = field(default=None)
+    popup: str | None = field(default=None)
+
+
+def find_chromium(executable: str | None = None) -> str | None:
+    """The Chromium to drive: ``executable`` if given, else the first of chromium, chromium-browser on PATH."""
+    if executable is not None:
+        return executable if Path(executable).is_file() else None
+    return next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
+
+
+def check_in_browser(
+    path: str | Path,
+    *,
+    executable: str | None = None,
+    hover: tuple[float, float] | None = None,
+    screenshot: str | Path | None = None,
+    timeout_s: float = 120,
+    toggle: str | None = None,
+    viewport: tuple[int, int] = (1200, 800),
+) -> BrowserCheck:
+    """Open ``path`` in headless Chromium with every external request blocked.
+
+    Parameters
+    ----------
+    path : path
+        A saved map (``save_map``).
+    executable : str, optional
+        The Chromium binary; default: found on PATH (Debian's ``chromium``).
+    hover : (lat, lon), optional
+        A point inside an area: the pointer is moved there and the tooltip's text returned; then it clicks
+        there and returns the popup's text.
+    screenshot : path, optional
+        Where to save a PNG of the page once drawn.
+    toggle : str, optional
+        The name of a layer to switch on in the layer control after the checks; the page's state then
+        (areas on the map, SVG paths, visible legends) is returned as ``toggled``.
+    """
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium(executable)
+    if chromium is None:
+        raise ValidationError("No Chromium found (tried chromium, chromium-browser). Install it: apt-get install chromium.")
+    url = Path(path).resolve().as_uri()
+    blocked: list[str] = []
+    errors: list[str] = []
+    profile = tempfile.mkdtemp(prefix="dm-chromium-")
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile, executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS),
+                viewport={"width": viewport[0], "height": viewport[1]},
+            )  # fmt: skip
+            try:
+                context.route("**/*", lambda route: _route(route, url, blocked))
+                page = context.new_page()
+                page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                start = time.perf_counter()
+                page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+                page.wait_for_function("() => typeof L !== 'undefined'", timeout=timeout_s * 1000)
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                state = page.evaluate(_STATE_JS)
+                seconds = time.perf_counter() - start
+                tooltip = _hover(page, hover) if hover is not None else None
+                if screenshot is not None:
+                    page.screenshot(path=str(screenshot))
+                popup = _click(page, hover) if hover is not None else None
+                toggled = _toggle(page, toggle) if toggle is not None else None
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return BrowserCheck(
+        seconds, blocked, errors, state["onMap"], state["svgPaths"] or state["inRenderer"], state["svgPaths"],
+        state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None, toggled, popup,
+    )  # fmt: skip
+
+
+def _route(route, url: str, blocked: list[str]) -> None:
+    request_url = route.request.url
+    if request_url == url or request_url.startswith("data:"):
+        route.continue_()
+    else:
+        blocked.append(request_url)
+        route.abort()
+
+
+def _hover(page, latlon: tuple[float, float]) -> str | None:
+    x, y = page.evaluate(_POINT_JS, list(latlon))
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y, steps=3)
+    return _text_of(page, ".leaflet-tooltip")
+
+
+def _click(page, latlon: tuple[float, float]) -> str | None:
+    x, y = page.evaluate(_POINT_JS, list(latlon))
+    page.mouse.click(x, y)
+    popup = _text_of(page, ".leaflet-popup-content")
+    page.keyboard.press("Escape")  # close it again, as a reader would
+    return popup
+
+
+def _text_of(page, selector: str) -> str | None:
+    try:
+        page.wait_for_selector(selector, state="visible", timeout=5000)
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError: nothing appeared
+        return None
+    return page.inner_text(selector)
+
+
+def _toggle(page, name: str) -> dict:
+    page.mouse.move(1, 1)  # away from the areas, so no tooltip covers the control
+    page.locator(".leaflet-control-layers-overlays label", has_text=name).click()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return page.evaluate(_STATE_JS)

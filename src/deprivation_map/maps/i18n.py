@@ -1,0 +1,241 @@
+"""Every word a map, legend, image or report shows, in English, Spanish, Catalan and Greek, and numbers per locale.
+
+One catalogue holds every string: ``TEXTS[key]`` is ``(en, es, ca, el)``. :func:`text` fills ``{placeholders}``
+and :func:`number` writes numbers with the locale's decimal and grouping marks (CLDR: ``1,234.5`` in English,
+``1234,5`` / ``12.345,5`` in Spanish, ``1.234,5`` in Catalan and Greek). Translations are the project's own;
+statistical terms follow the usage of the INE (es), Idescat (ca) and ELSTAT (el).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+from .. import _validation as v
+
+__all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "method_label", "number", "percent", "text"]
+
+LANGS = ("en", "es", "ca", "el")
+
+TEXTS: dict[str, tuple[str, str, str, str]] = {
+    # layers and legends
+    "index": ("Deprivation index", "Índice de privación", "Índex de privació", "Δείκτης αποστέρησης"),
+    "lisa": ("LISA clusters", "Clústeres LISA", "Clústers LISA", "Συστάδες LISA"),
+    "gi": ("Hot and cold spots (Gi*)", "Puntos calientes y fríos (Gi*)", "Punts calents i freds (Gi*)",
+           "Θερμά και ψυχρά σημεία (Gi*)"),
+    "allocation": ("Allocation per person", "Asignación por persona", "Assignació per persona", "Κατανομή ανά άτομο"),
+    "services": ("Services", "Servicios", "Serveis", "Υπηρεσίες"),
+    "no_data": ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
+    "more_deprived": ("darker = more deprived", "más oscuro = más privación", "més fosc = més privació",
+                      "σκουρότερο = περισσότερη αποστέρηση"),
+    # tooltips
+    "id": ("ID", "Código", "Codi", "Κωδικός"),
+    "score": ("Score", "Puntuación", "Puntuació", "Βαθμολογία"),
+    "rank": ("Rank", "Posición", "Posició", "Κατάταξη"),
+    "rank_of": ("{rank} of {n}", "{rank} de {n}", "{rank} de {n}", "{rank} από {n}"),
+    "decile": ("Decile (1 = most deprived)", "Decil (1 = más privación)", "Decil (1 = més privació)",
+               "Δεκατημόριο (1 = μεγαλύτερη αποστέρηση)"),
+    "cluster": ("Cluster", "Clúster", "Clúster", "Συστάδα"),
+    "hotspot": ("Gi*", "Gi*", "Gi*", "Gi*"),
+    "why": ("Main contributors", "Principales factores", "Principals factors", "Κύριοι παράγοντες"),
+    "amount": ("Amount", "Importe", "Import", "Ποσό"),
+    "per_capita": ("Per person", "Por persona", "Per persona", "Ανά άτομο"),
+    # cluster labels (esda / GeoDa vocabulary)
+    "High-High": ("High-High", "Alto-Alto", "Alt-Alt", "Υψηλό-Υψηλό"),
+    "Low-Low": ("Low-Low", "Bajo-Bajo", "Baix-Baix", "Χαμηλό-Χαμηλό"),
+    "Low-High": ("Low-High", "Bajo-Alto", "Baix-Alt", "Χαμηλό-Υψηλό"),
+    "High-Low": ("High-Low", "Alto-Bajo", "Alt-Baix", "Υψηλό-Χαμηλό"),
+    "Not significant": ("Not significant", "No significativo", "No significatiu", "Μη σημαντικό"),
+    "Isolate": ("Isolate (no neighbours)", "Aislada (sin vecinas)", "Aïllada (sense veïnes)",
+                "Απομονωμένη (χωρίς γειτονικές)"),
+    "Undefined": ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
+    "Hot spot": ("Hot spot ({conf})", "Punto caliente ({conf})", "Punt calent ({conf})", "Θερμό σημείο ({conf})"),
+    "Cold spot": ("Cold spot ({conf})", "Punto frío ({conf})", "Punt fred ({conf})", "Ψυχρό σημείο ({conf})"),
+    # static images
+    "index_map": ("Deprivation index", "Índice de privación", "Índex de privació", "Δείκτης αποστέρησης"),
+    "cluster_map": ("Clusters of deprivation (local Moran)", "Clústeres de privación (Moran local)",
+                    "Clústers de privació (Moran local)", "Συστάδες αποστέρησης (τοπικός δείκτης Moran)"),
+    "source": ("Source: {source}", "Fuente: {source}", "Font: {source}", "Πηγή: {source}"),
+    "default_source": ("deprivation_map", "deprivation_map", "deprivation_map", "deprivation_map"),
+    # report
+    "report_title": ("Deprivation report", "Informe de privación", "Informe de privació", "Έκθεση αποστέρησης"),
+    "generated": ("Generated on {date} with deprivation_map {version}.",
+                  "Generado el {date} con deprivation_map {version}.",
+                  "Generat el {date} amb deprivation_map {version}.",
+                  "Δημιουργήθηκε στις {date} με το deprivation_map {version}."),
+    "inputs": ("Inputs and join audit", "Datos de entrada y auditoría de la unión", "Dades d'entrada i auditoria de la unió",
+               "Δεδομένα εισόδου και έλεγχος σύνδεσης"),
+    "n_areas": ("{n} areas on the map, {scored} with a score.", "{n} áreas en el mapa, {scored} con puntuación.",
+                "{n} àrees al mapa, {scored} amb puntuació.", "{n} περιοχές στον χάρτη, {scored} με βαθμολογία."),
+    "boundaries": ("Boundaries", "Límites", "Límits", "Όρια"),
+    "table": ("Indicator table", "Tabla de indicadores", "Taula d'indicadors", "Πίνακας δεικτών"),
+    "areas": ("Areas", "Áreas", "Àrees", "Περιοχές"),
+    "rows": ("Rows", "Filas", "Files", "Γραμμές"),
+    "matched": ("Matched", "Enlazadas", "Enllaçades", "Αντιστοιχισμένες"),
+    "missing_data": ("Areas without data", "Áreas sin datos", "Àrees sense dades", "Περιοχές χωρίς δεδομένα"),
+    "no_boundary": ("Rows without an area", "Filas sin área", "Files sense àrea", "Γραμμές χωρίς περιοχή"),
+    "duplicates": ("Repeated IDs", "Códigos repetidos", "Codis repetits", "Επαναλαμβανόμενοι κωδικοί"),
+    "repairs": ("Repaired keys", "Códigos corregidos", "Codis corregits", "Διορθωμένοι κωδικοί"),
+    "examples": ("Examples", "Ejemplos", "Exemples", "Παραδείγματα"),
+    "no_joins": ("No join audit was given.", "No se ha facilitado la auditoría de la unión.",
+                 "No s'ha facilitat l'auditoria de la unió.", "Δεν δόθηκε έλεγχος σύνδεσης."),
+    "method": ("Index method", "Método del índice", "Mètode de l'índex", "Μέθοδος του δείκτη"),
+    "indicator": ("Indicator", "Indicador", "Indicador", "Δείκτης"),
+    "direction": ("Direction", "Sentido", "Sentit", "Κατεύθυνση"),
+    "weight": ("Effective weight", "Peso efectivo", "Pes efectiu", "Πραγματικό βάρος"),
+    "up": ("higher = more deprived", "más alto = más privación", "més alt = més privació",
+           "υψηλότερο = περισσότερη αποστέρηση"),
+    "down": ("lower = more deprived", "más bajo = más privación", "més baix = més privació",
+             "χαμηλότερο = περισσότερη αποστέρηση"),
+    "normalise": ("Normalisation", "Normalización", "Normalització", "Κανονικοποίηση"),
+    "weighting": ("Weighting", "Ponderación", "Ponderació", "Στάθμιση"),
+    "aggregate": ("Aggregation", "Agregación", "Agregació", "Συνάθροιση"),
+    "missing": ("Missing values", "Valores ausentes", "Valors absents", "Ελλείπουσες τιμές"),
+    "maps": ("Maps", "Mapas", "Mapes", "Χάρτες"),
+    "interactive": ("Open the interactive map", "Abrir el mapa interactivo", "Obrir el mapa interactiu",
+                    "Άνοιγμα του διαδραστικού χάρτη"),
+    "moran": ("Global spatial autocorrelation", "Autocorrelación espacial global", "Autocorrelació espacial global",
+              "Συνολική χωρική αυτοσυσχέτιση"),
+    "moran_text": ("Moran's I = {I} (expected {EI} without autocorrelation; pseudo p-value {p}, {perm} permutations).",
+                   "I de Moran = {I} (esperada {EI} sin autocorrelación; pseudovalor p {p}, {perm} permutaciones).",
+                   "I de Moran = {I} (esperada {EI} sense autocorrelació; pseudovalor p {p}, {perm} permutacions).",
+                   "I του Moran = {I} (αναμενόμενη {EI} χωρίς αυτοσυσχέτιση· ψευδο-τιμή p {p}, {perm} μεταθέσεις)."),
+    "scatter": ("Moran scatter plot", "Diagrama de dispersión de Moran", "Diagrama de dispersió de Moran",
+                "Διάγραμμα διασποράς Moran"),
+    "z": ("Standardised score", "Puntuación estandarizada", "Puntuació estandarditzada", "Τυποποιημένη βαθμολογία"),
+    "lag": ("Spatial lag of the standardised score", "Retardo espacial de la puntuación estandarizada",
+            "Retard espacial de la puntuació estandarditzada", "Χωρική υστέρηση της τυποποιημένης βαθμολογίας"),
+    "slope": ("slope = Moran's I", "pendiente = I de Moran", "pendent = I de Moran", "κλίση = I του Moran"),
+    "counts": ("Cluster counts", "Recuento de clústeres", "Recompte de clústers", "Πλήθος περιοχών ανά συστάδα"),
+    "top": ("The {n} most deprived areas", "Las {n} áreas con más privación", "Les {n} àrees amb més privació",
+            "Οι {n} περιοχές με τη μεγαλύτερη αποστέρηση"),
+    "name": ("Name", "Nombre", "Nom", "Όνομα"),
+    "methodology": ("Methodology", "Metodología", "Metodologia", "Μεθοδολογία"),
+    "choice": ("Choice", "Elección", "Elecció", "Επιλογή"),
+    "value": ("Value", "Valor", "Valor", "Τιμή"),
+    "graph": ("Spatial weights", "Pesos espaciales", "Pesos espacials", "Χωρικά βάρη"),
+    "permutations": ("Permutations", "Permutaciones", "Permutacions", "Μεταθέσεις"),
+    "alpha": ("Significance level", "Nivel de significación", "Nivell de significació", "Επίπεδο σημαντικότητας"),
+    "alternative": ("Alternative hypothesis", "Hipótesis alternativa", "Hipòtesi alternativa", "Εναλλακτική υπόθεση"),
+    "seed": ("Random seed", "Semilla aleatoria", "Llavor aleatòria", "Τυχαίος σπόρος"),
+    "classification": ("Map classification", "Clasificación del mapa", "Classificació del mapa",
+                       "Ταξινόμηση του χάρτη"),
+    "multiple": ("LISA p-values come from conditional permutations; no correction for multiple testing is applied, "
+                 "so some significant areas are expected by chance.",
+                 "Los valores p de LISA proceden de permutaciones condicionales; no se aplica corrección por "
+                 "comparaciones múltiples, por lo que cabe esperar algunas áreas significativas por azar.",
+                 "Els valors p de LISA provenen de permutacions condicionals; no s'aplica cap correcció per "
+                 "comparacions múltiples, de manera que cal esperar algunes àrees significatives per atzar.",
+                 "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
+                 "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."),
+    # method names (registry keys) for the report; a name not listed here is shown as it is
+    "m:zscore": ("z-scores", "puntuaciones z", "puntuacions z", "τυπικές τιμές z"),
+    "m:minmax": ("min-max rescaling to [0, 1]", "reescalado mín-máx a [0, 1]", "reescalat mín-màx a [0, 1]",
+                 "κλιμάκωση ελάχιστου-μέγιστου στο [0, 1]"),
+    "m:rank": ("ranks", "rangos", "rangs", "τάξεις κατάταξης"),
+    "m:equal": ("equal weights", "pesos iguales", "pesos iguals", "ίσα βάρη"),
+    "m:explicit": ("weights as given", "pesos indicados", "pesos indicats", "βάρη όπως δόθηκαν"),
+    "m:mean": ("weighted arithmetic mean", "media aritmética ponderada", "mitjana aritmètica ponderada",
+               "σταθμισμένος αριθμητικός μέσος"),
+    "m:raise": ("refuse, naming the areas", "rechazar, nombrando las áreas", "rebutjar, anomenant les àrees",
+                "απόρριψη, με ονομασία των περιοχών"),
+    "m:drop": ("leave those areas without a score", "dejar esas áreas sin puntuación",
+               "deixar aquestes àrees sense puntuació", "οι περιοχές αυτές μένουν χωρίς βαθμολογία"),
+    "m:two-sided": ("two-sided", "bilateral", "bilateral", "αμφίπλευρη"),
+    "m:greater": ("one-sided, greater", "unilateral, mayor", "unilateral, més gran", "μονόπλευρη, μεγαλύτερη"),
+    "m:less": ("one-sided, less", "unilateral, menor", "unilateral, més petita", "μονόπλευρη, μικρότερη"),
+    "m:directed": ("one-sided, in the observed direction", "unilateral, en la dirección observada",
+                   "unilateral, en la direcció observada", "μονόπλευρη, προς την παρατηρούμενη κατεύθυνση"),
+    "m:queen": ("queen contiguity (a shared border or corner)", "contigüidad de reina (frontera o vértice común)",
+                "contigüitat de reina (frontera o vèrtex comú)", "γειτνίαση βασίλισσας (κοινό όριο ή κορυφή)"),
+    "m:rook": ("rook contiguity (a shared border)", "contigüidad de torre (frontera común)",
+               "contigüitat de torre (frontera comuna)", "γειτνίαση πύργου (κοινό όριο)"),
+    "m:quantiles": ("quantiles", "cuantiles", "quantils", "ποσοστημόρια"),
+    "m:equal_interval": ("equal intervals", "intervalos iguales", "intervals iguals", "ίσα διαστήματα"),
+    "m:fisher_jenks": ("Fisher-Jenks natural breaks", "cortes naturales de Fisher-Jenks",
+                       "talls naturals de Fisher-Jenks", "φυσικά όρια Fisher-Jenks"),
+    "m:natural_breaks": ("natural breaks", "cortes naturales", "talls naturals", "φυσικά όρια"),
+    "m:std_mean": ("standard deviations from the mean", "desviaciones típicas respecto de la media",
+                   "desviacions típiques respecte de la mitjana", "τυπικές αποκλίσεις από τον μέσο"),
+    "m:user_defined": ("breaks given by the user", "cortes definidos por el usuario", "talls definits per l'usuari",
+                       "όρια από τον χρήστη"),
+}
+
+_LANG_INDEX = {lang: i for i, lang in enumerate(LANGS)}
+# (decimal mark, group mark, minimum digits before grouping applies), from CLDR.
+_NUMBERS = {"en": (".", ",", 4), "es": (",", ".", 5), "ca": (",", ".", 4), "el": (",", ".", 4)}
+_PERCENT_SPACE = {"en": "", "es": "\u00a0", "ca": "\u00a0", "el": ""}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGS`, else raise naming them."""
+    return v.choose(lang, LANGS, what="language")
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """The string ``key`` in ``lang`` with ``{placeholders}`` filled (values are inserted as given).
+
+    Examples
+    --------
+    >>> text("rank_of", "el", rank=3, n=159)
+    '3 από 159'
+    """
+    entry = v.lookup(TEXTS, key, what="text key")
+    return entry[_LANG_INDEX[check_lang(lang)]].format(**values)
+
+
+def number(value: float | None, lang: str, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals, the locale's decimal mark and thousands grouping; "–" if missing.
+
+    Examples
+    --------
+    >>> number(1234.5, "en"), number(1234.5, "es"), number(12345.678, "es"), number(-0.5, "ca", 3)
+    ('1,234.50', '1234,50', '12.345,68', '-0,500')
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    marks = _NUMBERS.get(lang) or _NUMBERS[check_lang(lang)]  # (check_lang raises on a bad one; this is hot)
+    decimal_mark, group_mark, min_digits = marks
+    sign, body = ("-", f"{-float(value):.{digits}f}") if float(value) < 0 else ("", f"{float(value):.{digits}f}")
+    whole, _, frac = body.partition(".")
+    if len(whole) >= min_digits:
+        whole = re.sub(r"(?<=\d)(?=(\d{3})+$)", group_mark, whole)
+    return sign + whole + (decimal_mark + frac if frac else "")
+
+
+def percent(value: float, lang: str, digits: int = 0) -> str:
+    """A percentage (``value`` already in percent) with the locale's marks: ``95 %`` in Spanish and Catalan."""
+    return number(value, lang, digits) + _PERCENT_SPACE[lang] + "%"
+
+
+_GI = re.compile(r"^(Hot spot|Cold spot) \((\d+(?:\.\d+)?)%\)$")
+
+
+def class_label(label: str, lang: str) -> str:
+    """A cluster label (LISA or Gi*) in ``lang``, HTML-escaped; an unknown label is escaped as it is.
+
+    Examples
+    --------
+    >>> class_label("Hot spot (95%)", "es"), class_label("High-High", "ca")
+    ('Punto caliente (95\\xa0%)', 'Alt-Alt')
+    """
+    match = _GI.match(label)
+    if match:
+        return html.escape(text(match.group(1), lang, conf=percent(float(match.group(2)), lang)))
+    if label in TEXTS:
+        return html.escape(text(label, lang))
+    return html.escape(label)
+
+
+def method_label(name: str, lang: str) -> str:
+    """A method's registry name described in ``lang``, the name itself after it; unknown names as they are.
+
+    Examples
+    --------
+    >>> method_label("zscore", "es"), method_label("pca", "es")
+    ('puntuaciones z (zscore)', 'pca')
+    """
+    key = f"m:{name}"
+    return f"{text(key, lang)} ({name})" if key in TEXTS else str(name)

@@ -1,0 +1,148 @@
+"""What each map layer shows: a class per area, the classes' colours, and a legend with counts.
+
+A layer is a :class:`Classes`: a class code per area (``None`` for no data, drawn in the no-data style and
+counted on its own legend row, never in a class colour), the classes' colours and their labels, already
+translated and HTML-escaped. The same objects feed the interactive map and the static images.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import _validation as v
+from ..errors import ValidationError, format_ids
+from .classify import SCHEMES, classify_values
+from .i18n import class_label, number, text
+from .palettes import GI_COLOURS, LISA_COLOURS, sequential
+
+__all__ = ["Classes", "allocation_classes", "categorical_classes", "gi_classes", "index_classes", "lisa_classes"]
+
+GI_LABELS = (*GI_COLOURS, "Undefined")
+
+
+@dataclass(frozen=True, eq=False)
+class Classes:
+    """One layer's classes.
+
+    Attributes
+    ----------
+    codes : pandas.Series
+        Class (0-based, into ``colours``) per area, as float with NaN for no data.
+    colours, labels : list of str
+        One per class; labels translated and HTML-escaped.
+    counts : list of int
+        Areas in each class.
+    title : str
+        The layer's name, translated.
+    lang : str
+    """
+
+    codes: pd.Series
+    colours: list[str]
+    labels: list[str]
+    counts: list[int]
+    title: str
+    lang: str
+
+    @property
+    def n_missing(self) -> int:
+        """Areas with no data."""
+        return int(self.codes.isna().sum())
+
+    def legend_rows(self) -> list[tuple[str | None, str]]:
+        """(colour or None for no data, "label (count)") for every row of the legend."""
+        classes = zip(self.colours, self.labels, self.counts, strict=True)
+        rows = [(c, f"{lab} ({number(n, self.lang, 0)})") for c, lab, n in classes]
+        if self.n_missing:
+            rows.append((None, f"{text('no_data', self.lang)} ({number(self.n_missing, self.lang, 0)})"))
+        return rows
+
+    def legend_html(self, note: str = "") -> str:
+        """The legend box's inner HTML: a title, then a swatch and a label per row."""
+        rows = [
+            f'<i class="dm-no-data"></i>{label}' if colour is None else f'<i style="background:{colour}"></i>{label}'
+            for colour, label in self.legend_rows()
+        ]
+        note_html = f'<div class="dm-note">{note}</div>' if note else ""
+        return f"<h4>{self.title}</h4>{note_html}" + "<br>".join(rows)
+
+    def codes_list(self) -> list[int | None]:
+        """The codes as plain Python ints, None for no data (for JSON)."""
+        return [None if np.isnan(c) else int(c) for c in self.codes.to_numpy(dtype="float64")]
+
+
+def _choropleth(values: pd.Series, bins: np.ndarray, palette: str, title: str, lang: str) -> Classes:
+    valid = values.dropna()
+    y = valid.to_numpy(dtype="float64")
+    classes = classify_values(y, bins)
+    colours = sequential(palette, max(3, len(bins)))[-len(bins) :]
+    codes = pd.Series(np.nan, index=values.index)
+    codes[valid.index] = classes
+    lows = [y.min(), *bins[:-1]]
+    labels = [f"{number(lo, lang)} – {number(hi, lang)}" for lo, hi in zip(lows, bins, strict=True)]
+    counts = np.bincount(classes, minlength=len(bins)).tolist()
+    return Classes(codes, colours, labels, counts, title, lang)
+
+
+def index_classes(
+    score: pd.Series, *, scheme: str, k: int, palette: str, lang: str, bins: Sequence[float] | None = None
+) -> Classes:
+    """The index as a choropleth: ``scheme`` into ``k`` classes coloured by ``palette`` (darker = more deprived)."""
+    func = v.lookup(SCHEMES, scheme, what="classification scheme")
+    valid = score.dropna().to_numpy(dtype="float64")
+    if len(valid) == 0:
+        raise ValidationError("The index has no score for any area, so there is nothing to classify.")
+    return _choropleth(score, func(valid, k, bins), palette, text("index", lang), lang)
+
+
+def allocation_classes(per_capita: pd.Series, *, k: int, palette: str, lang: str) -> Classes:
+    """Allocation per person in ``k`` quantile classes."""
+    valid = per_capita.dropna().to_numpy(dtype="float64")
+    if len(valid) == 0:
+        raise ValidationError("The allocation has no amount per person for any area.")
+    return _choropleth(per_capita, SCHEMES["quantiles"](valid, k, None), palette, text("allocation", lang), lang)
+
+
+def categorical_classes(
+    labels: pd.Series, colours: Mapping[str, str], *, title: str, lang: str, always: Sequence[str] = ()
+) -> Classes:
+    """One class per label in ``colours`` (their order), shown when present or listed in ``always``.
+
+    Labels missing or ``"Undefined"`` are no data. Any other label not in ``colours`` is refused.
+    """
+    as_text = labels.astype(object).where(labels.notna(), "Undefined").astype(str)
+    unknown = sorted(set(as_text) - set(colours) - {"Undefined"})
+    if unknown:
+        raise ValidationError(
+            f"Unexpected cluster labels {format_ids(unknown)}; expected some of {', '.join(map(repr, [*colours, 'Undefined']))}."
+        )
+    counts = as_text.value_counts()
+    shown = [lab for lab in colours if lab in always or counts.get(lab, 0)]
+    position = {lab: i for i, lab in enumerate(shown)}
+    codes = as_text.map(position).astype("float64")
+    return Classes(
+        codes,
+        [colours[lab] for lab in shown],
+        [class_label(lab, lang) for lab in shown],
+        [int(counts.get(lab, 0)) for lab in shown],
+        title,
+        lang,
+    )
+
+
+def lisa_classes(labels: pd.Series, *, lang: str) -> Classes:
+    """LISA clusters in GeoDa's colours; isolates listed when there are any."""
+    return categorical_classes(
+        labels, LISA_COLOURS, title=text("lisa", lang), lang=lang, always=[lab for lab in LISA_COLOURS if lab != "Isolate"]
+    )
+
+
+def gi_classes(labels: pd.Series, *, lang: str) -> Classes:
+    """Gi* hot and cold spots by confidence, every level listed (with its count, zeros included)."""
+    return categorical_classes(
+        labels, GI_COLOURS, title=text("gi", lang), lang=lang, always=[lab for lab in GI_COLOURS if lab != "Isolate"]
+    )

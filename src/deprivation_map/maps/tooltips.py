@@ -1,0 +1,121 @@
+"""The tooltip of every area, written compactly: translated row labels once, and per area only its values.
+
+Each area's tooltip is a list of values, one per row (``None`` skips the row); each value is a list of
+parts, and a part that many areas share (a cluster label, an indicator's name, "p = 0,001") is written once
+in a shared vocabulary and referred to by its position. The page joins them back when the pointer is over
+an area (see ``_leaflet.TOOLTIP_JS``). Every part is HTML-escaped here, so the page inserts them as they are.
+At 100,000 areas this keeps the tooltips to a few megabytes instead of tens.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .i18n import class_label, number, text
+
+__all__ = ["Tooltips", "build_tooltips"]
+
+
+@dataclass(frozen=True, eq=False)
+class Tooltips:
+    """Row labels (the first row, the area's name, has none), the shared vocabulary, and each area's values."""
+
+    rows: list[str]
+    vocab: list[str]
+    values: list[list[object]]
+
+
+def _esc(values: pd.Series) -> list[str]:
+    return [html.escape(str(x)) for x in values]
+
+
+def _index_rows(frame: pd.DataFrame, contributions: pd.DataFrame | None, lang: str, top: int) -> dict[str, list]:
+    n = int(frame["score"].notna().sum())
+    no_data = text("no_data", lang)
+    scored = frame["score"].notna().to_numpy()
+    score = [[number(s, lang)] if ok else [no_data] for s, ok in zip(frame["score"], scored, strict=True)]
+    rank = [[text("rank_of", lang, rank=number(r, lang, 0), n=number(n, lang, 0))] if ok else None
+            for r, ok in zip(frame["rank"], scored, strict=True)]  # fmt: skip
+    decile = [[str(int(d))] if ok else None for d, ok in zip(frame["decile"], scored, strict=True)]
+    rows = {text("score", lang): score, text("rank", lang): rank, text("decile", lang): decile}
+    if top and contributions is not None:
+        rows[text("why", lang)] = _contributors(contributions, lang, top)
+    return rows
+
+
+def _contributors(contributions: pd.DataFrame, lang: str, top: int) -> list:
+    """The ``top`` indicators adding most to each area's score (largest contributions first, positive only)."""
+    names = [html.escape(str(c)) for c in contributions.columns]
+    values = contributions.to_numpy(dtype="float64")
+    order = np.argsort(-np.nan_to_num(values, nan=-np.inf), axis=1, kind="stable")[:, :top]
+    out: list = []
+    for row, cols in zip(values, order, strict=True):
+        parts: list[str] = []
+        for j in cols:
+            if np.isfinite(row[j]) and row[j] > 0:
+                parts += ([", "] if parts else []) + [names[j], f" {number(row[j], lang)}"]
+        out.append(parts or None)
+    return out
+
+
+def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, lang: str) -> dict[str, list]:
+    p_text = [None if pd.isna(x) else f" (p = {number(x, lang, 3)})" for x in p]
+    names = labels.astype(object).fillna("Undefined")
+    return {label: [[class_label(str(lab), lang)] + ([q] if q else []) for lab, q in zip(names, p_text, strict=True)]}
+
+
+def _encode(columns: Sequence[list], n: int) -> tuple[list[str], list[list[object]]]:
+    """Share the parts that recur: a part used by at least 3 areas is written once, then referred to by number."""
+    counts = Counter(part for col in columns for value in col if value for part in value)
+    vocab = [part for part, c in counts.items() if c >= 3 and len(part) > 2]
+    code = {part: i for i, part in enumerate(vocab)}
+
+    def pack(value):
+        if value is None:
+            return None
+        parts = [code.get(part, part) for part in value]
+        return parts[0] if len(parts) == 1 else parts
+
+    return vocab, [[pack(col[i]) for col in columns] for i in range(n)]
+
+
+def build_tooltips(
+    ids: pd.Index,
+    lang: str,
+    *,
+    names: pd.Series | None = None,
+    index: pd.DataFrame | None = None,
+    contributions: pd.DataFrame | None = None,
+    lisa: tuple[pd.Series, pd.Series] | None = None,
+    gi: tuple[pd.Series, pd.Series] | None = None,
+    allocation: tuple[pd.Series, pd.Series] | None = None,
+    top: int = 3,
+) -> Tooltips:
+    """Tooltips for the areas ``ids``; every input already aligned to ``ids``.
+
+    ``index`` has columns score, rank and decile; ``contributions`` one column per indicator. Rows: name
+    (or ID), ID, score, rank of N, decile, main contributors, LISA cluster (p), Gi* (p), amount and
+    amount per person. Values are formatted for ``lang`` and escaped.
+    """
+    first = [[x] for x in _esc(names if names is not None else ids.to_series())]
+    rows: dict[str, list] = {"": first}
+    if names is not None:
+        rows[text("id", lang)] = [[x] for x in _esc(ids.to_series())]
+    if index is not None:
+        rows.update(_index_rows(index, contributions, lang, top))
+    if lisa is not None:
+        rows.update(_cluster_rows(text("cluster", lang), *lisa, lang))
+    if gi is not None:
+        rows.update(_cluster_rows(text("hotspot", lang), *gi, lang))
+    if allocation is not None:
+        amounts, per_capita = allocation
+        rows[text("amount", lang)] = [None if pd.isna(a) else [number(a, lang)] for a in amounts]
+        rows[text("per_capita", lang)] = [None if pd.isna(a) else [number(a, lang)] for a in per_capita]
+    vocab, values = _encode(list(rows.values()), len(ids))
+    return Tooltips([html.escape(r) for r in rows], vocab, values)

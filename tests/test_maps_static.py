@@ -1,0 +1,61 @@
+"""Static PNG maps: the classes' exact colours drawn, the legend, title and source, per language."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import deprivation_map as dm
+from deprivation_map.maps.palettes import LISA_COLOURS, sequential
+from deprivation_map.maps.static import save_png, scale_bar_length
+
+
+def _colours(path) -> set[tuple[int, int, int]]:
+    pixels = np.asarray(Image.open(path).convert("RGB")).reshape(-1, 3)
+    return {tuple(map(int, c)) for c in np.unique(pixels, axis=0)}
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def test_index_png_has_every_class_colour_title_and_source(tmp_path, georgia):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    path = save_png(georgia, tmp_path / "index.png", index=index, lang="es", source="Censo 1990", dpi=80)
+    image = Image.open(path)
+    assert image.format == "PNG" and image.size == (800, 600)
+    assert image.text["Title"] == "Índice de privación" and image.text["Source"] == "Fuente: Censo 1990"
+    drawn = _colours(path)
+    assert {_rgb(c) for c in sequential("YlOrRd", 5)} <= drawn
+
+
+def test_cluster_png_uses_geoda_colours_and_hatches_no_data(tmp_path, toy_joined):
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    hot = dm.local_moran(index.score, dm.build_graph(toy_joined, islands="keep"), seed=0, missing="exclude")
+    path = save_png(toy_joined, tmp_path / "clusters.png", layer="clusters", hotspots=hot, dpi=60)
+    drawn = _colours(path)
+    present = {lab for lab in hot.labels.astype(str) if lab != "Undefined"}
+    assert {_rgb(LISA_COLOURS[lab]) for lab in present} <= drawn
+    assert Image.open(path).text["Title"] == "Clusters of deprivation (local Moran)"
+
+
+def test_gi_png_and_errors(tmp_path, georgia):
+    gi = SimpleNamespace(labels=pd.Series("Hot spot (95%)", index=georgia.index).where(georgia["PctPov"] > 20, "Not significant"),
+                         p=pd.Series(0.01, index=georgia.index))
+    path = save_png(georgia, tmp_path / "gi.png", layer="gi", gi=gi, lang="el", dpi=50)
+    assert _rgb("#ef8a62") in _colours(path)
+    with pytest.raises(dm.errors.ValidationError, match="needs index"):
+        save_png(georgia, tmp_path / "x.png")
+    with pytest.raises(dm.errors.ValidationError, match="'clusters'"):
+        save_png(georgia, tmp_path / "x.png", layer="lisa")
+
+
+def test_scale_bar_is_a_round_fifth_of_the_width():
+    for width in (1_234.0, 48_000.0, 700_000.0, 3e6):
+        length = scale_bar_length(width)
+        assert width / 12.5 < length <= width / 5
+        assert length / 10 ** np.floor(np.log10(length)) in (1, 2, 5)

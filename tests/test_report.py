@@ -1,0 +1,120 @@
+"""The HTML report: every section, in every language, safe to publish, from pieces or from a pipeline run."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from PIL import Image
+
+import deprivation_map as dm
+from deprivation_map.maps.i18n import LANGS, text
+from deprivation_map.pipeline import run
+from deprivation_map.report import report_from_result
+
+
+class _Page(HTMLParser):
+    """Headings, table cells, images and scripts of a page, as a browser would parse them."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.images, self.cells, self._cell = [], [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "img":
+            self.images.append(dict(attrs)["src"])
+        if tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.cells.append(self._cell.strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def _parse(path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def toy_pieces(toy):
+    areas, table = toy
+    joins = [dm.check_join(areas, table)]
+    gdf = dm.join_indicators(areas, table, on_unmatched="keep")
+    index = dm.build_index(gdf, {"poverty": 1, "degree": -1}, missing="drop")
+    graph = dm.build_graph(gdf, islands="keep")
+    moran = dm.global_moran(index.score, graph, seed=7, missing="exclude")
+    hot = dm.local_moran(index.score, graph, seed=7, missing="exclude")
+    return gdf, index, hot, moran, joins
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_has_every_section_in_its_language(tmp_path, toy_pieces, lang):
+    gdf, index, hot, moran, joins = toy_pieces
+    path = dm.report(gdf, tmp_path / "r.html", index=index, hotspots=hot, moran=moran, joins=joins, name_col="name", lang=lang)
+    html = path.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html
+    for key in ("inputs", "method", "maps", "moran", "counts", "methodology", "missing_data", "no_boundary", "seed"):
+        assert text(key, lang) in html.replace("&#39;", "'")
+    assert text("top", lang, n=11) in html  # 11 areas have a score
+    page = _parse(path)
+    assert "script" not in page.tags and not re.search(r"(src|href)=\"https?://", html)  # no script, no network
+    assert len(page.images) == 3  # index map, cluster map, Moran scatter plot
+    for src in page.images:
+        assert Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).format == "PNG"
+
+
+def test_report_content_matches_the_results(tmp_path, toy_pieces):
+    gdf, index, hot, moran, joins = toy_pieces
+    path = dm.report(gdf, tmp_path / "r.html", index=index, hotspots=hot, moran=moran, joins=joins, name_col="name", lang="es")
+    cells = _parse(path).cells
+    html = path.read_text(encoding="utf-8")
+    # join audit: 13 areas, 13 rows, 11 matched, 1 area without a row, 1 row without an area
+    j = joins[0]
+    assert (j.n_areas, j.n_rows, len(j.matched), len(j.missing_data), len(j.no_boundary)) == (13, 13, 12, 1, 1)
+    assert cells[cells.index("1") : cells.index("1") + 6] == ["1", "13", "13", "12", "1", "1"]
+    assert "'012'" in html.replace("&#39;", "'") and "'099'" in html.replace("&#39;", "'")
+    # effective weights, Moran's I with a decimal comma, the seed, cluster counts
+    assert cells.count("0,500") == 2
+    assert "puntuaciones z (zscore)" in cells and "dejar esas áreas sin puntuación (drop)" in cells
+    assert f"{moran.I:.4f}".replace(".", ",") in html and "Semilla aleatoria" in cells and "7" in cells
+    counts = hot.counts()
+    row = cells.index("Aislada (sin vecinas)")
+    assert cells[row + 1] == str(counts["Isolate"])
+    # the most deprived areas in rank order, names escaped
+    first = index.rank.astype(float).idxmin()
+    rank_row = cells.index(first) - 1
+    assert cells[rank_row] == "1" and cells[rank_row + 2] == gdf.loc[first, "name"]
+    assert "<script>alert(1)" not in html
+
+
+def test_report_from_a_pipeline_run_and_the_cli_option(tmp_path):
+    result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
+    path = report_from_result(result, tmp_path / "report.html", lang="ca")
+    assert dm.report(result, tmp_path / "same.html", lang="ca").read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    html = path.read_text(encoding="utf-8")
+    assert "Pesos espacials" in html and "queen" in html and str(result.moran.seed) in html
+    assert "georgia_counties.gpkg (AreaKey)" in html and "georgia_indicators.csv (AreaKey)" in html
+    config = tmp_path / "c.toml"  # the demo names bundled files, so it runs from any folder
+    demo = dm.datasets.get_path("demo.toml").read_text(encoding="utf-8")
+    config.write_text(demo.replace("[output]", '[output]\nreport = "report.html"') + '\n[map]\nlang = "el"\n', encoding="utf-8")
+    done = run(config, out_dir=tmp_path / "out")
+    assert done.outputs["report"].is_file()
+    assert "Μεθοδολογία" in done.outputs["report"].read_text(encoding="utf-8")
+    assert '<a href="map.html">Άνοιγμα του διαδραστικού χάρτη</a>' in done.outputs["report"].read_text(encoding="utf-8")
+    assert '<html lang="el">' in done.outputs["map"].read_text(encoding="utf-8")
+
+
+def test_report_needs_an_index(tmp_path, georgia):
+    with pytest.raises(dm.errors.ValidationError, match="needs index"):
+        dm.report(georgia, tmp_path / "r.html")

@@ -1,0 +1,186 @@
+"""Messy indicator tables, each built here as a file: what is detected, what is parsed, what is refused."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import deprivation_map as dm
+from deprivation_map.errors import ValidationError
+from deprivation_map.tables import parse_numbers
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_semicolon_decimal_comma_cp1252_with_accents(tmp_path):
+    path = write(tmp_path, "lleida.csv", "code;name;poverty\n001;Sant Martí;12,5\n002;Pardinyes — nord;7,25\n", "cp1252")
+    table = dm.read_indicators(path, id_col="code")
+    report = dm.check_table(path, id_col="code")
+    assert table.index.tolist() == ["001", "002"]
+    assert table["name"].tolist() == ["Sant Martí", "Pardinyes — nord"]
+    assert table["poverty"].tolist() == [12.5, 7.25]
+    assert (report.encoding, report.sep, report.decimal, report.thousands) == ("cp1252", ";", ",", None)
+    assert set(report.detected) == {"encoding", "sep", "decimal", "thousands"}
+    assert "not valid UTF-8" in report.detected["encoding"] and "'12,5'" in report.detected["decimal"]
+    assert report.parsed == {"poverty": ("decimal comma",)}
+    assert list(report.text_columns) == ["name"]
+    assert report.to_frame().to_dict("index") == {
+        "name": {"read_as": "text", "how": "only 0 of its 2 text values are numbers", "unparsed": 0},
+        "poverty": {"read_as": "number", "how": "decimal comma", "unparsed": 0},
+    }
+
+
+def test_latin1_bytes_undefined_in_cp1252_fall_back_to_latin1(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"code,x\n1,2\n\x81x,3\n")  # 0x81 is undefined in cp1252
+    assert dm.check_table(path, id_col="code").encoding == "latin-1"
+
+
+def test_utf8_bom_and_tabs(tmp_path):
+    path = write(tmp_path, "t.tsv", "\ufeffcode\tΔήμος\tx\n13\tΠάτρα\t1.5\n14\tΑίγιο\t2\n")
+    table = dm.read_indicators(path, id_col="code")
+    report = dm.check_table(path, id_col="code")
+    assert (report.encoding, report.sep) == ("utf-8-sig", "\t")
+    assert table.index.name == "code" and table["Δήμος"].tolist() == ["Πάτρα", "Αίγιο"]
+    assert table["x"].tolist() == [1.5, 2.0]
+
+
+def test_thousands_dot_with_decimal_comma_and_grouped_comma_with_point(tmp_path):
+    es = write(tmp_path, "es.csv", "code;pop;income\nA;1.234.567;12.345,5\nB;980;9.876,25\n")
+    table = dm.read_indicators(es, id_col="code")
+    assert table["pop"].tolist() == [1234567, 980] and table["income"].tolist() == [12345.5, 9876.25]
+    report = dm.check_table(es, id_col="code")
+    assert (report.decimal, report.thousands) == (",", ".")
+    assert report.parsed["income"] == ("thousands separator '.'", "decimal comma")
+    en = write(tmp_path, "en.csv", 'code,income\nA,"12,345.5"\nB,"1,000"\n')
+    assert dm.read_indicators(en, id_col="code")["income"].tolist() == [12345.5, 1000.0]
+    assert dm.check_table(en, id_col="code").thousands == ","
+
+
+def test_percent_signs_and_spaces_between_digit_groups(tmp_path):
+    path = write(tmp_path, "t.csv", "code;unemployed;pop\n1;12,5 %;1\u00a0234\n2;7%;12 345 678\n")
+    table = dm.read_indicators(path, id_col="code")
+    assert table["unemployed"].tolist() == [12.5, 7.0]
+    assert table["pop"].tolist() == [1234, 12345678]
+    report = dm.check_table(path, id_col="code")
+    assert report.parsed["unemployed"] == ("percent sign removed (values in percent points)", "decimal comma")
+    assert report.parsed["pop"] == ("spaces between digit groups",)
+
+
+def test_a_value_that_reads_two_ways_is_refused_until_decimal_is_given(tmp_path):
+    path = write(tmp_path, "t.csv", "code,x\n1,1.234\n2,5.678\n")
+    with pytest.raises(ValidationError, match=r"Cannot tell how to read values such as '1.234'.*decimal='.'"):
+        dm.read_indicators(path, id_col="code")
+    assert dm.read_indicators(path, id_col="code", decimal=".")["x"].tolist() == [1.234, 5.678]
+    assert dm.read_indicators(path, id_col="code", decimal=",")["x"].tolist() == [1234, 5678]
+    report = dm.check_table(path, id_col="code", decimal=",")
+    assert "decimal" not in report.detected and "(given)" in report.summary()
+
+
+def test_contradicting_decimal_separators_are_refused(tmp_path):
+    path = write(tmp_path, "t.csv", "code;x;y\n1;2,5;1.5\n")
+    with pytest.raises(ValidationError, match=r"contradict.*'2,5' has a decimal comma and '1.5' a decimal point"):
+        dm.read_indicators(path, id_col="code")
+
+
+def test_text_in_a_numeric_column_is_named_by_column_row_and_id(tmp_path):
+    path = write(tmp_path, "t.csv", "code,poverty,degree\n001,12.5,3\n002,n.d.,4\n003,7.5,5\n004,8.5,6\n")
+    with pytest.raises(ValidationError, match=r"column 'poverty': row 3 \(ID '002'\): 'n.d.'") as err:
+        dm.read_indicators(path, id_col="code")
+    assert "na_values" in str(err.value) and "on_unparsed='missing'" in str(err.value)
+    table = dm.read_indicators(path, id_col="code", na_values=["n.d."])
+    assert table["poverty"].isna().tolist() == [False, True, False, False]
+    report = dm.check_table(path, id_col="code", on_unparsed="missing")
+    assert report.unparsed == {"poverty": ("002",)} and "unparsed=1" in repr(report)
+
+
+def test_codes_with_leading_zeros_stay_text_and_text_cols_is_honoured(tmp_path):
+    path = write(tmp_path, "t.csv", "code,municipality,zip,x\n1,01059,08001,2\n2,08019,08002,3\n")
+    table = dm.read_indicators(path, id_col="code", text_cols=["zip"])
+    assert table["municipality"].tolist() == ["01059", "08019"] and table["zip"].tolist() == ["08001", "08002"]
+    report = dm.check_table(path, id_col="code", text_cols=["zip"])
+    assert "leading zeros" in report.text_columns["municipality"] and report.text_columns["zip"] == "given in text_cols"
+
+
+def test_separator_that_cannot_be_told_asks_for_sep(tmp_path):
+    path = write(tmp_path, "t.csv", "code x\n1 2\n")
+    with pytest.raises(ValidationError, match=r"Could not tell the field separator.*sep="):
+        dm.read_indicators(path, id_col="code")
+    assert dm.read_indicators(path, id_col="code", sep=" ")["x"].tolist() == [2]
+
+
+def test_excel_sheets_text_numbers_and_numeric_codes(tmp_path):
+    path = tmp_path / "t.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"code": [801901001, "0801901002"], "x": ["12,5", 3.25]}).to_excel(book, sheet_name="data", index=False)
+        pd.DataFrame({"note": ["source: INE"]}).to_excel(book, sheet_name="notes", index=False)
+    with pytest.raises(ValidationError, match=r"sheets 'data', 'notes'; choose one with sheet="):
+        dm.read_indicators(path, id_col="code")
+    table = dm.read_indicators(path, id_col="code", sheet="data")
+    assert table.index.tolist() == ["801901001", "0801901002"]
+    assert table["x"].tolist() == [12.5, 3.25]
+    report = dm.check_table(path, id_col="code", sheet="data")
+    assert (report.format, report.sheet, report.decimal) == ("excel", "data", ",")
+
+
+def test_parquet_tables(tmp_path):
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"code": ["01", "02"], "x": [1.5, 2.5], "y": ["3%", "4%"]}).to_parquet(path)
+    table = dm.read_indicators(path, id_col="code")
+    assert table.index.tolist() == ["01", "02"] and table["y"].tolist() == [3.0, 4.0]
+    report = dm.check_table(path, id_col="code")
+    assert report.format == "parquet"
+    assert report.to_frame()["read_as"].to_dict() == {"x": "as stored", "y": "number"}
+
+
+def test_long_tables_are_pivoted_in_order_of_appearance(tmp_path):
+    text = "area;indicator;year;value\n02;poverty;2021;10,5\n01;poverty;2021;9\n02;poverty;2011;8\n01;degree;2021;30\n"
+    path = write(tmp_path, "long.csv", text)
+    table = dm.read_indicators(path, id_col="area", indicator_col="indicator", year_col="year")
+    assert table.index.tolist() == ["02", "01"]
+    assert table.columns.tolist() == ["poverty_2021", "poverty_2011", "degree_2021"]
+    assert table.loc["02", "poverty_2021"] == 10.5 and math.isnan(table.loc["02", "degree_2021"])
+    report = dm.check_table(path, id_col="area", indicator_col="indicator", year_col="year")
+    assert report.layout == "long" and report.notes == ("2 (ID, indicator) pairs absent from the long table are missing values",)
+    twice = write(tmp_path, "twice.csv", text + "01;poverty;2021;9,5\n")
+    with pytest.raises(ValidationError, match=r"2 rows repeating an \(id, indicator, year\) pair, such as \('01', 'poverty_2021'\)"):
+        dm.read_indicators(twice, id_col="area", indicator_col="indicator", year_col="year")
+    with pytest.raises(ValidationError, match=r"also has columns 'year'.*usecols="):
+        dm.read_indicators(path, id_col="area", indicator_col="indicator")
+    assert report.to_frame()["how"].tolist() == ["decimal comma"] * 3
+    bad = write(tmp_path, "bad.csv", text + "03;poverty;2021;n.d.\n")
+    with pytest.raises(ValidationError, match=r"column 'value': row 6 \(ID '03'\): 'n.d.'"):
+        dm.read_indicators(bad, id_col="area", indicator_col="indicator", year_col="year")
+
+
+def test_report_options_read_the_same_table_again_without_detection(tmp_path):
+    path = write(tmp_path, "t.csv", "code;x\n1;1.234,5\n2;2\n", "cp1252")
+    report = dm.check_table(path, id_col="code")
+    assert report.options == {"sep": ";", "decimal": ",", "thousands": ".", "encoding": "utf-8"}
+    plain = dm.check_table(write(tmp_path, "p.csv", "code;x\n1;2,5\n"), id_col="code")
+    assert plain.options["thousands"] == "" and "thousands: none (detected" in plain.summary()
+    assert dm.check_table(tmp_path / "p.csv", id_col="code", **plain.options).detected == {}
+    again = dm.check_table(path, id_col="code", **report.options)
+    assert again.detected == {}
+    pd.testing.assert_frame_equal(dm.read_indicators(path, id_col="code", **report.options), dm.read_indicators(path, id_col="code"))
+    assert repr(report).startswith("TableReport('t.csv', csv, rows=2, columns=1, sep=';'")
+    with pytest.raises(ValidationError, match="Unknown table options 'delimiter'"):
+        dm.check_table(path, id_col="code", delimiter=";")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=-(10**9), max_value=10**9), min_size=1, max_size=20))
+def test_numbers_written_in_spanish_style_parse_back_exactly(cents):
+    """Property: any amount written as '1.234.567,89' reads back as the number it was."""
+    text = [f"{c / 100:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".") for c in cents]
+    numbers, failed, _ = parse_numbers(pd.Series(text, dtype=str), decimal=",", thousands=".")
+    assert not failed.any()
+    assert numbers.tolist() == [round(c / 100, 2) for c in cents]

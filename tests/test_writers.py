@@ -1,0 +1,81 @@
+"""Every output format round-trips the data with text IDs and carries its metadata record."""
+
+from __future__ import annotations
+
+import hashlib
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import deprivation_map as dm
+from deprivation_map.errors import ValidationError
+from deprivation_map.writers import build_metadata, read_metadata
+
+FORMATS = ("gpkg", "parquet", "geojson", "csv", "xlsx")
+
+
+@pytest.fixture
+def record(tmp_path):
+    source = tmp_path / "input.csv"
+    source.write_bytes(b"code,x\n001,1\n")
+    return build_metadata(inputs=[source], options={"normalise": "rank", "path": tmp_path}, seed=42)
+
+
+def test_the_record_holds_checksums_options_versions_and_seed(tmp_path, record):
+    (entry,) = record["inputs"]
+    assert entry["sha256"] == hashlib.sha256(b"code,x\n001,1\n").hexdigest() and entry["bytes"] == 13
+    assert record["options"] == {"normalise": "rank", "path": str(tmp_path)}
+    assert record["seed"] == 42 and {"python", "pandas", "geopandas", "shapely"} <= set(record["versions"])
+
+
+@pytest.mark.parametrize("ext", FORMATS)
+def test_each_format_round_trips_ids_values_and_metadata(tmp_path, toy_joined, record, ext):
+    frame = toy_joined.assign(label=pd.Categorical(["low"] * 6 + ["high"] * 7))
+    path = dm.write_results(frame, tmp_path / f"out.{ext}", metadata=record)
+    assert read_metadata(path) == record
+    back = {
+        "gpkg": lambda: gpd.read_file(path, layer="results"),
+        "parquet": lambda: gpd.read_parquet(path),
+        "geojson": lambda: gpd.read_file(path),
+        "csv": lambda: pd.read_csv(path, dtype={"code": str}),
+        "xlsx": lambda: pd.read_excel(path, sheet_name="results", dtype={"code": str}),
+    }[ext]()
+    assert back["code"].tolist() == toy_joined.index.tolist()
+    pd.testing.assert_series_equal(back["poverty"], toy_joined["poverty"].reset_index(drop=True), check_names=False)
+    assert back["label"].tolist() == frame["label"].astype(str).tolist()
+    if ext in ("gpkg", "parquet", "geojson"):
+        assert back.crs == toy_joined.crs and back.geometry.geom_equals_exact(toy_joined.geometry.reset_index(drop=True), 1e-9).all()
+    else:
+        assert "geometry" not in back.columns
+
+
+def test_geoparquet_keeps_its_geo_metadata_beside_ours(tmp_path, toy_joined):
+    path = dm.write_results(toy_joined, tmp_path / "out.parquet")
+    keys = pq.read_schema(path).metadata
+    assert b"geo" in keys and b"deprivation_map" in keys
+    assert set(read_metadata(path)) == {"created_utc", "inputs", "options", "seed", "versions"}
+
+
+def test_plain_tables_and_bad_extensions(tmp_path, toy):
+    _, table = toy
+    dm.write_results(table, tmp_path / "t.parquet")
+    assert pd.read_parquet(tmp_path / "t.parquet").index.tolist() == table.index.tolist()
+    with pytest.raises(ValidationError, match=r"A \.gpkg file needs geometries"):
+        dm.write_results(table, tmp_path / "t.gpkg")
+    with pytest.raises(ValidationError, match=r"'.gpkg', '.csv', '.parquet', '.geojson', '.xlsx'"):
+        dm.write_results(table, tmp_path / "t.shp")
+
+
+def test_the_pipeline_records_its_inputs_options_and_seed(tmp_path):
+    from deprivation_map.pipeline import run
+
+    result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
+    record = read_metadata(result.outputs["geopackage"])
+    assert read_metadata(result.outputs["csv"]) == record
+    names = {i["name"]: i["sha256"] for i in record["inputs"]}
+    path = dm.datasets.get_path("georgia_indicators.csv")
+    assert names["georgia_indicators.csv"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert record["seed"] == 0 and record["options"]["hotspots"]["permutations"] == 999
+    assert result.table_report is not None and result.table_report.n_rows == 159
