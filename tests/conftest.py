@@ -37,3 +37,25 @@ def shared_data():
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data folder {SHARED_DATA} is absent")
     return SHARED_DATA.resolve()
+
+
+# --- libpysal's bundled Columbus data, the reference case of the spatial statistics (issue 5)
+
+
+@pytest.fixture(scope="session")
+def columbus():
+    """libpysal's 49 Columbus neighbourhoods, indexed by POLYID as text (do not modify: copy first)."""
+    import geopandas as gpd
+    import libpysal
+
+    gdf = gpd.read_file(libpysal.examples.get_path("columbus.shp"))
+    gdf.index = gdf["POLYID"].astype(str)
+    return gdf
+
+
+@pytest.fixture(scope="session")
+def columbus_graph(columbus):
+    """Queen contiguity built by libpysal itself (independent of build_graph), row-standardised."""
+    from libpysal.graph import Graph
+
+    return Graph.build_contiguity(columbus, rook=False).transform("r")

@@ -11,7 +11,6 @@ import numba
 import numpy as np
 import pandas as pd
 import pytest
-from libpysal.graph import Graph
 from shapely.geometry import box
 
 import deprivation_map as dm
@@ -20,16 +19,6 @@ from deprivation_map.autocorrelation import LABELS
 from deprivation_map.errors import ValidationError
 
 
-@pytest.fixture(scope="module")
-def columbus():
-    gdf = gpd.read_file(libpysal.examples.get_path("columbus.shp"))
-    gdf.index = gdf["POLYID"].astype(str)
-    return gdf
-
-
-@pytest.fixture(scope="module")
-def columbus_graph(columbus):
-    return Graph.build_contiguity(columbus, rook=False).transform("r")
 
 
 def test_columbus_crime_global_moran_is_the_published_value(columbus, columbus_graph):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import esda
-import geopandas as gpd
-import libpysal
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,38 +11,28 @@ import deprivation_map as dm
 from deprivation_map.getis_ord import GI_LABELS
 
 
-@pytest.fixture(scope="module")
-def columbus():
-    gdf = gpd.read_file(libpysal.examples.get_path("columbus.shp"))
-    gdf.index = gdf["POLYID"].astype(str)
-    return gdf
 
 
-@pytest.fixture(scope="module")
-def graph(columbus):
-    return dm.build_graph(columbus)
-
-
-def test_gi_star_z_equals_esda_with_binary_weights(columbus, graph):
-    ours = dm.local_g(columbus["CRIME"], graph)
-    ref = esda.G_Local(columbus["CRIME"].to_numpy(), graph, transform="B", star=True, permutations=0)
+def test_gi_star_z_equals_esda_with_binary_weights(columbus, columbus_graph):
+    ours = dm.local_g(columbus["CRIME"], columbus_graph)
+    ref = esda.G_Local(columbus["CRIME"].to_numpy(), columbus_graph, transform="B", star=True, permutations=0)
     np.testing.assert_allclose(ours.z.to_numpy(), ref.Zs, rtol=1e-10)
     np.testing.assert_allclose(ours.Gs.to_numpy(), ref.Gs, rtol=1e-10)
 
 
-def test_gi_star_z_equals_arcgis_formula_by_hand_for_one_area(columbus, graph):
+def test_gi_star_z_equals_arcgis_formula_by_hand_for_one_area(columbus, columbus_graph):
     """Ord and Getis (1995) as ArcGIS documents it, written out for area '1' with binary weights and itself."""
     x = columbus["CRIME"]
-    members = ["1", *graph.neighbors["1"]]
+    members = ["1", *columbus_graph.neighbors["1"]]
     n, mean = len(x), x.mean()
     s = np.sqrt((x**2).mean() - mean**2)
     w_i = len(members)
     expected = (x[members].sum() - mean * w_i) / (s * np.sqrt((n * w_i - w_i**2) / (n - 1)))
-    assert dm.local_g(x, graph).z["1"] == pytest.approx(expected, rel=1e-12)
+    assert dm.local_g(x, columbus_graph).z["1"] == pytest.approx(expected, rel=1e-12)
 
 
-def test_bins_follow_arcgis_confidence_levels_without_correction(columbus, graph):
-    gi = dm.local_g(columbus["CRIME"], graph, correction="none")
+def test_bins_follow_arcgis_confidence_levels_without_correction(columbus, columbus_graph):
+    gi = dm.local_g(columbus["CRIME"], columbus_graph, correction="none")
     z, labels = gi.z, gi.labels.astype(str)
     assert set(labels) <= set(GI_LABELS)
     expect = np.select(
@@ -59,18 +47,18 @@ def test_bins_follow_arcgis_confidence_levels_without_correction(columbus, graph
     assert gi.counts().sum() == len(columbus) and list(gi.to_frame().columns)[-1] == "gi_label"
 
 
-def test_fdr_labels_fewer_spots_and_permutations_give_valid_p(columbus, graph):
-    raw = dm.local_g(columbus["CRIME"], graph, correction="none")
-    fdr = dm.local_g(columbus["CRIME"], graph)
+def test_fdr_labels_fewer_spots_and_permutations_give_valid_p(columbus, columbus_graph):
+    raw = dm.local_g(columbus["CRIME"], columbus_graph, correction="none")
+    fdr = dm.local_g(columbus["CRIME"], columbus_graph)
     assert (fdr.bins.abs() <= raw.bins.abs()).all() and fdr.labels.name.endswith("(FDR (Benjamini-Hochberg))")
-    perm = dm.local_g(columbus["CRIME"], graph, permutations=999, seed=1, correction="none")
+    perm = dm.local_g(columbus["CRIME"], columbus_graph, permutations=999, seed=1, correction="none")
     assert ((perm.p > 0) & (perm.p <= 1)).all() and perm.seed == 1
     # the permutation and normal p-values estimate the same thing for this well-behaved variable
     assert np.corrcoef(perm.p, raw.p)[0, 1] > 0.9
 
 
-def test_gi_star_is_order_invariant(columbus, graph):
+def test_gi_star_is_order_invariant(columbus, columbus_graph):
     shuffled = columbus.sample(frac=1, random_state=0)
-    a = dm.local_g(columbus["CRIME"], graph).to_frame()
+    a = dm.local_g(columbus["CRIME"], columbus_graph).to_frame()
     b = dm.local_g(shuffled["CRIME"], dm.build_graph(shuffled)).to_frame().loc[a.index]
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)

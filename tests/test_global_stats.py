@@ -4,7 +4,6 @@ and Moran's I from a GAL file checked against esda and the published Columbus va
 from __future__ import annotations
 
 import esda
-import geopandas as gpd
 import libpysal
 import numpy as np
 import pandas as pd
@@ -14,16 +13,6 @@ import deprivation_map as dm
 from deprivation_map.errors import ValidationError
 
 
-@pytest.fixture(scope="module")
-def columbus():
-    gdf = gpd.read_file(libpysal.examples.get_path("columbus.shp"))
-    gdf.index = gdf["POLYID"].astype(str)
-    return gdf
-
-
-@pytest.fixture(scope="module")
-def graph(columbus):
-    return dm.build_graph(columbus)
 
 
 def test_moran_from_libpysal_columbus_gal_equals_esda_and_the_published_value(columbus):
@@ -43,69 +32,69 @@ def test_a_gal_with_other_ids_is_refused(columbus, tmp_path):
         dm.global_moran(columbus["CRIME"], path)
 
 
-def test_geary_equals_esda(columbus, graph):
-    ours = dm.geary(columbus["CRIME"], graph, permutations=0)
-    ref = esda.Geary(columbus["CRIME"].to_numpy(), graph.to_W(), permutations=0)
+def test_geary_equals_esda(columbus, columbus_graph):
+    ours = dm.geary(columbus["CRIME"], columbus_graph, permutations=0)
+    ref = esda.Geary(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
     assert ours.value == pytest.approx(ref.C, rel=1e-10) and ours.expected == ref.EC
     assert ours.z_norm == pytest.approx(ref.z_norm, rel=1e-10)
     assert ours.z_rand == pytest.approx(ref.z_rand, rel=1e-10)
     assert ours.p_norm == pytest.approx(2 * min(ref.p_norm, 1 - ref.p_norm), rel=1e-10)  # esda's is one-sided
 
 
-def test_general_g_equals_esda(columbus, graph):
-    ours = dm.general_g(columbus["CRIME"], graph, permutations=0)
-    ref = esda.G(columbus["CRIME"].to_numpy(), graph, permutations=0)
+def test_general_g_equals_esda(columbus, columbus_graph):
+    ours = dm.general_g(columbus["CRIME"], columbus_graph, permutations=0)
+    ref = esda.G(columbus["CRIME"].to_numpy(), columbus_graph, permutations=0)
     assert ours.value == pytest.approx(ref.G, rel=1e-10) and ours.expected == pytest.approx(ref.EG, rel=1e-12)
     assert ours.z_norm == pytest.approx(ref.z_norm, rel=1e-10)
     with pytest.raises(ValidationError, match="non-negative"):
-        dm.general_g(columbus["CRIME"] - 30, graph)
+        dm.general_g(columbus["CRIME"] - 30, columbus_graph)
 
 
-def test_bivariate_moran_equals_esda_and_is_moran_for_one_variable(columbus, graph):
-    ours = dm.bivariate_moran(columbus["INC"], columbus["CRIME"], graph, permutations=0)
-    ref = esda.Moran_BV(columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy(), graph.to_W(), permutations=0)
+def test_bivariate_moran_equals_esda_and_is_moran_for_one_variable(columbus, columbus_graph):
+    ours = dm.bivariate_moran(columbus["INC"], columbus["CRIME"], columbus_graph, permutations=0)
+    ref = esda.Moran_BV(columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
     assert ours.value == pytest.approx(ref.I, abs=1e-12)
-    same = dm.bivariate_moran(columbus["CRIME"], columbus["CRIME"], graph, permutations=0)
-    assert same.value == pytest.approx(dm.global_moran(columbus["CRIME"], graph, permutations=0).I, abs=1e-12)
+    same = dm.bivariate_moran(columbus["CRIME"], columbus["CRIME"], columbus_graph, permutations=0)
+    assert same.value == pytest.approx(dm.global_moran(columbus["CRIME"], columbus_graph, permutations=0).I, abs=1e-12)
 
 
-def test_permutation_distributions_centre_on_the_null_expectation(columbus, graph):
+def test_permutation_distributions_centre_on_the_null_expectation(columbus, columbus_graph):
     """Under random permutation E[I] = -1/(n-1) and E[C] = 1 exactly, so 999 draws land close to them."""
-    moran = dm.global_moran(columbus["CRIME"], graph, seed=3)
+    moran = dm.global_moran(columbus["CRIME"], columbus_graph, seed=3)
     assert moran.sim.mean() == pytest.approx(moran.EI, abs=4 * np.sqrt(moran.VI_rand / 999))
-    geary = dm.geary(columbus["CRIME"], graph, seed=3)
+    geary = dm.geary(columbus["CRIME"], columbus_graph, seed=3)
     assert geary.sim.mean() == pytest.approx(1.0, abs=0.03)
-    g = dm.general_g(columbus["CRIME"], graph, seed=3)
+    g = dm.general_g(columbus["CRIME"], columbus_graph, seed=3)
     assert g.sim.mean() == pytest.approx(g.expected, rel=0.02)
     for result in (moran, geary, g):
         assert 0 < result.p_sim <= 1
 
 
-def test_p_sim_equals_its_definition_and_a_seed_repeats(columbus, graph):
-    geary = dm.geary(columbus["CRIME"], graph, seed=5, alternative="less")
+def test_p_sim_equals_its_definition_and_a_seed_repeats(columbus, columbus_graph):
+    geary = dm.geary(columbus["CRIME"], columbus_graph, seed=5, alternative="less")
     assert geary.p_sim == pytest.approx(((geary.sim <= geary.value).sum() + 1) / 1000)
-    again = dm.geary(columbus["CRIME"], graph, seed=5, alternative="less")
+    again = dm.geary(columbus["CRIME"], columbus_graph, seed=5, alternative="less")
     np.testing.assert_array_equal(geary.sim, again.sim)
     assert geary.seed == 5 and geary.to_frame().index.tolist() == ["geary_c"]
 
 
-def test_results_do_not_depend_on_row_order(columbus, graph):
+def test_results_do_not_depend_on_row_order(columbus, columbus_graph):
     shuffled = columbus.sample(frac=1, random_state=1)
     for func in (dm.geary, dm.general_g):
-        a = func(columbus["CRIME"], graph, seed=2)
+        a = func(columbus["CRIME"], columbus_graph, seed=2)
         b = func(shuffled["CRIME"], dm.build_graph(shuffled), seed=2)
         assert a.value == pytest.approx(b.value, rel=1e-12) and a.p_sim == b.p_sim
 
 
-def test_permutations_do_not_depend_on_the_thread_count(columbus, graph):
+def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph):
     import numba
 
-    first = dm.global_moran(columbus["CRIME"], graph, seed=9)
+    first = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
     threads = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        single = dm.global_moran(columbus["CRIME"], graph, seed=9)
+        single = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
     finally:
         numba.set_num_threads(threads)
     np.testing.assert_array_equal(first.sim, single.sim)
-    assert not np.array_equal(first.sim, dm.global_moran(columbus["CRIME"], graph, seed=10).sim)
+    assert not np.array_equal(first.sim, dm.global_moran(columbus["CRIME"], columbus_graph, seed=10).sim)

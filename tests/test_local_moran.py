@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import esda
 import geopandas as gpd
-import libpysal
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,29 +17,19 @@ from deprivation_map.errors import ValidationError
 from deprivation_map.multiple_testing import adjust_p
 
 
-@pytest.fixture(scope="module")
-def columbus():
-    gdf = gpd.read_file(libpysal.examples.get_path("columbus.shp"))
-    gdf.index = gdf["POLYID"].astype(str)
-    return gdf
 
 
-@pytest.fixture(scope="module")
-def graph(columbus):
-    return dm.build_graph(columbus)
-
-
-def test_bivariate_lisa_equals_esda_values_and_quadrants(columbus, graph):
-    ours = dm.local_moran_bv(columbus["INC"], columbus["CRIME"], graph, seed=0)
-    ref = esda.Moran_Local_BV(columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy(), graph.to_W(), permutations=0)
+def test_bivariate_lisa_equals_esda_values_and_quadrants(columbus, columbus_graph):
+    ours = dm.local_moran_bv(columbus["INC"], columbus["CRIME"], columbus_graph, seed=0)
+    ref = esda.Moran_Local_BV(columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
     np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=0, atol=1e-12)
     assert (ours.q.to_numpy() == ref.q).all()
 
 
-def test_rate_lisa_equals_esda_moran_local_rate(columbus, graph):
+def test_rate_lisa_equals_esda_moran_local_rate(columbus, columbus_graph):
     events, population = columbus["HOVAL"].round(), columbus["INC"] * 100
-    ours = dm.local_moran_rate(events, population, graph, seed=0)
-    ref = esda.Moran_Local_Rate(events.to_numpy(), population.to_numpy(), graph.to_W(), permutations=0)
+    ours = dm.local_moran_rate(events, population, columbus_graph, seed=0)
+    ref = esda.Moran_Local_Rate(events.to_numpy(), population.to_numpy(), columbus_graph.to_W(), permutations=0)
     np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=0, atol=1e-12)
     assert (ours.q.to_numpy() == ref.q).all()
 
@@ -53,10 +42,10 @@ def test_eb_rates_equal_esda_and_align_by_id(columbus):
         dm.eb_rates(events, population * 0)
 
 
-def test_labels_use_the_adjusted_p_values_and_name_the_correction(columbus, graph):
-    raw = dm.local_moran(columbus["CRIME"], graph, seed=4, correction="none")
-    fdr = dm.local_moran(columbus["CRIME"], graph, seed=4)
-    bonf = dm.local_moran(columbus["CRIME"], graph, seed=4, correction="bonferroni")
+def test_labels_use_the_adjusted_p_values_and_name_the_correction(columbus, columbus_graph):
+    raw = dm.local_moran(columbus["CRIME"], columbus_graph, seed=4, correction="none")
+    fdr = dm.local_moran(columbus["CRIME"], columbus_graph, seed=4)
+    bonf = dm.local_moran(columbus["CRIME"], columbus_graph, seed=4, correction="bonferroni")
     pd.testing.assert_series_equal(raw.p, fdr.p)
     np.testing.assert_allclose(fdr.p_adjusted, adjust_p(raw.p.to_numpy(), "fdr"))
     np.testing.assert_allclose(bonf.p_adjusted, np.minimum(1, raw.p * 49))
@@ -67,22 +56,22 @@ def test_labels_use_the_adjusted_p_values_and_name_the_correction(columbus, grap
     assert "lisa_p_adjusted" in fdr.to_frame()
 
 
-def test_bivariate_lisa_needs_both_values_and_aligns_by_id(columbus, graph):
+def test_bivariate_lisa_needs_both_values_and_aligns_by_id(columbus, columbus_graph):
     x = columbus["INC"].copy()
     x.iloc[0] = np.nan
     with pytest.raises(ValidationError, match="no value"):
-        dm.local_moran_bv(x, columbus["CRIME"], graph, seed=0)
-    hot = dm.local_moran_bv(x, columbus["CRIME"].iloc[::-1], graph, seed=0, missing="exclude")
+        dm.local_moran_bv(x, columbus["CRIME"], columbus_graph, seed=0)
+    hot = dm.local_moran_bv(x, columbus["CRIME"].iloc[::-1], columbus_graph, seed=0, missing="exclude")
     assert hot.labels.iloc[0] == "Undefined" and np.isnan(hot.p.iloc[0])
     with pytest.raises(ValidationError, match="same area IDs"):
-        dm.local_moran_bv(columbus["INC"], columbus["CRIME"].iloc[1:], graph)
+        dm.local_moran_bv(columbus["INC"], columbus["CRIME"].iloc[1:], columbus_graph)
 
 
-def test_options_are_checked(columbus, graph):
+def test_options_are_checked(columbus, columbus_graph):
     with pytest.raises(ValidationError, match="'fdr', 'bonferroni', 'none'"):
-        dm.local_moran(columbus["CRIME"], graph, correction="holm")
+        dm.local_moran(columbus["CRIME"], columbus_graph, correction="holm")
     with pytest.raises(ValidationError, match="alpha"):
-        dm.local_moran(columbus["CRIME"], graph, alpha=5)
+        dm.local_moran(columbus["CRIME"], columbus_graph, alpha=5)
 
 
 def _lattice(side: int) -> gpd.GeoDataFrame:
@@ -114,10 +103,10 @@ def test_lisa_invariants(values, seed, rnd):
 
 
 def test_an_isolate_is_never_significant_in_any_local_statistic(toy_joined):
-    graph = dm.build_graph(toy_joined, islands="keep")
+    columbus_graph = dm.build_graph(toy_joined, islands="keep")
     y = toy_joined["poverty"]
-    for hot in (dm.local_moran(y, graph, seed=0, missing="exclude", correction="none", alpha=0.99),
-                dm.local_moran_bv(y, y, graph, seed=0, missing="exclude", correction="none", alpha=0.99)):
+    for hot in (dm.local_moran(y, columbus_graph, seed=0, missing="exclude", correction="none", alpha=0.99),
+                dm.local_moran_bv(y, y, columbus_graph, seed=0, missing="exclude", correction="none", alpha=0.99)):
         assert hot.labels["013"] == "Isolate" and np.isnan(hot.p["013"]) and np.isnan(hot.p_adjusted["013"])
-    gi = dm.local_g(y, graph, missing="exclude", correction="none")
+    gi = dm.local_g(y, columbus_graph, missing="exclude", correction="none")
     assert gi.labels["013"] == "Isolate" and np.isnan(gi.z["013"]) and gi.bins["013"] == 0

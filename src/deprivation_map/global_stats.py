@@ -24,7 +24,28 @@ __all__ = ["GlobalMoran", "GlobalStatistic", "bivariate_moran", "general_g", "ge
 
 
 @dataclass(frozen=True, eq=False)
-class GlobalMoran:
+class _Inference:
+    """The inference every global statistic reports (fields shared by :class:`GlobalMoran` and
+    :class:`GlobalStatistic`)."""
+
+    z_norm: float
+    p_norm: float
+    z_rand: float
+    p_rand: float
+    p_sim: float
+    sim: np.ndarray
+    n: int
+    permutations: int
+    alternative: str
+    seed: int
+
+    def _frame(self, name: str, fields: tuple[str, ...]) -> pd.DataFrame:
+        columns = (*fields, "z_norm", "p_norm", "z_rand", "p_rand", "p_sim", "n", "permutations", "seed")
+        return pd.DataFrame([{f: getattr(self, f) for f in columns}], index=pd.Index([name], name="statistic"))
+
+
+@dataclass(frozen=True, eq=False)
+class GlobalMoran(_Inference):
     """Global Moran's I with analytical and permutation inference.
 
     Attributes follow esda's names: ``I``, ``EI`` (expectation under the null), ``z_norm``/``p_norm``
@@ -35,29 +56,18 @@ class GlobalMoran:
     I: float  # noqa: E741 - the statistic's own name
     EI: float
     VI_norm: float
-    z_norm: float
-    p_norm: float
     VI_rand: float
-    z_rand: float
-    p_rand: float
-    p_sim: float
-    sim: np.ndarray
-    n: int
-    permutations: int
-    alternative: str
-    seed: int
 
     def to_frame(self) -> pd.DataFrame:
         """One row with the statistic and its inference."""
-        fields = ("I", "EI", "z_norm", "p_norm", "z_rand", "p_rand", "p_sim", "n", "permutations", "seed")
-        return pd.DataFrame([{f: getattr(self, f) for f in fields}], index=pd.Index(["moran"], name="statistic"))
+        return self._frame("moran", ("I", "EI"))
 
     def __repr__(self) -> str:
         return f"GlobalMoran(I={self.I:.4f}, p_sim={self.p_sim:.4f}, n={self.n}, permutations={self.permutations})"
 
 
 @dataclass(frozen=True, eq=False)
-class GlobalStatistic:
+class GlobalStatistic(_Inference):
     """A global statistic other than Moran's I (``statistic`` names it) with its inference.
 
     ``value`` is the statistic, ``expected`` its expectation under the null; ``z_norm``/``p_norm`` and
@@ -70,24 +80,11 @@ class GlobalStatistic:
     statistic: str
     value: float
     expected: float
-    z_norm: float
-    p_norm: float
-    z_rand: float
-    p_rand: float
-    p_sim: float
     z_sim: float
-    sim: np.ndarray
-    n: int
-    permutations: int
-    alternative: str
-    seed: int
 
     def to_frame(self) -> pd.DataFrame:
         """One row with the statistic and its inference."""
-        fields = ("value", "expected", "z_norm", "p_norm", "z_rand", "p_rand", "p_sim", "z_sim", "n",
-                  "permutations", "seed")  # fmt: skip
-        return pd.DataFrame([{f: getattr(self, f) for f in fields}],
-                            index=pd.Index([self.statistic], name="statistic"))  # fmt: skip
+        return self._frame(self.statistic, ("value", "expected", "z_sim"))
 
     def __repr__(self) -> str:
         return (f"GlobalStatistic({self.statistic}={self.value:.4f}, p_sim={self.p_sim:.4f}, n={self.n}, "
