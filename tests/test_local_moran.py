@@ -21,7 +21,8 @@ from deprivation_map.multiple_testing import adjust_p
 
 def test_bivariate_lisa_equals_esda_values_and_quadrants(columbus, columbus_graph):
     ours = dm.local_moran_bv(columbus["INC"], columbus["CRIME"], columbus_graph, seed=0)
-    ref = esda.Moran_Local_BV(columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
+    x, y = columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy()
+    ref = esda.Moran_Local_BV(x, y, columbus_graph.to_W(), permutations=0)
     np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=0, atol=1e-12)
     assert (ours.q.to_numpy() == ref.q).all()
 

@@ -3,11 +3,11 @@
 Local Moran, bivariate local Moran and Getis-Ord Gi* all have the form
 ``factor[i] * (fixed[i] + sum_j w_ij pool[j])``, so one kernel serves them all. It has the semantics of
 esda's conditional randomisation (each area keeps its own value and draws its neighbours' values without
-replacement from the other ``n - 1`` areas) but indexes instead of copying the
-value vector for every area, so its cost grows with ``n * permutations * k`` rather than ``n**2``. Each area
-draws from its own counter-based random stream (SplitMix64, Steele et al. 2014, started from a hash of
-``(seed, area)``), so results are identical whatever the number of threads. ``cache=True`` compiles once and later processes load the
-machine code from disk. This module is imported only when a local statistic is computed: numba is heavy.
+replacement from the other ``n - 1`` areas) but indexes instead of copying the value vector for every area,
+so its cost grows with ``n * permutations * k`` rather than ``n**2``. Each area draws from its own
+counter-based random stream (SplitMix64, Steele et al. 2014, started from a hash of ``(seed, area)``), so
+results are identical whatever the number of threads. ``cache=True`` compiles once and later processes load
+the machine code from disk. This module is imported only when a local statistic is computed: numba is heavy.
 """
 
 from __future__ import annotations

@@ -245,8 +245,9 @@ def geary(values: pd.Series, graph, *, permutations: int = 999, seed: int | None
     c = float(scale * ((z * z) @ margins - 2 * z @ (w @ z)))
     s0, s1, s2, n2 = s["s0"], s["s1"], s["s2"], n * n
     k = ((z**4).sum() / n) / (((z**2).sum() / n) ** 2)
-    var_rand = ((n - 1) * s1 * (n2 - 3 * n + 3 - (n - 1) * k) - 0.25 * (n - 1) * s2 * (n2 + 3 * n - 6 - (n2 - n + 2) * k)
-                + s0 * s0 * (n2 - 3 - (n - 1) ** 2 * k)) / (n * (n - 2) * (n - 3) * s0 * s0)  # fmt: skip
+    a = (n - 1) * s1 * (n2 - 3 * n + 3 - (n - 1) * k)
+    b = 0.25 * (n - 1) * s2 * (n2 + 3 * n - 6 - (n2 - n + 2) * k)
+    var_rand = (a - b + s0 * s0 * (n2 - 3 - (n - 1) ** 2 * k)) / (n * (n - 2) * (n - 3) * s0 * s0)
     var_norm = ((2 * s1 + s2) * (n - 1) - 4 * s0 * s0) / (2 * (n + 1) * s0 * s0)
     cross, square = _permuted_sums(z, z, w, permutations, seed, margins=margins)
     sims = scale * (square - 2 * cross)
@@ -288,7 +289,8 @@ def general_g(values: pd.Series, graph, *, permutations: int = 999, seed: int | 
     b3 = 4 * (n - 1) * s1 - 2 * (n + 1) * s2 + 8 * s0 * s0
     b4 = s1 - s2 + s0 * s0
     m1, m2, m3, m4 = y.sum(), (y**2).sum(), (y**3).sum(), (y**4).sum()
-    eg2 = (b0 * m2**2 + b1 * m4 + b2 * m1**2 * m2 + b3 * m1 * m3 + b4 * m1**4) / (den**2 * n * (n - 1) * (n - 2) * (n - 3))
+    eg2 = b0 * m2**2 + b1 * m4 + b2 * m1**2 * m2 + b3 * m1 * m3 + b4 * m1**4
+    eg2 /= den**2 * n * (n - 1) * (n - 2) * (n - 3)
     eg = s0 / (n * (n - 1))
     sims = _permuted_sums(y, y, w, permutations, seed)[0] / den
     return _result("general_g", g, eg, eg2 - eg * eg, eg2 - eg * eg, sims, n, permutations, alternative, seed)

@@ -106,7 +106,8 @@ def _check_options(method: str, options: _Options) -> None:
     unused = [name for name in ("k", "threshold") if getattr(options, name) is not None and name not in _USES[method]]
     if unused:
         raise GraphError(
-            f"method={method!r} does not use {', '.join(unused)}; it was given {unused[0]}={getattr(options, unused[0])!r}. "
+            f"method={method!r} does not use {', '.join(unused)}; "
+            f"it was given {unused[0]}={getattr(options, unused[0])!r}. "
             f"Remove it, or choose a method that uses it ({', '.join(m for m, u in _USES.items() if unused[0] in u)})."
         )
 
@@ -137,7 +138,8 @@ def _graph_from_matrix(matrix: sparse.csr_array, ids: pd.Index, transformation: 
         matrix.sort_indices()
     rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
     weights = np.where(np.isinf(matrix.data), 0.0, matrix.data)
-    index = pd.MultiIndex(levels=[ids, ids], codes=[rows, matrix.indices.astype(np.int64)], names=["focal", "neighbor"])
+    index = pd.MultiIndex(levels=[ids, ids], codes=[rows, matrix.indices.astype(np.int64)], names=["focal", "neighbor"],
+                          verify_integrity=False)  # fmt: skip
     return Graph(pd.Series(weights, index=index, name="weight"), transformation=transformation, is_sorted=True)
 
 
@@ -221,9 +223,10 @@ def _check_components(summary: GraphSummary, policy: str) -> None:
     if summary.n_components <= 1 or policy == "keep":
         return
     sizes = summary.component.value_counts()
+    smallest = summary.component.index[summary.component == sizes.index[-1]]
     message = (
         f"The areas with neighbours form {summary.n_components} separate groups (sizes {', '.join(map(str, sizes[:5]))}"
-        f"{', ...' if len(sizes) > 5 else ''}); e.g. {format_ids(summary.component.index[summary.component == sizes.index[-1]])} "
+        f"{', ...' if len(sizes) > 5 else ''}); e.g. {format_ids(smallest)} "
         "are cut off from the rest, so no statistic links them. Use method='knn' or 'distance' to join them, or "
         "components='keep' to accept this."
     )
