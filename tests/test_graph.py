@@ -190,3 +190,16 @@ def test_the_configuration_carries_the_graph_options(georgia):
     graph = dm.build_graph(georgia, **dataclasses.asdict(config))
     assert (graph.cardinalities == 3).all()
     assert HotspotsConfig().correction == "fdr"
+
+
+def test_a_gwt_file_keeps_its_weights_and_works_in_a_statistic(tmp_path):
+    path = tmp_path / "g.gwt"
+    path.write_text("0 4 areas id\n1 2 0.5\n2 1 0.5\n2 3 2.0\n3 2 2.0\n3 4 1.0\n4 3 1.0\n")
+    graph = as_graph(path)
+    assert graph.adjacency.to_dict() == {("1", "2"): 0.5, ("2", "1"): 0.5, ("2", "3"): 2.0, ("3", "2"): 2.0,
+                                         ("3", "4"): 1.0, ("4", "3"): 1.0}  # fmt: skip
+    y = pd.Series([1.0, 2.0, 4.0, 3.0], index=["3", "1", "2", "4"])  # aligned by ID, not position
+    moran = dm.global_moran(y, path, permutations=0, transform="o")
+    z = np.array([2.0, 4.0, 1.0, 3.0]) - 2.5  # areas 1, 2, 3, 4
+    w = np.array([[0, 0.5, 0, 0], [0.5, 0, 2.0, 0], [0, 2.0, 0, 1.0], [0, 0, 1.0, 0]])
+    assert moran.I == pytest.approx(4 / w.sum() * (z @ w @ z) / (z @ z), rel=1e-12)

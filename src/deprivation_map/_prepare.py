@@ -102,8 +102,8 @@ def prepare(values: pd.Series | pd.DataFrame, graph, *, missing: str, transform:
             f"{int((~has_value).sum())} areas have no value: {format_ids(ids[~has_value])}. Choose a policy: "
             "missing='exclude' labels them 'Undefined' and computes the statistic over the areas with a value."
         )
-    if has_value.sum() < 3:
-        raise ValidationError(f"A spatial statistic needs at least 3 areas with a value, got {int(has_value.sum())}.")
+    if has_value.sum() < 4:  # the variances under randomisation divide by n - 3
+        raise ValidationError(f"A spatial statistic needs at least 4 areas with a value, got {int(has_value.sum())}.")
     valid = np.flatnonzero(has_value)
     positions = valid[np.argsort(ids.to_numpy()[valid], kind="stable")]
     w = sparse.csr_array(graph.sparse, dtype="float64")[positions][:, positions]
