@@ -11,9 +11,10 @@ The public API, in the order data flows through it::
     moran = dm.global_moran(index.score, graph, seed=0)
     hot = dm.local_moran(index.score, graph, seed=0)
     m = dm.explore(gdf, index=index, hotspots=hot)
+    alloc = dm.allocate(index, 1_000_000, population=gdf["population"])
 
-Every result is indexed by the area ID (a string). folium, mapclassify and numba are imported only when
-a map is drawn or a local statistic computed.
+Every result is indexed by the area ID (a string). Heavy dependencies (folium, mapclassify, numba,
+libpysal, matplotlib, rasterio, ...) are imported only inside the functions that need them.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -38,6 +39,7 @@ from .autocorrelation import (
     local_moran_rate,
 )
 from .composite import DeprivationIndex, build_index
+from .diagnostics import Diagnostics, diagnose
 from .districts import assign_districts, district_summary
 from .equity import Equity, assess_equity, concentration_curve, concentration_index, gini
 from .graph import build_graph, describe_graph
@@ -45,11 +47,10 @@ from .indicators import Domain, IndexSpec, Indicator
 from .io import check_table, read_boundaries, read_indicators, write_results
 from .join import JoinReport, check_join, join_indicators
 from .maps import explore, save_map
-from .diagnostics import Diagnostics, diagnose
-from .uncertainty import Uncertainty, uncertainty
 from .report import report
 from .robust import RobustHotspots, graph_choices, robust_hotspots
 from .tables import TableReport
+from .uncertainty import Uncertainty, uncertainty
 
 try:
     __version__ = version("deprivation-map")
@@ -57,53 +58,56 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0+unknown"
 
 __all__ = [
-    "DeprivationIndex",
-    "Domain",
-    "GlobalMoran",
-    "Hotspots",
-    "IndexSpec",
-    "Indicator",
-    "JoinReport",
-    "TableReport",
     "__version__",
-    "build_graph",
-    "build_index",
-    "check_join",
-    "check_table",
     "datasets",
     "errors",
-    "explore",
-    "global_moran",
+    # data in
+    "JoinReport",
+    "TableReport",
+    "check_join",
+    "check_table",
     "join_indicators",
-    "local_moran",
     "read_boundaries",
     "read_indicators",
-    "report",
-    "save_map",
-    "Uncertainty",
-    "uncertainty",
-    "recipes",
-    "Diagnostics",
-    "diagnose",
     "write_results",
-    # spatial statistics (issue 5)
+    # the index
+    "DeprivationIndex",
+    "Diagnostics",
+    "Domain",
+    "IndexSpec",
+    "Indicator",
+    "Uncertainty",
+    "build_index",
+    "diagnose",
+    "recipes",
+    "uncertainty",
+    # where deprivation clusters
     "GiHotspots",
+    "GlobalMoran",
     "GlobalStatistic",
+    "Hotspots",
     "RobustHotspots",
     "adjust_p",
     "assign_districts",
     "bivariate_moran",
+    "build_graph",
     "describe_graph",
     "district_summary",
     "eb_rates",
     "general_g",
     "geary",
+    "global_moran",
     "graph_choices",
     "local_g",
+    "local_moran",
     "local_moran_bv",
     "local_moran_rate",
     "robust_hotspots",
-    # allocation, equity and access to services (issue 7)
+    # publishing
+    "explore",
+    "report",
+    "save_map",
+    # fair shares
     "Allocation",
     "Equity",
     "ServiceAccess",
