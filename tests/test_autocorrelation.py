@@ -6,7 +6,6 @@ import itertools
 
 import esda
 import geopandas as gpd
-import libpysal
 import numba
 import numpy as np
 import pandas as pd

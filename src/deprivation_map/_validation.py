@@ -7,13 +7,14 @@ what was expected, what was found and how to fix it. None of them modifies its a
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Collection, Iterable, Mapping
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-from .errors import DeprivationMapError, ValidationError, format_ids
+from .errors import DeprivationMapError, DeprivationMapWarning, ValidationError, format_ids
 
 T = TypeVar("T")
 
@@ -151,3 +152,10 @@ def require_int(value: object, *, what: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise ValidationError(f"{what} must be an integer of at least {minimum}, got {value!r}.")
     return int(value)
+
+
+def raise_or_warn(message: str, policy: str, *, error: type[DeprivationMapError] = ValidationError, stacklevel: int = 2) -> None:
+    """Raise ``error(message)`` when ``policy`` is ``"raise"``, else warn with it (``stacklevel`` as the caller's)."""
+    if policy == "raise":
+        raise error(message)
+    warnings.warn(message, DeprivationMapWarning, stacklevel=stacklevel + 1)

@@ -9,7 +9,6 @@ GAL or GWT file (:func:`as_graph`). libpysal is imported inside the functions: i
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from scipy.sparse.csgraph import connected_components
 
 from . import _validation as v
 from ._contiguity import contiguity_matrix
-from .errors import DeprivationMapWarning, GraphError, format_ids
+from .errors import GraphError, format_ids
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -230,9 +229,7 @@ def _check_components(summary: GraphSummary, policy: str) -> None:
         "are cut off from the rest, so no statistic links them. Use method='knn' or 'distance' to join them, or "
         "components='keep' to accept this."
     )
-    if policy == "raise":
-        raise GraphError(message)
-    warnings.warn(message, DeprivationMapWarning, stacklevel=4)
+    v.raise_or_warn(message, policy, error=GraphError, stacklevel=4)
 
 
 @dataclass(frozen=True, eq=False)

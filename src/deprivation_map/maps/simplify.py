@@ -13,7 +13,6 @@ metres, repeatedly, smallest first; so a tolerance of 100 m removes wiggles of a
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -21,7 +20,7 @@ import numpy as np
 import shapely
 
 from .. import _validation as v
-from ..errors import DeprivationMapWarning, ValidationError
+from ..errors import ValidationError
 from .encode import encode_areas
 
 __all__ = ["MAX_VERTICES", "OVERSIZE", "MapSize", "default_budget_mb", "fit_geometry", "simplify_coverage"]
@@ -199,6 +198,4 @@ def _oversize(size: MapSize, policy: str) -> None:
         "areas instead: aggregate to a coarser level (e.g. gdf.dissolve(by='district') and an index built for it), "
         "or split the map by region; or pass max_mb=... / oversize='warn' to write it anyway."
     )
-    if policy == "raise":
-        raise ValidationError(message)
-    warnings.warn(message, DeprivationMapWarning, stacklevel=4)
+    v.raise_or_warn(message, policy, stacklevel=4)
