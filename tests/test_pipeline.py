@@ -14,7 +14,7 @@ import pytest
 import deprivation_map as dm
 from deprivation_map.cli import main
 from deprivation_map.config import load_config
-from deprivation_map.errors import ConfigError
+from deprivation_map.errors import ConfigError, DeprivationMapWarning
 from deprivation_map.pipeline import STAGES, run
 
 
@@ -76,6 +76,18 @@ def test_a_config_with_every_edge_case_runs(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "12 of 13 areas matched 13 table rows" in out and "'099'" in out
     assert "Isolate 1" in out and "Undefined 2" in out
+
+
+def test_a_config_can_impute_from_neighbours_within_a_minimum_share(tmp_path):
+    text = TOY.replace('missing = "drop"', 'missing = "neighbours"\n    min_available = 0.5')
+    with pytest.warns(DeprivationMapWarning, match=r"\('012'\) and are left unscored"):
+        result = run(_write(tmp_path, text), out_dir=tmp_path / "out")
+    expected = result.data.loc[list(result.graph.neighbors["005"]), "degree"].mean()  # 005's only gap: degree
+    imputed = result.index.imputed.set_index(["id", "indicator"])["value"]
+    assert imputed[("005", "degree")] == pytest.approx(expected)
+    assert result.index.score.notna()["005"]
+    assert "012" not in imputed.index.get_level_values("id")  # no indicator at all: below the minimum share
+    assert pd.isna(result.index.score["012"])
 
 
 @pytest.mark.parametrize(

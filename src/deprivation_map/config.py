@@ -101,6 +101,7 @@ class IndexConfig:
     weighting: str = _choices(WEIGHTINGS)
     aggregate: str = _choices(AGGREGATORS)
     missing: str = _choices(INDEX_MISSING)
+    min_available: float = 0.0  # the least share of indicators an area needs to be imputed and scored
 
     def __post_init__(self) -> None:
         # Domains, weights and treatments nest inside [index.indicators]; see indicators.parse_spec.

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STAGES", "PipelineResult", "run"]
 
-STAGES = ("read", "join", "index", "graph", "moran", "lisa", "map", "save")
+STAGES = ("read", "join", "graph", "index", "moran", "lisa", "map", "save")
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,12 +122,13 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
                                                encoding=t.encoding, thousands=t.thousands, sheet=t.sheet)  # fmt: skip
     with stage("join", "join"):
         data, reports = _join(areas, (table,), config.join.on_unmatched, config.join.keys)
-    with stage("index", "index"):
-        c = config.index
-        index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,
-                            aggregate=c.aggregate, missing=c.missing)  # fmt: skip
     with stage("graph", "graph"):
         graph = build_graph(data, **dataclasses.asdict(config.graph))
+    with stage("index", "index"):  # after the graph: missing = "neighbours" imputes from it
+        c = config.index
+        index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,
+                            aggregate=c.aggregate, missing=c.missing, min_available=c.min_available,
+                            graph=graph)  # fmt: skip
     seed = resolve_seed(h.seed)
     stats = {"permutations": h.permutations, "seed": seed, "alternative": h.alternative, "missing": h.missing}
     with stage("moran", "hotspots"):
