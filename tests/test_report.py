@@ -118,3 +118,36 @@ def test_report_from_a_pipeline_run_and_the_cli_option(tmp_path):
 def test_report_needs_an_index(tmp_path, georgia):
     with pytest.raises(dm.errors.ValidationError, match="needs index"):
         dm.report(georgia, tmp_path / "r.html")
+
+
+@pytest.mark.parametrize("correction", ["fdr", "bonferroni", "none"])
+def test_report_says_which_multiple_testing_correction_was_applied(tmp_path, georgia, correction):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    hot = dm.local_moran(index.score, dm.build_graph(georgia), seed=0, correction=correction)
+    page = dm.report(georgia, tmp_path / "r.html", index=index, hotspots=hot).read_text(encoding="utf-8")
+    assert text(f"multiple_{correction}", "en") in page
+    others = {"fdr", "bonferroni", "none"} - {correction}
+    assert not any(text(f"multiple_{c}", "en") in page for c in others)
+
+
+def test_report_shows_the_allocation_and_its_equity(tmp_path, georgia):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    hot = dm.local_moran(index.score, dm.build_graph(georgia), seed=0, correction="none")
+    # Only the most deprived decile is funded, so High-High areas outside it fall below equal per capita.
+    alloc = dm.allocate(index, 1_000_000, population=georgia["TotPop90"], method="threshold", hotspots=hot,
+                        negative="shift")  # fmt: skip
+    equity = alloc.equity
+    assert len(equity.underfunded_hotspots)  # the case this test is about
+    page = _Page()
+    page.feed(dm.report(georgia, tmp_path / "r.html", index=index, hotspots=hot, allocation=alloc,
+                        lang="es").read_text(encoding="utf-8"))  # fmt: skip
+
+    def value(label: str) -> str:  # the cell beside a row's heading
+        return page.cells[page.cells.index(text(label, "es")) + 1]
+
+    assert value("budget") == "1.000.000,00"
+    assert value("areas_funded") == str(int((alloc.amounts > 0).sum()))
+    assert value("gini").startswith(f"{equity.gini:.3f}".replace(".", ",") + " (referencia: ")
+    share = f"{100 * equity.share_most_deprived:.1f}".replace(".", ",")
+    assert value("share_decile").startswith(share + "\xa0%")  # CLDR: a non-breaking space before %
+    assert value("underfunded") == dm.errors.format_ids(equity.underfunded_hotspots)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import _validation as v
 from .errors import ValidationError, format_ids
-from .maps.i18n import check_lang, class_label, method_label, number, text
+from .maps.i18n import check_lang, class_label, method_label, number, percent, text
 
 __all__ = ["report", "report_from_result"]
 
@@ -57,6 +57,8 @@ i.sw {display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #636
 {% if counts %}<h2 id="clusters">{{ t.counts }}</h2>
 <table><tr><th>{{ t.cluster }}</th><th>{{ t.areas }}</th></tr>
 {% for colour, label, n in counts %}<tr><td><i class="sw" style="background:{{ colour }}"></i> {{ label }}</td><td class="num">{{ n }}</td></tr>{% endfor %}</table>{% endif %}
+{% if allocation %}<h2 id="allocation">{{ t.allocation }}</h2>
+<table>{% for k, val in allocation %}<tr><th>{{ k }}</th><td>{{ val }}</td></tr>{% endfor %}</table>{% endif %}
 {% if top %}<h2 id="top">{{ top_title }}</h2>
 <table><tr>{% for h in top_header %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in top %}<tr>{% for c, num in row %}<td{% if num %} class="num"{% endif %}>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
@@ -161,6 +163,7 @@ def report(
     palette: str = "YlOrRd",
     top: int = 20,
     map_href: str | None = None,
+    allocation=None,
 ) -> Path:
     """Write the HTML report of a deprivation analysis in ``lang``.
 
@@ -187,6 +190,10 @@ def report(
         Further choices to list in the methodology (e.g. the graph's construction), shown as given.
     map_href : str, optional
         A link to the interactive map (a relative path such as ``"map.html"``), shown with the maps.
+    allocation : Allocation, optional
+        A :func:`~deprivation_map.allocate` result: its budget, method and equity against its baseline (Gini,
+        concentration index, shares reaching the most deprived decile and the High-High clusters, and the
+        under-funded hotspots).
 
     Examples
     --------
@@ -231,8 +238,10 @@ def report(
             counts.append(("#ffffff", text("no_data", lang), number(classes.n_missing, lang, 0)))
     keys = ("inputs", "table", "areas", "rows", "matched", "missing_data", "no_boundary", "duplicates", "repairs",
             "no_joins", "method", "indicator", "direction", "weight", "maps", "interactive", "moran", "scatter",
-            "counts", "cluster", "methodology", "choice", "value", "multiple")  # fmt: skip
+            "counts", "cluster", "methodology", "choice", "value", "allocation")  # fmt: skip
     t = {key: text(key, lang) for key in keys}
+    if hotspots is not None:  # say how the p-values behind the clusters were corrected
+        t["multiple"] = text(f"multiple_{hotspots.correction}", lang)
     page = Environment(autoescape=True).from_string(_TEMPLATE).render(
         lang=lang, t=t, title=title or text("report_title", lang),
         generated=text("generated", lang, date=_dt.date.today().isoformat(), version=__version__),
@@ -240,6 +249,7 @@ def report(
         joins=_join_rows(joins, lang), map_href=map_href, method=method, indicators=indicators, images=images,
         moran_text=_moran_text(moran, lang), scatter=_scatter(hotspots, moran, lang) if hotspots is not None else None,
         counts=counts, hotspots=hotspots is not None, top=top_rows, top_header=top_header,
+        allocation=_allocation_rows(allocation, lang),
         top_title=text("top", lang, n=len(top_rows)),
         choices=_choices(index, hotspots, moran, choices, scheme=scheme, k=k, palette=palette, lang=lang),
     )  # fmt: skip
@@ -247,6 +257,35 @@ def report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _allocation_rows(allocation, lang: str) -> list[tuple[str, str]]:
+    """An allocation's budget, method and equity against its baseline, as (label, value) rows."""
+    if allocation is None:
+        return []
+    e = allocation.equity
+
+    def ratio(x: float) -> str:
+        return number(x, lang, 3)
+
+    def share(x: float) -> str:
+        return percent(100 * x, lang, 1)
+
+    def pair(value: float, baseline: float, fmt) -> str:
+        return text("with_baseline", lang, value=fmt(value), baseline=fmt(baseline))
+
+    underfunded = e.underfunded_hotspots
+    return [
+        (text("budget", lang), number(float(allocation.budget), lang, 2)),
+        (text("allocation_method", lang), method_label(allocation.method, lang)),
+        (text("areas_funded", lang), number(int((allocation.amounts > 0).sum()), lang, 0)),
+        (text("baseline", lang), method_label(e.baseline_name, lang)),
+        (text("gini", lang), pair(e.gini, e.gini_baseline, ratio)),
+        (text("concentration", lang), pair(e.concentration, e.concentration_baseline, ratio)),
+        (text("share_decile", lang), pair(e.share_most_deprived, e.share_most_deprived_baseline, share)),
+        (text("share_hotspots", lang), pair(e.share_hotspots, e.share_hotspots_baseline, share)),
+        (text("underfunded", lang), format_ids(underfunded) if len(underfunded) else text("none", lang)),
+    ]
 
 
 def _moran_text(moran, lang: str) -> str | None:

@@ -122,7 +122,34 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "seed": ("Random seed", "Semilla aleatoria", "Llavor aleatòria", "Τυχαίος σπόρος"),
     "classification": ("Map classification", "Clasificación del mapa", "Classificació del mapa",
                        "Ταξινόμηση του χάρτη"),
-    "multiple": ("LISA p-values come from conditional permutations; no correction for multiple testing is applied, "
+    # how LISA p-values were corrected, by Hotspots.correction
+    "multiple_fdr": ("LISA p-values come from conditional permutations and are adjusted for multiple testing by the "
+                     "Benjamini-Hochberg procedure, which keeps the expected share of false discoveries among the "
+                     "significant areas at or below the significance level.",
+                     "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por comparaciones "
+                     "múltiples con el procedimiento de Benjamini-Hochberg, que mantiene la proporción esperada de falsos "
+                     "descubrimientos entre las áreas significativas en el nivel de significación o por debajo.",
+                     "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions múltiples "
+                     "amb el procediment de Benjamini-Hochberg, que manté la proporció esperada de falsos descobriments "
+                     "entre les àrees significatives en el nivell de significació o per sota.",
+                     "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για πολλαπλούς "
+                     "ελέγχους με τη διαδικασία Benjamini-Hochberg, η οποία διατηρεί το αναμενόμενο ποσοστό ψευδών "
+                     "ευρημάτων μεταξύ των σημαντικών περιοχών στο επίπεδο σημαντικότητας ή χαμηλότερα."),
+    "multiple_bonferroni": ("LISA p-values come from conditional permutations and are adjusted for multiple testing "
+                            "with the Bonferroni correction (multiplied by the number of areas tested), so the chance "
+                            "of any false significant area stays at or below the significance level.",
+                            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por "
+                            "comparaciones múltiples con la corrección de Bonferroni (multiplicados por el número de "
+                            "áreas contrastadas), de modo que la probabilidad de algún falso positivo no supera el "
+                            "nivel de significación.",
+                            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions "
+                            "múltiples amb la correcció de Bonferroni (multiplicats pel nombre d'àrees contrastades), de "
+                            "manera que la probabilitat d'algun fals positiu no supera el nivell de significació.",
+                            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για "
+                            "πολλαπλούς ελέγχους με τη διόρθωση Bonferroni (πολλαπλασιάζονται με τον αριθμό των "
+                            "περιοχών που ελέγχονται), ώστε η πιθανότητα οποιουδήποτε ψευδώς σημαντικού αποτελέσματος "
+                            "να μην υπερβαίνει το επίπεδο σημαντικότητας."),
+    "multiple_none": ("LISA p-values come from conditional permutations; no correction for multiple testing is applied, "
                  "so some significant areas are expected by chance.",
                  "Los valores p de LISA proceden de permutaciones condicionales; no se aplica corrección por "
                  "comparaciones múltiples, por lo que cabe esperar algunas áreas significativas por azar.",
@@ -130,8 +157,38 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
                  "comparacions múltiples, de manera que cal esperar algunes àrees significatives per atzar.",
                  "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
                  "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."),
+    # the allocation section of the report
+    "allocation": ("Allocation", "Asignación", "Assignació", "Κατανομή"),
+    "budget": ("Budget", "Presupuesto", "Pressupost", "Προϋπολογισμός"),
+    "allocation_method": ("Allocation method", "Método de asignación", "Mètode d'assignació", "Μέθοδος κατανομής"),
+    "areas_funded": ("Areas funded", "Áreas financiadas", "Àrees finançades", "Περιοχές που χρηματοδοτούνται"),
+    "baseline": ("Baseline", "Referencia", "Referència", "Σημείο αναφοράς"),
+    "gini": ("Gini of the allocation per person", "Gini de la asignación por persona",
+             "Gini de l'assignació per persona", "Δείκτης Gini της κατανομής ανά άτομο"),
+    "concentration": ("Concentration index against need", "Índice de concentración respecto a la necesidad",
+                      "Índex de concentració respecte a la necessitat", "Δείκτης συγκέντρωσης ως προς την ανάγκη"),
+    "share_decile": ("Share reaching the most deprived decile", "Proporción que llega al decil con más privación",
+                     "Proporció que arriba al decil amb més privació",
+                     "Μερίδιο που φτάνει στο δεκατημόριο με τη μεγαλύτερη αποστέρηση"),
+    "share_hotspots": ("Share reaching High-High clusters", "Proporción que llega a los clústeres Alto-Alto",
+                       "Proporció que arriba als clústers Alt-Alt", "Μερίδιο που φτάνει στις συστάδες Υψηλό-Υψηλό"),
+    "underfunded": ("Under-funded hotspots (below the baseline)",
+                    "Puntos calientes infrafinanciados (por debajo de la referencia)",
+                    "Punts calents infrafinançats (per sota de la referència)",
+                    "Υποχρηματοδοτούμενα θερμά σημεία (κάτω από το σημείο αναφοράς)"),
+    "with_baseline": ("{value} (baseline: {baseline})", "{value} (referencia: {baseline})",
+                      "{value} (referència: {baseline})", "{value} (σημείο αναφοράς: {baseline})"),
+    "none": ("none", "ninguno", "cap", "κανένα"),
     # method names (registry keys) for the report; a name not listed here is shown as it is
     "m:zscore": ("z-scores", "puntuaciones z", "puntuacions z", "τυπικές τιμές z"),
+    "m:proportional": ("proportional to need × population", "proporcional a necesidad × población",
+                       "proporcional a necessitat × població", "ανάλογη με ανάγκη × πληθυσμό"),
+    "m:progressive": ("progressive (need raised to a power)", "progresiva (necesidad elevada a una potencia)",
+                      "progressiva (necessitat elevada a una potència)", "προοδευτική (ανάγκη υψωμένη σε δύναμη)"),
+    "m:threshold": ("only to areas above a threshold", "solo a las áreas por encima de un umbral",
+                    "només a les àrees per sobre d'un llindar", "μόνο σε περιοχές πάνω από ένα όριο"),
+    "m:equal_per_capita": ("equal per person", "igual por persona", "igual per persona", "ίση ανά άτομο"),
+    "m:equal": ("equal per area", "igual por área", "igual per àrea", "ίση ανά περιοχή"),
     "m:minmax": ("min-max rescaling to [0, 1]", "reescalado mín-máx a [0, 1]", "reescalat mín-màx a [0, 1]",
                  "κλιμάκωση ελάχιστου-μέγιστου στο [0, 1]"),
     "m:rank": ("ranks", "rangos", "rangs", "τάξεις κατάταξης"),
@@ -198,7 +255,8 @@ def number(value: float | None, lang: str, digits: int = 2) -> str:
         return "–"
     marks = _NUMBERS.get(lang) or _NUMBERS[check_lang(lang)]  # (check_lang raises on a bad one; this is hot)
     decimal_mark, group_mark, min_digits = marks
-    sign, body = ("-", f"{-float(value):.{digits}f}") if float(value) < 0 else ("", f"{float(value):.{digits}f}")
+    value = round(float(value), digits) + 0.0  # a value that rounds to zero is 0, never "-0"
+    sign, body = ("-", f"{-value:.{digits}f}") if value < 0 else ("", f"{value:.{digits}f}")
     whole, _, frac = body.partition(".")
     if len(whole) >= min_digits:
         whole = re.sub(r"(?<=\d)(?=(\d{3})+$)", group_mark, whole)
