@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,26 @@ def columbus_graph(columbus):
     from libpysal.graph import Graph
 
     return Graph.build_contiguity(columbus, rook=False).transform("r")
+
+
+@pytest.fixture
+def one_numba_thread():
+    """A context manager that runs its block on one numba thread, then restores the thread count.
+
+    Permutation results must not depend on the number of threads: tests compare a run inside it with one
+    outside it.
+    """
+
+    @contextmanager
+    def block():
+        import numba
+
+        before = numba.get_num_threads()
+        numba.set_num_threads(1)
+        assert numba.get_num_threads() == 1
+        try:
+            yield
+        finally:
+            numba.set_num_threads(before)
+
+    return block

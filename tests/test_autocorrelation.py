@@ -6,7 +6,6 @@ import itertools
 
 import esda
 import geopandas as gpd
-import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,18 +110,14 @@ def test_neighbours_of_a_missing_area_are_restandardised(toy_joined):
     assert hot.lag["001"] == pytest.approx((hot.z["002"] + hot.z["006"]) / 2)
 
 
-def test_same_seed_same_result_whatever_the_row_order_or_thread_count(georgia):
+def test_same_seed_same_result_whatever_the_row_order_or_thread_count(georgia, one_numba_thread):
     graph = dm.build_graph(georgia)
     first = dm.local_moran(georgia["PctPov"], graph, seed=7)
     shuffled = georgia.sample(frac=1, random_state=3)
     again = dm.local_moran(shuffled["PctPov"], dm.build_graph(shuffled), seed=7)
     pd.testing.assert_frame_equal(first.to_frame(), again.to_frame().loc[first.Is.index])
-    threads = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
+    with one_numba_thread():
         single = dm.local_moran(georgia["PctPov"], graph, seed=7)
-    finally:
-        numba.set_num_threads(threads)
     pd.testing.assert_series_equal(first.p, single.p)
     other = dm.local_moran(georgia["PctPov"], graph, seed=8)
     assert not first.p.equals(other.p)

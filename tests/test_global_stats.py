@@ -86,15 +86,9 @@ def test_results_do_not_depend_on_row_order(columbus, columbus_graph):
         assert a.value == pytest.approx(b.value, rel=1e-12) and a.p_sim == b.p_sim
 
 
-def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph):
-    import numba
-
+def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph, one_numba_thread):
     first = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
-    threads = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
+    with one_numba_thread():
         single = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
-    finally:
-        numba.set_num_threads(threads)
     np.testing.assert_array_equal(first.sim, single.sim)
     assert not np.array_equal(first.sim, dm.global_moran(columbus["CRIME"], columbus_graph, seed=10).sim)
