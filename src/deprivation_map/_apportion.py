@@ -59,7 +59,11 @@ def water_fill(weights: np.ndarray, lower: np.ndarray, upper: np.ndarray, total:
     value = fixed + (cum_l[-1] - cum_l[n_lo]) + points * slope + cum_u[n_hi]
     k = int(np.searchsorted(value, total, side="right")) - 1
     k = min(max(k, 0), len(points) - 1)
-    lam = points[k] + ((total - value[k]) / slope[k] if slope[k] > 0 else 0.0)
+    with np.errstate(over="ignore"):  # a vanishing slope: the clamp below brings the step back in range
+        step = (total - value[k]) / slope[k] if slope[k] > 0 else 0.0
+    lam = points[k] + step
+    if k + 1 < len(points):  # value[k] <= total < value[k + 1]: the root lies in this segment
+        lam = min(lam, points[k + 1])
     out = lower.copy()
     out[active] = np.clip(lam * w, lo, hi)
     return out
