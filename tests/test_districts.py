@@ -26,6 +26,15 @@ def test_extent_by_hand():
     assert out.loc["B", "population"] == 1200 and out["areas"].tolist() == [10, 10]
 
 
+def test_extent_counts_the_decile_as_the_index_does():
+    """15 areas: decile 1 is rank <= 15/10 = 1.5, i.e. only the highest score (ceil(10 * 2 / 15) = 2)."""
+    ids = IDS[:15]
+    score = pd.Series(np.arange(15.0), index=ids)
+    district = pd.Series(["A"] * 13 + ["B"] * 2, index=ids)
+    out = district_summary(score, district, population=pd.Series(100.0, index=ids))
+    assert out.loc["B", "extent"] == pytest.approx(100 / 200)  # a14 only, not a13
+
+
 def test_local_concentration_by_hand():
     """District C has areas of national rank 1, 5 and 9 with 5, 10 and 85 people: its most deprived 10 people
     are the 5 in rank 1 and 5 of the 10 in rank 5, so the weighted mean rank is (1*5 + 5*5) / 10 = 3."""

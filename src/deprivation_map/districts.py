@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
+from .composite import rank_most_deprived
 from .errors import ValidationError, format_ids
 from .local_moran import LABELS, Hotspots
 
@@ -109,10 +110,9 @@ def district_summary(score: pd.Series, districts: pd.Series, *, population: pd.S
     pop = v.align(population, ids, what="The population") if population is not None else pd.Series(1.0, index=ids)
     if group.isna().any():
         raise ValidationError(f"{int(group.isna().sum())} areas have no district: {format_ids(ids[group.isna()])}.")
-    scored = score.notna()
-    rank = score[scored].rank(ascending=False, method="min")
-    top = rank <= np.ceil(scored.sum() / 10)
-    frame = pd.DataFrame({"district": group, "pop": pop.astype(float), "rank": rank, "top": top.reindex(ids)})
+    ranks = rank_most_deprived(score)  # the library's one definition of rank and decile (IMD's)
+    frame = pd.DataFrame({"district": group, "pop": pop.astype(float), "rank": ranks["rank"].astype("float64"),
+                          "top": ranks["decile"] == 1})  # fmt: skip
     rows = {}
     for name, part in frame.groupby("district", sort=True):
         known = part[part["rank"].notna()]
