@@ -10,6 +10,7 @@ import pandas as pd
 from . import _validation as v
 from .errors import ValidationError
 from .indicators import Domain, IndexSpec, Indicator
+from .normalise import percentile
 
 __all__ = ["SVI_2018_THEMES", "SVI_2020_THEMES", "cdc_percentile", "round_half_up", "svi"]
 
@@ -51,13 +52,12 @@ def cdc_percentile(x: pd.Series, *, reverse: bool = False) -> pd.Series:
     :math:`r` is the ascending rank with ties taking the smallest rank, over the :math:`n` values present;
     ``reverse`` gives :math:`1 - (r - 1)/(n - 1)` before rounding (CDC's per capita income, SVI 2014-2018).
     """
-    present = x.dropna()
-    if len(present) < 2:
+    if x.notna().sum() < 2:
         raise ValidationError(f"A percentile rank of {x.name!r} needs at least 2 areas with a value.")
-    p = (present.rank(method="min") - 1.0) / (len(present) - 1.0)
+    p = percentile(x.to_frame()).iloc[:, 0]
     if reverse:
         p = 1.0 - p
-    return pd.Series(round_half_up(p.to_numpy()), index=present.index, name=x.name).reindex(x.index)
+    return pd.Series(round_half_up(p.to_numpy()), index=x.index, name=x.name)
 
 
 def _values(data: pd.DataFrame, columns: list[str], mask: pd.Series, na_values: Iterable[float]) -> pd.DataFrame:
