@@ -161,13 +161,15 @@ def test_carstairs_population_weighted_by_hand():
     assert np.average(index.components, axis=0, weights=d["pop"]) == pytest.approx(np.zeros(4), abs=1e-12)
 
 
-def test_pca_index_agrees_with_scikit_learn(georgia):
+@pytest.mark.parametrize("standardise", [True, False])
+def test_pca_index_agrees_with_scikit_learn(georgia, standardise):
     from sklearn.decomposition import PCA
 
     cols = {"PctPov": 1, "PctBach": -1, "PctRural": 1, "PctEld": 1}
-    index = dm.recipes.pca_index(georgia, cols)
+    index = dm.recipes.pca_index(georgia, cols, standardise=standardise)
     oriented = georgia[list(cols)] * pd.Series(cols)
-    z = (oriented - oriented.mean()) / oriented.std(ddof=1)
+    z = oriented - oriented.mean()
+    z = z / oriented.std(ddof=1) if standardise else z  # correlation or covariance PCA
     ref = PCA(n_components=1).fit(z.to_numpy())
     scores = ref.transform(z.to_numpy())[:, 0]
     sign = np.sign(np.corrcoef(scores, index.score)[0, 1])

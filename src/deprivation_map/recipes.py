@@ -18,9 +18,9 @@ from . import _validation as v
 from .composite import DeprivationIndex, assemble
 from .errors import ValidationError, format_ids
 from .indicators import Domain, IndexSpec, Indicator
-from .normalise import exponential
+from .normalise import exponential, zscore
 from .svi import SVI_2018_THEMES, SVI_2020_THEMES, svi
-from .weighting import first_component
+from .weighting import first_component, principal_axes
 
 __all__ = [
     "IMD_2019_WEIGHTS",
@@ -333,15 +333,13 @@ def pca_index(
     spec = IndexSpec(tuple(Indicator(c, d) for c, d in indicators.items()))
     mask = universe_mask(data, universe)
     oriented = values_in(data, spec.columns, mask, what="The PCA index") * pd.Series(spec.directions)
-    centred = oriented - oriented.mean()
-    z = centred / oriented.std(ddof=1) if standardise else centred
     if standardise:
+        z = zscore(oriented)
         values, vectors = first_component(z)
     else:
-        values, vectors = np.linalg.eigh(np.cov(z.to_numpy(), rowvar=False))
-        order = np.argsort(values)[::-1]
-        values, vectors = values[order], vectors[:, order]
-    v1 = vectors[:, 0] * (1.0 if vectors[:, 0].sum() >= 0 else -1.0)
+        z = oriented - oriented.mean()
+        values, vectors = principal_axes(np.cov(z.to_numpy(), rowvar=False))
+    v1 = vectors[:, 0]
     contributions = z * v1
     info = {"explained_variance": float(values[0] / values.sum()),
             "loadings": pd.Series(v1, index=z.columns, name="loading")}

@@ -38,12 +38,16 @@ def first_component(components: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     data = components.dropna().to_numpy(dtype=float)
     if data.shape[0] < 3:
         raise ValidationError("Weights from principal components need at least 3 areas with every value.")
-    corr = np.corrcoef(data, rowvar=False)
-    values, vectors = np.linalg.eigh(np.atleast_2d(corr))
+    return principal_axes(np.corrcoef(data, rowvar=False))
+
+
+def principal_axes(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (descending) and eigenvectors (columns) of a symmetric matrix, each vector's loadings
+    summing to a non-negative number (the sign of an eigenvector is arbitrary; this makes it reproducible)."""
+    values, vectors = np.linalg.eigh(np.atleast_2d(matrix))
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order]
-    vectors = vectors * np.where(vectors.sum(axis=0) < 0, -1.0, 1.0)  # most loadings positive
-    return values, vectors
+    return values, vectors * np.where(vectors.sum(axis=0) < 0, -1.0, 1.0)
 
 
 def pca(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
