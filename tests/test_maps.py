@@ -164,6 +164,21 @@ def test_gi_and_allocation_layers_from_duck_typed_objects(georgia):
         dm.explore(georgia, gi=SimpleNamespace(labels=gi.labels.astype(str).replace("Hot spot (99%)", "Hot"), p=gi.p))
 
 
+def test_every_label_the_statistics_produce_has_a_map_colour(georgia):
+    """The maps and the statistics are separate modules: their label vocabularies must not drift apart."""
+    from deprivation_map.getis_ord import GI_LABELS
+    from deprivation_map.local_moran import LABELS
+
+    assert set(LABELS) == {*LISA_COLOURS, "Undefined"}
+    assert set(GI_LABELS) == {*GI_COLOURS, "Undefined"}
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    gi = dm.local_g(index.score, dm.build_graph(georgia), seed=0, correction="none")
+    assert gi.labels.nunique() >= 3  # hot, cold and not significant areas are all drawn
+    html = dm.explore(georgia, gi=gi).get_root().render()
+    colours, props = _colours(html), _by_id(html, georgia.index)
+    assert all(colours["gi"][props[a]["gi"]] == GI_COLOURS[label] for a, label in gi.labels.astype(str).items())
+
+
 def test_services_are_points_in_their_own_layer(georgia):
     points = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=georgia.geometry.iloc[:2].representative_point().to_numpy(), crs=georgia.crs)
     html = dm.explore(georgia, services=points, services_name_col="name").get_root().render()
