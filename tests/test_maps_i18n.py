@@ -55,3 +55,18 @@ def test_numbers_read_back_to_the_rounded_value(value, lang, digits):
     assert float(written.replace(group, "").replace(decimal, ".")) == pytest.approx(round(value, digits), abs=10**-digits)
     whole = written.lstrip("-").split(decimal)[0]
     assert all(len(g) == 3 for g in whole.split(group)[1:])  # groups of three digits
+
+
+def test_no_catalogue_key_is_written_twice():
+    """A dict literal keeps the last of two equal keys silently, so a second entry would change a string."""
+    import ast
+    import inspect
+
+    import deprivation_map.maps.i18n as i18n
+
+    tree = ast.parse(inspect.getsource(i18n))
+    (catalogue,) = [node.value for node in ast.walk(tree)
+                    if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "TEXTS"]  # fmt: skip
+    keys = [k.value for k in catalogue.keys]
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
+    assert len(keys) == len(i18n.TEXTS)

@@ -57,7 +57,7 @@ i.sw {display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #636
 {% if counts %}<h2 id="clusters">{{ t.counts }}</h2>
 <table><tr><th>{{ t.cluster }}</th><th>{{ t.areas }}</th></tr>
 {% for colour, label, n in counts %}<tr><td><i class="sw" style="background:{{ colour }}"></i> {{ label }}</td><td class="num">{{ n }}</td></tr>{% endfor %}</table>{% endif %}
-{% if allocation %}<h2 id="allocation">{{ t.allocation }}</h2>
+{% if allocation %}<h2 id="allocation">{{ t.allocation_section }}</h2>
 <table>{% for k, val in allocation %}<tr><th>{{ k }}</th><td>{{ val }}</td></tr>{% endfor %}</table>{% endif %}
 {% if top %}<h2 id="top">{{ top_title }}</h2>
 <table><tr>{% for h in top_header %}<th>{{ h }}</th>{% endfor %}</tr>
@@ -238,7 +238,7 @@ def report(
             counts.append(("#ffffff", text("no_data", lang), number(classes.n_missing, lang, 0)))
     keys = ("inputs", "table", "areas", "rows", "matched", "missing_data", "no_boundary", "duplicates", "repairs",
             "no_joins", "method", "indicator", "direction", "weight", "maps", "interactive", "moran", "scatter",
-            "counts", "cluster", "methodology", "choice", "value", "allocation")  # fmt: skip
+            "counts", "cluster", "methodology", "choice", "value", "allocation_section")  # fmt: skip
     t = {key: text(key, lang) for key in keys}
     if hotspots is not None:  # say how the p-values behind the clusters were corrected
         t["multiple"] = text(f"multiple_{hotspots.correction}", lang)
@@ -279,7 +279,7 @@ def _allocation_rows(allocation, lang: str) -> list[tuple[str, str]]:
         (text("budget", lang), number(float(allocation.budget), lang, 2)),
         (text("allocation_method", lang), method_label(allocation.method, lang)),
         (text("areas_funded", lang), number(int((allocation.amounts > 0).sum()), lang, 0)),
-        (text("baseline", lang), method_label(e.baseline_name, lang)),
+        (text("baseline", lang), method_label(e.baseline_name, lang, kind="baseline")),
         (text("gini", lang), pair(e.gini, e.gini_baseline, ratio)),
         (text("concentration", lang), pair(e.concentration, e.concentration_baseline, ratio)),
         (text("share_decile", lang), pair(e.share_most_deprived, e.share_most_deprived_baseline, share)),

@@ -158,7 +158,7 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
                  "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
                  "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."),
     # the allocation section of the report
-    "allocation": ("Allocation", "Asignación", "Assignació", "Κατανομή"),
+    "allocation_section": ("Allocation", "Asignación", "Assignació", "Κατανομή"),
     "budget": ("Budget", "Presupuesto", "Pressupost", "Προϋπολογισμός"),
     "allocation_method": ("Allocation method", "Método de asignación", "Mètode d'assignació", "Μέθοδος κατανομής"),
     "areas_funded": ("Areas funded", "Áreas financiadas", "Àrees finançades", "Περιοχές που χρηματοδοτούνται"),
@@ -187,8 +187,9 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
                       "progressiva (necessitat elevada a una potència)", "προοδευτική (ανάγκη υψωμένη σε δύναμη)"),
     "m:threshold": ("only to areas above a threshold", "solo a las áreas por encima de un umbral",
                     "només a les àrees per sobre d'un llindar", "μόνο σε περιοχές πάνω από ένα όριο"),
-    "m:equal_per_capita": ("equal per person", "igual por persona", "igual per persona", "ίση ανά άτομο"),
-    "m:equal": ("equal per area", "igual por área", "igual per àrea", "ίση ανά περιοχή"),
+    # allocation baselines (equity.BASELINES), for the report
+    "baseline:equal_per_capita": ("equal per person", "igual por persona", "igual per persona", "ίση ανά άτομο"),
+    "baseline:equal": ("equal per area", "igual por área", "igual per àrea", "ίση ανά περιοχή"),
     "m:minmax": ("min-max rescaling to [0, 1]", "reescalado mín-máx a [0, 1]", "reescalat mín-màx a [0, 1]",
                  "κλιμάκωση ελάχιστου-μέγιστου στο [0, 1]"),
     "m:rank": ("ranks", "rangos", "rangs", "τάξεις κατάταξης"),
@@ -287,13 +288,16 @@ def class_label(label: str, lang: str) -> str:
     return html.escape(label)
 
 
-def method_label(name: str, lang: str) -> str:
-    """A method's registry name described in ``lang``, the name itself after it; unknown names as they are.
+def method_label(name: str, lang: str, *, kind: str = "m") -> str:
+    """A registry name described in ``lang``, the name itself after it; unknown names as they are.
+
+    ``kind`` is the catalogue's namespace: ``"m"`` for methods, ``"baseline"`` for allocation baselines
+    (the same name can mean different things in two registries: equal weights, equal amounts).
 
     Examples
     --------
-    >>> method_label("zscore", "es"), method_label("pca", "es")
-    ('puntuaciones z (zscore)', 'pca')
+    >>> method_label("zscore", "es"), method_label("pca", "es"), method_label("equal", "en", kind="baseline")
+    ('puntuaciones z (zscore)', 'pca', 'equal per area (equal)')
     """
-    key = f"m:{name}"
+    key = f"{kind}:{name}"
     return f"{text(key, lang)} ({name})" if key in TEXTS else str(name)
