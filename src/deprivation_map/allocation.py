@@ -305,7 +305,7 @@ def allocate(
     :math:`w_i = n_i^{\gamma} p_i` (``"progressive"``, :math:`\gamma` = ``power``) and :math:`w_i = e_i n_i p_i`
     (``"threshold"``). The exact shares solve
 
-    .. math:: x_i = \minigl(u_i, \max(l_i, \lambda w_i)igr), \qquad \sum_i x_i = B,
+    .. math:: x_i = \min\bigl(u_i, \max(l_i, \lambda w_i)\bigr), \qquad \sum_i x_i = B,
 
     the fixed point of "cap, redistribute the excess to the uncapped areas in proportion, repeat" (see
     :func:`deprivation_map._apportion.water_fill`); without bounds :math:`x_i = B w_i / \sum_j w_j`.
@@ -314,8 +314,7 @@ def allocate(
 
     Exact sums: :math:`B` and the bounds are converted to integer minor units (:math:`10^{-d}`; floors
     rounded up, caps down) and :math:`x` is rounded by the largest-remainder method, in integers: every
-    area gets :math:`\lfloor x_i 
-floor` and the units left over go one each to the largest remainders,
+    area gets :math:`\lfloor x_i \rfloor` and the units left over go one each to the largest remainders,
     ties to the area whose ID sorts first. So ``minor_units.sum() == B * 10**d`` exactly, and each float
     amount is the double nearest to its decimal value (it prints as that decimal).
 
