@@ -1,0 +1,156 @@
+"""The documentation: it builds with warnings as errors, its examples run, and its references are complete.
+
+The build runs on a copy of ``docs/`` (autosummary writes generated pages next to the sources), with the
+Sphinx of the environment, offline (no intersphinx). The ``>>>`` examples of every page run as doctests,
+each page in its own namespace and a fresh working folder, so whatever a page writes goes to a temporary
+folder.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import deprivation_map as dm
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PAGES = sorted(p for p in DOCS.rglob("*.rst") if "_build" not in p.parts and "generated" not in p.parts)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The HTML build of a copy of docs/, with ``-W --keep-going``; skipped where Sphinx is not installed."""
+    pytest.importorskip("sphinx")
+    pytest.importorskip("numpydoc")
+    pytest.importorskip("pydata_sphinx_theme")
+    root = tmp_path_factory.mktemp("docs")
+    source = root / "source"
+    shutil.copytree(DOCS, source, ignore=shutil.ignore_patterns("_build", "generated"))
+    # the pages include a file of the package by a path relative to docs/: keep it reachable from the copy
+    (root / "src").symlink_to(DOCS.parent / "src", target_is_directory=True)
+    out = root / "html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q", str(source), str(out)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    return proc, out
+
+
+def test_the_docs_build_without_warnings(built):
+    proc, out = built
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    assert "WARNING" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr[-5000:]
+    assert (out / "index.html").is_file()
+
+
+def _text(path: Path) -> str:
+    """The visible text of a built page, roughly: tags dropped, entities of quotes decoded."""
+    html = path.read_text(encoding="utf-8")
+    return re.sub(r"<[^>]+>", "", html).replace("&quot;", '"').replace("&#34;", '"')
+
+
+def test_every_config_key_is_in_the_config_reference(built):
+    import dataclasses
+    import typing
+
+    from deprivation_map.config import Config
+
+    page = _text(built[1] / "reference" / "config.html")
+    hints = typing.get_type_hints(Config)
+    for section in dataclasses.fields(Config):
+        if section.name == "source":
+            continue
+        assert f"[{section.name}]" in page
+        for f in dataclasses.fields(hints[section.name]):
+            assert re.search(rf"\b{f.name}\b", page), f"{section.name}.{f.name} is not in the config reference"
+            for choice in f.metadata.get("choices", {}):
+                assert f'"{choice}"' in page, f"{section.name}.{f.name} = {choice!r} is not in the reference"
+
+
+def test_every_cli_command_and_option_is_in_the_cli_reference(built):
+    from deprivation_map.cli import _parser
+
+    page = _text(built[1] / "reference" / "cli.html")
+    parser = _parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, sub in subparsers.choices.items():
+        assert f"deprivation-map {name}" in page
+        for action in sub._actions:
+            for option in action.option_strings or [action.dest]:
+                assert option in page, f"{name} {option} is not in the CLI reference"
+
+
+def _documented_names() -> set[str]:
+    """Every name listed in an autosummary of the API reference, qualified by its currentmodule."""
+    names: set[str] = set()
+    for page in (DOCS / "api").glob("*.rst"):
+        module = ""
+        in_summary = False
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith(".. currentmodule::"):
+                module = line.split("::", 1)[1].strip()
+            elif line.startswith(".. autosummary::"):
+                in_summary = True
+            elif in_summary and line.startswith("   ") and not line.strip().startswith(":"):
+                names.add(f"{module}.{line.strip()}")
+            elif in_summary and line.strip() and not line.startswith("   "):
+                in_summary = False
+    return names
+
+
+def test_the_api_reference_lists_the_whole_public_api():
+    documented = _documented_names()
+    missing = [f"deprivation_map.{n}" for n in dm.__all__ if n != "__version__"]
+    missing = [n for n in missing if n not in documented]
+    assert not missing, f"not in docs/api/index.rst: {missing}"
+
+
+PUBLIC_MODULES = [
+    "deprivation_map.maps", "deprivation_map.sources", "deprivation_map.recipes", "deprivation_map.datasets",
+    "deprivation_map.errors", "deprivation_map.normalise", "deprivation_map.treat", "deprivation_map.weighting",
+    "deprivation_map.aggregate", "deprivation_map.impute", "deprivation_map.indicators",
+    "deprivation_map.composite", "deprivation_map.diagnostics", "deprivation_map.svi",
+    "deprivation_map.multiple_testing", "deprivation_map.graph", "deprivation_map.robust",
+    "deprivation_map.districts", "deprivation_map.allocation", "deprivation_map.equity", "deprivation_map.access",
+    "deprivation_map.pipeline", "deprivation_map.config", "deprivation_map.writers", "deprivation_map.join",
+    "deprivation_map.io", "deprivation_map.uncertainty", "deprivation_map.getis_ord",
+    "deprivation_map.local_moran", "deprivation_map.global_stats", "deprivation_map.report",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_every_public_name_of_a_module_has_a_page(built, name):
+    """Each name of a module's ``__all__`` has its page in the built reference: as ``deprivation_map.<name>``
+    when the package re-exports it (documented once, there), else under the module."""
+    generated = built[1] / "api" / "generated"
+    module = importlib.import_module(name)
+    assert (generated / f"{name}.html").is_file(), f"{name} is not listed in docs/api/modules.rst"
+    missing = []
+    for member in module.__all__:
+        top = member in dm.__all__ and getattr(dm, member) is getattr(module, member)
+        page = f"deprivation_map.{member}" if top else f"{name}.{member}"
+        if not (generated / f"{page}.html").is_file():
+            missing.append(page)
+    assert not missing, f"no page in the API reference for {missing}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+def test_the_examples_of_each_page_run(page, tmp_path, monkeypatch):
+    text = page.read_text(encoding="utf-8")
+    if ">>> " not in text:
+        pytest.skip("no examples on this page")
+    monkeypatch.chdir(tmp_path)
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(text, {"__name__": "__docs__"}, page.name, str(page), 0)
+    runner = doctest.DocTestRunner(optionflags=flags)
+    runner.run(test, out=lambda s: print(s, end=""))
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples of {page.name} failed (see stdout)"
