@@ -208,6 +208,23 @@ class CliReference(ConfigReference):
         return self._parse(cli_sections())
 
 
+class ModuleDocstring(ConfigReference):
+    """The docstring of a module, parsed as RST, without declaring the module as an object.
+
+    For modules hidden by a function of the same name (``deprivation_map.report``): declaring both would be
+    a duplicate object description.
+    """
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        import importlib
+        import inspect
+
+        doc = inspect.getdoc(importlib.import_module(self.arguments[0])) or ""
+        return self._parse(doc.splitlines())
+
+
 def describe_constant(app, what, name, obj, options, lines) -> None:
     """Say what a module constant holds, from its value: a registry's names, a policy's choices, a number.
 
@@ -229,4 +246,5 @@ def setup(app):
     app.connect("autodoc-process-docstring", describe_constant)
     app.add_directive("dm-config-reference", ConfigReference)
     app.add_directive("dm-cli-reference", CliReference)
+    app.add_directive("dm-module-docstring", ModuleDocstring)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
