@@ -50,12 +50,16 @@ html_title = f"deprivation_map {release}"
 html_static_path: list[str] = []
 html_theme_options = {
     "navigation_depth": 2,
+    "collapse_navigation": True,  # the sidebar of 200 API pages is rendered on every page otherwise
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"index": [], "getting-started": [], "limits": [], "methods": []}
+# No left sidebar on the ~220 generated API pages (the breadcrumbs lead back to the API reference):
+# rendering the navigation tree on each of them took two thirds of the build.
+html_sidebars = {"index": [], "getting-started": [], "limits": [], "methods": [], "reference/*": [],
+                 "api/generated/*": []}
 
 # Module pages list their own public names; those the package re-exports are documented once, as
 # deprivation_map.<name>, and linked from the module page.
