@@ -22,14 +22,13 @@ import deprivation_map as dm
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.rst") if "_build" not in p.parts and "generated" not in p.parts)
+EXAMPLES = [p for p in PAGES if ">>> " in p.read_text(encoding="utf-8")]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The HTML build of a copy of docs/, with ``-W --keep-going``; skipped where Sphinx is not installed."""
-    pytest.importorskip("sphinx")
-    pytest.importorskip("numpydoc")
-    pytest.importorskip("pydata_sphinx_theme")
+    pytest.importorskip("sphinx")  # the docs extra; numpydoc or the theme missing beside it is a failure
     root = tmp_path_factory.mktemp("docs")
     source = root / "source"
     shutil.copytree(DOCS, source, ignore=shutil.ignore_patterns("_build", "generated"))
@@ -141,11 +140,15 @@ def test_every_public_name_of_a_module_has_a_page(built, name):
     assert not missing, f"no page in the API reference for {missing}"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+def test_the_guide_has_examples_on_every_page():
+    """Every user-guide page shows the library at work, so every page is checked by the next test."""
+    guide = [p for p in PAGES if p.parent.name == "guide" and p.name != "index.rst"]
+    assert len(guide) >= 8 and set(guide) <= set(EXAMPLES)
+
+
+@pytest.mark.parametrize("page", EXAMPLES, ids=[str(p.relative_to(DOCS)) for p in EXAMPLES])
 def test_the_examples_of_each_page_run(page, tmp_path, monkeypatch):
     text = page.read_text(encoding="utf-8")
-    if ">>> " not in text:
-        pytest.skip("no examples on this page")
     monkeypatch.chdir(tmp_path)
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     parser = doctest.DocTestParser()
