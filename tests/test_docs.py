@@ -157,3 +157,58 @@ def test_the_examples_of_each_page_run(page, tmp_path, monkeypatch):
     report: list[str] = []  # doctest swaps sys.stdout while examples run, so its report is collected here
     result = runner.run(test, out=report.append)
     assert result.failed == 0, "".join(report)
+
+
+def _code_blocks(language: str) -> list[tuple[Path, str]]:
+    """The ``.. code-block:: <language>`` blocks of every page, dedented."""
+    import textwrap
+
+    blocks = []
+    for page in PAGES:
+        lines = page.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() == f".. code-block:: {language}":
+                body = []
+                for following in lines[i + 1:]:
+                    if following.strip() and not following.startswith("   "):
+                        break
+                    body.append(following)
+                blocks.append((page, textwrap.dedent("\n".join(body)).strip()))
+    return blocks
+
+
+def test_every_toml_snippet_is_a_valid_configuration(tmp_path):
+    """A TOML block of the docs, completed with the demo's inputs where it has none, passes load_config."""
+    import tomllib
+
+    from deprivation_map.config import load_config
+
+    blocks = _code_blocks("toml")
+    assert blocks, "the docs show no TOML"
+    demo = tomllib.loads(dm.datasets.get_path("demo.toml").read_text(encoding="utf-8"))
+    for page, text in blocks:
+        snippet = tomllib.loads(text)
+        inputs = "".join(f"[{s}]\npath = {demo[s]['path']!r}\nid_col = {demo[s]['id_col']!r}\n"
+                         for s in ("boundaries", "indicators") if s not in snippet)  # fmt: skip
+        path = tmp_path / "snippet.toml"
+        path.write_text(inputs.replace("'", '"') + text, encoding="utf-8")
+        load_config(path)
+
+
+def test_the_shell_commands_shown_exist():
+    """Every ``deprivation-map`` command line in the docs names a command and options the parser accepts."""
+    import shlex
+
+    from deprivation_map.cli import _parser
+
+    seen = 0
+    for page, text in _code_blocks("bash"):
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            for part in line.split("&&"):
+                words = shlex.split(part)
+                if words and words[0] == "deprivation-map":
+                    args = _parser().parse_args(words[1:])  # exits (SystemExit) on an unknown command or option
+                    assert args.command in ("demo", "run"), f"{page.name}: {part}"
+                    seen += 1
+    assert seen >= 3

@@ -233,13 +233,16 @@ def describe_constant(app, what, name, obj, options, lines) -> None:
     if what not in ("data", "attribute") or not name.startswith("deprivation_map."):
         return
     if isinstance(obj, dict) and obj and all(callable(v) or isinstance(v, tuple) for v in obj.values()):
-        lines += ["", "Registry of the names accepted: " + ", ".join(f'``"{k}"``' for k in obj) + "."]
+        text = "Registry of the names accepted: " + ", ".join(f'``"{k}"``' for k in obj) + "."
     elif isinstance(obj, dict) and obj and all(isinstance(k, str) for k in obj):
-        lines += ["", "Keys: " + ", ".join(f'``"{k}"``' for k in obj) + "."]
+        text = "Keys: " + ", ".join(f'``"{k}"``' for k in obj) + "."
     elif isinstance(obj, tuple) and all(isinstance(v, str) for v in obj):
-        lines += ["", "Values: " + ", ".join(f'``"{k}"``' for k in obj) + "."]
+        text = "Values: " + ", ".join(f'``"{k}"``' for k in obj) + "."
     elif isinstance(obj, int | float | str) and not isinstance(obj, bool):
-        lines += ["", f"Value: ``{obj!r}``."]
+        text = f"Value: ``{obj!r}``."
+    else:
+        return
+    lines += ["", text] if lines else [text]  # first when there is no docstring: autosummary's table shows it
 
 
 def setup(app):
