@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import _validation as v
 from .errors import DeprivationMapWarning, JoinError, format_ids
+from ._repr import html_repr, ids
 
 __all__ = ["JoinReport", "check_join", "join_indicators", "repair_keys"]
 
@@ -78,6 +79,18 @@ class JoinReport:
         frame = pd.DataFrame({"status": status, "duplicated": _isin(ids, self.duplicates)}, index=pd.Index(ids, name="id"))
         frame["repaired_from"] = repaired_from.reindex(frame.index).fillna("").to_numpy()
         return frame
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        frame = frame.iloc[np.argsort(frame["status"].to_numpy() == "matched", kind="stable")]  # problems first
+        return html_repr(self, {"areas": self.n_areas, "table rows": self.n_rows, "complete": self.complete,
+                                "areas without data": ids(self.missing_data),
+                                "table rows without an area": ids(self.no_boundary),
+                                "IDs repeated in the table": ids(self.duplicates),
+                                "keys repaired": len(self.repairs), "ambiguous keys (not repaired)": ids(self.ambiguous)},
+                         counts=frame["status"].value_counts().reindex(["matched", "missing_data", "no_boundary"]),
+                         counts_caption="IDs per status", counts_head=("status", "IDs"), frame=frame,
+                         frame_caption="to_frame(), unmatched first")  # fmt: skip
 
     def __repr__(self) -> str:
         return (
