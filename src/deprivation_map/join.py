@@ -22,6 +22,7 @@ __all__ = ["JoinReport", "check_join", "join_indicators", "repair_keys"]
 
 ON_UNMATCHED = ("raise", "warn", "keep", "drop")
 KEYS = ("normalise", "exact")
+STATUSES = ("matched", "missing_data", "no_boundary")
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +89,7 @@ class JoinReport:
                                 "table rows without an area": ids(self.no_boundary),
                                 "IDs repeated in the table": ids(self.duplicates),
                                 "keys repaired": len(self.repairs), "ambiguous keys (not repaired)": ids(self.ambiguous)},
-                         counts=frame["status"].value_counts().reindex(["matched", "missing_data", "no_boundary"]),
+                         counts=frame["status"].value_counts().reindex(STATUSES, fill_value=0),
                          counts_caption="IDs per status", counts_head=("status", "IDs"), frame=frame,
                          frame_caption="to_frame(), unmatched first")  # fmt: skip
 
