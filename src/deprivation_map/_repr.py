@@ -56,7 +56,13 @@ def fmt(value: object) -> str:
 
 
 def ids(values, *, limit: int = 5) -> str:
-    """A few IDs quoted, with how many in all (as in error messages), or 'none'."""
+    """A few IDs quoted, with how many in all (as in error messages), or 'none'.
+
+    Examples
+    --------
+    >>> ids(["001", "002"]), ids([])
+    ("'001', '002'", 'none')
+    """
     values = list(values)
     return format_ids(values, limit=limit) if values else "none"
 
