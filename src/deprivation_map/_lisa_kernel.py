@@ -42,30 +42,43 @@ def _splitmix(state):
     return state, z ^ (z >> uint64(31))
 
 
+@njit(inline="always")
+def _below(state, size):
+    """(new state, a uniform integer in ``0 .. size - 1``): 32 random bits reduced by multiply-shift (bias below
+    ``size / 2**32``)."""
+    state, bits = _splitmix(state)
+    return state, np.int64(((bits & _LOW) * uint64(size)) >> uint64(32))
+
+
 @njit(cache=True, nogil=True)
 def draw_table(n_positions, k_max, permutations, seed):
     """``(permutations, k_max)`` int64 table; row ``p`` is an ordered sample without replacement of ``0 ..
-    n_positions - 1``.
+    n_positions - 1``, every ordered sample equally likely.
 
-    Each draw is 32 random bits reduced to ``0 .. n_positions - 1`` by multiply-shift (bias below
-    ``n_positions / 2**32``); a repeat within the row is drawn again, which gives every ordered sample the
-    same probability. Row ``p`` uses its own stream, seeded by a hash of ``(seed, p)``.
+    Row ``p`` uses its own stream, seeded by a hash of ``(seed, p)``. With few columns (``k_max**2 <= 16 *
+    n_positions``) a repeat within the row is drawn again; otherwise (dense graphs) the row is a partial
+    Fisher-Yates shuffle of a running arrangement of all positions, which needs no redraws.
     """
     table = np.empty((permutations, k_max), dtype=np.int64)
-    size = uint64(n_positions)
+    sparse = k_max * k_max <= 16 * n_positions
+    arrangement = np.arange(0 if sparse else n_positions)
     for p in range(permutations):
         state = _splitmix(uint64(seed) ^ (uint64(p + 1) * _AREA))[1]
         for m in range(k_max):
-            while True:
-                state, bits = _splitmix(state)
-                j = np.int64(((bits & _LOW) * size) >> uint64(32))
-                fresh = True
-                for q in range(m):
-                    if table[p, q] == j:
-                        fresh = False
+            if sparse:
+                while True:
+                    state, j = _below(state, n_positions)
+                    fresh = True
+                    for q in range(m):
+                        if table[p, q] == j:
+                            fresh = False
+                            break
+                    if fresh:
                         break
-                if fresh:
-                    break
+            else:  # a uniform pick among the positions not yet in the row: arrangement[m:]
+                state, r = _below(state, n_positions - m)
+                arrangement[m], arrangement[m + r] = arrangement[m + r], arrangement[m]
+                j = arrangement[m]
             table[p, m] = j
     return table
 
