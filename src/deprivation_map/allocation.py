@@ -313,7 +313,7 @@ def allocate(
     :math:`w_i = n_i^{\gamma} p_i` (``"progressive"``, :math:`\gamma` = ``power``) and :math:`w_i = e_i n_i p_i`
     (``"threshold"``). The exact shares solve
 
-    .. math:: x_i = \minigl(u_i, \max(l_i, \lambda w_i)igr), \qquad \sum_i x_i = B,
+    .. math:: x_i = \min\bigl(u_i, \max(l_i, \lambda w_i)\bigr), \qquad \sum_i x_i = B,
 
     the fixed point of "cap, redistribute the excess to the uncapped areas in proportion, repeat" (see
     :func:`deprivation_map._apportion.water_fill`); without bounds :math:`x_i = B w_i / \sum_j w_j`.

@@ -161,8 +161,10 @@ def local_moran(values: pd.Series, graph, *, permutations: int = 999, seed: int 
 
     as in esda's ``Moran_Local``. The null distribution of :math:`I_i` is built by conditional
     randomisation (Anselin 1995): :math:`z_i` is held fixed and its :math:`k_i` neighbours' values are drawn
-    without replacement from the other :math:`n - 1` areas. p-values are two-sided by default; see
-    :func:`deprivation_map._permutation.p_values`.
+    without replacement from the other :math:`n - 1` areas. As in esda, one table of random draws (positions
+    among the other areas, in the order of the sorted IDs) serves every area, so each area's null
+    distribution is exact but different areas' p-values are not independent; given esda's table, the p-values
+    equal esda's ``p_sim``. p-values are two-sided by default; see :func:`deprivation_map._permutation.p_values`.
 
     Examples
     --------
