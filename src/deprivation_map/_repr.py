@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import format_ids
 
-__all__ = ["fmt", "html_repr", "ids"]
+__all__ = ["fmt", "html_repr", "id_list"]
 
 ROWS = 5  # rows of to_frame() shown
 TABLE_ROWS = 20  # rows of the other tables shown
@@ -55,12 +55,12 @@ def fmt(value: object) -> str:
     return str(value)
 
 
-def ids(values, *, limit: int = 5) -> str:
+def id_list(values, *, limit: int = 5) -> str:
     """A few IDs quoted, with how many in all (as in error messages), or 'none'.
 
     Examples
     --------
-    >>> ids(["001", "002"]), ids([])
+    >>> id_list(["001", "002"]), id_list([])
     ("'001', '002'", 'none')
     """
     values = list(values)

@@ -22,7 +22,7 @@ from .allocation import _need, _policies
 from .composite import DeprivationIndex, rank_most_deprived
 from .equity import _population
 from .errors import DeprivationMapWarning, ValidationError, format_ids
-from ._repr import html_repr, ids
+from ._repr import html_repr, id_list
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -268,7 +268,7 @@ class SiteSelection:
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
-        return html_repr(self, {"sites": ids(self.sites, limit=10), "k": self.k, "within": self.within,
+        return html_repr(self, {"sites": id_list(self.sites, limit=10), "k": self.k, "within": self.within,
                                 "need covered before": self.covered_need_before,
                                 "need covered after": self.covered_need_after, "gained": self.gained,
                                 "total need": self.total_need, "optimal": self.optimal, "solver": self.solver},

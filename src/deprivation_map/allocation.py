@@ -143,7 +143,8 @@ class Allocation:
     def _repr_html_(self) -> str:
         return html_repr(self, {"budget": self.budget, "method": self.method, "areas": len(self.amounts),
                                 **{k: val for k, val in self.parameters.items() if not isinstance(val, pd.Series)}},
-                         counts=self.bound.value_counts(sort=False), counts_caption="Areas per bound", counts_head=("bound", "areas"),
+                         counts=self.bound.value_counts(sort=False), counts_caption="Areas per bound",
+                         counts_head=("bound", "areas"),
                          tables={f"equity vs {self.equity.baseline_name}": self.equity.summary()},
                          frame=self.to_frame())  # fmt: skip
 

@@ -19,7 +19,7 @@ from .impute import MISSING, impute
 from .indicators import Domain, IndexSpec, Indicator, parse_spec
 from .normalise import Choice
 from .normalise import normalise as _normalise
-from ._repr import html_repr, ids
+from ._repr import html_repr, id_list
 from .treat import treat
 from .weighting import WEIGHTINGS, weights_for
 
@@ -116,7 +116,7 @@ class DeprivationIndex:
             "domains": len(self.spec.domains), **summary,
             "most deprived": self.score.idxmax() if scored.any() else None,
             "values treated": len(self.treated), "values imputed": len(self.imputed),
-            "areas excluded": ids(self.excluded),
+            "areas excluded": id_list(self.excluded),
         }, tables={"weights (direction: +1 higher = more deprived)": pd.DataFrame(
             {"weight": self.weights, "direction": pd.Series(self.spec.directions)})},
             frame=self.to_frame().sort_values("rank"), frame_caption="to_frame(), most deprived first")  # fmt: skip

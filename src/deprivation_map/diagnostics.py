@@ -67,8 +67,10 @@ class Diagnostics:
     negative: pd.DataFrame
 
     def _repr_html_(self) -> str:
-        negative = ", ".join(f"{a} ~ {b} ({r:+.2f})" for a, b, r in self.negative[["a", "b", "r"]].itertuples(index=False))
-        return html_repr(self, {"indicators": len(self.correlation), "Cronbach's alpha (index)": self.alpha.get("index"),
+        pairs = self.negative[["a", "b", "r"]].itertuples(index=False)
+        negative = ", ".join(f"{a} ~ {b} ({r:+.2f})" for a, b, r in pairs)
+        return html_repr(self, {"indicators": len(self.correlation),
+                                "Cronbach's alpha (index)": self.alpha.get("index"),
                                 "negatively correlated pairs": negative or "none"},
                          tables={"Cronbach's alpha": self.alpha, "correlation (oriented)": self.correlation,
                                  "explained variance": self.explained_variance})  # fmt: skip

@@ -16,7 +16,7 @@ import pandas as pd
 from . import _validation as v
 from .composite import rank_most_deprived
 from .errors import ValidationError, format_ids
-from ._repr import html_repr, ids
+from ._repr import html_repr, id_list
 
 __all__ = ["BASELINES", "Equity", "assess_equity", "concentration_curve", "concentration_index", "gini"]
 
@@ -211,7 +211,7 @@ class Equity:
         return html_repr(self, {"baseline": self.baseline_name, "areas": len(self.amounts),
                                 "areas in the most deprived decile": int(self.most_deprived.sum()),
                                 "hotspot areas": int(self.hotspot.sum()),
-                                "under-funded hotspots": ids(self.underfunded_hotspots)},
+                                "under-funded hotspots": id_list(self.underfunded_hotspots)},
                          tables={"summary()": self.summary()}, frame=self.to_frame())  # fmt: skip
 
     def __repr__(self) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import _validation as v
 from .errors import DeprivationMapWarning, JoinError, format_ids
-from ._repr import html_repr, ids
+from ._repr import html_repr, id_list
 
 __all__ = ["JoinReport", "check_join", "join_indicators", "repair_keys"]
 
@@ -85,10 +85,11 @@ class JoinReport:
         frame = self.to_frame()
         frame = frame.iloc[np.argsort(frame["status"].to_numpy() == "matched", kind="stable")]  # problems first
         return html_repr(self, {"areas": self.n_areas, "table rows": self.n_rows, "complete": self.complete,
-                                "areas without data": ids(self.missing_data),
-                                "table rows without an area": ids(self.no_boundary),
-                                "IDs repeated in the table": ids(self.duplicates),
-                                "keys repaired": len(self.repairs), "ambiguous keys (not repaired)": ids(self.ambiguous)},
+                                "areas without data": id_list(self.missing_data),
+                                "table rows without an area": id_list(self.no_boundary),
+                                "IDs repeated in the table": id_list(self.duplicates),
+                                "keys repaired": len(self.repairs),
+                                "ambiguous keys (not repaired)": id_list(self.ambiguous)},
                          counts=frame["status"].value_counts().reindex(STATUSES, fill_value=0),
                          counts_caption="IDs per status", counts_head=("status", "IDs"), frame=frame,
                          frame_caption="to_frame(), unmatched first")  # fmt: skip

@@ -73,7 +73,8 @@ class Uncertainty:
         return html_repr(self, {"areas": self.scores.shape[0], "replicates": self.scores.shape[1], "seed": self.seed,
                                 "base index": repr(self.base),
                                 "areas with P(top decile) = 1": int((self.p_top_decile == 1).sum()),
-                                "areas with 0 < P(top decile) < 1": int(self.p_top_decile.between(0, 1, "neither").sum())},
+                                "areas with 0 < P(top decile) < 1":
+                                    int(self.p_top_decile.between(0, 1, "neither").sum())},
                          tables={"sensitivity: each choice varied alone": self.sensitivity},
                          frame=frame, frame_caption="to_frame(), by median rank")  # fmt: skip
 
