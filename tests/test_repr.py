@@ -27,8 +27,7 @@ SPEC = {EVIL_COL: 1, "PctBach": -1, "PctEld": 1}
 
 def _text(page: str) -> str:
     """The visible text of a repr: tags removed, entities decoded, spaces collapsed."""
-    body = page.split("</style>", 1)[1]
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def _result_classes() -> list[str]:
@@ -83,7 +82,8 @@ def test_every_public_result_class_renders_escaped_html(name, built):
     obj = built[name]
     assert type(obj) is getattr(dm, name)
     page = obj._repr_html_()
-    assert isinstance(page, str) and page.startswith("<style>") and page.endswith("</div>")
+    assert isinstance(page, str) and page.startswith("<div class='dm-repr'>") and page.endswith("</div>")
+    assert "<style" not in page and " style=" not in page.replace('<tr style="text-align: right;">', "")
     for raw in ("<script", "<img", "onerror=alert(1)>"):  # the hostile strings appear only escaped
         assert raw not in page, name
     assert html.escape(repr(obj)) in page  # the short text repr is the caption, unchanged
@@ -155,7 +155,7 @@ def test_join_report_lists_unmatched_ids_first(toy, built):
 def test_allocation_and_equity_show_the_budget_and_the_equity_summary(evil, built):
     alloc = built["Allocation"]
     text = _text(alloc._repr_html_())
-    assert "budget 1000000 method proportional areas 159" in text
+    assert "budget 1,000,000 method proportional areas 159" in text
     amounts = evil[EVIL_COL] * evil["TotPop90"] / (evil[EVIL_COL] * evil["TotPop90"]).sum() * 1_000_000
     first = evil.index[0]
     assert f"{first} {fmt(evil.at[first, EVIL_COL])} {fmt(evil.at[first, 'TotPop90'])}" in text

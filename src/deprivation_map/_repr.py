@@ -5,6 +5,8 @@ caption, a table of settings and summary figures (method, seed, correction ...),
 optional small tables, and the first rows of its ``to_frame()``. Every value shown, keys and column names
 included, is HTML-escaped here, in one place, because area IDs, labels and column names come from users'
 files. Counts below a disclosure threshold (``min_count``) are shown as ``< min_count``, never as numbers.
+There is no stylesheet: the front end's own table style applies (Jupyter's, VS Code's, GitHub's, which
+would drop a ``<style>`` element anyway).
 """
 
 from __future__ import annotations
@@ -23,12 +25,6 @@ __all__ = ["fmt", "html_repr", "id_list"]
 
 ROWS = 5  # rows of to_frame() shown
 TABLE_ROWS = 20  # rows of the other tables shown
-_STYLE = (
-    "<style>.dm-repr{font-size:0.9em;margin:0.2em 0}.dm-repr table{border-collapse:collapse;margin:0.3em 0}"
-    ".dm-repr th,.dm-repr td{padding:0.15em 0.6em;text-align:right;border-bottom:1px solid #ddd}"
-    ".dm-repr th{text-align:left}.dm-repr caption{text-align:left;font-style:italic;color:#555}"
-    ".dm-repr .dm-caption{color:#555;font-family:monospace;font-size:0.85em}</style>"
-)
 
 
 def fmt(value: object) -> str:
@@ -36,15 +32,16 @@ def fmt(value: object) -> str:
 
     Examples
     --------
-    >>> fmt(0.123456), fmt(15744.0), fmt(2.0), fmt(8.3e-23), fmt(float("nan")), fmt("<b>")
-    ('0.1235', '15,744', '2', '8.300e-23', '', '<b>')
+    >>> from decimal import Decimal
+    >>> fmt(0.123456), fmt(15744.0), fmt(2.0), fmt(8.3e-23), fmt(float("nan")), fmt(Decimal("1000000.50")), fmt("<b>")
+    ('0.1235', '15,744', '2', '8.300e-23', '', '1,000,000.50', '<b>')
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, Decimal | Integral):
-        return f"{value:,}" if isinstance(value, Integral) else str(value)
+        return f"{value:,}"
     if isinstance(value, Real):
         x = float(value)
         if math.isnan(x):
@@ -122,8 +119,8 @@ def html_repr(
     >>> "&lt;script&gt;" in out and "<script>" not in out, "&lt; 2" in out
     (True, True)
     """
-    parts = [_STYLE, f"<div class='dm-repr'><b>{html.escape(type(obj).__name__)}</b>",
-             f"<div class='dm-caption'>{html.escape(repr(obj))}</div>",
+    parts = [f"<div class='dm-repr'><b>{html.escape(type(obj).__name__)}</b>",
+             f"<div><code>{html.escape(repr(obj))}</code></div>",
              _rows((k, "none" if v is None else fmt(v)) for k, v in summary.items())]  # fmt: skip
     if counts is not None:
         pairs = [(label, _count(n, min_count)) for label, n in dict(counts).items()]
