@@ -87,7 +87,9 @@ def test_the_notebooks_are_found():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_and_its_stored_outputs_are_current(path, tmp_path):
+    before = sorted(FOLDER.iterdir())
     executed = clean(execute(path, tmp_path))
+    assert sorted(FOLDER.iterdir()) == before, f"{path.name} wrote beside itself: write into output/ of the working folder"
     stored = nbformat.read(path, as_version=4)
     assert [c.source for c in executed.cells] == [c.source for c in stored.cells]
     assert _kinds(executed) == _kinds(stored), (
@@ -112,6 +114,7 @@ def test_stored_notebook_is_executed_clean_and_small(path):
             assert out.get("name") != "stderr", f"{path.name}: a warning or error is stored: {out.get('text')}"
             text = json.dumps(out)
             assert not LOCAL_PATH.search(text), f"{path.name}: a local path is stored: {LOCAL_PATH.search(text)}"
+            assert "L.map(" not in text, f"{path.name}: a whole Leaflet map is stored; save it to a file instead"
 
 
 def main(names: list[str]) -> None:
