@@ -16,6 +16,7 @@ from . import _validation as v
 from ._permutation import conditional_counts, p_values, resolve_seed
 from ._prepare import Prepared, pair, prepare, standardise
 from .errors import ValidationError
+from ._repr import html_repr
 from .multiple_testing import CORRECTION_NAMES, adjust_p
 
 __all__ = ["LABELS", "Hotspots", "eb_rates", "local_moran", "local_moran_bv", "local_moran_rate"]
@@ -69,6 +70,12 @@ class Hotspots:
     def counts(self) -> pd.Series:
         """Number of areas with each label, every label listed (zeros included)."""
         return self.labels.value_counts(sort=False).reindex(list(LABELS), fill_value=0)
+
+    def _repr_html_(self) -> str:
+        return html_repr(self, {"statistic": self.statistic, "areas": len(self.Is), "alpha": self.alpha,
+                                "alternative": self.alternative, "correction": CORRECTION_NAMES[self.correction],
+                                "permutations": self.permutations, "seed": self.seed},
+                         counts=self.counts(), frame=self.to_frame())  # fmt: skip
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={n}" for k, n in self.counts().items() if n)
