@@ -52,21 +52,33 @@ def _exact_two_sided(z, w, i):
     return min(1.0, 2 * min((sims >= observed - tol).mean(), (sims <= observed + tol).mean()))
 
 
-@pytest.mark.parametrize("cols, rows", [(5, 5), (40, 1)])
-def test_conditional_permutation_p_values_match_exact_enumeration(cols, rows):
-    """Every null distribution is enumerated (at most C(24, 4) = 10,626 draws), so the kernel's Monte Carlo
-    p-values are checked against exact ones computed independently here. A 5 x 5 rook lattice exercises the
-    kernel's one-draw-at-a-time path, a 40-area strip (k <= 2) its whole-set path."""
-    n = cols * rows
-    cells = [box(i % cols, i // cols, i % cols + 1, i // cols + 1) for i in range(n)]
-    lattice = gpd.GeoDataFrame(geometry=cells, index=[f"{i:02d}" for i in range(n)], crs="EPSG:3857")
-    graph = dm.build_graph(lattice, method="rook")
-    y = pd.Series(np.random.default_rng(5).normal(size=n) + np.arange(n) % 5, index=lattice.index)
+def _check_against_exact(areas: gpd.GeoDataFrame, graph) -> None:
+    n = len(areas)
+    y = pd.Series(np.random.default_rng(5).normal(size=n) + np.arange(n) % 5, index=areas.index)
     hot = dm.local_moran(y, graph, seed=2, permutations=9999, correction="none")
     z = ((y - y.mean()) / y.std(ddof=0)).to_numpy()
     exact = np.array([_exact_two_sided(z, graph.sparse.tocsr(), i) for i in range(n)])
     # Each estimate (two tails, 9999 draws) has sd <= 2 * sqrt(0.25 / 9999) = 0.01.
     assert np.abs(hot.p.to_numpy() - exact).max() < 0.04
+
+
+@pytest.mark.parametrize("cols, rows", [(5, 5), (40, 1)])
+def test_conditional_permutation_p_values_match_exact_enumeration(cols, rows):
+    """Every null distribution is enumerated (at most C(24, 4) = 10,626 draws), so the kernel's Monte Carlo
+    p-values are checked against exact ones computed independently here: a 5 x 5 rook lattice and a 40-area
+    strip, whose draws are made by redrawing repeats."""
+    n = cols * rows
+    cells = [box(i % cols, i // cols, i % cols + 1, i // cols + 1) for i in range(n)]
+    lattice = gpd.GeoDataFrame(geometry=cells, index=[f"{i:02d}" for i in range(n)], crs="EPSG:3857")
+    _check_against_exact(lattice, dm.build_graph(lattice, method="rook"))
+
+
+def test_dense_graphs_p_values_match_exact_enumeration():
+    """18 nearest neighbours of 21 points: the draws take the partial Fisher-Yates path (k**2 > 16 (n - 1));
+    C(20, 18) = 190 draws per area are enumerated."""
+    points = gpd.points_from_xy(*np.random.default_rng(1).uniform(0, 1000, size=(2, 21)))
+    areas = gpd.GeoDataFrame(geometry=points, index=[f"{i:02d}" for i in range(21)], crs="EPSG:3857")
+    _check_against_exact(areas, dm.build_graph(areas, method="knn", k=18))
 
 
 def test_p_values_by_hand():

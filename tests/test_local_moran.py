@@ -111,3 +111,25 @@ def test_an_isolate_is_never_significant_in_any_local_statistic(toy_joined):
         assert hot.labels["013"] == "Isolate" and np.isnan(hot.p["013"]) and np.isnan(hot.p_adjusted["013"])
     gi = dm.local_g(y, columbus_graph, missing="exclude", correction="none")
     assert gi.labels["013"] == "Isolate" and np.isnan(gi.z["013"]) and gi.bins["013"] == 0
+
+
+@pytest.mark.filterwarnings("ignore:The alternative hypothesis:DeprecationWarning")
+def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
+    """The same conditional randomisation as esda: fed esda's own table of draws, p equals esda's p_sim.
+
+    Checked against esda's ``Moran_Local`` (numba path, ``n_jobs=1``). IDs are zero-padded so that the
+    canonical order (sorted by ID) is esda's positional order, which the shared table of draws indexes.
+    """
+    from esda.crand import vec_permutations
+    from libpysal.graph import Graph
+
+    import deprivation_map._lisa_kernel as kernel
+
+    gdf = columbus.set_axis([f"{int(i):02d}" for i in columbus.index]).sort_index()
+    graph = Graph.build_contiguity(gdf, rook=False).transform("r")
+    ref = esda.Moran_Local(gdf["CRIME"].to_numpy(), graph.to_W(), permutations=99, seed=7, n_jobs=1)
+    monkeypatch.setattr(kernel, "draw_table", lambda n_positions, k_max, permutations, seed: vec_permutations(
+        k_max, n_positions + 1, permutations, 7))
+    ours = dm.local_moran(gdf["CRIME"], graph, permutations=99, seed=7, alternative="directed", correction="none")
+    np.testing.assert_array_equal(ours.p.to_numpy(), ref.p_sim)
+    np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=1e-12)

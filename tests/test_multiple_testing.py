@@ -23,6 +23,17 @@ def test_fdr_equals_statsmodels_and_scipy(p):
     np.testing.assert_allclose(ours, false_discovery_control(p, method="bh"), rtol=1e-12)
 
 
+@given(P, st.sampled_from(["fdr", "bonferroni", "none"]))
+def test_an_adjusted_p_value_is_never_below_the_raw_one(p, correction):
+    assert (adjust_p(p, correction) >= p).all()
+
+
+def test_the_largest_p_value_keeps_its_exact_value_under_fdr():
+    # 0.998 * 159 / 159 rounds to 0.998 - 1.1e-16 in floating point: the adjusted value must not drop below p.
+    p = np.linspace(0.002, 0.998, 159)
+    assert adjust_p(p, "fdr")[-1] == 0.998
+
+
 @given(P)
 def test_bonferroni_equals_statsmodels(p):
     np.testing.assert_allclose(adjust_p(p, "bonferroni"), multitest.multipletests(p, method="bonferroni")[1])

@@ -38,8 +38,46 @@ def test_demo_writes_the_outputs_and_a_true_summary(tmp_path, capsys, georgia):
 
 def test_run_records_every_stage_time_and_the_seed(tmp_path):
     result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
-    assert tuple(result.timings) == STAGES
+    assert tuple(result.timings) == tuple(s for s in STAGES if s != "allocate")  # no [allocation] in the demo
     assert result.moran.seed == 0 and result.hotspots.seed == 0
+
+
+ALLOCATION = """
+[allocation]
+budget = 250000.5
+population_col = "TotPop90"
+negative = "shift"
+cap = 20000
+"""
+
+
+def test_a_configured_allocation_is_the_api_s_and_reaches_every_output(tmp_path, capsys):
+    demo = dm.datasets.get_path("demo.toml").read_text(encoding="utf-8")
+    path = _write(tmp_path, demo + ALLOCATION)
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    result = run(path, out_dir=tmp_path / "again")
+    expected = dm.allocate(result.index, 250000.5, population=result.data["TotPop90"], negative="shift", cap=20000,
+                           hotspots=result.hotspots)  # fmt: skip
+    pd.testing.assert_series_equal(result.allocation.amounts, expected.amounts)
+    assert result.allocation.minor_units.sum() == 25000050  # exact, in cents
+    assert tuple(result.timings) == STAGES
+    csv = pd.read_csv(tmp_path / "out" / "results.csv", dtype={"AreaKey": str}).set_index("AreaKey")
+    assert round(csv["allocation_amount"].sum(), 2) == 250000.5 and csv["allocation_amount"].max() <= 20000
+    assert f"Gini {expected.equity.gini:.3f}" in out and "Allocation: 250000.5 shared proportional" in out
+    assert "allocation" in (tmp_path / "out" / "map.html").read_text(encoding="utf-8").lower()
+    pytest.importorskip("matplotlib")
+    from deprivation_map.report import report_from_result
+
+    html = report_from_result(result, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'id="allocation"' in html and f"{expected.equity.gini:.3f}" in html
+
+
+def test_an_allocation_column_that_is_not_there_is_named(tmp_path, capsys):
+    demo = dm.datasets.get_path("demo.toml").read_text(encoding="utf-8")
+    path = _write(tmp_path, demo + ALLOCATION.replace("TotPop90", "population"))
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "[allocation] The joined data has no column 'population'" in capsys.readouterr().err
 
 
 def _write(tmp_path, text):

@@ -36,11 +36,23 @@ def _dense_codes(order: np.ndarray, new: np.ndarray) -> np.ndarray:
     return codes
 
 
+def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense codes 0, 1, ... in the sorted order of ``values``, equal exactly for equal values; and their count."""
+    order = np.argsort(values)
+    ordered = values[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]] if len(values) else np.zeros(0, dtype=bool)
+    return _dense_codes(order, new), int(new.sum())
+
+
 def _vertex_keys(coords: np.ndarray) -> np.ndarray:
-    """An integer per vertex, equal exactly when the coordinates are equal."""
-    order = np.lexsort((coords[:, 1], coords[:, 0]))
-    ordered = coords[order]
-    return _dense_codes(order, np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
+    """An integer per vertex, equal exactly when the coordinates are equal.
+
+    The codes of x and of y combine into one integer ``code_x * count_y + code_y`` (below ``n**2``), whose
+    dense codes are the answer: three single-key sorts, faster than one lexicographic sort of the pairs.
+    """
+    x_codes, _ = _codes(coords[:, 0])
+    y_codes, y_count = _codes(coords[:, 1])
+    return _codes(x_codes * np.int64(y_count) + y_codes)[0]
 
 
 def _nexus_members(geometry: np.ndarray, rook: bool) -> tuple[np.ndarray, np.ndarray]:

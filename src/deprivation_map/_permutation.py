@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _validation as v
 
-__all__ = ["ALTERNATIVES", "conditional_counts", "p_values", "resolve_seed"]
+__all__ = ["ALTERNATIVES", "conditional_counts", "counts_with_draws", "p_values", "resolve_seed"]
 
 
 def _two_sided(n_ge, n_le, permutations):
@@ -64,15 +64,25 @@ def resolve_seed(seed: int | None) -> int:
 def conditional_counts(pool, off, fixed, factor, observed, permutations: int, seed: int):
     """Counts ``(n_ge, n_le)`` of conditionally permuted local statistics at or beyond the observed ones.
 
-    The statistic of area ``i`` is ``factor[i] * (fixed[i] + sum_j off[i, j] * pool[j])``; see
-    :func:`deprivation_map._lisa_kernel.local_counts`, imported here so that numba loads only when needed.
+    The statistic of area ``i`` is ``factor[i] * (fixed[i] + sum_j off[i, j] * pool[j])``; its permutations
+    draw the neighbours' values from the other areas, with the draws of
+    :func:`deprivation_map._lisa_kernel.draw_table` (see :func:`~deprivation_map._lisa_kernel.local_counts`,
+    imported here so that numba loads only when needed).
     """
+    from ._lisa_kernel import draw_table
+
+    k_max = int(np.diff(off.indptr).max(initial=0))
+    return counts_with_draws(pool, off, fixed, factor, observed, draw_table(len(pool) - 1, k_max, permutations,
+                                                                            np.uint64(seed)))
+
+
+def counts_with_draws(pool, off, fixed, factor, observed, draws: np.ndarray):
+    """:func:`conditional_counts` with a given table of draws (e.g. esda's, to compare with it)."""
     from ._lisa_kernel import local_counts
 
     f64 = np.float64
     return local_counts(
-        np.ascontiguousarray(pool, dtype=f64), off.indptr.astype(np.int64), off.indices.astype(np.int64),
-        np.ascontiguousarray(off.data, dtype=f64), np.ascontiguousarray(fixed, dtype=f64),
-        np.ascontiguousarray(factor, dtype=f64), np.ascontiguousarray(observed, dtype=f64), permutations,
-        np.uint64(seed),
+        np.ascontiguousarray(pool, dtype=f64), off.indptr.astype(np.int64), np.ascontiguousarray(off.data, dtype=f64),
+        np.ascontiguousarray(fixed, dtype=f64), np.ascontiguousarray(factor, dtype=f64),
+        np.ascontiguousarray(observed, dtype=f64), np.ascontiguousarray(draws, dtype=np.int64),
     )  # fmt: skip

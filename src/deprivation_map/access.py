@@ -22,6 +22,7 @@ from .allocation import _need, _policies
 from .composite import DeprivationIndex, rank_most_deprived
 from .equity import _population
 from .errors import DeprivationMapWarning, ValidationError, format_ids
+from ._repr import html_repr, id_list
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -144,6 +145,15 @@ class ServiceAccess:
              "decile": self.decile, "population": self.population}  # fmt: skip
         )
 
+    def _repr_html_(self) -> str:
+        far = {} if self.population is None or self.decile is None else {
+            "population beyond, most deprived decile": self.population_beyond(deciles=1)}
+        return html_repr(self, {"areas": len(self.distance), "within": f"{self.within:g} {self.unit}",
+                                "measured from": self.origin, "median distance": self.distance.median(),
+                                "largest distance": self.distance.max(), "areas beyond": int(self.beyond.sum()), **far},
+                         frame=self.to_frame().sort_values("distance", ascending=False),
+                         frame_caption="to_frame(), farthest first")  # fmt: skip
+
     def __repr__(self) -> str:
         return (
             f"ServiceAccess({len(self.distance)} areas, median distance {self.distance.median():.0f} {self.unit}; "
@@ -255,6 +265,15 @@ class SiteSelection:
             {"weight": self.weight, "covered_before": self.covered_before, "covered_after": self.covered_after,
              "newly_covered": self.covered_after & ~self.covered_before, "nearest_site": self.nearest_site}
         )  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        return html_repr(self, {"sites": id_list(self.sites, limit=10), "k": self.k, "within": self.within,
+                                "need covered before": self.covered_need_before,
+                                "need covered after": self.covered_need_after, "gained": self.gained,
+                                "total need": self.total_need, "optimal": self.optimal, "solver": self.solver},
+                         frame=frame.sort_values("newly_covered", ascending=False, kind="stable"),
+                         frame_caption="to_frame(), newly covered first")  # fmt: skip
 
     def __repr__(self) -> str:
         share = (lambda x: f"{x / self.total_need:.1%}") if self.total_need else (lambda x: "n/a")

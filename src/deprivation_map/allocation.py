@@ -21,6 +21,7 @@ from ._apportion import check_feasible, largest_remainder, minor_total, to_minor
 from .composite import DeprivationIndex, rank_most_deprived
 from .equity import Equity, _population, assess_equity
 from .errors import ValidationError, format_ids
+from ._repr import html_repr
 
 __all__ = ["METHODS", "NEGATIVE", "Allocation", "allocate"]
 
@@ -138,6 +139,14 @@ class Allocation:
                 "bound": self.bound,
             }
         )
+
+    def _repr_html_(self) -> str:
+        return html_repr(self, {"budget": self.budget, "method": self.method, "areas": len(self.amounts),
+                                **{k: val for k, val in self.parameters.items() if not isinstance(val, pd.Series)}},
+                         counts=self.bound.value_counts(sort=False), counts_caption="Areas per bound",
+                         counts_head=("bound", "areas"),
+                         tables={f"equity vs {self.equity.baseline_name}": self.equity.summary()},
+                         frame=self.to_frame())  # fmt: skip
 
     def __repr__(self) -> str:
         held = self.bound.value_counts()

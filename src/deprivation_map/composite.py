@@ -19,6 +19,7 @@ from .impute import MISSING, impute
 from .indicators import Domain, IndexSpec, Indicator, parse_spec
 from .normalise import Choice
 from .normalise import normalise as _normalise
+from ._repr import html_repr, id_list
 from .treat import treat
 from .weighting import WEIGHTINGS, weights_for
 
@@ -106,6 +107,19 @@ class DeprivationIndex:
         return pd.DataFrame(
             {"score": self.score, "rank": self.rank, "decile": self.decile, "quintile": self.quintile}
         )
+
+    def _repr_html_(self) -> str:
+        scored = self.score.notna()
+        summary = {k: label(val) if not isinstance(val, str) else val for k, val in self.method.items()}
+        return html_repr(self, {
+            "areas": len(self.score), "areas scored": int(scored.sum()), "indicators": len(self.spec.columns),
+            "domains": len(self.spec.domains), **summary,
+            "most deprived": self.score.idxmax() if scored.any() else None,
+            "values treated": len(self.treated), "values imputed": len(self.imputed),
+            "areas excluded": id_list(self.excluded),
+        }, tables={"weights (direction: +1 higher = more deprived)": pd.DataFrame(
+            {"weight": self.weights, "direction": pd.Series(self.spec.directions)})},
+            frame=self.to_frame().sort_values("rank"), frame_caption="to_frame(), most deprived first")  # fmt: skip
 
     def __repr__(self) -> str:
         chosen = "/".join(str(self.method.get(k, "")) for k in ("normalise", "weighting", "aggregate"))

@@ -26,6 +26,12 @@ Example::
 
     [hotspots]
     seed = 0
+
+    # optional: share a budget by need (the index, or a column), per person, between a floor and a cap
+    # [allocation]
+    # budget = 1000000
+    # population_col = "population"
+    # negative = "shift"   # index scores are z-scores: say how to make them non-negative
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ from typing import Any
 from . import _validation as v
 from ._permutation import ALTERNATIVES
 from .aggregate import AGGREGATORS
+from .allocation import METHODS as ALLOCATION_METHODS
+from .allocation import MISSING as ALLOCATION_MISSING
+from .allocation import NEGATIVE
 from .autocorrelation import MISSING as STAT_MISSING
 from .composite import MISSING as INDEX_MISSING
 from .errors import ConfigError, DeprivationMapError
@@ -143,6 +152,21 @@ class MapConfig:
 
 
 @dataclass(frozen=True)
+class AllocationConfig:
+    budget: float
+    need: str = "index"  # "index" (the composite score) or a column of the joined data
+    population_col: str | None = None
+    method: str = _choices(ALLOCATION_METHODS)
+    floor: float = 0.0
+    cap: float | None = None
+    power: float | None = None  # progressive: need ** power
+    threshold: float | str | None = None  # threshold: a need value, "decile" or "hotspots" (see allocate)
+    negative: str = _choices(NEGATIVE)
+    missing: str = _choices(ALLOCATION_MISSING)
+    units: bool = False  # whole units (no cents)
+
+
+@dataclass(frozen=True)
 class OutputConfig:
     dir: Path = Path("out")
     map: str = "map.html"
@@ -163,6 +187,7 @@ class Config:
     hotspots: HotspotsConfig = HotspotsConfig()
     map: MapConfig = MapConfig()
     output: OutputConfig = OutputConfig()
+    allocation: AllocationConfig | None = None  # no allocation unless an [allocation] table is given
     source: Path | None = None
 
     @classmethod
@@ -201,10 +226,10 @@ def _section(cls, raw: Any, where: str, base_dir: Path, *, sections=None) -> dic
 
 
 def _value(value: Any, hint: Any, spec: dataclasses.Field, key: str, base_dir: Path) -> Any:
-    if dataclasses.is_dataclass(hint):
-        return hint(**_section(hint, value, key, base_dir))
     allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
     allowed = tuple(a for a in allowed if a is not type(None))
+    if dataclasses.is_dataclass(allowed[0]):  # a section, optional or not
+        return allowed[0](**_section(allowed[0], value, key, base_dir))
     if Path in allowed:
         return _path(value, key, base_dir, must_exist=spec.metadata.get("must_exist", False))
     if float in allowed and isinstance(value, int) and not isinstance(value, bool):

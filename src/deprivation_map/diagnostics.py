@@ -9,6 +9,7 @@ import pandas as pd
 
 from .composite import _indicator_values
 from .errors import ValidationError
+from ._repr import html_repr
 from .indicators import IndexSpec, parse_spec
 from .weighting import first_component
 
@@ -64,6 +65,15 @@ class Diagnostics:
     loadings: pd.DataFrame
     explained_variance: pd.Series
     negative: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        pairs = self.negative[["a", "b", "r"]].itertuples(index=False)
+        negative = ", ".join(f"{a} ~ {b} ({r:+.2f})" for a, b, r in pairs)
+        return html_repr(self, {"indicators": len(self.correlation),
+                                "Cronbach's alpha (index)": self.alpha.get("index"),
+                                "negatively correlated pairs": negative or "none"},
+                         tables={"Cronbach's alpha": self.alpha, "correlation (oriented)": self.correlation,
+                                 "explained variance": self.explained_variance})  # fmt: skip
 
     def __repr__(self) -> str:
         return (f"Diagnostics({len(self.correlation)} indicators, alpha={self.alpha.get('index', np.nan):.2f}, "

@@ -16,6 +16,7 @@ import pandas as pd
 from . import _validation as v
 from .composite import rank_most_deprived
 from .errors import ValidationError, format_ids
+from ._repr import html_repr, id_list
 
 __all__ = ["BASELINES", "Equity", "assess_equity", "concentration_curve", "concentration_index", "gini"]
 
@@ -205,6 +206,13 @@ class Equity:
             },
             index=pd.Index(names, name="measure"),
         )
+
+    def _repr_html_(self) -> str:
+        return html_repr(self, {"baseline": self.baseline_name, "areas": len(self.amounts),
+                                "areas in the most deprived decile": int(self.most_deprived.sum()),
+                                "hotspot areas": int(self.hotspot.sum()),
+                                "under-funded hotspots": id_list(self.underfunded_hotspots)},
+                         tables={"summary()": self.summary()}, frame=self.to_frame())  # fmt: skip
 
     def __repr__(self) -> str:
         return (

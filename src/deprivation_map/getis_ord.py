@@ -12,6 +12,7 @@ from . import _validation as v
 from ._permutation import conditional_counts, p_values, resolve_seed
 from ._prepare import prepare
 from .errors import ValidationError
+from ._repr import html_repr
 from .multiple_testing import CORRECTION_NAMES, adjust_p
 
 __all__ = ["GI_LABELS", "GiHotspots", "local_g"]
@@ -60,6 +61,11 @@ class GiHotspots:
     def counts(self) -> pd.Series:
         """Number of areas with each label, every label listed (zeros included)."""
         return self.labels.value_counts(sort=False).reindex(list(GI_LABELS), fill_value=0)
+
+    def _repr_html_(self) -> str:
+        return html_repr(self, {"areas": len(self.z), "correction": CORRECTION_NAMES[self.correction],
+                                "transform": self.transform, "permutations": self.permutations or "none (normal p)",
+                                "seed": self.seed}, counts=self.counts(), frame=self.to_frame())  # fmt: skip
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={n}" for k, n in self.counts().items() if n)

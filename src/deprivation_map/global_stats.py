@@ -18,6 +18,7 @@ from scipy.special import ndtr
 from . import _validation as v
 from ._permutation import p_values, resolve_seed
 from ._prepare import pair, prepare, standardise
+from ._repr import html_repr
 from .errors import ValidationError
 
 __all__ = ["GlobalMoran", "GlobalStatistic", "bivariate_moran", "general_g", "geary", "global_moran"]
@@ -38,6 +39,12 @@ class _Inference:
     permutations: int
     alternative: str
     seed: int
+
+    def _repr_html_(self) -> str:
+        row = self.to_frame().iloc[0]  # type: ignore[attr-defined]  # each subclass defines to_frame
+        return html_repr(self, {"statistic": row.name, **row.drop(["n", "permutations", "seed"]).to_dict(),
+                                "alternative (p_sim)": self.alternative, "areas": self.n,
+                                "permutations": self.permutations, "seed": self.seed})  # fmt: skip
 
     def _frame(self, name: str, fields: tuple[str, ...]) -> pd.DataFrame:
         columns = (*fields, "z_norm", "p_norm", "z_rand", "p_rand", "p_sim", "n", "permutations", "seed")

@@ -16,11 +16,13 @@ import pandas as pd
 
 from . import _validation as v
 from .errors import DeprivationMapWarning, JoinError, format_ids
+from ._repr import html_repr, id_list
 
 __all__ = ["JoinReport", "check_join", "join_indicators", "repair_keys"]
 
 ON_UNMATCHED = ("raise", "warn", "keep", "drop")
 KEYS = ("normalise", "exact")
+STATUSES = ("matched", "missing_data", "no_boundary")
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +80,19 @@ class JoinReport:
         frame = pd.DataFrame({"status": status, "duplicated": _isin(ids, self.duplicates)}, index=pd.Index(ids, name="id"))
         frame["repaired_from"] = repaired_from.reindex(frame.index).fillna("").to_numpy()
         return frame
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        frame = frame.iloc[np.argsort(frame["status"].to_numpy() == "matched", kind="stable")]  # problems first
+        return html_repr(self, {"areas": self.n_areas, "table rows": self.n_rows, "complete": self.complete,
+                                "areas without data": id_list(self.missing_data),
+                                "table rows without an area": id_list(self.no_boundary),
+                                "IDs repeated in the table": id_list(self.duplicates),
+                                "keys repaired": len(self.repairs),
+                                "ambiguous keys (not repaired)": id_list(self.ambiguous)},
+                         counts=frame["status"].value_counts().reindex(STATUSES, fill_value=0),
+                         counts_caption="IDs per status", counts_head=("status", "IDs"), frame=frame,
+                         frame_caption="to_frame(), unmatched first")  # fmt: skip
 
     def __repr__(self) -> str:
         return (

@@ -16,6 +16,7 @@ from . import _validation as v
 from ._permutation import conditional_counts, p_values, resolve_seed
 from ._prepare import Prepared, pair, prepare, standardise
 from .errors import ValidationError
+from ._repr import html_repr
 from .multiple_testing import CORRECTION_NAMES, adjust_p
 
 __all__ = ["LABELS", "Hotspots", "eb_rates", "local_moran", "local_moran_bv", "local_moran_rate"]
@@ -69,6 +70,12 @@ class Hotspots:
     def counts(self) -> pd.Series:
         """Number of areas with each label, every label listed (zeros included)."""
         return self.labels.value_counts(sort=False).reindex(list(LABELS), fill_value=0)
+
+    def _repr_html_(self) -> str:
+        return html_repr(self, {"statistic": self.statistic, "areas": len(self.Is), "alpha": self.alpha,
+                                "alternative": self.alternative, "correction": CORRECTION_NAMES[self.correction],
+                                "permutations": self.permutations, "seed": self.seed},
+                         counts=self.counts(), frame=self.to_frame())  # fmt: skip
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={n}" for k, n in self.counts().items() if n)
@@ -154,8 +161,10 @@ def local_moran(values: pd.Series, graph, *, permutations: int = 999, seed: int 
 
     as in esda's ``Moran_Local``. The null distribution of :math:`I_i` is built by conditional
     randomisation (Anselin 1995): :math:`z_i` is held fixed and its :math:`k_i` neighbours' values are drawn
-    without replacement from the other :math:`n - 1` areas. p-values are two-sided by default; see
-    :func:`deprivation_map._permutation.p_values`.
+    without replacement from the other :math:`n - 1` areas. As in esda, one table of random draws (positions
+    among the other areas, in the order of the sorted IDs) serves every area, so each area's null
+    distribution is exact but different areas' p-values are not independent; given esda's table, the p-values
+    equal esda's ``p_sim``. p-values are two-sided by default; see :func:`deprivation_map._permutation.p_values`.
 
     Examples
     --------

@@ -19,7 +19,7 @@ __all__ = ["CORRECTIONS", "CORRECTION_NAMES", "adjust_p"]
 def _fdr(p: np.ndarray) -> np.ndarray:
     m = len(p)
     order = np.argsort(p, kind="stable")
-    scaled = p[order] * m / np.arange(1, m + 1)
+    scaled = p[order] * (m / np.arange(1, m + 1))  # factors >= 1, and exactly 1 for the largest: never below p
     adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
     out = np.empty(m)
     out[order] = np.minimum(adjusted, 1.0)

@@ -1,4 +1,4 @@
-"""One reproducible run from a configuration: read, join, index, graph, Moran, LISA, map, save.
+"""One reproducible run from a configuration: read, join, graph, index, Moran, LISA, allocation, map, save.
 
 :func:`run` calls the public API in order and returns every intermediate result with the time each stage
 took. The command line tool is a thin shell over it.
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from ._permutation import resolve_seed
+from .allocation import Allocation, allocate
 from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
 from .composite import DeprivationIndex, build_index
 from .config import Config, load_config
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STAGES", "PipelineResult", "run"]
 
-STAGES = ("read", "join", "graph", "index", "moran", "lisa", "map", "save")
+STAGES = ("read", "join", "graph", "index", "moran", "lisa", "allocate", "map", "save")  # allocate: if configured
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,10 +54,14 @@ class PipelineResult:
     outputs: Mapping[str, Path]
     timings: Mapping[str, float]
     table_report: TableReport | None = None
+    allocation: Allocation | None = None
 
     def to_frame(self) -> gpd.GeoDataFrame:
-        """The joined data with the index and LISA columns, one row per area."""
-        return self.data.join(self.index.to_frame()).join(self.hotspots.to_frame())
+        """The joined data with the index and LISA columns (and the allocation's, prefixed), one row per area."""
+        frame = self.data.join(self.index.to_frame()).join(self.hotspots.to_frame())
+        if self.allocation is not None:
+            frame = frame.join(self.allocation.to_frame().add_prefix("allocation_"))
+        return frame
 
     def summary(self) -> str:
         """A few lines for the terminal: what was read, joined, computed and written."""
@@ -74,8 +79,16 @@ class PipelineResult:
             f"{m.permutations} permutations, seed {m.seed})",
             f"LISA clusters (alpha = {h.alpha}, {h.alternative}, {CORRECTION_NAMES[h.correction]}): "
             + ", ".join(f"{label} {n}" for label, n in counts.items() if n or label not in ("Isolate", "Undefined")),
+            *([_allocation_line(self.allocation)] if self.allocation is not None else []),
             "Wrote " + ", ".join(str(p) for p in self.outputs.values()),
         ])  # fmt: skip
+
+
+def _allocation_line(a: Allocation) -> str:
+    e = a.equity
+    return (f"Allocation: {a.budget} shared {a.method} over {len(a.amounts)} areas; Gini {e.gini:.3f}, "
+            f"concentration {e.concentration:+.3f}, {e.share_most_deprived:.1%} to the most deprived decile, "
+            f"{e.share_hotspots:.1%} to High-High areas")  # fmt: skip
 
 
 class _Stages:
@@ -135,15 +148,31 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
         moran = global_moran(index.score, graph, **stats)
     with stage("lisa", "hotspots"):
         hotspots = local_moran(index.score, graph, alpha=h.alpha, correction=h.correction, **stats)
+    allocation = None
+    if config.allocation is not None:
+        with stage("allocate", "allocation"):
+            allocation = _allocate(config.allocation, data, index, hotspots)
     with stage("map", "map"):
         mc = config.map
-        m = explore(data, index=index, hotspots=hotspots, name_col=b.name_col, scheme=mc.scheme, k=mc.k,
-                    palette=mc.palette, tiles=mc.tiles, lang=mc.lang)  # fmt: skip
+        m = explore(data, index=index, hotspots=hotspots, allocation=allocation, name_col=b.name_col,
+                    scheme=mc.scheme, k=mc.k, palette=mc.palette, tiles=mc.tiles, lang=mc.lang)  # fmt: skip
     result = PipelineResult(config, len(areas), tuple(reports), data, index, graph, moran, hotspots, {}, stage.timings,
-                            table_report)  # fmt: skip
+                            table_report, allocation)  # fmt: skip
     with stage("save", "output"):
         outputs = _save(result, m, Path(out_dir) if out_dir is not None else config.output.dir)
     return dataclasses.replace(result, outputs=outputs, timings=dict(stage.timings))
+
+
+def _allocate(a, data: gpd.GeoDataFrame, index: DeprivationIndex, hotspots: Hotspots) -> Allocation:
+    """The configured allocation; its need is the index or a column, its population a column."""
+    from ._validation import require_columns
+
+    columns = [c for c in (None if a.need == "index" else a.need, a.population_col) if c is not None]
+    require_columns(data, columns, what="The joined data")
+    options = {k: val for k, val in dataclasses.asdict(a).items() if k not in ("need", "population_col")}
+    return allocate(index if a.need == "index" else data[a.need], options.pop("budget"),
+                    population=data[a.population_col] if a.population_col else None, hotspots=hotspots,
+                    **options)  # fmt: skip
 
 
 def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:

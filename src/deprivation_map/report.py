@@ -333,4 +333,5 @@ def report_from_result(result, path: str | Path, *, lang: str = "en", **options)
     mc = config.map
     defaults = {"name_col": config.boundaries.name_col, "scheme": mc.scheme, "k": mc.k, "palette": mc.palette}
     return report(result.data, path, index=result.index, hotspots=result.hotspots, moran=result.moran,
-                  joins=result.reports, lang=lang, choices=choices, **{**defaults, **options})  # fmt: skip
+                  allocation=result.allocation, joins=result.reports, lang=lang, choices=choices,
+                  **{**defaults, **options})  # fmt: skip

@@ -19,6 +19,7 @@ import pandas as pd
 from . import _validation as v
 from ._permutation import resolve_seed
 from .errors import ValidationError
+from ._repr import html_repr
 from .getis_ord import local_g
 from .graph import as_graph, build_graph
 from .local_moran import local_moran
@@ -73,6 +74,16 @@ class RobustHotspots:
         """``robust_share``, ``robust_hits``, ``robust_tested`` and ``robust_share_<graph>``, one row per area."""
         frame = pd.DataFrame({"robust_share": self.share, "robust_hits": self.hits, "robust_tested": self.tested})
         return frame.join(self.by_graph.add_prefix("robust_share_"))
+
+    def _repr_html_(self) -> str:
+        tested = self.share.dropna()
+        return html_repr(self, {"areas": len(self.share), "statistic": self.statistic, "graphs": ", ".join(self.graphs),
+                                "replicates": len(self.replicates), "runs": self.n_runs, "seed": self.seed,
+                                "hotspot in every run": int((tested == 1).sum()),
+                                "hotspot in at least half the runs": int((tested >= 0.5).sum()),
+                                "hotspot in some runs only": int(tested.between(0, 1, "neither").sum())},
+                         frame=self.to_frame().sort_values("robust_share", ascending=False),
+                         frame_caption="to_frame(), most robust first")  # fmt: skip
 
     def __repr__(self) -> str:
         always = int((self.share == 1).sum())

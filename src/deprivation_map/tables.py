@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ValidationError, format_ids
+from ._repr import html_repr
 
 __all__ = ["TableReport"]
 
@@ -91,6 +92,14 @@ class TableReport:
         keys = {"csv": ("sep", "decimal", "thousands", "encoding"), "excel": ("sheet", "decimal", "thousands")}
         chosen = {k: getattr(self, k) for k in keys.get(self.format, ("decimal", "thousands"))}
         return chosen | {"thousands": self.thousands or ""}  # "" is "none": given, so not detected again
+
+    def _repr_html_(self) -> str:
+        options = {k: f"{v!r} ({'detected: ' + self.detected[k] if k in self.detected else 'given'})"
+                   for k, v in self.options.items()}
+        return html_repr(self, {"file": self.path.replace("\\", "/").rsplit("/", 1)[-1], "format": self.format,
+                                "layout": self.layout, "rows": self.n_rows, "columns": len(self.columns), **options,
+                                "notes": "; ".join(self.notes) or "none"},
+                         frame=self.to_frame(), rows=len(self.columns))  # fmt: skip
 
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())

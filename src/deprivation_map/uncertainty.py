@@ -17,6 +17,7 @@ from ._permutation import resolve_seed
 from .aggregate import kernel, require_domain
 from .composite import DeprivationIndex, _indicator_values, build_index, label
 from .errors import ValidationError
+from ._repr import html_repr
 from .impute import impute
 from .indicators import Domain, IndexSpec, parse_spec
 from .normalise import Choice
@@ -66,6 +67,16 @@ class Uncertainty:
             {"rank": self.base.rank, "median_rank": self.median_rank, "rank_low": self.rank_low,
              "rank_high": self.rank_high, "p_top_decile": self.p_top_decile}
         )
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame().sort_values(["median_rank", "rank"])
+        return html_repr(self, {"areas": self.scores.shape[0], "replicates": self.scores.shape[1], "seed": self.seed,
+                                "base index": repr(self.base),
+                                "areas with P(top decile) = 1": int((self.p_top_decile == 1).sum()),
+                                "areas with 0 < P(top decile) < 1":
+                                    int(self.p_top_decile.between(0, 1, "neither").sum())},
+                         tables={"sensitivity: each choice varied alone": self.sensitivity},
+                         frame=frame, frame_caption="to_frame(), by median rank")  # fmt: skip
 
     def __repr__(self) -> str:
         top = self.sensitivity.index[0] if len(self.sensitivity) else None
