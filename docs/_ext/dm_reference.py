@@ -82,6 +82,23 @@ DESCRIPTIONS = {
     "map.palette": "A colour-blind-safe ColorBrewer ramp.",
     "map.tiles": "A folium basemap name; none by default, so the saved map needs no network.",
     "map.lang": "Language of the map's and the report's labels and number format.",
+    "allocation": "Share a budget by need after the clusters (:func:`~deprivation_map.allocate`); the amounts "
+    "reach the outputs, the map, the report and the summary. Without this table nothing is allocated.",
+    "allocation.budget": "The total to share.",
+    "allocation.need": "``index`` (the composite score) or a column of the joined data (a rate, a count ...).",
+    "allocation.population_col": "A column of the joined data holding the population: shares are need x "
+    "population, and amounts per person are reported.",
+    "allocation.method": "``proportional``, ``progressive`` (need to the power ``power``) or ``threshold`` "
+    "(only the areas past ``threshold`` share the budget).",
+    "allocation.floor": "The least an area receives.",
+    "allocation.cap": "The most an area receives; what caps remove goes to the others in proportion.",
+    "allocation.power": "``progressive``: the exponent of the need (default 2).",
+    "allocation.threshold": "``threshold``: ``\"decile\"`` (the most deprived decile, default), "
+    "``\"hotspots\"`` (High-High areas) or a need value.",
+    "allocation.negative": "Negative needs, as z-scores of the index have: raise, ``shift`` (subtract the "
+    "lowest need) or ``clip`` (count them as 0).",
+    "allocation.missing": "Areas without a need: raise, or ``exclude`` them (they receive nothing).",
+    "allocation.units": "Whole units (places, staff) instead of amounts in cents.",
     "output": "What is written, and where.",
     "output.dir": "The output folder (relative to the configuration's folder); the CLI's ``--out`` "
     "overrides it.",
@@ -97,6 +114,12 @@ def _type_name(hint: object) -> str:
     args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
     shown = [names.get(a, getattr(a, "__name__", str(a))) for a in args if a is not type(None)]
     return " or ".join(shown) + (" (optional)" if type(None) in args else "")
+
+
+def _section_class(hint: object) -> type:
+    """The dataclass of a section, also when the section is optional (``AllocationConfig | None``)."""
+    args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    return next(a for a in args if dataclasses.is_dataclass(a))
 
 
 def _default(f: dataclasses.Field) -> str:
@@ -125,7 +148,7 @@ def config_tables() -> tuple[list[str], set[str]]:
     for section in dataclasses.fields(Config):
         if section.name == "source":  # set by load_config, not a key of the file
             continue
-        cls = hints[section.name]
+        cls = _section_class(hints[section.name])
         required = section.default is dataclasses.MISSING
         keys.add(section.name)
         title = f"[{section.name}]"
