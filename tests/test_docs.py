@@ -214,3 +214,11 @@ def test_the_shell_commands_shown_exist():
                     assert args.command in ("demo", "run"), f"{page.name}: {part}"
                     seen += 1
     assert seen >= 3
+
+
+def test_the_notebooks_named_in_the_docs_exist():
+    root = DOCS.parent
+    named = {m for page in PAGES for m in re.findall(r"notebooks/[\w.-]+\.ipynb", page.read_text(encoding="utf-8"))}
+    assert named, "the docs name no notebook"
+    missing = sorted(n for n in named if not (root / n).is_file())
+    assert not missing, f"the docs name notebooks that do not exist: {missing}"
