@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import types
 import typing
 from pathlib import Path
@@ -255,12 +256,23 @@ def describe_constant(app, what, name, obj, options, lines) -> None:
     """
     if what not in ("data", "attribute") or not name.startswith("deprivation_map."):
         return
-    if isinstance(obj, dict) and obj and all(callable(v) or isinstance(v, tuple) for v in obj.values()):
-        text = "Registry of the names accepted: " + ", ".join(f'``"{k}"``' for k in obj) + "."
+    if type(obj).__doc__ and "\n".join(lines).strip() == inspect.cleandoc(type(obj).__doc__).strip():
+        del lines[:]  # a constant without a docstring of its own gets its type's ("Built-in immutable sequence")
+
+    def names(keys) -> str:
+        keys = list(keys)
+        shown = ", ".join(f'``"{k}"``' for k in keys[:12])
+        return shown + (f", … ({len(keys)} in all)" if len(keys) > 12 else "")
+
+    def is_function(v) -> bool:  # a registry's entry: a function, or a tuple led by one (allocation.METHODS)
+        return callable(v) or (isinstance(v, tuple) and bool(v) and callable(v[0]))
+
+    if isinstance(obj, dict) and obj and all(is_function(v) for v in obj.values()):
+        text = f"Registry of the names accepted: {names(obj)}."
     elif isinstance(obj, dict) and obj and all(isinstance(k, str) for k in obj):
-        text = "Keys: " + ", ".join(f'``"{k}"``' for k in obj) + "."
-    elif isinstance(obj, tuple) and all(isinstance(v, str) for v in obj):
-        text = "Values: " + ", ".join(f'``"{k}"``' for k in obj) + "."
+        text = f"Keys: {names(obj)}."
+    elif isinstance(obj, tuple) and obj and all(isinstance(v, str) for v in obj):
+        text = f"Values: {names(obj)}."
     elif isinstance(obj, int | float | str) and not isinstance(obj, bool):
         text = f"Value: ``{obj!r}``."
     else:
@@ -269,7 +281,7 @@ def describe_constant(app, what, name, obj, options, lines) -> None:
 
 
 def setup(app):
-    app.connect("autodoc-process-docstring", describe_constant)
+    app.connect("autodoc-process-docstring", describe_constant, priority=400)  # before numpydoc (500)
     app.add_directive("dm-config-reference", ConfigReference)
     app.add_directive("dm-cli-reference", CliReference)
     app.add_directive("dm-module-docstring", ModuleDocstring)
