@@ -63,6 +63,22 @@ class PipelineResult:
             frame = frame.join(self.allocation.to_frame().add_prefix("allocation_"))
         return frame
 
+    def __repr__(self) -> str:
+        return (f"PipelineResult({len(self.data)} areas, Moran's I {self.moran.I:.4f}, "
+                f"{sum(self.timings.values()):.1f} s; wrote {', '.join(self.outputs) or 'nothing'})")  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        from ._repr import html_repr
+
+        m = self.moran
+        summary = {"areas read": self.n_read, "areas joined": len(self.data), "Moran's I": m.I,
+                   "pseudo p": m.p_sim, "seed": m.seed, **{f"wrote {k}": p.name for k, p in self.outputs.items()},
+                   **{f"{k} (s)": t for k, t in self.timings.items()}}  # fmt: skip
+        if self.allocation is not None:
+            summary["allocation Gini"] = self.allocation.equity.gini
+        return html_repr(self, summary, counts=self.hotspots.counts(),
+                         frame=self.to_frame().drop(columns=self.data.geometry.name))  # fmt: skip
+
     def summary(self) -> str:
         """A few lines for the terminal: what was read, joined, computed and written."""
         spec = ", ".join(f"{c} {d:+d}" for c, d in self.index.spec.directions.items())
