@@ -281,7 +281,12 @@ def classify(values: pd.Series, *, decimal: str, thousands: str | None):
     """``("numeric", numbers, failed, conversions)`` or ``("text", reason)`` for one column."""
     text = _core(_text_only(values)).dropna()
     if text.empty:
-        return ("numeric", values, None, ()) if pd.api.types.is_numeric_dtype(values) else ("keep", None)
+        if pd.api.types.is_numeric_dtype(values):
+            return "numeric", values, None, ()
+        present = values.dropna()  # Excel cells read as objects: numbers only -> a numeric column
+        if len(present) and present.map(lambda x: isinstance(x, int | float | np.number) and not isinstance(x, bool | np.bool_)).all():
+            return "numeric", pd.to_numeric(values), None, ()
+        return "keep", None
     code = _first(text, _CODE)
     if code is not None:
         return "text", f"integers with leading zeros such as {code!r} (a code)"
