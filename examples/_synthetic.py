@@ -123,7 +123,7 @@ def make_greek_region(folder: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     grid = _grid(4, 5, x0=230_000, y0=4_150_000, side=18_000, crs="EPSG:2100").iloc[:19]
     latent = _surface(grid["u"].to_numpy(), grid["w"].to_numpy(), rng, noise=0.5)
-    pop_2011 = rng.integers(6_000, 60_000, len(grid))
+    pop_2011 = (18_000 * np.exp(-0.6 * latent + 0.3 * rng.standard_normal(len(grid)))).astype(int)  # sparse = deprived
     pop_2011[0] = 213_984  # one large city, as Patras dominates the real region
     change = (-3.0 - 4.0 * latent + rng.normal(0, 1.0, len(grid))).round(6)  # deprived = losing people
     pop_2021 = (pop_2011 * (1 + change / 100)).round().astype(int)
