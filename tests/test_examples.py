@@ -1,0 +1,164 @@
+"""Every script in examples/ runs from a clean process, on generated data and on the real data when present.
+
+Each script is run as a user would run it (``python examples/x.py --out DIR``) in a fresh process whose
+working directory is an empty folder, so the test also proves that it writes nothing outside ``--out``.
+What each script must write and print is listed in ``EXPECTED``; a new script in examples/ is picked up by
+the glob and fails until its expectations are added there.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
+sys.path.insert(0, str(EXAMPLES))
+import _synthetic  # noqa: E402
+
+BUDGET = 2_000_000  # greek_municipalities.py's default fund, in euros
+FLOOR = 40_000
+
+# script -> (files it writes into --out, printed lines that must appear: generated data, real data, and the
+# options of the generated run: the Spanish one reads the Excel sheet, whose codes lost their leading zero)
+EXPECTED = {
+    "spanish_city_sections.py": (
+        ["mapa.html", "informe.html", "secciones_indice.gpkg"],
+        [r"Sections read: 120 \(codes 0801901001 ", r"Join: 100 of 120 areas matched 100 table rows"],
+        [r"Sections read: 1068 \(codes 0801901001 ", r"Join: 512 of 1068 areas matched 512 table rows",
+         r"Undefined 556"],
+        ["--excel", "--lang", "ca"],
+    ),
+    "greek_municipalities.py": (
+        ["chartis.html", "ekthesi.html", "katanomi.csv"],
+        [r"Municipalities read: 19;", rf"Allocated {BUDGET:,}\.00 EUR of {BUDGET:,} EUR to 19 municipalities"],
+        [r"Municipalities read: 19;", rf"Allocated {BUDGET:,}\.00 EUR of {BUDGET:,} EUR to 19 municipalities"],
+        [],
+    ),
+    "english_lsoas_imd.py": (
+        ["imd_map.html", "imd_report.html", "imd_lsoas.gpkg", "imd_local_authorities.csv"],
+        [r"LSOAs read: 300 in 4 local authorities", r"300 LSOAs ranked", r"decile 1 holds 30 LSOAs"],
+        [r"LSOAs read: 1702 in 10 local authorities", r"1702 LSOAs ranked", r"decile 1 holds 170 LSOAs"],
+        [],
+    ),
+}
+
+
+def run_examples(tmp: Path, *args: str, options: bool = False) -> dict[str, tuple[str, Path]]:
+    """Run every script at once, each in a fresh process from an empty folder: {name: (stdout, --out folder)}.
+
+    The processes run side by side (they spend most of their time importing and drawing), and each is then
+    checked: exit code 0, no traceback or warning, nothing written outside ``--out``.
+    """
+    procs = {}
+    for script in SCRIPTS:
+        cwd, out = tmp / script.stem / "cwd", tmp / script.stem / "out"
+        cwd.mkdir(parents=True)
+        extra = EXPECTED.get(script.name, ((), (), (), ()))[3] if options else ()
+        procs[script.name] = (subprocess.Popen([sys.executable, str(script), "--out", str(out), *args, *extra], cwd=cwd,
+                                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                               encoding="utf-8"), cwd, out)  # fmt: skip
+    results = {}
+    for name, (proc, cwd, out) in procs.items():
+        stdout, stderr = proc.communicate(timeout=300)
+        results[name] = (proc.returncode, stdout, stderr, cwd, out)
+    return results
+
+
+def check_run(script: Path, run, lines: list[str]) -> tuple[str, Path]:
+    if script.name not in EXPECTED:
+        pytest.fail(f"{script.name} has no entry in EXPECTED")
+    code, stdout, stderr, cwd, out = run[script.name]
+    assert code == 0, f"{script.name} failed:\n{stdout}\n{stderr}"
+    assert "Traceback" not in stderr and "Warning" not in stderr, stderr
+    assert list(cwd.iterdir()) == [], f"{script.name} wrote outside --out: {list(cwd.iterdir())}"
+    files = EXPECTED[script.name][0]
+    for pattern in lines:
+        assert re.search(pattern, stdout), f"{script.name} did not print {pattern!r}:\n{stdout}"
+    for name in files:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, f"{script.name} did not write {name}"
+    for page in (out / name for name in files if name.endswith(".html")):
+        assert "https://cdn" not in page.read_text(encoding="utf-8"), f"{page.name} loads files from a CDN"
+    return stdout, out
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    return run_examples(tmp_path_factory.mktemp("examples"), options=True)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory, shared_data):
+    return run_examples(tmp_path_factory.mktemp("examples_real"), "--data", str(shared_data))
+
+
+def test_every_example_has_expectations():
+    assert SCRIPTS, "no example scripts found"
+    missing = sorted({p.name for p in SCRIPTS} - set(EXPECTED))
+    assert not missing, f"add the outputs and printed lines of {missing} to EXPECTED in tests/test_examples.py"
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_example_runs_on_generated_data(script, generated):
+    check_run(script, generated, EXPECTED.get(script.name, [None, []])[1])
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_example_runs_on_the_real_data(script, real):
+    stdout, out = check_run(script, real, EXPECTED.get(script.name, [None, None, []])[2])
+    assert not (out / "generated").exists(), "with --data, nothing is generated"
+
+
+# -- what the generated runs compute, checked against the data they were generated from -----------------------
+
+
+def _printed(pattern: str, stdout: str) -> str:
+    match = re.search(pattern, stdout)
+    assert match, f"{pattern!r} not in:\n{stdout}"
+    return match.group(1)
+
+
+def test_spanish_codes_keep_their_leading_zero_and_the_index_recovers_the_published_one(generated):
+    stdout, out = check_run(EXAMPLES / "spanish_city_sections.py", generated, [])
+    # the .xlsx stores the codes as numbers (801901001): the join repairs all 120, naming the rule
+    assert "120 table keys repaired (leading zeros 120)" in stdout
+    result = gpd.read_file(out / "secciones_indice.gpkg")
+    codes = result["seccion"]
+    assert len(result) == 120 and codes.str.fullmatch(r"08019\d{5}").all() and codes.is_unique
+    # The generated sheet and the "published" index both derive from one latent surface (examples/_synthetic.py):
+    # the first principal component of the five indicators must rank the sections as that index does.
+    spearman = float(_printed(r"Spearman (-?[0-9.]+)", stdout))
+    assert spearman > 0.8
+    published = pd.read_csv(out / "generated" / "barcelona" / "medea_deprivation_spain_cities.csv", dtype={"seccion": str})
+    both = result.set_index("seccion")["score"].reindex(published["seccion"])
+    assert both.corr(published.set_index("seccion")["privacion_2011"], method="spearman") == pytest.approx(spearman, abs=1e-3)
+    assert 'lang="ca"' in (out / "mapa.html").read_text(encoding="utf-8")
+
+
+def test_greek_allocation_sums_exactly_and_the_names_reach_the_map(generated):
+    stdout, out = check_run(EXAMPLES / "greek_municipalities.py", generated, [])
+    table = pd.read_csv(out / "katanomi.csv", dtype={"ypes": str})
+    assert round(table["amount"].sum(), 2) == BUDGET and (table["amount"] >= FLOOR).all()
+    assert set(table["Δήμος"]) == set(_synthetic.GREEK_NAMES)
+    page = (out / "chartis.html").read_text(encoding="utf-8")
+    assert 'lang="el"' in page and all(name in page for name in _synthetic.GREEK_NAMES)
+    assert "Δείκτης αποστέρησης" in page  # the Greek legend
+    most = _printed(r"Most in need: ([^(]+) \(", stdout).strip()
+    assert most == table.loc[table["score"].idxmax(), "Δήμος"]
+
+
+def test_english_imd_deciles_and_scores_follow_the_recipe(generated):
+    stdout, out = check_run(EXAMPLES / "english_lsoas_imd.py", generated, [])
+    result = gpd.read_file(out / "imd_lsoas.gpkg").set_index("area_code")
+    assert (result["decile"].value_counts().sort_index() == 30).all()  # 300 LSOAs: 30 per decile, 1 = most deprived
+    # the exponential transform maps every domain into [0, 100] and the 2019 weights sum to 0.999
+    assert result["score"].between(0, 99.9 + 1e-9).all()
+    first = _printed(r"most deprived (E\d{8})", stdout)
+    assert result["rank"].idxmin() == first and result.loc[first, "rank"] == 1
+    assert "Hot spot" in stdout
