@@ -282,15 +282,25 @@ def describe_graph(graph) -> GraphSummary:
 
 
 def _read_gal(path: str) -> Graph:
-    from libpysal.graph import read_gal
+    """A GAL file with its IDs as written (libpysal's ``read_gal`` casts "001" to the integer 1)."""
+    from libpysal.graph import Graph
 
-    return read_gal(path)
+    with open(path) as file:
+        header = file.readline().split()
+        n = int(header[1] if len(header) > 1 else header[0])
+        neighbours = {}
+        for _ in range(n):
+            focal = file.readline().split()[0]
+            neighbours[focal] = file.readline().split()
+    return Graph.from_dicts(neighbours)
 
 
 def _read_gwt(path: str) -> Graph:
-    from libpysal.graph import read_gwt
+    """A GWT file with its IDs as written (libpysal's ``read_gwt`` lets pandas parse them as integers)."""
+    from libpysal.graph import Graph
 
-    return read_gwt(path)
+    table = pd.read_csv(path, sep=r"\s+", skiprows=1, header=None, dtype={0: str, 1: str})
+    return Graph.from_arrays(table[0].to_numpy(), table[1].to_numpy(), table[2].to_numpy(dtype="float64"))
 
 
 READERS: dict[str, Callable[[str], Graph]] = {".gal": _read_gal, ".gwt": _read_gwt}
