@@ -67,6 +67,20 @@ class TableReport:
         Under ``on_unparsed="missing"``: per column, the IDs whose value was not a number and became missing.
     notes : tuple of str
         Anything else a reader should know (cells a long table did not have).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, deprivation_map as dm
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "secciones.csv"  # as a Spanish spreadsheet exports it
+    >>> _ = path.write_text("seccion;paro;renta\\n0801901001;12,5;10.250\\n0801901002;7,25;21.400\\n", encoding="utf-8")
+    >>> report = dm.check_table(path, id_col="seccion")
+    >>> report.options
+    {'sep': ';', 'decimal': ',', 'thousands': '.', 'encoding': 'utf-8'}
+    >>> report.to_frame()["how"].to_dict()
+    {'paro': 'decimal comma', 'renta': "thousands separator '.'"}
+    >>> table = dm.read_indicators(path, id_col="seccion", **report.options)  # the same reading, nothing detected
+    >>> table.index.tolist(), table["renta"].tolist()
+    (['0801901001', '0801901002'], [10250.0, 21400.0])
     """
 
     path: str
