@@ -26,6 +26,7 @@ from pathlib import Path
 
 import deprivation_map as dm
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the script: everything goes into --out
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _synthetic  # noqa: E402  (the generator beside this script)
 

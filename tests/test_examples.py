@@ -20,7 +20,7 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
 sys.path.insert(0, str(EXAMPLES))
-import _synthetic  # noqa: E402
+import _synthetic  # noqa: E402  (the generator the examples use, for the names it writes)
 
 BUDGET = 2_000_000  # greek_municipalities.py's default fund, in euros
 FLOOR = 40_000
@@ -56,6 +56,7 @@ def run_examples(tmp: Path, *args: str, options: bool = False) -> dict[str, tupl
     The processes run side by side (they spend most of their time importing and drawing), and each is then
     checked: exit code 0, no traceback or warning, nothing written outside ``--out``.
     """
+    beside = set(EXAMPLES.rglob("*"))
     procs = {}
     for script in SCRIPTS:
         cwd, out = tmp / script.stem / "cwd", tmp / script.stem / "out"
@@ -68,6 +69,7 @@ def run_examples(tmp: Path, *args: str, options: bool = False) -> dict[str, tupl
     for name, (proc, cwd, out) in procs.items():
         stdout, stderr = proc.communicate(timeout=300)
         results[name] = (proc.returncode, stdout, stderr, cwd, out)
+    assert set(EXAMPLES.rglob("*")) == beside, "an example wrote into examples/"
     return results
 
 
