@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _synthetic  # noqa: E402  (the generator beside this script)
 
 GREEK_GRID = "EPSG:2100"  # GGRS87 / Greek Grid: areas in square metres
+CHANGE = "Μεταβολή πληθυσμού 2011-2021 (%)"  # population change
+DENSITY = "Πυκνότητα (κάτοικοι/km²)"  # population density, residents per km²
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,14 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     # 1. The municipalities, indexed by the ministry's code (ΥΠΕΣ) as text. The names are UTF-8 with
     #    accents ("name_geodata"); they go into the tooltips HTML-escaped.
     gdf = dm.read_boundaries(folder / "municipalities.geojson", id_col="ypes")
+    #    The indicators get Greek names too: the map's tooltips list the ones adding most to each score.
     gdf["Δήμος"] = gdf["name_geodata"]
-    area_km2 = gdf.to_crs(GREEK_GRID).area / 1e6
-    gdf["density"] = gdf["pop_2021"] / area_km2
+    gdf[CHANGE] = gdf["pop_change_pct"]
+    gdf[DENSITY] = gdf["pop_2021"] / (gdf.to_crs(GREEK_GRID).area / 1e6)
     print(f"Municipalities read: {len(gdf)}; population 2021: {int(gdf['pop_2021'].sum()):,}")
 
     # 2. The index: losing population and low density both mean more need (direction -1), min-max
     #    normalised to [0, 1] and averaged. diagnose() shows whether the two indicators agree.
-    spec = {"pop_change_pct": -1, "density": -1}
+    spec = {CHANGE: -1, DENSITY: -1}
     index = dm.build_index(gdf, spec, normalise="minmax")
     print(f"Index: minmax / equal / mean of {', '.join(f'{c} {d:+d}' for c, d in spec.items())}; "
           f"correlation of the oriented indicators {dm.diagnose(gdf, spec).correlation.iloc[0, 1]:+.2f}")  # fmt: skip
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     # 4. Publish in Greek: the map (index and allocation per person as layers, Greek names in the tooltips),
     #    the report, and the table of amounts (file names transliterated: χάρτης, έκθεση, κατανομή).
     m = dm.explore(gdf, index=index, allocation=alloc, name_col="Δήμος", lang="el", k=4)
-    table = gdf[["Δήμος", "pop_2011", "pop_2021", "pop_change_pct", "density"]].join(index.to_frame()).join(alloc.to_frame())
+    table = gdf[["Δήμος", "pop_2011", "pop_2021", CHANGE, DENSITY]].join(index.to_frame()).join(alloc.to_frame())
     written = [
         dm.save_map(m, args.out / "chartis.html"),
         dm.report(gdf, args.out / "ekthesi.html", index=index, allocation=alloc, name_col="Δήμος", lang="el",

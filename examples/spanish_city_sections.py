@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
           f"Pearson {pearson:.3f}, Spearman {spearman:.3f}")  # fmt: skip
 
     # 7. Where it clusters: queen contiguity over all sections; the sections without a score are left out of
-    #    the statistics (missing="exclude") and labelled "Undefined", never "significant".
+    #    the statistics (missing="exclude") and labelled "Undefined", and a scored section whose neighbours
+    #    all lack a score is an "Isolate": neither is ever "significant".
     graph = dm.build_graph(gdf)
     stats = {"permutations": args.permutations, "seed": 0, "missing": "exclude"}
     moran = dm.global_moran(index.score, graph, **stats)
