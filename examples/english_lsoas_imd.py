@@ -89,12 +89,15 @@ def main(argv: list[str] | None = None) -> int:
     m = dm.explore(gdf, index=index, gi=gi, name_col="area_name", lang="en", k=5)
     written = [
         dm.save_map(m, args.out / "imd_map.html"),
-        dm.report(gdf, args.out / "imd_report.html", index=index, gi=gi, joins=[join], name_col="area_name",
-                  lang="en", map_href="imd_map.html",
-                  choices={"ranking universe": f"{int(universe.sum())} LSOAs of the files given"}),
         dm.write_results(gdf.join(index.to_frame()).join(gi.to_frame()), args.out / "imd_lsoas.gpkg"),
         dm.write_results(by_lad, args.out / "imd_local_authorities.csv"),
     ]  # fmt: skip
+    try:  # the report draws its maps with matplotlib, which a plain `pip install` does not bring
+        written.append(dm.report(gdf, args.out / "imd_report.html", index=index, gi=gi, joins=[join],
+                                 name_col="area_name", lang="en", map_href="imd_map.html",
+                                 choices={"ranking universe": f"{int(universe.sum())} LSOAs of the files given"}))
+    except ImportError as err:
+        print("Report skipped:", err)
     print("Wrote", ", ".join(p.name for p in written))
     return 0
 

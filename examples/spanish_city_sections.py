@@ -123,10 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     m = dm.explore(shown, index=index, hotspots=hot, name_col=names["N_Barri"], lang=args.lang)
     written = [
         dm.save_map(m, args.out / "mapa.html"),
-        dm.report(shown, args.out / "informe.html", index=index, hotspots=hot, moran=moran, joins=joins,
-                  name_col=names["N_Barri"], lang=args.lang, map_href="mapa.html"),
         dm.write_results(gdf.join(index.to_frame()).join(hot.to_frame()), args.out / "secciones_indice.gpkg"),
     ]  # fmt: skip
+    try:  # the report draws its maps with matplotlib, which a plain `pip install` does not bring
+        written.append(dm.report(shown, args.out / "informe.html", index=index, hotspots=hot, moran=moran,
+                                 joins=joins, name_col=names["N_Barri"], lang=args.lang, map_href="mapa.html"))
+    except ImportError as err:
+        print("Report skipped:", err)
     print("Wrote", ", ".join(p.name for p in written))
     return 0
 

@@ -164,3 +164,14 @@ def test_english_imd_deciles_and_scores_follow_the_recipe(generated):
     first = _printed(r"most deprived (E\d{8})", stdout)
     assert result["rank"].idxmin() == first and result.loc[first, "rank"] == 1
     assert "Hot spot" in stdout
+
+
+def test_an_example_runs_from_a_plain_install_without_matplotlib(tmp_path):
+    # `pip install -e .` has no matplotlib (the "report" extra): the examples then skip the report, saying why
+    script = EXAMPLES / "greek_municipalities.py"
+    code = ("import runpy, sys; sys.modules['matplotlib'] = None; "
+            f"sys.argv = ['x', '--out', {str(tmp_path)!r}]; runpy.run_path({str(script)!r}, run_name='__main__')")  # fmt: skip
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Report skipped: Static maps and reports need matplotlib: pip install 'deprivation-map[report]'." in proc.stdout
+    assert (tmp_path / "chartis.html").is_file() and not (tmp_path / "ekthesi.html").exists()
