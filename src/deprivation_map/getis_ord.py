@@ -40,6 +40,21 @@ class GiHotspots:
         ``p_adjusted <= 0.10`` and ``z < 0``, else ``"Not significant"``; ``"Isolate"``, ``"Undefined"``.
     bins : pandas.Series of Int64
         ArcGIS's ``Gi_Bin``: +3/+2/+1 for hot spots at 99/95/90 %, -3/-2/-1 for cold spots, 0 otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> graph = dm.build_graph(gdf)
+    >>> gi = dm.local_g(gdf["PctPov"], graph)  # normal p-values, FDR
+    >>> star = [*graph.neighbors["13001"], "13001"]  # the neighbours and the area itself
+    >>> bool(abs(gi.Gs["13001"] - gdf.loc[star, "PctPov"].sum() / gdf["PctPov"].sum()) < 1e-12)
+    True
+    >>> hot = gi.bins > 0
+    >>> bool((gi.z[hot] > 0).all()), bool(gi.labels[hot].str.startswith("Hot spot").all())
+    (True, True)
+    >>> int(gi.counts().sum())
+    159
     """
 
     Gs: pd.Series

@@ -41,7 +41,21 @@ STAGES = ("read", "join", "graph", "index", "moran", "lisa", "allocate", "map", 
 
 @dataclass(frozen=True, eq=False)
 class PipelineResult:
-    """Everything one run produced, with the seconds each stage took (``timings``)."""
+    """Everything one run produced, with the seconds each stage took (``timings``).
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.pipeline import run
+    >>> result = run(dm.datasets.get_path("demo.toml"), out_dir=tempfile.mkdtemp())
+    >>> frame = result.to_frame()
+    >>> len(frame), {"score", "rank", "lisa_label"} <= set(frame.columns), frame.index.equals(result.data.index)
+    (159, True, True)
+    >>> print(result.summary().splitlines()[0])
+    Areas read: 159 (georgia_counties.gpkg)
+    >>> sorted(result.timings)[:3]
+    ['graph', 'index', 'join']
+    """
 
     config: Config
     n_read: int
