@@ -45,6 +45,8 @@ def zscore(frame: pd.DataFrame) -> pd.DataFrame:
               s_j = \sqrt{\tfrac{1}{n-1}\sum_i (x_{ij} - \bar{x}_j)^2}
 
     The sample (``n - 1``) standard deviation follows the OECD/JRC Handbook (2008) and COINr's ``n_zscore``.
+    The deviations are divided by their largest magnitude before the standard deviation is taken, so values
+    near the limits of floating point (such as ``5e-324``) do not underflow to a zero deviation.
 
     Examples
     --------
@@ -52,7 +54,9 @@ def zscore(frame: pd.DataFrame) -> pd.DataFrame:
     >>> zscore(pd.DataFrame({"x": [2.0, 4.0, 6.0]}, index=["a", "b", "c"]))["x"].tolist()  # mean 4, sample sd 2
     [-1.0, 0.0, 1.0]
     """
-    return (frame - frame.mean()) / frame.std(ddof=1)
+    centred = frame - frame.mean()
+    scaled = centred / centred.abs().max()  # the same ratio, computed without squaring tiny or huge numbers
+    return scaled / scaled.std(ddof=1)
 
 
 def minmax(frame: pd.DataFrame, *, low: float = 0.0, high: float = 1.0) -> pd.DataFrame:
