@@ -62,3 +62,15 @@ def test_gi_star_is_order_invariant(columbus, columbus_graph):
     a = dm.local_g(columbus["CRIME"], columbus_graph).to_frame()
     b = dm.local_g(shuffled["CRIME"], dm.build_graph(shuffled)).to_frame().loc[a.index]
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
+def test_permutation_p_values_do_not_change_when_values_are_shifted_below_zero(columbus, columbus_graph,
+                                                                               alternative):  # fmt: skip
+    """Shifting every value by c adds c * W_i to each draw's lag and to the observed one alike, so the
+    conditional permutation p-values cannot change, even when the total becomes negative (a z-score index)."""
+    crime = columbus["CRIME"]
+    runs = [dm.local_g(crime + shift, columbus_graph, permutations=199, seed=3, alternative=alternative).p
+            for shift in (0.0, -crime.mean(), -2 * crime.max())]  # fmt: skip
+    for shifted in runs[1:]:
+        pd.testing.assert_series_equal(shifted, runs[0])

@@ -172,6 +172,17 @@ def test_a_gal_file_is_read_with_string_ids(tmp_path):
         as_graph(42)
 
 
+def test_graph_files_keep_the_leading_zeros_of_their_ids(tmp_path):
+    # libpysal's readers turn "001" into 1; a GAL or GWT written from zero-padded codes must read back as written
+    gal, gwt = tmp_path / "g.gal", tmp_path / "g.gwt"
+    gal.write_text("0 3\n001 1\n002\n002 1\n001\n003 0\n\n")
+    gwt.write_text("0 3 areas id\n001 002 1.5\n002 001 1.5\n002 003 0.5\n003 002 0.5\n")
+    from_gal, from_gwt = as_graph(gal), as_graph(gwt)
+    assert list(from_gal.unique_ids) == ["001", "002", "003"] and from_gal.isolates.tolist() == ["003"]
+    assert from_gwt.adjacency.to_dict() == {("001", "002"): 1.5, ("002", "001"): 1.5, ("002", "003"): 0.5,
+                                            ("003", "002"): 0.5}  # fmt: skip
+
+
 def test_build_graph_does_not_modify_the_areas(grid):
     before = grid.copy()
     dm.build_graph(grid, method="rook")

@@ -40,6 +40,10 @@ def test_run_records_every_stage_time_and_the_seed(tmp_path):
     result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
     assert tuple(result.timings) == tuple(s for s in STAGES if s != "allocate")  # no [allocation] in the demo
     assert result.moran.seed == 0 and result.hotspots.seed == 0
+    assert repr(result).startswith(f"PipelineResult(159 areas, Moran's I {result.moran.I:.4f}")
+    html = result._repr_html_()
+    high_high = result.hotspots.counts()["High-High"]
+    assert f"<th>High-High</th><td>{high_high}</td>" in html and "wrote map</th><td>map.html" in html
 
 
 ALLOCATION = """

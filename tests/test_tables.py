@@ -131,6 +131,17 @@ def test_excel_sheets_text_numbers_and_numeric_codes(tmp_path):
     assert (report.format, report.sheet, report.decimal) == ("excel", "data", ",")
 
 
+def test_excel_cells_holding_only_numbers_become_numeric_columns(tmp_path):
+    # openpyxl hands numbers over as Python objects: a column of numeric cells must not stay dtype object
+    path = tmp_path / "t.xlsx"
+    pd.DataFrame({"code": ["01", "02", "03"], "rate": [12.5, 3.25, None], "pop": [100, 250, 75],
+                  "flag": [True, False, True]}).to_excel(path, index=False)  # fmt: skip
+    table = dm.read_indicators(path, id_col="code")
+    assert table["rate"].dtype == "float64" and table["rate"].iloc[:2].tolist() == [12.5, 3.25]
+    assert pd.api.types.is_integer_dtype(table["pop"]) and table["pop"].tolist() == [100, 250, 75]
+    assert table["flag"].dtype == object  # booleans are not numbers: left as they are
+
+
 def test_parquet_tables(tmp_path):
     path = tmp_path / "t.parquet"
     pd.DataFrame({"code": ["01", "02"], "x": [1.5, 2.5], "y": ["3%", "4%"]}).to_parquet(path)

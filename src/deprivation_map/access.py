@@ -120,6 +120,18 @@ class ServiceAccess:
         ``distance > within``.
     decile, population : pandas.Series or None
         The need's decile (1 = most deprived) and the population, when given.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()  # EPSG:26716, metres
+    >>> services = gdf.loc[["13121", "13051"]].representative_point().to_frame("geometry")  # Atlanta, Savannah
+    >>> acc = dm.distance_to_services(gdf, services, within=50_000, need=gdf["PctPov"], population=gdf["TotPop90"])
+    >>> acc.nearest["13121"], float(acc.distance["13121"]), acc.unit
+    ('13121', 0.0, 'metre')
+    >>> far_and_poor = acc.beyond & (acc.decile == 1)  # beyond 50 km and in the most deprived decile
+    >>> acc.population_beyond(deciles=1) == float(gdf.loc[far_and_poor, "TotPop90"].sum())
+    True
     """
 
     distance: pd.Series
@@ -243,6 +255,21 @@ class SiteSelection:
         Sums of ``weight``: covered before, after, the difference, and over every area.
     optimal : bool
         True when HiGHS proved the choice optimal (always, unless ``time_limit`` stopped it).
+
+    Examples
+    --------
+    >>> import numpy as np, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> points = gdf.representative_point()
+    >>> best = dm.select_sites(gdf, points.to_frame("geometry"), 1, within=40_000, need=gdf["PctPov"],
+    ...                        population=gdf["TotPop90"])
+    >>> x, y = points.x.to_numpy(), points.y.to_numpy()  # brute force: the need each candidate would cover
+    >>> reach = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) <= 40_000
+    >>> covered = reach.T.astype(float) @ best.weight.to_numpy()
+    >>> list(best.sites) == [gdf.index[covered.argmax()]], bool(np.isclose(best.gained, covered.max()))
+    (True, True)
+    >>> best.optimal, int(best.to_frame()["newly_covered"].sum()) == int(reach[:, covered.argmax()].sum())
+    (True, True)
     """
 
     sites: pd.Index

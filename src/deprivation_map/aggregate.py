@@ -32,6 +32,14 @@ def arithmetic_mean(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarra
     With weights summing to one,
 
     .. math:: S_i = \sum_j w_j\, y_{ij}, \qquad c_{ij} = w_j\, y_{ij}, \qquad S_i = \sum_j c_{ij}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([[1.0, 3.0], [2.0, 6.0]])
+    >>> score, parts = arithmetic_mean(y, np.array([0.25, 0.75]))
+    >>> score.tolist(), bool(np.allclose(parts.sum(axis=1), score))  # 0.25*1 + 0.75*3 = 2.5
+    ([2.5, 5.0], True)
     """
     c = y * w
     return c.sum(axis=1), c
@@ -46,6 +54,13 @@ def geometric_mean(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
     (OECD/JRC Handbook 2008, section 6.2). Contributions are given on the log scale, where they add up.
     Use a normaliser with positive output, e.g. ``("minmax", {"low": 1, "high": 100})``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> score, parts = geometric_mean(np.array([[1.0, 9.0], [3.0, 3.0]]), np.array([0.5, 0.5]))
+    >>> score.round(12).tolist()  # sqrt(1 * 9) = 3: the same as a balanced 3 and 3
+    [3.0, 3.0]
     """
     c = w * np.log(y)
     return np.exp(c.sum(axis=1)), c
@@ -61,6 +76,16 @@ def power_mean(y: np.ndarray, w: np.ndarray, *, p: float = 2.0) -> tuple[np.ndar
 
     :math:`p = 1` is the arithmetic mean, :math:`p \to 0` the geometric mean, :math:`p > 1` penalises
     areas whose deprivation is concentrated less (Decancq and Lugo 2013). Contributions sum to the score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, w = np.array([[3.0, 4.0], [3.5, 3.5]]), np.array([0.5, 0.5])
+    >>> score, parts = power_mean(y, w, p=2)
+    >>> score.round(4).tolist()  # sqrt((9 + 16) / 2): the unbalanced area scores above the balanced one
+    [3.5355, 3.5]
+    >>> bool(np.allclose(parts.sum(axis=1), score))
+    True
     """
     if p == 0:
         raise ValidationError("power_mean needs p != 0; p -> 0 is the geometric mean: use aggregate='geometric'.")
@@ -86,6 +111,14 @@ def mazziotta_pareto(y: np.ndarray, w: np.ndarray, *, penalty: str = "+") -> tup
     (De Muro, Mazziotta and Pareto 2011, Soc. Indic. Res. 104:1-16). For a deprivation index (higher =
     worse) the authors use ``"+"``: unbalance adds to the score. Contributions
     :math:`c_{ij} = w_j z_{ij} \pm w_j (z_{ij} - M_i)^2 / M_i` sum exactly to the score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([[1.0, 1.0], [3.0, 3.0], [1.0, 3.0], [3.0, 1.0]])
+    >>> score, parts = mazziotta_pareto(y, np.array([0.5, 0.5]))
+    >>> score.round(9).tolist()  # z = 90 or 110; the unbalanced areas: M = 100, S^2 = 100, 100 + 100/100
+    [90.0, 110.0, 101.0, 101.0]
     """
     sign = {"+": 1.0, "-": -1.0}.get(penalty)
     if sign is None:
@@ -108,6 +141,14 @@ def count(y: np.ndarray, w: np.ndarray, *, percentile: float = 0.9) -> tuple[np.
     .. math:: S_i = \sum_j m\, w_j\, f_{ij}, \qquad c_{ij} = m\, w_j\, f_{ij}
 
     so with equal weights the score is the number of flags.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([[1.0, 5.0], [2.0, 4.0], [3.0, 3.0]])
+    >>> score, flags = count(y, np.array([0.5, 0.5]), percentile=0.9)
+    >>> score.tolist()  # only the highest of 3 areas reaches percentile rank (3 - 1)/(3 - 1) = 1 >= 0.9
+    [1.0, 0.0, 1.0]
     """
     from scipy.stats import rankdata
 

@@ -104,6 +104,20 @@ class Allocation:
     method : str
     parameters : Mapping[str, object]
         Every option the amounts depend on.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> alloc = dm.allocate(gdf["PctPov"], 1_000_000, population=gdf["TotPop90"], floor=2_000)
+    >>> int(alloc.minor_units.sum()), float(alloc.amounts.min())  # exactly the budget, in cents; the floor holds
+    (100000000, 2000.0)
+    >>> free = alloc.bound == "proportional"  # the others are held at the floor
+    >>> ratio = alloc.amounts[free] / alloc.weights[free]  # amount / (need x population): one rate, up to the cent
+    >>> bool(ratio.max() / ratio.min() - 1 < 1e-4), int((alloc.bound == "floor").sum())
+    (True, 43)
+    >>> alloc.to_frame().columns.tolist()
+    ['need', 'population', 'weight', 'amount', 'share', 'per_capita', 'bound']
     """
 
     amounts: pd.Series

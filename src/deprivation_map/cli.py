@@ -32,7 +32,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 success, 2 bad input or configuration)."""
+    """Run the command line; returns the exit status (0 success, 2 bad input or configuration).
+
+    Examples
+    --------
+    >>> import contextlib, io, tempfile
+    >>> printed = io.StringIO()
+    >>> with contextlib.redirect_stdout(printed):
+    ...     status = main(["demo", "--out", tempfile.mkdtemp()])
+    >>> status, printed.getvalue().splitlines()[-1].startswith("Wrote ")
+    (0, True)
+    >>> with contextlib.redirect_stderr(io.StringIO()) as errors:
+    ...     status = main(["run", "no-such-config.toml"])
+    >>> status, errors.getvalue().startswith("deprivation-map: error: No configuration file")
+    (2, True)
+    """
     args = _parser().parse_args(argv)
     from . import pipeline
     from .datasets import get_path

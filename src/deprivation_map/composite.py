@@ -34,6 +34,15 @@ def rank_most_deprived(score: pd.Series) -> pd.DataFrame:
     ``rank`` is 1 for the highest score; tied areas share the best (lowest) rank of their group. With
     :math:`N` ranked areas, the :math:`q`-tile of rank :math:`r` is :math:`\lceil q\,r / N \rceil`, so decile 1
     holds the most deprived 10 % (the convention of the English IMD). Areas without a score get none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = rank_most_deprived(pd.Series([5.0, 9.0, 9.0, 1.0, None], index=list("abcde")))
+    >>> out["rank"].tolist()  # the tied highest share rank 1; no score, no rank
+    [3, 1, 1, 4, <NA>]
+    >>> out["quintile"].tolist()  # ceil(5 r / 4) over the 4 scored areas
+    [4, 2, 2, 5, <NA>]
     """
     rank = score.rank(ascending=False, method="min")
     n = int(score.notna().sum())
@@ -83,6 +92,19 @@ class DeprivationIndex:
         What data-driven weighting estimated at each level (explained variance, loadings).
     details : pandas.DataFrame or None
         A recipe's intermediate values under their published names (e.g. SVI's ``EPL_*``, ``RPL_THEME1``).
+
+    Examples
+    --------
+    >>> import numpy as np, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> index = dm.build_index(gdf, {"PctPov": 1, "PctBach": -1})
+    >>> index.to_frame().columns.tolist(), index.score.index.equals(gdf.index)
+    (['score', 'rank', 'decile', 'quintile'], True)
+    >>> top = index.score.idxmax()
+    >>> int(index.rank[top]), int((index.decile == 1).sum())  # decile 1: ranks with ceil(10 r / 159) = 1
+    (1, 15)
+    >>> bool(np.allclose(index.contributions.sum(axis=1), index.score))  # the mean's parts add up to the score
+    True
     """
 
     score: pd.Series

@@ -177,7 +177,19 @@ class OutputConfig:
 
 @dataclass(frozen=True)
 class Config:
-    """A whole pipeline run; see the module docstring for the TOML form."""
+    """A whole pipeline run; see the module docstring for the TOML form.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from deprivation_map.config import Config
+    >>> raw = {"boundaries": {"path": "bundled:georgia_counties.gpkg", "id_col": "AreaKey"},
+    ...        "indicators": {"path": "bundled:georgia_indicators.csv", "id_col": "AreaKey"},
+    ...        "index": {"indicators": {"PctPov": 1, "PctBach": -1}}, "map": {"lang": "es"}}
+    >>> config = Config.from_dict(raw, base_dir=Path("."))
+    >>> config.boundaries.path.name, config.map.lang, config.graph.method, config.hotspots.correction  # defaults
+    ('georgia_counties.gpkg', 'es', 'queen', 'fdr')
+    """
 
     boundaries: BoundariesConfig
     indicators: TableConfig

@@ -58,6 +58,17 @@ class Diagnostics:
     negative : pandas.DataFrame
         Pairs of indicators in the same domain (or in the index, without domains) whose oriented
         correlation is negative: they pull the domain in opposite directions (``domain``, ``a``, ``b``, ``r``).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> spec = {"poverty": {"indicators": {"PctPov": 1, "PctBach": 1}},  # PctBach wrongly oriented
+    ...         "age": {"indicators": {"PctEld": 1, "PctRural": 1}}}
+    >>> d = dm.diagnose(dm.datasets.load_georgia(), spec)
+    >>> d.negative[["domain", "a", "b"]].values.tolist()  # the pair pulling the poverty domain apart
+    [['poverty', 'PctPov', 'PctBach']]
+    >>> bool(d.alpha["poverty"] < 0), d.loadings.shape
+    (True, (4, 4))
     """
 
     correlation: pd.DataFrame

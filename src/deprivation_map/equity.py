@@ -160,6 +160,22 @@ class Equity:
         The concentration curve of the allocation against need, with the baseline's beside it.
     underfunded_hotspots : pandas.Index
         High-High areas below the baseline, most under-funded per person first.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> alloc = dm.allocate(gdf["PctPov"], 1_000_000, population=gdf["TotPop90"])
+    >>> eq = alloc.equity  # against the default baseline: the same amount per person everywhere
+    >>> eq.baseline_name, round(eq.concentration_baseline, 9) + 0.0, round(eq.gini_baseline, 9)
+    ('equal_per_capita', 0.0, 0.0)
+    >>> pc, people = alloc.per_capita, gdf["TotPop90"]
+    >>> bool(abs(eq.gini - dm.gini(pc, weights=people)) < 1e-12)  # Gini of the amount per person
+    True
+    >>> bool(abs(eq.concentration - dm.concentration_index(pc, rank_by=gdf["PctPov"], weights=people)) < 1e-12)
+    True
+    >>> eq.summary().index.tolist()
+    ['gini', 'concentration', 'share_most_deprived', 'share_hotspots']
     """
 
     amounts: pd.Series

@@ -21,27 +21,93 @@ __all__ = [
 
 
 class DeprivationMapError(Exception):
-    """Base class of every error raised by deprivation_map."""
+    """Base class of every error raised by deprivation_map.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> try:
+    ...     dm.build_index(dm.datasets.load_georgia(), {"PctPoverty": 1})  # a column that does not exist
+    ... except dm.errors.DeprivationMapError as err:  # catches every error the library raises
+    ...     print(type(err).__name__, isinstance(err, ValueError))
+    ValidationError True
+    """
 
 
 class ValidationError(DeprivationMapError, ValueError):
-    """An input does not have the shape, type or values a function needs."""
+    """An input does not have the shape, type or values a function needs.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> dm.Indicator("PctPov", direction=2)
+    Traceback (most recent call last):
+    ...
+    deprivation_map.errors.ValidationError: Indicator 'PctPov' has direction 2; expected +1 (higher = more deprived) or -1 (higher = less deprived).
+    """
 
 
 class JoinError(DeprivationMapError, ValueError):
-    """Boundaries and an indicator table do not match by area ID as the join policy requires."""
+    """Boundaries and an indicator table do not match by area ID as the join policy requires.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> areas, table = dm.datasets.load_toy()
+    >>> try:
+    ...     dm.join_indicators(areas, table)  # on_unmatched="raise" by default
+    ... except dm.errors.JoinError as err:
+    ...     print(str(err).split(". ")[0])
+    Indicator table 1: 1 areas have no row ('012'); 1 rows have no area ('099')
+    """
 
 
 class GraphError(DeprivationMapError, ValueError):
-    """A spatial graph cannot be built or used as asked (islands, IDs that do not match the data)."""
+    """A spatial graph cannot be built or used as asked (islands, IDs that do not match the data).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
+    >>> try:
+    ...     dm.build_graph(toy)  # islands="raise" by default: area 013 touches no other
+    ... except dm.errors.GraphError as err:
+    ...     print(str(err).split(". ")[0])
+    1 areas have no queen neighbour: '013'
+    """
 
 
 class ConfigError(DeprivationMapError, ValueError):
-    """A pipeline configuration has an unknown key, a wrong type or a path that does not exist."""
+    """A pipeline configuration has an unknown key, a wrong type or a path that does not exist.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from deprivation_map.config import load_config
+    >>> from deprivation_map.errors import ConfigError
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "config.toml"
+    >>> _ = path.write_text('[boundaries]\\npath = "bundled:georgia_counties.gpkg"\\nidcol = "AreaKey"\\n')
+    >>> try:
+    ...     load_config(path)
+    ... except ConfigError as err:
+    ...     print(str(err).split(" Valid keys")[0])
+    Unknown key 'idcol' in [boundaries]. Did you mean 'id_col'?
+    """
 
 
 class DeprivationMapWarning(UserWarning):
-    """Something was done that the user asked for but should know about (a ``"warn"`` policy)."""
+    """Something was done that the user asked for but should know about (a ``"warn"`` policy).
+
+    Examples
+    --------
+    >>> import warnings, deprivation_map as dm
+    >>> areas, table = dm.datasets.load_toy()
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", dm.errors.DeprivationMapWarning)
+    ...     gdf = dm.join_indicators(areas, table, on_unmatched="warn")  # keeps every area, and says so
+    >>> len(gdf), [w.category.__name__ for w in caught]
+    (13, ['DeprivationMapWarning'])
+    """
 
 
 def format_ids(ids: Iterable[object], *, limit: int = 5) -> str:

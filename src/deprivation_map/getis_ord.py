@@ -40,6 +40,21 @@ class GiHotspots:
         ``p_adjusted <= 0.10`` and ``z < 0``, else ``"Not significant"``; ``"Isolate"``, ``"Undefined"``.
     bins : pandas.Series of Int64
         ArcGIS's ``Gi_Bin``: +3/+2/+1 for hot spots at 99/95/90 %, -3/-2/-1 for cold spots, 0 otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> graph = dm.build_graph(gdf)
+    >>> gi = dm.local_g(gdf["PctPov"], graph)  # normal p-values, FDR
+    >>> star = [*graph.neighbors["13001"], "13001"]  # the neighbours and the area itself
+    >>> bool(abs(gi.Gs["13001"] - gdf.loc[star, "PctPov"].sum() / gdf["PctPov"].sum()) < 1e-12)
+    True
+    >>> hot = gi.bins > 0
+    >>> bool((gi.z[hot] > 0).all()), bool(gi.labels[hot].str.startswith("Hot spot").all())
+    (True, True)
+    >>> int(gi.counts().sum())
+    159
     """
 
     Gs: pd.Series
@@ -116,7 +131,9 @@ def local_g(values: pd.Series, graph, *, permutations: int = 0, seed: int | None
     .. math:: G^*_i = \frac{\sum_j w_{ij} x_j}{\sum_j x_j}, \qquad
               z_i = \frac{\sum_j w_{ij} x_j - \bar x W_i}{S\sqrt{(n \sum_j w_{ij}^2 - W_i^2)/(n-1)}}
 
-    For binary weights this equals esda's ``G_Local(star=True, transform="B").Zs``. Areas are binned by
+    For binary weights this equals esda's ``G_Local(star=True, transform="B").Zs``. :math:`G^*_i` itself is
+    a share of the total, meaningful for non-negative values only (counts, rates); the z-scores, the bins and
+    the permutation p-values (which compare :math:`\sum_j w_{ij} x_j` across draws) hold for any values. Areas are binned by
     the two-sided p-value of :math:`z_i`: 99 % where :math:`p \le 0.01` (:math:`|z| \ge 2.576`), 95 % where
     :math:`p \le 0.05` (1.960), 90 % where :math:`p \le 0.10` (1.645).
 
@@ -145,8 +162,8 @@ def local_g(values: pd.Series, graph, *, permutations: int = 0, seed: int | None
     if permutations:
         seed = resolve_seed(seed)
         off, diagonal = prep.off_diagonal()
-        factor = np.full(n, 1.0 / x.sum())
-        n_ge, n_le = conditional_counts(x, off, diagonal * x, factor, lag / x.sum(), permutations, seed)
+        # The lag orders the draws as G*_i does (the total is the same in every draw), whatever its sign.
+        n_ge, n_le = conditional_counts(x, off, diagonal * x, np.ones(n), lag, permutations, seed)
         p = np.where(isolated, np.nan, p_values(n_ge, n_le, permutations, alternative))
     else:
         seed = None

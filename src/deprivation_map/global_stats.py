@@ -58,6 +58,22 @@ class GlobalMoran(_Inference):
     Attributes follow esda's names: ``I``, ``EI`` (expectation under the null), ``z_norm``/``p_norm``
     (normality assumption), ``z_rand``/``p_rand`` (randomisation assumption), ``p_sim`` (permutation pseudo
     p-value for ``alternative``), ``sim`` (the permuted values of I). ``p_norm`` and ``p_rand`` are two-sided.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> graph = dm.build_graph(gdf)  # queen contiguity, row-standardised
+    >>> moran = dm.global_moran(gdf["PctPov"], graph, permutations=99, seed=0)
+    >>> z = gdf["PctPov"].reindex(graph.unique_ids).to_numpy()
+    >>> z = z - z.mean()
+    >>> w = graph.sparse
+    >>> bool(abs(moran.I - len(z) / w.sum() * (z @ (w @ z)) / (z @ z)) < 1e-12)  # I = (n / S0) z'Wz / z'z
+    True
+    >>> round(moran.EI, 6), moran.sim.shape, bool(0 < moran.p_sim <= 1)  # E[I] = -1 / (n - 1)
+    (-0.006329, (99,), True)
+    >>> moran.to_frame().columns[:2].tolist()
+    ['I', 'EI']
     """
 
     I: float  # noqa: E741 - the statistic's own name
@@ -82,6 +98,16 @@ class GlobalStatistic(_Inference):
     analytical variance is used); ``p_sim`` the permutation pseudo p-value for ``alternative`` (which refers to
     the statistic's own scale: for Geary's C, positive autocorrelation is ``"less"``) and ``z_sim`` the
     statistic standardised by the permutation mean and standard deviation.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> c = dm.geary(gdf["PctPov"], dm.build_graph(gdf), permutations=99, seed=0)
+    >>> c.statistic, c.expected, bool(c.value < c.expected)  # C below 1: neighbours resemble each other
+    ('geary_c', 1.0, True)
+    >>> c.to_frame().loc["geary_c", "value"] == c.value
+    np.True_
     """
 
     statistic: str

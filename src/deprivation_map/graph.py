@@ -237,6 +237,16 @@ class GraphSummary:
     """Connectivity of a graph: isolates, and the connected groups formed by the other areas.
 
     ``component`` labels each non-isolated area (0 for the largest group, 1 for the next ...), by area ID.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
+    >>> summary = dm.describe_graph(dm.build_graph(toy, islands="keep"))
+    >>> summary  # a 3 x 4 grid, queen: 9 + 8 row and column pairs + 12 diagonals = 29 pairs, 58 links
+    GraphSummary(n=13, links=58, mean neighbours=4.46, isolates=1, components=1)
+    >>> list(summary.isolates), int(summary.component.max())  # 013 is an island; the 12 others form one group
+    (['013'], 0)
     """
 
     n: int
@@ -282,15 +292,25 @@ def describe_graph(graph) -> GraphSummary:
 
 
 def _read_gal(path: str) -> Graph:
-    from libpysal.graph import read_gal
+    """A GAL file with its IDs as written (libpysal's ``read_gal`` casts "001" to the integer 1)."""
+    from libpysal.graph import Graph
 
-    return read_gal(path)
+    with open(path) as file:
+        header = file.readline().split()
+        n = int(header[1] if len(header) > 1 else header[0])
+        neighbours = {}
+        for _ in range(n):
+            focal = file.readline().split()[0]
+            neighbours[focal] = file.readline().split()
+    return Graph.from_dicts(neighbours)
 
 
 def _read_gwt(path: str) -> Graph:
-    from libpysal.graph import read_gwt
+    """A GWT file with its IDs as written (libpysal's ``read_gwt`` lets pandas parse them as integers)."""
+    from libpysal.graph import Graph
 
-    return read_gwt(path)
+    table = pd.read_csv(path, sep=r"\s+", skiprows=1, header=None, dtype={0: str, 1: str})
+    return Graph.from_arrays(table[0].to_numpy(), table[1].to_numpy(), table[2].to_numpy(dtype="float64"))
 
 
 READERS: dict[str, Callable[[str], Graph]] = {".gal": _read_gal, ".gwt": _read_gwt}
@@ -310,6 +330,17 @@ def as_graph(graph) -> Graph:
 
     Accepts a ``Graph`` (returned as is), a legacy ``W`` (converted without mutating it) or the path of a
     GAL or GWT file, whose IDs are read as strings; statistics then align values to them by ID.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.graph import as_graph
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
+    >>> path = tempfile.mkdtemp() + "/toy.gal"
+    >>> dm.build_graph(toy, islands="keep").to_gal(path)  # a GAL file, as GeoDa writes them
+    >>> graph = as_graph(path)
+    >>> list(graph.unique_ids[:3]), graph.neighbors["001"]  # the IDs keep their leading zeros
+    (['001', '002', '003'], ('002', '005', '006'))
     """
     from libpysal.graph import Graph
     from libpysal.weights import W

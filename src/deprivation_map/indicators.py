@@ -48,6 +48,18 @@ class Indicator:
     treatment : str or None
         An outlier treatment from :data:`deprivation_map.treat.TREATMENTS` applied to this indicator
         before normalisation (``"winsorise"``, ``"log"``, ``"boxcox"``, ``"auto"``), or None.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> poverty = dm.Indicator("PctPov", direction=1, treatment="winsorise")
+    >>> index = dm.build_index(dm.datasets.load_georgia(), [poverty, dm.Indicator("PctBach", direction=-1)])
+    >>> index.spec.directions, index.spec.treatments
+    ({'PctPov': 1, 'PctBach': -1}, {'PctPov': 'winsorise'})
+    >>> dm.Indicator("PctBach", direction=0)
+    Traceback (most recent call last):
+    ...
+    deprivation_map.errors.ValidationError: Indicator 'PctBach' has direction 0; expected +1 (higher = more deprived) or -1 (higher = less deprived).
     """
 
     column: str
@@ -81,6 +93,17 @@ class Domain:
     members : tuple of Indicator or Domain
     weight : float
         A positive relative weight of the domain among its siblings (``weighting="explicit"``).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> spec = dm.IndexSpec((dm.Domain("poverty", (dm.Indicator("PctPov"),), weight=2),
+    ...                      dm.Domain("education", (dm.Indicator("PctBach", -1),), weight=1)))
+    >>> index = dm.build_index(dm.datasets.load_georgia(), spec, weighting="explicit")
+    >>> index.weights.round(4).to_dict()  # 2 : 1 between the domains
+    {'PctPov': 0.6667, 'PctBach': 0.3333}
+    >>> sorted(index.domain_scores.columns)
+    ['education', 'poverty']
     """
 
     name: str
@@ -95,7 +118,17 @@ class Domain:
 
 @dataclass(frozen=True)
 class IndexSpec:
-    """The members of an index (indicators, or domains of indicators), in order."""
+    """The members of an index (indicators, or domains of indicators), in order.
+
+    Examples
+    --------
+    >>> from deprivation_map.indicators import parse_spec
+    >>> spec = parse_spec({"poverty": {"weight": 2, "indicators": {"PctPov": 1, "PctUnemp": 1}}, "PctBach": -1})
+    >>> [type(m).__name__ for m in spec.members], [d.name for d in spec.domains]
+    (['Domain', 'Indicator'], ['poverty'])
+    >>> spec.columns, spec.directions["PctBach"]
+    (['PctPov', 'PctUnemp', 'PctBach'], -1)
+    """
 
     members: tuple[Indicator | Domain, ...]
 

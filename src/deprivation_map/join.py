@@ -44,6 +44,20 @@ class JoinReport:
         :func:`repair_keys`. Every other field counts keys after these repairs.
     ambiguous : Mapping[str, tuple of str]
         Table keys that normalise to more than one area ID, left unrepaired (they count as ``no_boundary``).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> areas, table = dm.datasets.load_toy()
+    >>> report = dm.check_join(areas, table)
+    >>> report
+    JoinReport(areas=13, rows=13, matched=12, missing_data=1, no_boundary=1, duplicates=0, repairs=0)
+    >>> list(report.missing_data), list(report.no_boundary), report.complete  # area 012 has no row; row 099 no area
+    (['012'], ['099'], False)
+    >>> print(report.summary())
+    12 of 13 areas matched 13 table rows
+      1 areas without data: '012'
+      1 table rows without an area: '099'
     """
 
     matched: pd.Index

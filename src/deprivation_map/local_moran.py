@@ -46,6 +46,22 @@ class Hotspots:
         Standardised value and its spatial lag (the axes of the Moran scatter plot).
     statistic : str
         ``"local_moran"``, ``"local_moran_bv"`` or ``"local_moran_rate"``.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")  # 012 has no value, 013 is an island
+    >>> graph = dm.build_graph(toy, islands="keep")
+    >>> hot = dm.local_moran(toy["poverty"], graph, permutations=99, seed=0, missing="exclude")
+    >>> hot.labels[["012", "013"]].tolist(), bool(hot.p[["012", "013"]].isna().all())  # never "significant"
+    (['Undefined', 'Isolate'], True)
+    >>> int(hot.counts().sum()), hot.to_frame().columns.tolist()
+    (13, ['lisa_I', 'lisa_p', 'lisa_p_adjusted', 'lisa_q', 'lisa_label'])
+    >>> gdf = dm.datasets.load_georgia()
+    >>> georgia = dm.local_moran(gdf["PctPov"], dm.build_graph(gdf), permutations=99, seed=0)
+    >>> moran = dm.global_moran(gdf["PctPov"], dm.build_graph(gdf), permutations=0)
+    >>> bool(abs(georgia.Is.sum() / (len(gdf) - 1) - moran.I) < 1e-12)  # row-standardised: sum I_i = (n - 1) I
+    True
     """
 
     Is: pd.Series

@@ -45,8 +45,18 @@ def zscore(frame: pd.DataFrame) -> pd.DataFrame:
               s_j = \sqrt{\tfrac{1}{n-1}\sum_i (x_{ij} - \bar{x}_j)^2}
 
     The sample (``n - 1``) standard deviation follows the OECD/JRC Handbook (2008) and COINr's ``n_zscore``.
+    The deviations are divided by their largest magnitude before the standard deviation is taken, so values
+    near the limits of floating point (such as ``5e-324``) do not underflow to a zero deviation.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> zscore(pd.DataFrame({"x": [2.0, 4.0, 6.0]}, index=["a", "b", "c"]))["x"].tolist()  # mean 4, sample sd 2
+    [-1.0, 0.0, 1.0]
     """
-    return (frame - frame.mean()) / frame.std(ddof=1)
+    centred = frame - frame.mean()
+    scaled = centred / centred.abs().max()  # the same ratio, computed without squaring tiny or huge numbers
+    return scaled / scaled.std(ddof=1)
 
 
 def minmax(frame: pd.DataFrame, *, low: float = 0.0, high: float = 1.0) -> pd.DataFrame:
@@ -57,6 +67,12 @@ def minmax(frame: pd.DataFrame, *, low: float = 0.0, high: float = 1.0) -> pd.Da
     .. math:: y_{ij} = l + (h - l)\,\frac{x_{ij} - \min_i x_{ij}}{\max_i x_{ij} - \min_i x_{ij}}
 
     (OECD/JRC Handbook 2008, section 5.2; COINr ``n_minmax`` with ``l_u = c(low, high)``.)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> minmax(pd.DataFrame({"x": [5.0, 10.0, 25.0]}), low=0, high=100)["x"].tolist()
+    [0.0, 25.0, 100.0]
     """
     if not high > low:
         raise ValidationError(f"minmax needs low < high, got low={low!r}, high={high!r}.")
@@ -65,7 +81,14 @@ def minmax(frame: pd.DataFrame, *, low: float = 0.0, high: float = 1.0) -> pd.Da
 
 
 def rank(frame: pd.DataFrame) -> pd.DataFrame:
-    r"""Replace each value by its rank within the column (1 = lowest; ties share the average rank)."""
+    r"""Replace each value by its rank within the column (1 = lowest; ties share the average rank).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rank(pd.DataFrame({"x": [7.0, 3.0, 7.0, 1.0]}))["x"].tolist()  # the two 7s share ranks 3 and 4
+    [3.5, 2.0, 3.5, 1.0]
+    """
     return frame.rank(method="average")
 
 
@@ -79,6 +102,12 @@ def percentile(frame: pd.DataFrame) -> pd.DataFrame:
     where :math:`r_{ij}` is the ascending rank of :math:`x_{ij}` among the :math:`n_j` areas with a value,
     every run of ties taking the *smallest* of its ranks (CDC/ATSDR SVI 2020 documentation, "Percentile
     ranking"). Values lie in [0, 1]; unrounded (the SVI recipe rounds).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> percentile(pd.DataFrame({"x": [10.0, 20.0, 20.0, 40.0, 5.0]}))["x"].tolist()  # tied 20s: (2 - 1)/(5 - 1)
+    [0.25, 0.5, 0.5, 1.0, 0.0]
     """
     ranks = frame.rank(method="min")
     return (ranks - 1) / (frame.notna().sum() - 1)
@@ -95,6 +124,13 @@ def exponential(frame: pd.DataFrame, *, constant: float = 23.0) -> pd.DataFrame:
     .. math:: X = -c\,\ln\!\left(1 - R\,\bigl(1 - e^{-100/c}\bigr)\right)
 
     (English Indices of Deprivation 2019, Technical Report, Appendix N). Ties share the average rank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = exponential(pd.DataFrame({"rate": [0.1, 0.4, 0.2, 0.3]}))["rate"]
+    >>> x.round(3).tolist()  # R = 1/4, 1, 1/2, 3/4; the most deprived area gets exactly 100
+    [6.518, 100.0, 15.647, 31.009]
     """
     if not constant > 0:
         raise ValidationError(f"The exponential transform needs a positive constant, got {constant!r}.")
@@ -121,6 +157,14 @@ def distance(frame: pd.DataFrame, *, reference: object = "max") -> pd.DataFrame:
     with the reference the column's ``"max"``, ``"mean"`` or ``"median"``, a number, or a mapping
     ``{column: value}`` of targets on the oriented scale (OECD/JRC Handbook 2008, Table 3, "distance to a
     reference"; COINr ``n_dist2ref``). The reference must be positive, so the order is preserved.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> distance(pd.DataFrame({"x": [5.0, 10.0, 20.0]}))["x"].tolist()  # a share of the column's maximum
+    [0.25, 0.5, 1.0]
+    >>> distance(pd.DataFrame({"x": [5.0, 10.0, 20.0]}), reference={"x": 8.0})["x"].tolist()
+    [0.625, 1.25, 2.5]
     """
     if isinstance(reference, str):
         stats = {"max": frame.max, "mean": frame.mean, "median": frame.median}
@@ -148,6 +192,17 @@ def goalposts(frame: pd.DataFrame, *, lower: object, upper: object, directions: 
 
     computed on the oriented values :math:`d_j x_{ij}` with oriented bounds (the HDI's method; COINr
     ``n_goalposts``). Values beyond the bounds are capped, so order is kept weakly.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"unemployment": [2.0, 10.0, 30.0], "income": [30_000.0, 15_000.0, 5_000.0]})
+    >>> directions = {"unemployment": 1, "income": -1}
+    >>> oriented = raw * pd.Series(directions)  # as build_index passes them: higher = more deprived
+    >>> out = goalposts(oriented, lower={"unemployment": 0, "income": 10_000},
+    ...                 upper={"unemployment": 20, "income": 30_000}, directions=directions)
+    >>> out["unemployment"].tolist(), out["income"].tolist()  # capped at 1; low income = deprived = near 1
+    ([0.1, 0.5, 1.0], [0.0, 0.75, 1.0])
     """
     lo = _per_column(lower, frame.columns, "lower")
     hi = _per_column(upper, frame.columns, "upper")
@@ -171,7 +226,18 @@ NORMALISERS: dict[str, Callable[..., pd.DataFrame]] = {
 
 
 def resolve(choice: Choice, registry: Mapping[str, Callable], *, what: str) -> tuple[str, Callable, dict]:
-    """Split ``"name"`` or ``("name", {options})`` into (name, function, options), checking the options."""
+    """Split ``"name"`` or ``("name", {options})`` into (name, function, options), checking the options.
+
+    Examples
+    --------
+    >>> name, func, options = resolve(("minmax", {"low": 1, "high": 100}), NORMALISERS, what="normalisation")
+    >>> name, func is minmax, options
+    ('minmax', True, {'low': 1, 'high': 100})
+    >>> resolve(("minmax", {"top": 1}), NORMALISERS, what="normalisation")
+    Traceback (most recent call last):
+    ...
+    deprivation_map.errors.ValidationError: Normalisation 'minmax' takes the options ['low', 'high'], not ['top'].
+    """
     name, options = (choice, {}) if isinstance(choice, str) else tuple(choice)
     func = v.lookup(registry, name, what=what)
     if not isinstance(options, Mapping):

@@ -41,7 +41,21 @@ STAGES = ("read", "join", "graph", "index", "moran", "lisa", "allocate", "map", 
 
 @dataclass(frozen=True, eq=False)
 class PipelineResult:
-    """Everything one run produced, with the seconds each stage took (``timings``)."""
+    """Everything one run produced, with the seconds each stage took (``timings``).
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.pipeline import run
+    >>> result = run(dm.datasets.get_path("demo.toml"), out_dir=tempfile.mkdtemp())
+    >>> frame = result.to_frame()
+    >>> len(frame), {"score", "rank", "lisa_label"} <= set(frame.columns), frame.index.equals(result.data.index)
+    (159, True, True)
+    >>> print(result.summary().splitlines()[0])
+    Areas read: 159 (georgia_counties.gpkg)
+    >>> sorted(result.timings)[:3]
+    ['graph', 'index', 'join']
+    """
 
     config: Config
     n_read: int
@@ -62,6 +76,22 @@ class PipelineResult:
         if self.allocation is not None:
             frame = frame.join(self.allocation.to_frame().add_prefix("allocation_"))
         return frame
+
+    def __repr__(self) -> str:
+        return (f"PipelineResult({len(self.data)} areas, Moran's I {self.moran.I:.4f}, "
+                f"{sum(self.timings.values()):.1f} s; wrote {', '.join(self.outputs) or 'nothing'})")  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        from ._repr import html_repr
+
+        m = self.moran
+        summary = {"areas read": self.n_read, "areas joined": len(self.data), "Moran's I": m.I,
+                   "pseudo p": m.p_sim, "seed": m.seed, **{f"wrote {k}": p.name for k, p in self.outputs.items()},
+                   **{f"{k} (s)": t for k, t in self.timings.items()}}  # fmt: skip
+        if self.allocation is not None:
+            summary["allocation Gini"] = self.allocation.equity.gini
+        return html_repr(self, summary, counts=self.hotspots.counts(),
+                         frame=self.to_frame().drop(columns=self.data.geometry.name))  # fmt: skip
 
     def summary(self) -> str:
         """A few lines for the terminal: what was read, joined, computed and written."""

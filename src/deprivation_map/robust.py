@@ -55,6 +55,18 @@ class RobustHotspots:
         ``share`` computed separately for each graph (one column per graph name).
     graphs, replicates : tuple of str
         The graph names and replicate column names that were combined.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> robust = dm.robust_hotspots(gdf["PctPov"], dm.graph_choices(gdf), seed=0, permutations=99)
+    >>> robust.graphs, robust.n_runs
+    (('queen', 'knn6', 'distance'), 3)
+    >>> bool(((robust.hits / robust.tested) == robust.share).all()), bool(robust.share.between(0, 1).all())
+    (True, True)
+    >>> robust.to_frame().columns.tolist()
+    ['robust_share', 'robust_hits', 'robust_tested', 'robust_share_queen', 'robust_share_knn6', 'robust_share_distance']
     """
 
     share: pd.Series

@@ -51,6 +51,15 @@ def cdc_percentile(x: pd.Series, *, reverse: bool = False) -> pd.Series:
 
     :math:`r` is the ascending rank with ties taking the smallest rank, over the :math:`n` values present;
     ``reverse`` gives :math:`1 - (r - 1)/(n - 1)` before rounding (CDC's per capita income, SVI 2014-2018).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = pd.Series([10.0, 20.0, 20.0, 40.0], index=["a", "b", "c", "d"], name="EP_POV150")
+    >>> cdc_percentile(x).tolist()  # ties take the smallest rank: (2 - 1)/(4 - 1) = 0.3333
+    [0.0, 0.3333, 0.3333, 1.0]
+    >>> cdc_percentile(x, reverse=True).tolist()  # per capita income: a high value is a low percentile
+    [1.0, 0.6667, 0.6667, 0.0]
     """
     if x.notna().sum() < 2:
         raise ValidationError(f"A percentile rank of {x.name!r} needs at least 2 areas with a value.")

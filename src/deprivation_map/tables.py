@@ -68,6 +68,20 @@ class TableReport:
         Under ``on_unparsed="missing"``: per column, the IDs whose value was not a number and became missing.
     notes : tuple of str
         Anything else a reader should know (cells a long table did not have).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, deprivation_map as dm
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "secciones.csv"  # as a Spanish spreadsheet exports it
+    >>> _ = path.write_text("seccion;paro;renta\\n0801901001;12,5;10.250\\n0801901002;7,25;21.400\\n", encoding="utf-8")
+    >>> report = dm.check_table(path, id_col="seccion")
+    >>> report.options
+    {'sep': ';', 'decimal': ',', 'thousands': '.', 'encoding': 'utf-8'}
+    >>> report.to_frame()["how"].to_dict()
+    {'paro': 'decimal comma', 'renta': "thousands separator '.'"}
+    >>> table = dm.read_indicators(path, id_col="seccion", **report.options)  # the same reading, nothing detected
+    >>> table.index.tolist(), table["renta"].tolist()
+    (['0801901001', '0801901002'], [10250.0, 21400.0])
     """
 
     path: str
@@ -290,7 +304,12 @@ def classify(values: pd.Series, *, decimal: str, thousands: str | None):
     """``("numeric", numbers, failed, conversions)`` or ``("text", reason)`` for one column."""
     text = _core(_text_only(values)).dropna()
     if text.empty:
-        return ("numeric", values, None, ()) if pd.api.types.is_numeric_dtype(values) else ("keep", None)
+        if pd.api.types.is_numeric_dtype(values):
+            return "numeric", values, None, ()
+        present = values.dropna()  # Excel cells read as objects: numbers only -> a numeric column
+        if len(present) and present.map(lambda x: isinstance(x, int | float | np.number) and not isinstance(x, bool | np.bool_)).all():
+            return "numeric", pd.to_numeric(values), None, ()
+        return "keep", None
     code = _first(text, _CODE)
     if code is not None:
         return "text", f"integers with leading zeros such as {code!r} (a code)"

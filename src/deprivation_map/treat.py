@@ -44,6 +44,14 @@ def winsorise(values: pd.Series, *, limit: int = MAX_WINSORISED) -> pd.Series:
     ``limit`` values (default 5) are changed. Skewness and kurtosis are the moment estimators
     :math:`g_1 = m_3/m_2^{3/2}`, :math:`g_2 = m_4/m_2^2 - 3` (COINr, Becker et al. 2017's rule for the JRC
     audits). Ties at the extreme are winsorised together.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = pd.Series([1.0, 2, 2, 3, 3, 3, 4, 4, 5, 100], index=list("abcdefghij"))
+    >>> treated = winsorise(x)
+    >>> treated["j"], treated.drop("j").equals(x.drop("j"))  # the outlier takes the next value; nothing else moves
+    (np.float64(5.0), True)
     """
     x = values.to_numpy(dtype=float).copy()
     ok = ~np.isnan(x)
@@ -66,6 +74,12 @@ def log(values: pd.Series) -> pd.Series:
     Notes
     -----
     COINr's ``log_trans`` (the shift makes the minimum 0); it is monotone, so ranks are unchanged.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log(pd.Series([-1.0, 0.0, 2.0])).round(6).tolist()  # ln(x + 2): ln 1, ln 2, ln 4
+    [0.0, 0.693147, 1.386294]
     """
     return np.log(values - values.min() + 1.0)
 
@@ -78,6 +92,16 @@ def boxcox(values: pd.Series, *, lmbda: float | None = None) -> pd.Series:
     .. math:: y = \frac{x^\lambda - 1}{\lambda}\ (\lambda \ne 0), \qquad y = \ln x\ (\lambda = 0)
 
     Box and Cox (1964). Needs strictly positive values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> boxcox(pd.Series([1.0, 4.0, 9.0]), lmbda=0.5).tolist()  # (sqrt(x) - 1) / 0.5
+    [0.0, 2.0, 4.0]
+    >>> boxcox(pd.Series([1.0, -2.0], index=["a", "b"], name="income"))
+    Traceback (most recent call last):
+    ...
+    deprivation_map.errors.ValidationError: Box-Cox needs positive values, but 'income' has 1 values <= 0 ('b'). Use treatment='log' instead.
     """
     from scipy import stats
 
@@ -103,6 +127,13 @@ def auto(values: pd.Series) -> pd.Series:
     (COINr ``Treat(..., default_specs = list(f1 = "winsorise", f1_para = list(winmax = 5), f2 =
     "log_CT"))``, the thresholds of the JRC's COIN audits). Indicators that are not outlying are untouched.
     When winsorising cannot fix the distribution, the *original* values are log-transformed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = pd.Series([1.0, 2, 2, 3, 3, 3, 4, 4, 5, 100])
+    >>> auto(x).max(), auto(pd.Series([1.0, 2.0, 3.0, 10.0])).tolist()  # winsorised; not outlying: unchanged
+    (np.float64(5.0), [1.0, 2.0, 3.0, 10.0])
     """
     data = values.dropna().to_numpy(dtype=float)
     if len(np.unique(data)) < 3 or not _outlying(data):

@@ -49,6 +49,19 @@ class Uncertainty:
         share of areas changing decile, sorted so the choice that moves ranks most comes first.
     seed : int
         The seed that reproduces every replicate.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> u = dm.uncertainty(gdf, {"PctPov": 1, "PctBach": -1}, replicates=20, seed=0, normalise=["zscore", "rank"])
+    >>> frame = u.to_frame()
+    >>> frame.columns.tolist()
+    ['rank', 'median_rank', 'rank_low', 'rank_high', 'p_top_decile']
+    >>> bool(frame["p_top_decile"].between(0, 1).all()), bool((frame["rank_low"] <= frame["rank_high"]).all())
+    (True, True)
+    >>> u.sensitivity.index[0]  # varying the normaliser moves ranks more than perturbing the weights
+    'normalise'
     """
 
     base: DeprivationIndex

@@ -22,19 +22,45 @@ Weighting = Callable[[pd.DataFrame, pd.Series], tuple[pd.Series, dict]]
 
 
 def equal(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
-    r"""Every member gets :math:`w_j = 1/m` for :math:`m` members."""
+    r"""Every member gets :math:`w_j = 1/m` for :math:`m` members.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> weights, info = equal(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 1.0], "c": [0.0, 5.0]}), pd.Series(dtype=float))
+    >>> weights.round(6).tolist(), info
+    ([0.333333, 0.333333, 0.333333], {})
+    """
     m = components.shape[1]
     return pd.Series(1.0 / m, index=components.columns, name="weight"), {}
 
 
 def explicit(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
-    r"""The weights written in the specification, rescaled to sum to 1: :math:`w_j = a_j / \sum_k a_k`."""
+    r"""The weights written in the specification, rescaled to sum to 1: :math:`w_j = a_j / \sum_k a_k`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> level = pd.DataFrame({"income": [1.0, 2.0], "health": [3.0, 1.0]})
+    >>> explicit(level, pd.Series({"health": 1.0, "income": 3.0}))[0].tolist()  # in the columns' order
+    [0.75, 0.25]
+    """
     raw = written.reindex(components.columns).astype(float)
     return (raw / raw.sum()).rename("weight"), {}
 
 
 def first_component(components: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (descending) and eigenvectors (columns) of the correlation matrix of complete rows."""
+    """Eigenvalues (descending) and eigenvectors (columns) of the correlation matrix of complete rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = [1.0, 2.0, 3.0, 4.0]
+    >>> level = pd.DataFrame({"a": a, "a2": [2 * x for x in a], "c": [1.0, -1.0, -1.0, 1.0]})  # c: uncorrelated
+    >>> values, vectors = first_component(level)
+    >>> values.round(9).tolist(), vectors[:, 0].round(6).tolist()  # the pair shares the first axis
+    ([2.0, 1.0, 0.0], [0.707107, 0.707107, 0.0])
+    """
     data = components.dropna().to_numpy(dtype=float)
     if data.shape[0] < 3:
         raise ValidationError("Weights from principal components need at least 3 areas with every value.")
@@ -59,6 +85,15 @@ def pca(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
     matrix :math:`R`, the weights are the squared loadings, :math:`w_j = v_j^2` (they sum to 1), as in the
     OECD/JRC Handbook (2008, section 6.1: "squared factor loadings ... scaled to unity sum"). The share of
     variance explained, :math:`\lambda_1 / m`, and the loadings :math:`v_j\sqrt{\lambda_1}` are reported.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = [1.0, 2.0, 3.0, 4.0]
+    >>> level = pd.DataFrame({"a": a, "a2": [2 * x for x in a], "c": [1.0, -1.0, -1.0, 1.0]})
+    >>> weights, info = pca(level, pd.Series(dtype=float))
+    >>> weights.round(6).tolist(), round(info["explained_variance"], 6)  # squared loadings; lambda_1 / m = 2/3
+    ([0.5, 0.5, 0.0], 0.666667)
     """
     values, vectors = first_component(components)
     v1 = vectors[:, 0]
@@ -100,6 +135,16 @@ def factor(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dic
 
     (OECD/JRC Handbook 2008, section 6.1 and Tables 18-19, after Nicoletti et al. 2000). The explained
     variance of the retained factors and the rotated loadings are reported.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> from deprivation_map.normalise import zscore
+    >>> gdf = dm.datasets.load_georgia()
+    >>> level = zscore(gdf[["PctPov", "PctBach", "PctEld", "PctFB", "PctBlack", "PctRural"]])
+    >>> weights, info = factor(level, written=None)
+    >>> info["factors"], round(float(weights.sum()), 12), bool((weights > 0).all())  # two eigenvalues above 1
+    (2, 1.0, True)
     """
     values, vectors = first_component(components)
     k = max(1, int((values > 1).sum()))

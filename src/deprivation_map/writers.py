@@ -199,7 +199,20 @@ _RECORDS: dict[str, Callable[[Path], str]] = {
 
 
 def read_metadata(path: PathLike) -> dict:
-    """The metadata record :func:`write_results` stored with an output (a dict, as written)."""
+    """The metadata record :func:`write_results` stored with an output (a dict, as written).
+
+    Examples
+    --------
+    >>> import hashlib, tempfile, deprivation_map as dm
+    >>> from deprivation_map.writers import build_metadata
+    >>> gdf = dm.datasets.load_georgia()
+    >>> source = dm.datasets.get_path("georgia_indicators.csv")
+    >>> record = build_metadata(inputs=[source], options={"index": {"PctPov": 1}}, seed=0)
+    >>> path = dm.write_results(gdf, tempfile.mkdtemp() + "/results.gpkg", metadata=record)
+    >>> meta = read_metadata(path)
+    >>> meta["seed"], meta["options"], meta["inputs"][0]["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    (0, {'index': {'PctPov': 1}}, True)
+    """
     path = Path(path)
     reader = v.lookup(_RECORDS, path.suffix.lower(), what="output format (file extension)")
     return json.loads(reader(path))

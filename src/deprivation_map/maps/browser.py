@@ -51,7 +51,17 @@ _POINT_JS = """([lat, lon]) => {
 
 @dataclass(frozen=True)
 class BrowserCheck:
-    """What the page did: seconds until drawn and interactive, blocked requests, errors, areas, legends, tooltip."""
+    """What the page did: seconds until drawn and interactive, blocked requests, errors, areas, legends, tooltip.
+
+    Examples
+    --------
+    :func:`check_in_browser` returns one (its example opens a map); a map is fine when every area was drawn,
+    nothing was blocked and the console is clean:
+
+    >>> import dataclasses
+    >>> [f.name for f in dataclasses.fields(BrowserCheck)][:6]
+    ['seconds', 'blocked', 'console_errors', 'areas_on_map', 'areas_drawn', 'svg_paths']
+    """
 
     seconds: float
     blocked: list[str]
@@ -68,7 +78,16 @@ class BrowserCheck:
 
 
 def find_chromium(executable: str | None = None) -> str | None:
-    """The Chromium to drive: ``executable`` if given, else the first of chromium, chromium-browser on PATH."""
+    """The Chromium to drive: ``executable`` if given, else the first of chromium, chromium-browser on PATH.
+
+    Examples
+    --------
+    >>> path = find_chromium()  # Debian's chromium, if installed (apt-get install chromium)
+    >>> path is None or path.endswith(("chromium", "chromium-browser"))
+    True
+    >>> find_chromium("/no/such/browser") is None
+    True
+    """
     if executable is not None:
         return executable if Path(executable).is_file() else None
     return next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
@@ -100,6 +119,18 @@ def check_in_browser(
     toggle : str, optional
         The name of a layer to switch on in the layer control after the checks; the page's state then
         (areas on the map, SVG paths, visible legends) is returned as ``toggled``.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
+    >>> path = dm.save_map(dm.explore(toy, name_col="name"), tempfile.mkdtemp() + "/toy.html")
+    >>> point = toy.to_crs(4326).representative_point()["001"]  # a point inside area 001
+    >>> check = check_in_browser(path, hover=(point.y, point.x)) if find_chromium() else None
+    >>> check is None or (check.areas_drawn, check.blocked, check.console_errors) == (13, [], [])
+    True
+    >>> check is None or check.tooltip.startswith("Sant Martí")  # the name shown when the pointer is over 001
+    True
     """
     from playwright.sync_api import sync_playwright
 

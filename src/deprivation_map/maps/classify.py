@@ -39,6 +39,14 @@ def user_defined_bins(values: np.ndarray, k: int, bins: Sequence[float] | None =
     """The caller's upper bounds, sorted; the maximum is added as a last bound when it lies above them.
 
     This is ``mapclassify.UserDefined``'s rule, so no value is left without a class. ``k`` is ignored.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> user_defined_bins(np.array([1.0, 5.0, 12.0]), 0, bins=[4, 8]).tolist()  # 12 lies above: a last class to 12
+    [4.0, 8.0, 12.0]
+    >>> user_defined_bins(np.array([1.0, 5.0]), 0, bins=[4, 8]).tolist()
+    [4.0, 8.0]
     """
     if bins is None or len(bins) == 0:
         raise ValidationError(
@@ -73,5 +81,13 @@ SCHEMES: dict[str, Bins] = {
 
 
 def classify_values(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
-    """Class of each value (0-based): the first bound it does not exceed, as ``mapclassify``'s ``yb``."""
+    """Class of each value (0-based): the first bound it does not exceed, as ``mapclassify``'s ``yb``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bins = np.array([2.8, 4.6, 6.4, 8.2, 10.0])  # upper bounds: class j holds b[j-1] < y <= b[j]
+    >>> classify_values(np.array([1.0, 2.8, 2.9, 10.0]), bins).tolist()  # a value on a bound is in the lower class
+    [0, 0, 1, 4]
+    """
     return np.minimum(np.searchsorted(bins, values, side="left"), len(bins) - 1)

@@ -228,7 +228,17 @@ _PERCENT_SPACE = {"en": "", "es": "\u00a0", "ca": "\u00a0", "el": ""}
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is one of :data:`LANGS`, else raise naming them."""
+    """Return ``lang`` if it is one of :data:`LANGS`, else raise naming them.
+
+    Examples
+    --------
+    >>> check_lang("el")
+    'el'
+    >>> check_lang("fr")
+    Traceback (most recent call last):
+    ...
+    deprivation_map.errors.ValidationError: Unknown language 'fr': expected one of 'en', 'es', 'ca', 'el'.
+    """
     return v.choose(lang, LANGS, what="language")
 
 
@@ -265,7 +275,13 @@ def number(value: float | None, lang: str, digits: int = 2) -> str:
 
 
 def percent(value: float, lang: str, digits: int = 0) -> str:
-    """A percentage (``value`` already in percent) with the locale's marks: ``95 %`` in Spanish and Catalan."""
+    """A percentage (``value`` already in percent) with the locale's marks: ``95 %`` in Spanish and Catalan.
+
+    Examples
+    --------
+    >>> percent(95, "es"), percent(12.5, "en", 1), percent(1234.5, "el", 1)  # a no-break space before % in Spanish
+    ('95\xa0%', '12.5%', '1.234,5%')
+    """
     return number(value, lang, digits) + _PERCENT_SPACE[lang] + "%"
 
 

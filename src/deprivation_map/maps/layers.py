@@ -39,6 +39,18 @@ class Classes:
     title : str
         The layer's name, translated.
     lang : str
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> from deprivation_map.maps.layers import index_classes
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")  # 012 has no poverty value
+    >>> index = dm.build_index(toy, {"poverty": 1}, missing="drop")
+    >>> classes = index_classes(index.score, scheme="quantiles", k=3, palette="Blues", lang="ca")
+    >>> classes.counts, classes.n_missing, classes.title  # no data is counted apart, never in a class colour
+    ([5, 3, 4], 1, 'Índex de privació')
+    >>> classes.legend_rows()[-1], classes.codes_list()[11]
+    ((None, 'sense dades (1)'), None)
     """
 
     codes: pd.Series
@@ -91,7 +103,19 @@ def _choropleth(values: pd.Series, bins: np.ndarray, palette: str, title: str, l
 def index_classes(
     score: pd.Series, *, scheme: str, k: int, palette: str, lang: str, bins: Sequence[float] | None = None
 ) -> Classes:
-    """The index as a choropleth: ``scheme`` into ``k`` classes coloured by ``palette`` (darker = more deprived)."""
+    """The index as a choropleth: ``scheme`` into ``k`` classes coloured by ``palette`` (darker = more deprived).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> index = dm.build_index(gdf, {"PctPov": 1, "PctBach": -1})
+    >>> classes = index_classes(index.score, scheme="quantiles", k=5, palette="YlOrRd", lang="es")
+    >>> classes.counts, sum(classes.counts) == len(gdf)  # quintiles of 159 areas
+    ([32, 32, 31, 32, 32], True)
+    >>> classes.labels[0], classes.colours[-1]  # Spanish number format; darkest = most deprived
+    ('-2,88 – -0,52', '#bd0026')
+    """
     func = v.lookup(SCHEMES, scheme, what="classification scheme")
     valid = score.dropna().to_numpy(dtype="float64")
     if len(valid) == 0:
@@ -100,7 +124,17 @@ def index_classes(
 
 
 def allocation_classes(per_capita: pd.Series, *, k: int, palette: str, lang: str) -> Classes:
-    """Allocation per person in ``k`` quantile classes."""
+    """Allocation per person in ``k`` quantile classes.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> alloc = dm.allocate(gdf["PctPov"], 10_000_000, population=gdf["TotPop90"])
+    >>> classes = allocation_classes(alloc.per_capita, k=4, palette="Greens", lang="en")
+    >>> classes.title, classes.counts  # quartiles of the amount per person
+    ('Allocation per person', [40, 40, 39, 40])
+    """
     valid = per_capita.dropna().to_numpy(dtype="float64")
     if len(valid) == 0:
         raise ValidationError("The allocation has no amount per person for any area.")
@@ -113,6 +147,15 @@ def categorical_classes(
     """One class per label in ``colours`` (their order), shown when present or listed in ``always``.
 
     Labels missing or ``"Undefined"`` are no data. Any other label not in ``colours`` is refused.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = pd.Series(["flood", "drought", None, "flood"], index=["a", "b", "c", "d"])
+    >>> classes = categorical_classes(labels, {"flood": "#2166ac", "drought": "#b2182b", "fire": "#ef8a62"},
+    ...                               title="Risk", lang="en")
+    >>> classes.codes_list(), classes.labels, classes.counts, classes.n_missing  # "fire" is absent: not listed
+    ([0, 1, None, 0], ['flood', 'drought'], [2, 1], 1)
     """
     as_text = labels.astype(object).where(labels.notna(), "Undefined").astype(str)
     unknown = sorted(set(as_text) - set(colours) - {"Undefined"})
@@ -135,14 +178,37 @@ def categorical_classes(
 
 
 def lisa_classes(labels: pd.Series, *, lang: str) -> Classes:
-    """LISA clusters in GeoDa's colours; isolates listed when there are any."""
+    """LISA clusters in GeoDa's colours; isolates listed when there are any.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = pd.Series(["High-High", "High-High", "Not significant", "Isolate", "Undefined"])
+    >>> classes = lisa_classes(labels, lang="es")
+    >>> classes.labels  # every quadrant listed (zeros included), isolates because there is one
+    ['Alto-Alto', 'Bajo-Bajo', 'Bajo-Alto', 'Alto-Bajo', 'No significativo', 'Aislada (sin vecinas)']
+    >>> classes.counts, classes.n_missing
+    ([2, 0, 0, 0, 1, 1], 1)
+    """
     return categorical_classes(
         labels, LISA_COLOURS, title=text("lisa", lang), lang=lang, always=[lab for lab in LISA_COLOURS if lab != "Isolate"]
     )
 
 
 def gi_classes(labels: pd.Series, *, lang: str) -> Classes:
-    """Gi* hot and cold spots by confidence, every level listed (with its count, zeros included)."""
+    """Gi* hot and cold spots by confidence, every level listed (with its count, zeros included).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> gi = dm.local_g(gdf["PctPov"], dm.build_graph(gdf))
+    >>> classes = gi_classes(gi.labels, lang="el")
+    >>> classes.labels[0], classes.colours[0]
+    ('Θερμό σημείο (99%)', '#b2182b')
+    >>> sum(classes.counts) == len(gdf), classes.counts[0] == int((gi.labels == "Hot spot (99%)").sum())
+    (True, True)
+    """
     return categorical_classes(
         labels, GI_COLOURS, title=text("gi", lang), lang=lang, always=[lab for lab in GI_COLOURS if lab != "Isolate"]
     )

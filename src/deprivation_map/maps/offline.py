@@ -20,7 +20,14 @@ _EXTERNAL = re.compile(r"""<(?:script|link)\b[^>]*?(?:src|href)=["'](https?://[^
 
 
 def leaflet_assets() -> tuple[str, str]:
-    """Leaflet's JavaScript and CSS (images inlined as data URIs) from the ``xstatic-leaflet`` package."""
+    """Leaflet's JavaScript and CSS (images inlined as data URIs) from the ``xstatic-leaflet`` package.
+
+    Examples
+    --------
+    >>> js, css = leaflet_assets()
+    >>> "Leaflet 1.9.3" in js, "url(data:image/png;base64," in css, "url(images/" in css  # images inlined
+    (True, True, False)
+    """
     import xstatic.pkg.leaflet as xleaflet
 
     base = Path(xleaflet.BASE_DIR)
@@ -48,6 +55,17 @@ def inline_assets(html: str, default_assets: list[tuple[str, str]]) -> str:
     ------
     ValidationError
         If the page would still load something from the network (an asset a plugin added).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> m = dm.explore(dm.datasets.load_georgia())
+    >>> page = m.get_root().render()
+    >>> page.count("https://cdn") > 0  # folium's page loads Leaflet, jQuery, Bootstrap ... from CDNs
+    True
+    >>> offline = inline_assets(page, [*m.default_js, *m.default_css])
+    >>> offline.count("https://cdn"), "Leaflet 1.9.3" in offline
+    (0, True)
     """
     js, css = leaflet_assets()
     defaults = {url: name for name, url in default_assets}

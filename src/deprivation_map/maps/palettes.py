@@ -92,6 +92,14 @@ NO_DATA = {"fillColor": "#ffffff", "fillOpacity": 0.15, "color": "#737373", "wei
 
 
 def sequential(name: str, k: int) -> list[str]:
-    """``k`` colours of the ColorBrewer ramp ``name``, light to dark."""
+    """``k`` colours of the ColorBrewer ramp ``name``, light to dark.
+
+    Examples
+    --------
+    >>> sequential("YlOrRd", 3)
+    ['#ffeda0', '#feb24c', '#f03b20']
+    >>> len(sequential("Blues", 9)), sequential("Blues", 5)[-1]
+    (9, '#08519c')
+    """
     ramp = v.lookup(SEQUENTIAL, name, what="palette")
     return v.lookup(ramp, k, what=f"number of classes for {name!r} (3 to 9)")

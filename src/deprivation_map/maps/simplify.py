@@ -36,13 +36,29 @@ def default_budget_mb(n_areas: int) -> float:
     """The size a single map file should stay under: 15 MB up to 35,000 areas, 40 MB above.
 
     These are the sizes that headless Chromium here opens within 3 s and 10 s (see ``benchmarks/bench_maps.py``).
+
+    Examples
+    --------
+    >>> default_budget_mb(1_068), default_budget_mb(100_000)  # Barcelona's sections; a national map
+    (15.0, 40.0)
     """
     return 15.0 if n_areas <= 35_000 else 40.0
 
 
 @dataclass(frozen=True)
 class MapSize:
-    """What :func:`fit_geometry` did: page size before and after, the tolerance (metres) and the precision used."""
+    """What :func:`fit_geometry` did: page size before and after, the tolerance (metres) and the precision used.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> m = dm.explore(dm.datasets.load_georgia())
+    >>> size = m.dm_size  # what explore did to keep the page light
+    >>> size.n_areas, size.bytes_after <= size.budget_bytes, size.tolerance_m  # small enough: not simplified
+    (159, True, 0.0)
+    >>> size.summary().split(":")[0]
+    '159 areas'
+    """
 
     n_areas: int
     bytes_before: int

@@ -24,7 +24,18 @@ __all__ = ["Tooltips", "build_tooltips"]
 
 @dataclass(frozen=True, eq=False)
 class Tooltips:
-    """Row labels (the first row, the area's name, has none), the shared vocabulary, and each area's values."""
+    """Row labels (the first row, the area's name, has none), the shared vocabulary, and each area's values.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
+    >>> tips = build_tooltips(toy.index, "es", names=toy["name"])
+    >>> tips.rows, tips.values[0]  # one value per row: the name, then the ID
+    (['', 'Código'], ['Sant Martí', '001'])
+    >>> tips.values[12][0]  # names are HTML-escaped before they reach the page
+    'Illa &lt;script&gt;alert(1)&lt;/script&gt;'
+    """
 
     rows: list[str]
     vocab: list[str]
@@ -102,6 +113,26 @@ def build_tooltips(
     ``index`` has columns score, rank and decile; ``contributions`` one column per indicator. Rows: name
     (or ID), ID, score, rank of N, decile, main contributors, LISA cluster (p), Gi* (p), amount and
     amount per person. Values are formatted for ``lang`` and escaped.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
+    >>> index = dm.build_index(toy, {"poverty": 1}, missing="drop")
+    >>> tips = build_tooltips(toy.index, "ca", names=toy["name"], index=index.to_frame())
+    >>> tips.rows
+    ['', 'Codi', 'Puntuació', 'Posició', 'Decil (1 = més privació)']
+    >>> tips.values[11]  # 012 has no value: "no data" as its score, no rank or decile rows
+    ['Vallcarca', '012', 'sense dades', None, None]
+    >>> tips.values[0]  # 001, the least deprived of the 12 scored areas: rank 12, decile 10
+    ['Sant Martí', '001', '-1,26', '12 de 12', '10']
+    >>> hot = dm.local_moran(toy["poverty"], dm.build_graph(toy, islands="keep"), permutations=99, seed=0,
+    ...                      missing="exclude")
+    >>> tips = build_tooltips(toy.index, "ca", lisa=(hot.labels, hot.p))
+    >>> tips.vocab[0], tips.values[0][0], tips.values[0][1][0]  # a part many areas share is written once,
+    ('No significatiu', '001', 0)
+    >>> tips.values[0][1][1].startswith(" (p = 0,")  # then referred to by number; the p-value has a decimal comma
+    True
     """
     first = [[x] for x in _esc(names if names is not None else ids.to_series())]
     rows: dict[str, list] = {"": first}
