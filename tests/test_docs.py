@@ -216,9 +216,10 @@ def test_the_shell_commands_shown_exist():
     assert seen >= 3
 
 
-def test_the_notebooks_named_in_the_docs_exist():
+@pytest.mark.parametrize("pattern", [r"notebooks/[\w.-]+\.ipynb", r"examples/[\w.-]+\.py"])
+def test_the_notebooks_and_examples_named_in_the_docs_exist(pattern):
     root = DOCS.parent
-    named = {m for page in PAGES for m in re.findall(r"notebooks/[\w.-]+\.ipynb", page.read_text(encoding="utf-8"))}
-    assert named, "the docs name no notebook"
+    named = {m for page in PAGES for m in re.findall(pattern, page.read_text(encoding="utf-8"))}
+    assert named, f"the docs name no file like {pattern}"
     missing = sorted(n for n in named if not (root / n).is_file())
-    assert not missing, f"the docs name notebooks that do not exist: {missing}"
+    assert not missing, f"the docs name files that do not exist: {missing}"
