@@ -223,3 +223,13 @@ def test_the_notebooks_and_examples_named_in_the_docs_exist(pattern):
     assert named, f"the docs name no file like {pattern}"
     missing = sorted(n for n in named if not (root / n).is_file())
     assert not missing, f"the docs name files that do not exist: {missing}"
+
+
+def test_every_extra_the_docs_install_exists():
+    import tomllib
+
+    extras = set(tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+                 ["optional-dependencies"])  # fmt: skip
+    named = {m for _, text in _code_blocks("bash") for m in re.findall(r'pip install -e "?\.\[(\w+)\]', text)}
+    assert {"docs", "test"} <= named
+    assert named <= extras, f"the docs install extras that pyproject.toml does not define: {named - extras}"
