@@ -337,8 +337,7 @@ def allocate(
 
     Exact sums: :math:`B` and the bounds are converted to integer minor units (:math:`10^{-d}`; floors
     rounded up, caps down) and :math:`x` is rounded by the largest-remainder method, in integers: every
-    area gets :math:`\lfloor x_i 
-floor` and the units left over go one each to the largest remainders,
+    area gets :math:`\lfloor x_i \rfloor` and the units left over go one each to the largest remainders,
     ties to the area whose ID sorts first. So ``minor_units.sum() == B * 10**d`` exactly, and each float
     amount is the double nearest to its decimal value (it prints as that decimal).
 
