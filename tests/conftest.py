@@ -7,8 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import deprivation_map as dm
+
+# Speed is measured in benchmarks/, never in tests: no per-example deadline, which fails at random on a busy machine.
+settings.register_profile("deprivation_map", deadline=None)
+settings.load_profile("deprivation_map")
 
 # beside the project root; DEPRIVATION_MAP_SHARED_DATA points elsewhere (a git worktree lives somewhere else)
 SHARED_DATA = Path(os.environ.get("DEPRIVATION_MAP_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))

@@ -90,7 +90,8 @@ def district_summary(score: pd.Series, districts: pd.Series, *, population: pd.S
     Notes
     -----
     Areas are ranked over all scored areas, :math:`r_i = 1` for the most deprived; the most deprived decile
-    is :math:`r_i \le \lceil n/10 \rceil`. With the district's areas sorted by rank and :math:`P` its
+    is decile 1 of :func:`~deprivation_map.composite.rank_most_deprived`, :math:`\lceil 10 r_i / n \rceil = 1`, that is
+    :math:`r_i \le n/10`. With the district's areas sorted by rank and :math:`P` its
     population, local concentration is :math:`\sum_i r_i t_i / \sum_i t_i` with
     :math:`t_i = \min(p_i, \max(0, 0.1P - \sum_{j<i} p_j))`, the population taken up to exactly :math:`0.1P`
     (the English Indices of Deprivation 2019 measure; the area straddling 10 % counts in part).
