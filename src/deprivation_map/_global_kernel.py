@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._lisa_kernel import _AREA, _LOW, _splitmix
+from ._lisa_kernel import _AREA, _below, _splitmix
 
 __all__ = ["permuted_sums"]
 
@@ -33,8 +33,7 @@ def permuted_sums(x, y, indptr, indices, weights, margins, permute_x, permutatio
         yp = y.copy()
         xp = x.copy()
         for i in range(n - 1, 0, -1):  # the same swaps on y and (if permute_x) x
-            state, bits = _splitmix(state)
-            j = np.int64(((bits & _LOW) * uint64(i + 1)) >> uint64(32))
+            state, j = _below(state, i + 1)
             yp[i], yp[j] = yp[j], yp[i]
             if permute_x:
                 xp[i], xp[j] = xp[j], xp[i]

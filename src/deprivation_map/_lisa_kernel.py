@@ -96,12 +96,12 @@ def local_counts(pool, indptr, weights, fixed, factor, observed, draws):
     """
     n = pool.shape[0]
     permutations, k_max = draws.shape
-    shifted = np.empty((k_max, permutations), dtype=np.int64)  # draws transposed: row m, all permutations
+    drawn = np.empty((k_max, permutations), dtype=np.int64)  # draws transposed: row m, all permutations
     below = np.empty((k_max, permutations))  # pool[j]: the value position j stands for when j < i
     above = np.empty((k_max, permutations))  # pool[j + 1]: when j >= i
     for m in range(k_max):
         for p in range(permutations):
-            shifted[m, p] = draws[p, m]
+            drawn[m, p] = draws[p, m]
             below[m, p] = pool[draws[p, m]]
             above[m, p] = pool[draws[p, m] + 1]
     n_ge = np.zeros(n, dtype=np.int64)
@@ -118,7 +118,7 @@ def local_counts(pool, indptr, weights, fixed, factor, observed, draws):
             for m in range(k):
                 wm = weights[start + m]
                 for p in range(permutations):
-                    lag[p] += wm * (above[m, p] if shifted[m, p] >= i else below[m, p])
+                    lag[p] += wm * (above[m, p] if drawn[m, p] >= i else below[m, p])
             base, zi, obs = fixed[i], factor[i], observed[i]
             ge, le = 0, 0
             for p in range(permutations):
