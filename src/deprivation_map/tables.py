@@ -101,6 +101,15 @@ class TableReport:
     notes: tuple[str, ...] = ()
 
     @property
+    def _file_name(self) -> str:
+        """The file's name without its folders (either separator)."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+    def _how(self, key: str) -> str:
+        """How the option ``key`` was chosen: ``"detected: <evidence>"`` or ``"given"``."""
+        return f"detected: {self.detected[key]}" if key in self.detected else "given"
+
+    @property
     def options(self) -> dict[str, str | None]:
         """The reading options, to pass back to :func:`read_indicators` to read the same way without detection."""
         keys = {"csv": ("sep", "decimal", "thousands", "encoding"), "excel": ("sheet", "decimal", "thousands")}
@@ -108,9 +117,8 @@ class TableReport:
         return chosen | {"thousands": self.thousands or ""}  # "" is "none": given, so not detected again
 
     def _repr_html_(self) -> str:
-        options = {k: f"{v!r} ({'detected: ' + self.detected[k] if k in self.detected else 'given'})"
-                   for k, v in self.options.items()}
-        return html_repr(self, {"file": self.path.replace("\\", "/").rsplit("/", 1)[-1], "format": self.format,
+        options = {k: f"{v!r} ({self._how(k)})" for k, v in self.options.items()}
+        return html_repr(self, {"file": self._file_name, "format": self.format,
                                 "layout": self.layout, "rows": self.n_rows, "columns": len(self.columns), **options,
                                 "notes": "; ".join(self.notes) or "none"},
                          frame=self.to_frame(), rows=len(self.columns))  # fmt: skip
@@ -118,7 +126,7 @@ class TableReport:
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return (
-            f"TableReport({self.path.rsplit('/', 1)[-1]!r}, {self.format}, rows={self.n_rows}, "
+            f"TableReport({self._file_name!r}, {self.format}, rows={self.n_rows}, "
             f"columns={len(self.columns)}, {opts}, parsed={len(self.parsed)}, text={len(self.text_columns)}, "
             f"unparsed={sum(len(i) for i in self.unparsed.values())})"
         )
@@ -139,10 +147,9 @@ class TableReport:
 
     def summary(self) -> str:
         """A few lines for people: each choice (detected or given), conversions, columns kept as text."""
-        name = self.path.rsplit("/", 1)[-1]
-        lines = [f"{name}: {self.format} ({self.layout}), {self.n_rows} rows, {len(self.columns)} columns"]
+        lines = [f"{self._file_name}: {self.format} ({self.layout}), {self.n_rows} rows, {len(self.columns)} columns"]
         for key, value in self.options.items():
-            how = f"detected: {self.detected[key]}" if key in self.detected else "given"
+            how = self._how(key)
             lines.append(f"  {key} {value!r} ({how})" if value != "" else f"  {key}: none ({how})")
         lines += [f"  column {c!r} read as numbers: {', '.join(d)}" for c, d in self.parsed.items() if d]
         lines += [f"  column {c!r} kept as text: {why}" for c, why in self.text_columns.items()]
