@@ -87,8 +87,9 @@ class JoinReport:
         >>> dm.check_join(areas, table).to_frame()["status"].value_counts().to_dict()
         {'matched': 12, 'missing_data': 1, 'no_boundary': 1}
         """
-        ids = self.matched.append(self.missing_data).append(self.no_boundary)
-        status = ["matched"] * len(self.matched) + ["missing_data"] * len(self.missing_data) + ["no_boundary"] * len(self.no_boundary)
+        groups = (self.matched, self.missing_data, self.no_boundary)  # in the order of STATUSES
+        ids = groups[0].append(list(groups[1:]))
+        status = np.repeat(STATUSES, [len(g) for g in groups])
         origins = pd.Series(list(self.repairs), index=list(self.repairs.values()), dtype=object)
         repaired_from = origins.groupby(level=0).agg(", ".join) if len(origins) else pd.Series(dtype=object)
         frame = pd.DataFrame({"status": status, "duplicated": _isin(ids, self.duplicates)}, index=pd.Index(ids, name="id"))
