@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from ._permutation import resolve_seed
+from ._validation import require_columns
 from .allocation import Allocation, allocate
 from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
 from .composite import DeprivationIndex, build_index
@@ -195,8 +196,6 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
 
 def _allocate(a, data: gpd.GeoDataFrame, index: DeprivationIndex, hotspots: Hotspots) -> Allocation:
     """The configured allocation; its need is the index or a column, its population a column."""
-    from ._validation import require_columns
-
     columns = [c for c in (None if a.need == "index" else a.need, a.population_col) if c is not None]
     require_columns(data, columns, what="The joined data")
     options = {k: val for k, val in dataclasses.asdict(a).items() if k not in ("need", "population_col")}
