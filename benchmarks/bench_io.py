@@ -96,7 +96,7 @@ import json, sys, time, warnings
 import geopandas as gpd, numpy as np, rasterio, shapely
 from rasterio.transform import from_origin
 import deprivation_map as dm
-from deprivation_map.sources import count_points, zonal_stats
+from deprivation_map.io.sources import count_points, zonal_stats
 warnings.simplefilter("ignore", PendingDeprecationWarning)
 folder = sys.argv[1]
 areas = dm.read_boundaries(folder + "/areas.gpkg", id_col="code")

@@ -68,7 +68,7 @@ class _Index:
         parts = pd.DataFrame(rng.normal(size=(len(ids), 3)) / 3, index=ids, columns=["unemployment", "income", "education"])
         self.contributions = parts
         self.score = parts.sum(axis=1)
-        from deprivation_map.composite import rank_most_deprived
+        from deprivation_map.index.composite import rank_most_deprived
 
         self._frame = self.score.to_frame("score").join(rank_most_deprived(self.score))
 

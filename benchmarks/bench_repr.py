@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 import deprivation_map as dm
-from deprivation_map.local_moran import Hotspots
+from deprivation_map.spatial.lisa import Hotspots
 
 NAMES = ("index", "lisa", "join", "allocation")
 

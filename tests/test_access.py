@@ -12,7 +12,7 @@ from pyproj import Geod
 from shapely.geometry import Point, box
 
 import deprivation_map as dm
-from deprivation_map._covering import coverage_matrix, max_cover
+from deprivation_map.allocation._covering import coverage_matrix, max_cover
 from deprivation_map.errors import DeprivationMapWarning, ValidationError
 
 CRS = "EPSG:25831"  # ETRS89 / UTM 31N, metres (Barcelona, Lleida)
@@ -154,7 +154,7 @@ def test_select_sites_bad_input():
 
 
 def test_a_time_limit_that_stops_the_solver_is_reported(monkeypatch):
-    import deprivation_map._covering as covering
+    import deprivation_map.allocation._covering as covering
 
     monkeypatch.setattr(covering, "max_cover", lambda *a, **k: (np.array([0]), False, "Time limit reached."))
     with pytest.warns(DeprivationMapWarning, match="not proven optimal: Time limit reached"):

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import deprivation_map as dm
-from deprivation_map._apportion import largest_remainder, water_fill
+from deprivation_map.allocation._apportion import largest_remainder, water_fill
 from deprivation_map.errors import ValidationError
 
 IDS = ["a", "b", "c", "d"]

@@ -12,8 +12,8 @@ import pytest
 from shapely.geometry import box
 
 import deprivation_map as dm
-from deprivation_map._permutation import p_values
-from deprivation_map.autocorrelation import LABELS
+from deprivation_map.spatial.inference import p_values
+from deprivation_map.spatial import LABELS
 from deprivation_map.errors import ValidationError
 
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
 import deprivation_map as dm
-from deprivation_map.composite import rank_most_deprived
+from deprivation_map.index.composite import rank_most_deprived
 from deprivation_map.errors import ValidationError
-from deprivation_map.normalise import NORMALISERS
+from deprivation_map.index.normalise import NORMALISERS
 
 
 def test_demo_index_equals_a_hand_computation(georgia):

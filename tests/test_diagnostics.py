@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deprivation_map.diagnostics import cronbach_alpha, diagnose
+from deprivation_map.index.diagnostics import cronbach_alpha, diagnose
 
 
 def test_cronbach_alpha_equals_the_covariance_formula(georgia):

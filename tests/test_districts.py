@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 
 import deprivation_map as dm
-from deprivation_map.districts import assign_districts, district_summary
+from deprivation_map.spatial.districts import assign_districts, district_summary
 from deprivation_map.errors import ValidationError
 
 IDS = [f"a{i:02d}" for i in range(20)]

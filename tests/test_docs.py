@@ -101,7 +101,7 @@ def _documented_names() -> set[str]:
             elif line.startswith(".. autosummary::"):
                 in_summary = True
             elif in_summary and line.startswith("   ") and not line.strip().startswith(":"):
-                names.add(f"{module}.{line.strip()}")
+                names.add(f"{module}.{line.strip()}" if module else line.strip())
             elif in_summary and line.strip() and not line.startswith("   "):
                 in_summary = False
     return names
@@ -109,8 +109,12 @@ def _documented_names() -> set[str]:
 
 def test_the_api_reference_lists_the_whole_public_api():
     documented = _documented_names()
-    missing = [f"deprivation_map.{n}" for n in dm.__all__ if n != "__version__"]
-    missing = [n for n in missing if n not in documented]
+    names = [n for n in dm.__all__ if n != "__version__"]  # a module (dm.recipes) is documented by its own path
+    missing = [
+        f"deprivation_map.{n}"
+        for n in names
+        if f"deprivation_map.{n}" not in documented and getattr(getattr(dm, n), "__name__", None) not in documented
+    ]
     assert not missing, f"not in docs/api/index.rst: {missing}"
 
 
@@ -126,7 +130,7 @@ def _public_modules() -> list[str]:
 
 def _page_of(module_name: str, member: str) -> str:
     """Where the reference documents ``member`` of a module: under the nearest package that re-exports the
-    same object (``deprivation_map.build_index``, ``deprivation_map.sources.count_points``), else the module."""
+    same object (``deprivation_map.build_index``, ``deprivation_map.io.sources.count_points``), else the module."""
     obj = getattr(importlib.import_module(module_name), member)
     parts = module_name.split(".")
     for depth in range(1, len(parts)):

@@ -43,8 +43,8 @@ def public_objects() -> dict[str, object]:
 
 def test_the_walk_finds_the_public_surface():
     objects = public_objects()
-    for name in ("deprivation_map.composite.build_index", "deprivation_map.join.JoinReport",
-                 "deprivation_map.maps.explore.save_map", "deprivation_map.sources.points.count_points"):  # fmt: skip
+    for name in ("deprivation_map.index.composite.build_index", "deprivation_map.io.join.JoinReport",
+                 "deprivation_map.maps.interactive.save_map", "deprivation_map.io.sources.points.count_points"):  # fmt: skip
         assert name in objects
     assert not any(part.startswith("_") for name in objects for part in name.split(".")[:-1])
     assert len(objects) > 100

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import deprivation_map as dm
-from deprivation_map.getis_ord import GI_LABELS
+from deprivation_map.spatial.getis_ord import GI_LABELS
 
 
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, box
 
 import deprivation_map as dm
-from deprivation_map._contiguity import contiguity_matrix
+from deprivation_map.spatial._contiguity import contiguity_matrix
 from deprivation_map.errors import DeprivationMapWarning, GraphError
-from deprivation_map.graph import as_graph
+from deprivation_map.spatial.graph import as_graph
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 import deprivation_map as dm
 from deprivation_map.errors import DeprivationMapWarning, GraphError, ValidationError
-from deprivation_map.impute import impute
+from deprivation_map.index.impute import impute
 
 SPEC = {"poverty": 1, "degree": -1}
 

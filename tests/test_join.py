@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import deprivation_map as dm
 from deprivation_map.errors import DeprivationMapWarning, JoinError
-from deprivation_map.join import _join
+from deprivation_map.io.join import join_with_reports
 
 
 def test_check_join_reports_both_sides_of_the_toy(toy):
@@ -154,7 +154,7 @@ def test_boundaries_that_lost_their_zeros_match_a_table_that_kept_them(sections)
 def test_several_tables_each_get_their_report(sections):
     first = pd.DataFrame({"x": [1.0]}, index=pd.Index(["801901001"]))
     second = pd.DataFrame({"y": [2.0]}, index=pd.Index(["0801901001"]))
-    joined, reports = _join(sections, (first, second), "keep")
+    joined, reports = join_with_reports(sections, (first, second), "keep")
     assert [len(r.repairs) for r in reports] == [1, 0]
     assert joined.loc["0801901001", ["x", "y"]].tolist() == [1.0, 2.0]
 

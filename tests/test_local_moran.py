@@ -14,7 +14,7 @@ from shapely.geometry import box
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.multiple_testing import adjust_p
+from deprivation_map.spatial.multiple_testing import adjust_p
 
 
 
@@ -123,7 +123,7 @@ def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
     from esda.crand import vec_permutations
     from libpysal.graph import Graph
 
-    import deprivation_map._lisa_kernel as kernel
+    import deprivation_map.spatial._lisa_kernel as kernel
 
     gdf = columbus.set_axis([f"{int(i):02d}" for i in columbus.index]).sort_index()
     graph = Graph.build_contiguity(gdf, rook=False).transform("r")

@@ -166,8 +166,8 @@ def test_gi_and_allocation_layers_from_duck_typed_objects(georgia):
 
 def test_every_label_the_statistics_produce_has_a_map_colour(georgia):
     """The maps and the statistics are separate modules: their label vocabularies must not drift apart."""
-    from deprivation_map.getis_ord import GI_LABELS
-    from deprivation_map.local_moran import LABELS
+    from deprivation_map.spatial.getis_ord import GI_LABELS
+    from deprivation_map.spatial.lisa import LABELS
 
     assert set(LABELS) == {*LISA_COLOURS, "Undefined"}
     assert set(GI_LABELS) == {*GI_COLOURS, "Undefined"}

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from deprivation_map.aggregate import AGGREGATORS, arithmetic_mean, count, mazziotta_pareto, power_mean
+from deprivation_map.index.aggregate import AGGREGATORS, arithmetic_mean, count, mazziotta_pareto, power_mean
 from deprivation_map.errors import ValidationError
-from deprivation_map.normalise import distance, exponential, goalposts, minmax, normalise, percentile
-from deprivation_map.treat import auto, boxcox, log, treat, winsorise
-from deprivation_map.weighting import factor, pca
+from deprivation_map.index.normalise import distance, exponential, goalposts, minmax, normalise, percentile
+from deprivation_map.index.treat import auto, boxcox, log, treat, winsorise
+from deprivation_map.index.weighting import factor, pca
 
 
 # --- normalisers ------------------------------------------------------------------------------------------------

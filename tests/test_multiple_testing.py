@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy.stats import false_discovery_control
 
 from deprivation_map.errors import ValidationError
-from deprivation_map.multiple_testing import adjust_p
+from deprivation_map.spatial.multiple_testing import adjust_p
 
 multitest = pytest.importorskip("statsmodels.stats.multitest")
 

@@ -71,7 +71,7 @@ def test_a_configured_allocation_is_the_api_s_and_reaches_every_output(tmp_path,
     assert f"Gini {expected.equity.gini:.3f}" in out and "Allocation: 250000.5 shared proportional" in out
     assert "allocation" in (tmp_path / "out" / "map.html").read_text(encoding="utf-8").lower()
     pytest.importorskip("matplotlib")
-    from deprivation_map.report import report_from_result
+    from deprivation_map.maps.report import report_from_result
 
     html = report_from_result(result, tmp_path / "report.html").read_text(encoding="utf-8")
     assert 'id="allocation"' in html and f"{expected.equity.gini:.3f}" in html

@@ -10,7 +10,7 @@ import pytest
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.svi import round_half_up
+from deprivation_map.index.svi import round_half_up
 
 CDC_PA = Path(__file__).parent / "data" / "svi2020_pa_county_cdc.csv"
 

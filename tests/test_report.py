@@ -13,7 +13,7 @@ from PIL import Image
 import deprivation_map as dm
 from deprivation_map.maps.i18n import LANGS, text
 from deprivation_map.pipeline import run
-from deprivation_map.report import report_from_result
+from deprivation_map.maps.report import report_from_result
 
 
 class _Page(HTMLParser):

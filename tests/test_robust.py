@@ -8,7 +8,7 @@ import pytest
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.robust import graph_choices, robust_hotspots
+from deprivation_map.spatial.robust import graph_choices, robust_hotspots
 
 
 @pytest.fixture(scope="module")

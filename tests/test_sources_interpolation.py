@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 
 from deprivation_map.errors import ValidationError
-from deprivation_map.sources import interpolate_areas
+from deprivation_map.io.sources import interpolate_areas
 
 pytest.importorskip("tobler")
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from deprivation_map.errors import DeprivationMapWarning, ValidationError
-from deprivation_map.sources import count_points
+from deprivation_map.io.sources import count_points
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 
 from deprivation_map.errors import ValidationError
-from deprivation_map.sources import zonal_stats
+from deprivation_map.io.sources import zonal_stats
 
 rasterio = pytest.importorskip("rasterio")
 from rasterio.transform import from_origin  # noqa: E402
@@ -98,7 +98,7 @@ def test_agrees_with_rasterstats_on_random_polygons(tmp_path):
 
 
 def test_a_partition_is_labelled_at_once_with_the_same_cells(grid, halves, monkeypatch):
-    import deprivation_map.sources.rasters as rasters
+    import deprivation_map.io.sources.rasters as rasters
 
     partition = halves.loc[["W", "E"]]
     assert not rasters._interiors_overlap(partition.geometry.to_numpy()) and rasters._interiors_overlap(halves.geometry.to_numpy())
@@ -112,7 +112,7 @@ def test_a_partition_is_labelled_at_once_with_the_same_cells(grid, halves, monke
 def test_voronoi_partition_agrees_with_rasterstats_and_the_window_path(tmp_path, monkeypatch):
     import shapely
 
-    import deprivation_map.sources.rasters as rasters
+    import deprivation_map.io.sources.rasters as rasters
 
     rasterstats = pytest.importorskip("rasterstats")
     rng = np.random.default_rng(5)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.tables import parse_numbers
+from deprivation_map.io.detection import parse_numbers
 
 
 def write(tmp_path, name, text, encoding="utf-8"):

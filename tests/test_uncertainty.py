@@ -8,7 +8,7 @@ import pytest
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.uncertainty import _ranks
+from deprivation_map.index.sensitivity import _ranks
 
 SPEC = {"economy": {"indicators": {"PctPov": 1, "PctBach": -1}}, "people": {"indicators": {"PctEld": 1, "PctFB": 1}}}
 

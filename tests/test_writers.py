@@ -11,7 +11,7 @@ import pytest
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.writers import build_metadata, read_metadata
+from deprivation_map.io.writers import build_metadata, read_metadata
 
 FORMATS = ("gpkg", "parquet", "geojson", "csv", "xlsx")
 

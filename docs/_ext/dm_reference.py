@@ -235,7 +235,7 @@ class CliReference(ConfigReference):
 class ModuleDocstring(ConfigReference):
     """The docstring of a module, parsed as RST, without declaring the module as an object.
 
-    For modules hidden by a function of the same name (``deprivation_map.report``): declaring both would be
+    For modules hidden by a function of the same name (``deprivation_map.maps.report``): declaring both would be
     a duplicate object description.
     """
 

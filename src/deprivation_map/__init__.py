@@ -17,45 +17,69 @@ Every result is indexed by the area ID (a string). Heavy dependencies (folium, m
 libpysal, matplotlib, rasterio, ...) are imported only inside the functions that need them.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-from . import datasets, errors, recipes
-from .access import ServiceAccess, SiteSelection, distance_to_services, select_sites
-from .allocation import Allocation, allocate
-from .autocorrelation import (
+from . import datasets, errors
+from ._compat import MOVED, install_old_paths, moved_module
+from ._version import __version__
+from .allocation import (
+    Allocation,
+    Equity,
+    ServiceAccess,
+    SiteSelection,
+    allocate,
+    assess_equity,
+    concentration_curve,
+    concentration_index,
+    distance_to_services,
+    gini,
+    select_sites,
+)
+from .index import (
+    DeprivationIndex,
+    Diagnostics,
+    Domain,
+    IndexSpec,
+    Indicator,
+    Uncertainty,
+    build_index,
+    diagnose,
+    recipes,
+    uncertainty,
+)
+from .io import (
+    JoinReport,
+    TableReport,
+    check_join,
+    check_table,
+    join_indicators,
+    read_boundaries,
+    read_indicators,
+    write_results,
+)
+from .maps import explore, save_map
+from .maps.report import report
+from .spatial import (
     GiHotspots,
     GlobalMoran,
     GlobalStatistic,
     Hotspots,
+    RobustHotspots,
     adjust_p,
+    assign_districts,
     bivariate_moran,
+    build_graph,
+    describe_graph,
+    district_summary,
     eb_rates,
-    general_g,
     geary,
+    general_g,
     global_moran,
+    graph_choices,
     local_g,
     local_moran,
     local_moran_bv,
     local_moran_rate,
+    robust_hotspots,
 )
-from .composite import DeprivationIndex, build_index
-from .diagnostics import Diagnostics, diagnose
-from .districts import assign_districts, district_summary
-from .equity import Equity, assess_equity, concentration_curve, concentration_index, gini
-from .graph import build_graph, describe_graph
-from .indicators import Domain, IndexSpec, Indicator
-from .io import check_table, read_boundaries, read_indicators, write_results
-from .join import JoinReport, check_join, join_indicators
-from .maps import explore, save_map
-from .report import report
-from .robust import RobustHotspots, graph_choices, robust_hotspots
-from .tables import TableReport
-from .uncertainty import Uncertainty, uncertainty
-
-try:
-    __version__ = version("deprivation-map")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "__version__",
@@ -120,3 +144,12 @@ __all__ = [
     "gini",
     "select_sites",
 ]
+
+install_old_paths()
+
+
+def __getattr__(name: str):
+    """Old module paths read as attributes (``dm.composite``) still work, with a DeprecationWarning."""
+    if name in MOVED:
+        return moved_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,8 +7,10 @@ what was expected, what was found and how to fix it. None of them modifies its a
 from __future__ import annotations
 
 import difflib
+import os
 import warnings
 from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -159,3 +161,28 @@ def raise_or_warn(message: str, policy: str, *, error: type[DeprivationMapError]
     if policy == "raise":
         raise error(message)
     warnings.warn(message, DeprivationMapWarning, stacklevel=stacklevel + 1)
+
+
+def existing_file(path: str | os.PathLike, *, what: str) -> Path:
+    """The path of a file that must exist; a missing one is named with its resolved path."""
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError(f"No {what} file at {str(path)!r} (resolved to {str(path.resolve())!r}). Check the path.")
+    return path
+
+
+def index_by_id(frame: pd.DataFrame, id_col: str, *, what: str) -> pd.DataFrame:
+    """``frame`` indexed by its ID column read as text (the column is removed); repeated IDs are refused."""
+    require_columns(frame, [id_col], what=what)
+    ids = ids_as_strings(frame[id_col], what=f"{what} column {id_col!r}")
+    out = frame.drop(columns=id_col)
+    out.index = pd.Index(ids.to_numpy(), name=id_col)
+    require_unique_ids(out.index, what=what)
+    return out
+
+
+def resolve_seed(seed: int | None) -> int:
+    """The seed to use and record: ``seed`` itself, or fresh entropy when it is None."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % (2**63))
+    return require_int(seed, what="seed", minimum=0)

@@ -47,22 +47,22 @@ from pathlib import Path
 from typing import Any
 
 from . import _validation as v
-from ._permutation import ALTERNATIVES
-from .aggregate import AGGREGATORS
-from .allocation import METHODS as ALLOCATION_METHODS
-from .allocation import MISSING as ALLOCATION_MISSING
-from .allocation import NEGATIVE
-from .autocorrelation import MISSING as STAT_MISSING
-from .composite import MISSING as INDEX_MISSING
+from .allocation.shares import METHODS as ALLOCATION_METHODS
+from .allocation.shares import MISSING as ALLOCATION_MISSING
+from .allocation.shares import NEGATIVE
 from .errors import ConfigError, DeprivationMapError
-from .graph import BUILDERS, COMPONENTS, ISLANDS
-from .join import KEYS, ON_UNMATCHED
-from .maps.explore import SCHEMES
+from .index.aggregate import AGGREGATORS
+from .index.composite import MISSING as INDEX_MISSING
+from .index.normalise import NORMALISERS
+from .index.weighting import WEIGHTINGS
+from .io.join import KEYS, ON_UNMATCHED
+from .maps.interactive import SCHEMES
 from .maps.i18n import LANGS
 from .maps.palettes import SEQUENTIAL
-from .multiple_testing import CORRECTIONS
-from .normalise import NORMALISERS
-from .weighting import WEIGHTINGS
+from .spatial import MISSING as STAT_MISSING
+from .spatial.inference import ALTERNATIVES
+from .spatial.graph import BUILDERS, COMPONENTS, ISLANDS
+from .spatial.multiple_testing import CORRECTIONS
 
 __all__ = ["Config", "load_config"]
 
@@ -90,7 +90,7 @@ class BoundariesConfig:
 class TableConfig:
     path: Path = field(metadata=_INPUT)
     id_col: str
-    sep: str | None = None  # None: detected and reported (see deprivation_map.tables)
+    sep: str | None = None  # None: detected and reported (see deprivation_map.io.detection)
     decimal: str | None = None
     encoding: str | None = None
     thousands: str | None = None
@@ -114,7 +114,7 @@ class IndexConfig:
 
     def __post_init__(self) -> None:
         # Domains, weights and treatments nest inside [index.indicators]; see indicators.parse_spec.
-        from .indicators import parse_spec
+        from .index.spec import parse_spec
 
         try:
             parse_spec(self.indicators)

@@ -17,20 +17,21 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
-from ._permutation import resolve_seed
-from ._validation import require_columns
-from .allocation import Allocation, allocate
-from .autocorrelation import GlobalMoran, Hotspots, global_moran, local_moran
-from .composite import DeprivationIndex, build_index
+from . import _validation as v
+from .allocation import allocate
+from .allocation.shares import Allocation
 from .config import Config, load_config
 from .errors import DeprivationMapError
-from .graph import build_graph
-from .io import _read_indicators, read_boundaries, write_results
-from .join import JoinReport, _join
-from .tables import TableReport
-from .writers import build_metadata
+from .index.composite import DeprivationIndex, build_index
+from .io import read_boundaries, write_results
+from .io.detection import TableReport
+from .io.join import JoinReport, join_with_reports
+from .io.tables import read_indicators_with_report
+from .io.writers import build_metadata
 from .maps import explore, save_map
-from .multiple_testing import CORRECTION_NAMES
+from .spatial import GlobalMoran, Hotspots, global_moran, local_moran
+from .spatial.graph import build_graph
+from .spatial.multiple_testing import CORRECTION_NAMES
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -162,10 +163,10 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
     with stage("read", "boundaries"):
         areas = read_boundaries(b.path, id_col=b.id_col, crs=b.crs, layer=b.layer)
     with stage("read", "indicators"):
-        table, table_report = _read_indicators(t.path, id_col=t.id_col, sep=t.sep, decimal=t.decimal,
+        table, table_report = read_indicators_with_report(t.path, id_col=t.id_col, sep=t.sep, decimal=t.decimal,
                                                encoding=t.encoding, thousands=t.thousands, sheet=t.sheet)  # fmt: skip
     with stage("join", "join"):
-        data, reports = _join(areas, (table,), config.join.on_unmatched, config.join.keys)
+        data, reports = join_with_reports(areas, (table,), config.join.on_unmatched, config.join.keys)
     with stage("graph", "graph"):
         graph = build_graph(data, **dataclasses.asdict(config.graph))
     with stage("index", "index"):  # after the graph: missing = "neighbours" imputes from it
@@ -173,7 +174,7 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
         index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,
                             aggregate=c.aggregate, missing=c.missing, min_available=c.min_available,
                             graph=graph)  # fmt: skip
-    seed = resolve_seed(h.seed)
+    seed = v.resolve_seed(h.seed)
     stats = {"permutations": h.permutations, "seed": seed, "alternative": h.alternative, "missing": h.missing}
     with stage("moran", "hotspots"):
         moran = global_moran(index.score, graph, **stats)
@@ -197,7 +198,7 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
 def _allocate(a, data: gpd.GeoDataFrame, index: DeprivationIndex, hotspots: Hotspots) -> Allocation:
     """The configured allocation; its need is the index or a column, its population a column."""
     columns = [c for c in (None if a.need == "index" else a.need, a.population_col) if c is not None]
-    require_columns(data, columns, what="The joined data")
+    v.require_columns(data, columns, what="The joined data")
     options = {k: val for k, val in dataclasses.asdict(a).items() if k not in ("need", "population_col")}
     return allocate(index if a.need == "index" else data[a.need], options.pop("budget"),
                     population=data[a.population_col] if a.population_col else None, hotspots=hotspots,
@@ -216,7 +217,7 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
         "csv": write_results(frame, out / o.csv, metadata=metadata),
     }
     if o.report:
-        from .report import report_from_result
+        from .maps.report import report_from_result
 
         outputs["report"] = report_from_result(result, out / o.report, lang=result.config.map.lang,
                                                map_href=outputs["map"].name)  # fmt: skip

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import ValidationError
 from ..io import read_boundaries, read_indicators
-from ..join import join_indicators
+from ..io.join import join_indicators
 
 __all__ = ["get_path", "load_georgia", "load_toy"]
 

@@ -9,7 +9,7 @@ Nothing here imports folium, mapclassify, matplotlib or playwright until it is u
 """
 
 from .classify import SCHEMES
-from .explore import explore, save_map
+from .interactive import explore, save_map
 from .i18n import LANGS
 from .simplify import MapSize
 from .static import save_png

@@ -23,7 +23,7 @@ LAYERS = ("index", "clusters", "gi")
 TITLES = {"index": "index_map", "clusters": "cluster_map", "gi": "gi"}  # text keys of the images' titles
 
 
-def _matplotlib():
+def require_matplotlib():
     try:
         from matplotlib.figure import Figure
         from matplotlib.patches import Patch, Rectangle
@@ -93,7 +93,7 @@ def save_png(
     title, source : str, optional
         Default: the layer's name; "deprivation_map". Shown as given (plain text).
     scheme, k, bins, palette
-        As in :func:`~deprivation_map.maps.explore`.
+        As in :func:`~deprivation_map.explore`.
 
     Returns
     -------
@@ -113,7 +113,7 @@ def save_png(
     v.require_crs(gdf, what="The areas")
     options = {"scheme": scheme, "k": k, "bins": bins, "palette": palette}
     classes = _classes(gdf, layer, index=index, hotspots=hotspots, gi=gi, lang=lang, options=options)
-    Figure, Patch, Rectangle = _matplotlib()
+    Figure, Patch, Rectangle = require_matplotlib()
     geometry = gdf.geometry.to_crs(gdf.geometry.estimate_utm_crs()) if gdf.crs.is_geographic else gdf.geometry
     title = title if title is not None else text(TITLES[layer], lang)
     source = text("source", lang, source=source if source is not None else text("default_source", lang))

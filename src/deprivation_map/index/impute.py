@@ -1,0 +1,135 @@
+"""Missing indicator values: explicit policies, a minimum share of available indicators, every imputed value reported.
+
+Policies act on the raw indicator values (before orientation and normalisation):
+
+- ``"raise"`` (default): refuse, naming the areas and their missing indicators;
+- ``"drop"``: areas with any missing value get no score (they stay in the result, unscored);
+- ``"mean"`` / ``"median"``: the column's mean / median over the areas that have a value;
+- ``"neighbours"``: the mean over the area's spatial neighbours that have a value (needs ``graph=``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import _validation as v
+from ..errors import DeprivationMapWarning, GraphError, ValidationError, format_ids
+
+__all__ = ["IMPUTERS", "MISSING", "impute"]
+
+
+def _column_mean(raw: pd.DataFrame, graph) -> pd.DataFrame:
+    return raw.fillna(raw.mean())
+
+
+def _column_median(raw: pd.DataFrame, graph) -> pd.DataFrame:
+    return raw.fillna(raw.median())
+
+
+def _neighbour_mean(raw: pd.DataFrame, graph) -> pd.DataFrame:
+    r"""Fill :math:`x_{ij}` with :math:`\frac{1}{|N_i^*|}\sum_{k \in N_i^*} x_{kj}`, :math:`N_i^*` the neighbours of
+    :math:`i` with a value of :math:`j` (unweighted, whatever the graph's weights)."""
+    if graph is None:
+        raise ValidationError(
+            "missing='neighbours' needs the spatial graph: pass graph=dm.build_graph(gdf) built from the same areas."
+        )
+    ids = pd.Index(graph.unique_ids).astype(str)
+    aligned = v.align(raw, ids, what="The indicator values", error=GraphError)
+    adj = graph.adjacency
+    focal = ids.get_indexer(adj.index.get_level_values(0).astype(str))
+    neigh = ids.get_indexer(adj.index.get_level_values(1).astype(str))
+    real = adj.to_numpy() != 0
+    focal, neigh = focal[real], neigh[real]
+    out = aligned.copy()
+    for column in aligned.columns:
+        x = aligned[column].to_numpy()
+        has = ~np.isnan(x[neigh])
+        total = np.bincount(focal[has], weights=x[neigh][has], minlength=len(ids))
+        count = np.bincount(focal[has], minlength=len(ids))
+        gap = np.isnan(x)
+        stuck = gap & (count == 0)
+        if stuck.any():
+            raise ValidationError(
+                f"Cannot impute {column!r} for {format_ids(ids[stuck])} from neighbours: none of their neighbours "
+                "has a value (or they are islands). Use missing='mean' or 'median', or 'drop'."
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x = np.where(gap, total / count, x)
+        out[column] = x
+    return out.reindex(raw.index)
+
+
+IMPUTERS: dict[str, Callable[[pd.DataFrame, object], pd.DataFrame]] = {
+    "mean": _column_mean,
+    "median": _column_median,
+    "neighbours": _neighbour_mean,
+}
+MISSING = ("raise", "drop", *IMPUTERS)
+
+
+def _explain_gaps(raw: pd.DataFrame, incomplete: pd.Series) -> str:
+    gaps = raw[incomplete].isna()
+    return "; ".join(f"{area}: {', '.join(gaps.columns[row])}" for area, row in list(gaps.iterrows())[:5])
+
+
+def impute(
+    raw: pd.DataFrame, missing: str, *, min_available: float = 0.0, graph=None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
+    """Apply a missing-value policy to raw indicator values.
+
+    Returns
+    -------
+    (values, imputed, excluded)
+        ``values`` holds the rows that will be scored (complete); ``imputed`` is a long table (``id``,
+        ``indicator``, ``method``, ``value``) of every value filled in; ``excluded`` the IDs left unscored.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"x": [1.0, None, 5.0], "y": [2.0, 4.0, 6.0]}, index=["a", "b", "c"])
+    >>> values, imputed, excluded = impute(raw, "median")
+    >>> values.loc["b", "x"], imputed[["id", "indicator", "value"]].values.tolist(), list(excluded)
+    (np.float64(3.0), [['b', 'x', 3.0]], [])
+    """
+    v.choose(missing, MISSING, what="missing-value policy")
+    if not (isinstance(min_available, int | float) and 0.0 <= min_available <= 1.0):
+        raise ValidationError(f"min_available must be a share between 0 and 1, got {min_available!r}.")
+    empty = pd.DataFrame(columns=["id", "indicator", "method", "value"])
+    incomplete = raw.isna().any(axis=1)
+    if not incomplete.any():
+        return raw, empty, raw.index[:0]
+    if missing == "raise":
+        raise ValidationError(
+            f"{int(incomplete.sum())} areas have missing indicator values ({format_ids(raw.index[incomplete])}; "
+            f"{_explain_gaps(raw, incomplete)}). Choose a policy: missing='drop' leaves those areas without a "
+            "score; 'mean', 'median' or 'neighbours' impute them."
+        )
+    if missing == "drop":
+        return raw[~incomplete], empty, raw.index[incomplete]
+    share = raw.notna().mean(axis=1)
+    too_few = share < min_available
+    if too_few.any():
+        import warnings
+
+        warnings.warn(
+            f"{int(too_few.sum())} areas have fewer than {min_available:.0%} of their indicators "
+            f"({format_ids(raw.index[too_few])}) and are left unscored (min_available={min_available}).",
+            DeprivationMapWarning,
+            stacklevel=3,  # the caller of build_index
+        )
+    kept = raw[~too_few]
+    filled = IMPUTERS[missing](kept, graph) if missing != "neighbours" else IMPUTERS[missing](raw, graph)[~too_few]
+    gaps = kept.isna().stack()
+    gaps = gaps[gaps]
+    imputed = pd.DataFrame(
+        {
+            "id": gaps.index.get_level_values(0),
+            "indicator": gaps.index.get_level_values(1),
+            "method": missing,
+            "value": [filled.at[a, c] for a, c in gaps.index],
+        }
+    )
+    return filled, imputed, raw.index[too_few]

@@ -1,0 +1,135 @@
+"""Reading area boundaries, indexed by their ID as a string, with their CRS and geometries checked.
+
+Repaired geometries are named in a warning; a ``.prj`` that is not a CRS, empty geometries and repeated IDs
+are refused with the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+from .. import _validation as v
+from ..errors import DeprivationMapWarning, ValidationError, format_ids
+
+__all__ = ["ON_INVALID", "read_boundaries"]
+
+PathLike = str | os.PathLike
+ON_INVALID = ("raise", "fix", "keep")
+
+
+def _prj_text(path: Path) -> str | None:
+    """The text of a shapefile's ``.prj`` (also inside a ``.zip``), or None when there is none."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".prj")]
+            return archive.read(names[0]).decode("latin-1") if len(names) == 1 else None
+    found = [p for p in (path.with_suffix(".prj"), path.with_suffix(".PRJ")) if p.exists()]
+    return found[0].read_text(encoding="latin-1") if path.suffix.lower() == ".shp" and found else None
+
+
+def _read_vector(path: Path, layer: str | int | None, *, what: str) -> gpd.GeoDataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return gpd.read_parquet(path)
+    if layer is None and suffix in (".gpkg", ".zip"):
+        import pyogrio
+
+        layers = pyogrio.list_layers(path)[:, 0].tolist()
+        if len(layers) > 1:
+            raise ValidationError(f"{what} has {len(layers)} layers ({format_ids(layers)}); choose one with layer=.")
+    return gpd.read_file(path, layer=layer, engine="pyogrio")
+
+
+def _set_crs(frame: gpd.GeoDataFrame, crs, path: Path, *, what: str) -> gpd.GeoDataFrame:
+    if crs is not None:
+        return frame.set_crs(crs, allow_override=True)
+    if frame.crs is None:
+        prj = _prj_text(path)
+        if prj is not None and prj.strip():
+            raise ValidationError(
+                f"{what} has a .prj file that is not a coordinate reference system (it begins "
+                f"{prj.strip()[:40]!r}). Pass the CRS yourself, e.g. read_boundaries(..., crs='EPSG:2263'); "
+                "the .prj is then ignored."
+            )
+    v.require_crs(frame, what=what)
+    return frame
+
+
+def _check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
+    geoms = frame.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if invalid.any() and on_invalid == "raise":
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        examples = "; ".join(f"{i!r}: {r}" for i, r in list(zip(frame.index[invalid], reasons, strict=True))[:3])
+        raise ValidationError(
+            f"{what} has {int(invalid.sum())} invalid geometries ({examples}). Repair them with "
+            "on_invalid='fix' (shapely.make_valid, reported), keep them with on_invalid='keep', or fix the file."
+        )
+    if invalid.any() and on_invalid == "fix":
+        fixed = geoms.copy()
+        fixed[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        frame = frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))
+        warnings.warn(
+            f"{what}: repaired {int(invalid.sum())} invalid geometries with shapely.make_valid: "
+            f"{format_ids(frame.index[invalid])}.",
+            DeprivationMapWarning,
+            stacklevel=3,
+        )
+    empty = frame.geometry.isna().to_numpy() | frame.geometry.is_empty.to_numpy()
+    if empty.any():
+        raise ValidationError(
+            f"{what} has {int(empty.sum())} areas with no geometry: {format_ids(frame.index[empty])}. "
+            "Remove them or fix their polygons before reading."
+        )
+    return frame
+
+
+def read_boundaries(
+    path: PathLike, *, id_col: str, crs=None, layer: str | int | None = None, on_invalid: str = "raise"
+) -> gpd.GeoDataFrame:
+    """Read area boundaries, indexed by their ID as a string.
+
+    Parameters
+    ----------
+    path : str or path-like
+        GeoPackage, GeoJSON, Shapefile (``.shp``, or a ``.zip`` holding one, read directly), FlatGeobuf
+        (``.fgb``), GeoParquet (``.parquet``) or any other vector format pyogrio reads.
+    id_col : str
+        The column holding the area code. Integer codes become strings; whole-number floats (as shapefiles
+        store codes) become their integer digits.
+    crs : optional
+        The CRS to use when the file has none, or to override a wrong one (anything pyproj accepts). A
+        shapefile whose ``.prj`` is not a CRS is read with this one, ignoring the ``.prj``.
+    layer : str or int, optional
+        The layer of a multi-layer file; a GeoPackage or zip with several layers needs it.
+    on_invalid : {"raise", "fix", "keep"}
+        Invalid geometries (self-intersections ...): ``"raise"`` (default) names them with the reason;
+        ``"fix"`` repairs them with :func:`shapely.make_valid` (``method="structure"``, keeping only the
+        polygonal parts) and warns, counting and naming them; ``"keep"`` leaves them as they are.
+        Empty geometries and duplicated IDs are always refused.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by the ID (name ``id_col``), in file order; ``id_col`` is no longer a column. (A FlatGeobuf
+        written with a spatial index stores its features in that index's order, so that is its file order.)
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> counties = dm.read_boundaries(dm.datasets.get_path("georgia_counties.gpkg"), id_col="AreaKey")
+    >>> counties.index[:3].tolist(), counties.crs.to_epsg()
+    (['13001', '13003', '13005'], 26716)
+    """
+    v.choose(on_invalid, ON_INVALID, what="on_invalid policy")
+    path = v.existing_file(path, what="boundaries")
+    what = f"Boundaries {path.name!r}"
+    frame = _set_crs(_read_vector(path, layer, what=what), crs, path, what=what)
+    frame = v.index_by_id(frame, id_col, what=what)
+    return _check_geometries(frame, on_invalid, what=what)
