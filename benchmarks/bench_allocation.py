@@ -86,7 +86,7 @@ def main() -> None:
         optimal = all(run["optimal"] for run in runs)
         print(
             f"{n:>8} {med['allocate']:>11.3f} {med['at cap']:>7.0f} {med['distances']:>12.3f} "
-            f"{med['covering']:>11.3f} {str(optimal):>8} {med['gained %']:>9.2f} {med['peak MB']:>8.0f}"
+            f"{med['covering']:>11.3f} {optimal!s:>8} {med['gained %']:>9.2f} {med['peak MB']:>8.0f}"
         )
 
 

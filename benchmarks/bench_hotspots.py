@@ -126,8 +126,11 @@ def main() -> None:
     numba_cache = tempfile.mkdtemp(prefix="dm_numba_")
     small = voronoi(min(args.sizes), args.cache)
     first = {task: child(task, small, numba_cache)["s"] for task in ("LISA 999", "Moran 999")}  # fills the cache
-    print(f"first run (empty numba cache, {min(args.sizes):,} areas, compile included): "
-          + ", ".join(f"{task} {s:.2f} s" for task, s in first.items()) + "\n")
+    print(
+        f"first run (empty numba cache, {min(args.sizes):,} areas, compile included): "
+        + ", ".join(f"{task} {s:.2f} s" for task, s in first.items())
+        + "\n"
+    )
     print(f"{'areas':>10} | {'task':<22} | {'seconds':>8} | {'peak GiB':>8}")
     print("-" * 58)
     for n in args.sizes:

@@ -63,8 +63,12 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        done = subprocess.run([sys.executable, "-c", CODE.format(n=n, replicates=args.replicates)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", CODE.format(n=n, replicates=args.replicates)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode:
             sys.exit(f"size {n} failed:\n{done.stderr}")
         rows.append((n, json.loads(done.stdout.strip().splitlines()[-1])))

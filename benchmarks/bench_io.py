@@ -87,7 +87,10 @@ def make_inputs(folder: Path, n: int, seed: int = 0) -> None:
     text = table.to_csv(sep=";", decimal=",", index=False)
     # thousands dots in the population, as a Spanish spreadsheet writes it
     lines = text.splitlines()
-    body = [";".join(parts[:-1] + [f"{int(parts[-1]):,}".replace(",", ".")]) for parts in (line.split(";") for line in lines[1:])]
+    body = [
+        ";".join([*parts[:-1], f"{int(parts[-1]):,}".replace(",", ".")])
+        for parts in (line.split(";") for line in lines[1:])
+    ]
     (folder / "table.csv").write_bytes(("\n".join([lines[0], *body]) + "\n").encode("cp1252"))
 
 
@@ -122,7 +125,9 @@ def sources(folder: Path) -> dict:
 
 
 def run(folder: Path, *, profile: bool) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(folder), "1" if profile else "0"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(folder), "1" if profile else "0"], capture_output=True, text=True
+    )
     if done.returncode:
         raise RuntimeError(done.stderr)
     if profile:

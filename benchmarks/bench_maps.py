@@ -65,7 +65,9 @@ class _Index:
     """What explore reads from a DeprivationIndex: to_frame() and contributions."""
 
     def __init__(self, ids: pd.Index, rng: np.random.Generator):
-        parts = pd.DataFrame(rng.normal(size=(len(ids), 3)) / 3, index=ids, columns=["unemployment", "income", "education"])
+        parts = pd.DataFrame(
+            rng.normal(size=(len(ids), 3)) / 3, index=ids, columns=["unemployment", "income", "education"]
+        )
         self.contributions = parts
         self.score = parts.sum(axis=1)
         from deprivation_map.index.composite import rank_most_deprived
@@ -78,7 +80,11 @@ class _Index:
 
 class _Hotspots:
     def __init__(self, ids: pd.Index, rng: np.random.Generator):
-        labels = rng.choice(["High-High", "Low-Low", "Low-High", "High-Low", "Not significant"], size=len(ids), p=[0.1, 0.1, 0.02, 0.02, 0.76])
+        labels = rng.choice(
+            ["High-High", "Low-Low", "Low-High", "High-Low", "Not significant"],
+            size=len(ids),
+            p=[0.1, 0.1, 0.02, 0.02, 0.76],
+        )
         self.labels = pd.Series(labels, index=ids)
         self.p = pd.Series(rng.integers(1, 1000, size=len(ids)) / 1000, index=ids)
 

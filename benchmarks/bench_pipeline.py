@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     first, later, esda, cmd_first, cmd_later = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for r in range(args.repeat):
+        for _ in range(args.repeat):
             empty = tempfile.mkdtemp(dir=tmp)
             first.append(_child(STAGE_CODE.replace("OUT_DIR", repr(f"{tmp}/out")), empty))
             later.append(_child(STAGE_CODE.replace("OUT_DIR", repr(f"{tmp}/out")), empty))  # the cache is now filled
@@ -81,9 +81,13 @@ def main() -> None:
     print(f"{'stage':<22}{'first run (s)':>15}{'later runs (s)':>16}")
     for stage in first[0]:
         print(f"{stage:<22}{median(f[stage] for f in first):>15.3f}{median(x[stage] for x in later):>16.3f}")
-    print(f"{'sum of stages':<22}{median(sum(f.values()) for f in first):>15.3f}{median(sum(x.values()) for x in later):>16.3f}")
+    print(
+        f"{'sum of stages':<22}{median(sum(f.values()) for f in first):>15.3f}{median(sum(x.values()) for x in later):>16.3f}"
+    )
     print(f"{'whole command':<22}{median(cmd_first):>15.3f}{median(cmd_later):>16.3f}")
-    print(f"\nfor comparison, esda.Moran_Local alone in a fresh process: {median(e['esda Moran_Local'] for e in esda):.2f} s")
+    print(
+        f"\nfor comparison, esda.Moran_Local alone in a fresh process: {median(e['esda Moran_Local'] for e in esda):.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -41,11 +41,22 @@ def results(n: int, seed: int = 0) -> dict[str, object]:
     labels = pd.Series(np.where(p < 0.05, quadrant, "Not significant"), index=ids, dtype="category")
     return {
         "index": dm.build_index(data, {"a": 1, "b": 1, "c": -1}),
-        "lisa": Hotspots(Is=p, p=p, q=q, labels=labels, z=p, lag=p, alpha=0.05, alternative="two-sided",
-                         permutations=999, seed=seed, p_adjusted=p),
+        "lisa": Hotspots(
+            Is=p,
+            p=p,
+            q=q,
+            labels=labels,
+            z=p,
+            lag=p,
+            alpha=0.05,
+            alternative="two-sided",
+            permutations=999,
+            seed=seed,
+            p_adjusted=p,
+        ),
         "join": dm.check_join(data, data.iloc[: n - n // 100]),
         "allocation": dm.allocate(data["a"], 1_000_000, population=data["b"] * 1000),
-    }  # fmt: skip
+    }
 
 
 def timed(obj: object, repeat: int) -> tuple[float, int]:

@@ -25,7 +25,17 @@ ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = ROOT / "data" / "boundaries"
 TABLES = ROOT / "src" / "deprivation_map" / "datasets"
 
-GEORGIA_INDICATORS = ["TotPop90", "PctRural", "PctBach", "PctEld", "PctFB", "PctPov", "PctBlack", "Latitude", "Longitud"]
+GEORGIA_INDICATORS = [
+    "TotPop90",
+    "PctRural",
+    "PctBach",
+    "PctEld",
+    "PctFB",
+    "PctPov",
+    "PctBlack",
+    "Latitude",
+    "Longitud",
+]
 
 
 def georgia() -> None:
@@ -38,11 +48,26 @@ def georgia() -> None:
 
 def toy() -> None:
     x0, y0, side = 430_000, 4_580_000, 500
-    cells = [box(x0 + c * side, y0 + r * side, x0 + (c + 1) * side, y0 + (r + 1) * side) for r in range(3) for c in range(4)]
+    cells = [
+        box(x0 + c * side, y0 + r * side, x0 + (c + 1) * side, y0 + (r + 1) * side) for r in range(3) for c in range(4)
+    ]
     island = box(x0 + 5_000, y0 + 5_000, x0 + 5_000 + side, y0 + 5_000 + side)
     ids = [f"{i:03d}" for i in range(1, 14)]
-    names = ["Sant Martí", "Gràcia", "Sants", "Les Corts", "Poble-sec & <Montjuïc>", "Horta", "Sarrià",
-             "Nou Barris", "Sant Andreu", "Eixample", "Ciutat Vella", "Vallcarca", "Illa <script>alert(1)</script>"]
+    names = [
+        "Sant Martí",
+        "Gràcia",
+        "Sants",
+        "Les Corts",
+        "Poble-sec & <Montjuïc>",
+        "Horta",
+        "Sarrià",
+        "Nou Barris",
+        "Sant Andreu",
+        "Eixample",
+        "Ciutat Vella",
+        "Vallcarca",
+        "Illa <script>alert(1)</script>",
+    ]
     areas = gpd.GeoDataFrame({"code": ids, "name": names}, geometry=[*cells, island], crs="EPSG:25831")
     areas.to_file(BOUNDARIES / "toy_areas.geojson", driver="GeoJSON")
     # Poverty rises and degrees fall towards the north-east of the grid; 002 and 003 tie exactly.

@@ -58,8 +58,14 @@ html_theme_options = {
 }
 # No left sidebar on the ~220 generated API pages (the breadcrumbs lead back to the API reference):
 # rendering the navigation tree on each of them took two thirds of the build.
-html_sidebars = {"index": [], "getting-started": [], "limits": [], "methods": [], "reference/*": [],
-                 "api/generated/*": []}
+html_sidebars = {
+    "index": [],
+    "getting-started": [],
+    "limits": [],
+    "methods": [],
+    "reference/*": [],
+    "api/generated/*": [],
+}
 
 # Module pages list their own public names; those the package re-exports are documented once, as
 # deprivation_map.<name>, and linked from the module page.

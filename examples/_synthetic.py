@@ -72,16 +72,30 @@ def make_spanish_city(folder: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     grid = _grid(10, 12, x0=426_000, y0=4_578_000, side=400, crs="EPSG:25831")  # ETRS89 / UTM 31N
     district = (grid["u"] * 3).astype(int) + 3 * (grid["w"] * 2).astype(int) + 1  # 3 x 2 blocks of 20 cells
-    names = {1: "Ciutat Vella", 2: "Eixample", 3: "Sants-Montjuïc", 4: "Les Corts", 5: "Sarrià-Sant Gervasi", 6: "Gràcia"}
+    names = {
+        1: "Ciutat Vella",
+        2: "Eixample",
+        3: "Sants-Montjuïc",
+        4: "Les Corts",
+        5: "Sarrià-Sant Gervasi",
+        6: "Gràcia",
+    }
     section = district.groupby(district).cumcount() + 1
     people = rng.integers(900, 2_600, len(grid))
     women = (people * rng.uniform(0.49, 0.55, len(grid))).astype(int)
     sections = gpd.GeoDataFrame(
-        {"C_Distri": district.map("{:02d}".format), "N_Distri": district.map(names),
-         "C_Barri": district.map("{:02d}".format), "N_Barri": district.map(names),
-         "C_SecCens": section.map("{:03d}".format), "Homes": people - women, "Dones": women},
-        geometry=grid.geometry, crs=grid.crs,
-    ).to_crs("EPSG:4326")  # fmt: skip
+        {
+            "C_Distri": district.map("{:02d}".format),
+            "N_Distri": district.map(names),
+            "C_Barri": district.map("{:02d}".format),
+            "N_Barri": district.map(names),
+            "C_SecCens": section.map("{:03d}".format),
+            "Homes": people - women,
+            "Dones": women,
+        },
+        geometry=grid.geometry,
+        crs=grid.crs,
+    ).to_crs("EPSG:4326")
     sections.to_file(out / "sections.geojson", driver="GeoJSON")
     codes = "08019" + sections["C_Distri"] + sections["C_SecCens"]
     latent = _surface(grid["u"].to_numpy(), grid["w"].to_numpy(), rng)
@@ -90,12 +104,18 @@ def make_spanish_city(folder: Path) -> Path:
         sheet[column] = _share(latent, centre, spread, rng)
     sheet["Población"] = people
     sheet.to_csv(out / "indicadores_secciones.csv", sep=";", decimal=",", index=False, encoding="cp1252")
-    sheet.assign(**{"Sección": codes.astype(int)}).to_excel(out / "indicadores_secciones.xlsx", sheet_name="Indicadores", index=False)
-    published = pd.DataFrame({
-        "seccion": codes, "cod_municipio": "08019", "nom_municipio": "Barcelona",
-        "privacion_2001": (0.8 * latent + 0.3 * rng.standard_normal(len(latent))).round(6),
-        "privacion_2011": (latent + 0.25 * rng.standard_normal(len(latent))).round(6),
-    })  # fmt: skip
+    sheet.assign(Sección=codes.astype(int)).to_excel(
+        out / "indicadores_secciones.xlsx", sheet_name="Indicadores", index=False
+    )
+    published = pd.DataFrame(
+        {
+            "seccion": codes,
+            "cod_municipio": "08019",
+            "nom_municipio": "Barcelona",
+            "privacion_2001": (0.8 * latent + 0.3 * rng.standard_normal(len(latent))).round(6),
+            "privacion_2011": (latent + 0.25 * rng.standard_normal(len(latent))).round(6),
+        }
+    )
     kept = published.drop(index=published.index[::6])  # 20 sections re-drawn since: not in the table
     kept.to_csv(out / "medea_deprivation_spain_cities.csv", index=False)
     return folder
@@ -104,10 +124,25 @@ def make_spanish_city(folder: Path) -> Path:
 # -- Greek municipalities (shaped like western_greece/municipalities.geojson) ---------------------------------
 
 GREEK_NAMES = (
-    "Αγίου Νικολάου", "Ακτής Ιονίου", "Άνω Ορεινής", "Αρχαίας Ήλιδας", "Βόρειας Πεδιάδας", "Δυτικής Ακτής",
-    "Ελαιώνων", "Ζαχάρως Νέας", "Ιερής Πόλης", "Καλαβρυτινών Χωριών", "Κάτω Κάμπου", "Λιμνοθάλασσας",
-    "Μεσαίας Κοιλάδας", "Νότιας Πλαγιάς", "Ξηρομέρου Νέου", "Ορεινής Ναυπακτίας", "Παραλίας Πάτρας",
-    "Πύργου Νέου", "Χαλανδρίτσας",
+    "Αγίου Νικολάου",
+    "Ακτής Ιονίου",
+    "Άνω Ορεινής",
+    "Αρχαίας Ήλιδας",
+    "Βόρειας Πεδιάδας",
+    "Δυτικής Ακτής",
+    "Ελαιώνων",
+    "Ζαχάρως Νέας",
+    "Ιερής Πόλης",
+    "Καλαβρυτινών Χωριών",
+    "Κάτω Κάμπου",
+    "Λιμνοθάλασσας",
+    "Μεσαίας Κοιλάδας",
+    "Νότιας Πλαγιάς",
+    "Ξηρομέρου Νέου",
+    "Ορεινής Ναυπακτίας",
+    "Παραλίας Πάτρας",
+    "Πύργου Νέου",
+    "Χαλανδρίτσας",
 )
 
 
@@ -129,13 +164,18 @@ def make_greek_region(folder: Path) -> Path:
     pop_2021 = (pop_2011 * (1 + change / 100)).round().astype(int)
     upper = {ord(a): b for a, b in zip("άέήίόύώϊΐϋΰ", "αεηιουωιιυυ", strict=True)}
     frame = gpd.GeoDataFrame(
-        {"ypes": [str(9100 + i) for i in range(len(grid))],
-         "elstat_code": [f"37{i + 1:02d}" for i in range(len(grid))],
-         "name": [n.lower().translate(upper).upper() for n in GREEK_NAMES],
-         "name_geodata": list(GREEK_NAMES), "pop_2021": pop_2021, "pop_2011": pop_2011,
-         "pop_change_pct": 100 * (pop_2021 - pop_2011) / pop_2011},
-        geometry=grid.geometry.to_numpy(), crs=grid.crs,
-    ).to_crs("EPSG:4326")  # fmt: skip
+        {
+            "ypes": [str(9100 + i) for i in range(len(grid))],
+            "elstat_code": [f"37{i + 1:02d}" for i in range(len(grid))],
+            "name": [n.lower().translate(upper).upper() for n in GREEK_NAMES],
+            "name_geodata": list(GREEK_NAMES),
+            "pop_2021": pop_2021,
+            "pop_2011": pop_2011,
+            "pop_change_pct": 100 * (pop_2021 - pop_2011) / pop_2011,
+        },
+        geometry=grid.geometry.to_numpy(),
+        crs=grid.crs,
+    ).to_crs("EPSG:4326")
     frame.to_file(out / "municipalities.geojson", driver="GeoJSON")
     return folder
 
@@ -161,13 +201,17 @@ def make_english_lsoas(folder: Path) -> Path:
     out = folder / "greater_manchester"
     out.mkdir(parents=True, exist_ok=True)
     grid = _grid(15, 20, x0=370_000, y0=390_000, side=700, crs="EPSG:27700")
-    lads = np.where(grid["u"] < 0.5, np.where(grid["w"] < 0.5, "Salford", "Bolton"),
-                    np.where(grid["w"] < 0.5, "Stockport", "Oldham"))  # fmt: skip
+    lads = np.where(
+        grid["u"] < 0.5,
+        np.where(grid["w"] < 0.5, "Salford", "Bolton"),
+        np.where(grid["w"] < 0.5, "Stockport", "Oldham"),
+    )
     number = pd.Series(lads).groupby(lads).cumcount()
     names = [f"{lad} {n // 4 + 1:03d}{'ABCD'[n % 4]}" for lad, n in zip(lads, number, strict=True)]
     frame = gpd.GeoDataFrame(
         {"area_code": [f"E0109{i + 1:04d}" for i in range(len(grid))], "area_name": names, "lad": lads},
-        geometry=grid.geometry, crs=grid.crs,
+        geometry=grid.geometry,
+        crs=grid.crs,
     ).to_crs("EPSG:4326")
     frame.to_file(out / "lsoa21.geojson", driver="GeoJSON")
     return folder
@@ -185,13 +229,21 @@ def make_iod_scores(areas: gpd.GeoDataFrame, path: Path) -> Path:
     x, y = points.x.to_numpy(), points.y.to_numpy()
     u, w = (x - x.min()) / np.ptp(x), (y - y.min()) / np.ptp(y)
     latent = _surface(u, w, rng)
-    scales = {"income": (0.15, 0.07, 3), "employment": (0.12, 0.05, 3), "education": (25.0, 15.0, 2),
-              "health": (0.5, 0.7, 3), "crime": (0.3, 0.6, 3), "barriers": (20.0, 6.0, 2),
-              "living_environment": (25.0, 10.0, 2)}  # fmt: skip
+    scales = {
+        "income": (0.15, 0.07, 3),
+        "employment": (0.12, 0.05, 3),
+        "education": (25.0, 15.0, 2),
+        "health": (0.5, 0.7, 3),
+        "crime": (0.3, 0.6, 3),
+        "barriers": (20.0, 6.0, 2),
+        "living_environment": (25.0, 10.0, 2),
+    }
     table = pd.DataFrame({"LSOA code (2011)": areas.index, "LSOA name (2011)": areas["area_name"].to_numpy()})
     for column, domain in IOD_COLUMNS.items():
         centre, spread, digits = scales[domain]
         values = centre + spread * (latent + 0.5 * rng.standard_normal(len(latent)))
-        table[column] = np.maximum(values, 0.0).round(digits) if domain in ("income", "employment") else values.round(digits)
+        table[column] = (
+            np.maximum(values, 0.0).round(digits) if domain in ("income", "employment") else values.round(digits)
+        )
     table.to_csv(path, index=False)
     return path

@@ -70,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     universe = gdf[list(dm.recipes.IMD_2019_WEIGHTS)].notna().all(axis=1)
     index = dm.recipes.imd(gdf, domains=dm.recipes.IMD_2019_WEIGHTS, universe=universe)
     first = index.rank.idxmin()
-    print(f"IMD: {int(universe.sum())} LSOAs ranked; most deprived {first} ({gdf.loc[first, 'area_name']}), "
-          f"score {index.score[first]:.1f}; decile 1 holds {int((index.decile == 1).sum())} LSOAs")  # fmt: skip
+    print(
+        f"IMD: {int(universe.sum())} LSOAs ranked; most deprived {first} ({gdf.loc[first, 'area_name']}), "
+        f"score {index.score[first]:.1f}; decile 1 holds {int((index.decile == 1).sum())} LSOAs"
+    )
 
     # 4. Where the most deprived cluster: Gi* over queen contiguity (binary weights, the area itself
     #    included), FDR-corrected; areas without a score are left out and labelled "Undefined".
@@ -83,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     #    the mean rank of its most deprived tenth (local concentration; 1 = most deprived).
     by_lad = dm.district_summary(index.score, gdf["lad"])
     worst = by_lad["extent"].idxmax()
-    print(f"Local authority with the largest extent: {worst} ({by_lad.loc[worst, 'extent']:.0%} of its LSOAs in decile 1)")
+    print(
+        f"Local authority with the largest extent: {worst} ({by_lad.loc[worst, 'extent']:.0%} of its LSOAs in decile 1)"
+    )
 
     # 6. Publish: the offline map (the IMD score in quintiles, Gi* hot spots), the report and the tables.
     m = dm.explore(gdf, index=index, gi=gi, name_col="area_name", lang="en", k=5)
@@ -91,11 +95,21 @@ def main(argv: list[str] | None = None) -> int:
         dm.save_map(m, args.out / "imd_map.html"),
         dm.write_results(gdf.join(index.to_frame()).join(gi.to_frame()), args.out / "imd_lsoas.gpkg"),
         dm.write_results(by_lad, args.out / "imd_local_authorities.csv"),
-    ]  # fmt: skip
+    ]
     try:  # the report draws its maps with matplotlib, which a plain `pip install` does not bring
-        written.append(dm.report(gdf, args.out / "imd_report.html", index=index, gi=gi, joins=[join],
-                                 name_col="area_name", lang="en", map_href="imd_map.html",
-                                 choices={"ranking universe": f"{int(universe.sum())} LSOAs of the files given"}))
+        written.append(
+            dm.report(
+                gdf,
+                args.out / "imd_report.html",
+                index=index,
+                gi=gi,
+                joins=[join],
+                name_col="area_name",
+                lang="en",
+                map_href="imd_map.html",
+                choices={"ranking universe": f"{int(universe.sum())} LSOAs of the files given"},
+            )
+        )
     except ImportError as err:
         print("Report skipped:", err)
     print("Wrote", ", ".join(p.name for p in written))

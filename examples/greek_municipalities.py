@@ -59,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     #    normalised to [0, 1] and averaged. diagnose() shows whether the two indicators agree.
     spec = {CHANGE: -1, DENSITY: -1}
     index = dm.build_index(gdf, spec, normalise="minmax")
-    print(f"Index: minmax / equal / mean of {', '.join(f'{c} {d:+d}' for c, d in spec.items())}; "
-          f"correlation of the oriented indicators {dm.diagnose(gdf, spec).correlation.iloc[0, 1]:+.2f}")  # fmt: skip
+    print(
+        f"Index: minmax / equal / mean of {', '.join(f'{c} {d:+d}' for c, d in spec.items())}; "
+        f"correlation of the oriented indicators {dm.diagnose(gdf, spec).correlation.iloc[0, 1]:+.2f}"
+    )
     top = index.score.sort_values(ascending=False).index[:3]
     print("Most in need:", ", ".join(f"{gdf.loc[i, 'Δήμος']} ({index.score[i]:.2f})" for i in top))
 
@@ -69,10 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     alloc = dm.allocate(index, args.budget, population=gdf["pop_2021"], floor=args.floor)
     total = alloc.minor_units.sum() / 100
     eq = alloc.equity
-    print(f"Allocated {total:,.2f} EUR of {args.budget:,} EUR to {len(alloc.amounts)} municipalities "
-          f"({int((alloc.bound == 'floor').sum())} at the floor of {args.floor:,} EUR)")  # fmt: skip
-    print(f"Equity vs equal per person: concentration index {eq.concentration:+.3f} "
-          f"(baseline {round(eq.concentration_baseline, 3) + 0.0:+.3f}), Gini {eq.gini:.3f}")  # fmt: skip
+    print(
+        f"Allocated {total:,.2f} EUR of {args.budget:,} EUR to {len(alloc.amounts)} municipalities "
+        f"({int((alloc.bound == 'floor').sum())} at the floor of {args.floor:,} EUR)"
+    )
+    print(
+        f"Equity vs equal per person: concentration index {eq.concentration:+.3f} "
+        f"(baseline {round(eq.concentration_baseline, 3) + 0.0:+.3f}), Gini {eq.gini:.3f}"
+    )
 
     # 4. Publish in Greek: the map (index and allocation per person as layers, Greek names in the tooltips),
     #    the report, and the table of amounts (file names transliterated: χάρτης, έκθεση, κατανομή).
@@ -81,10 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     written = [
         dm.save_map(m, args.out / "chartis.html"),
         dm.write_results(table, args.out / "katanomi.csv"),
-    ]  # fmt: skip
+    ]
     try:  # the report draws its maps with matplotlib, which a plain `pip install` does not bring
-        written.append(dm.report(gdf, args.out / "ekthesi.html", index=index, allocation=alloc, name_col="Δήμος",
-                                 lang="el", map_href="chartis.html", k=4))
+        written.append(
+            dm.report(
+                gdf,
+                args.out / "ekthesi.html",
+                index=index,
+                allocation=alloc,
+                name_col="Δήμος",
+                lang="el",
+                map_href="chartis.html",
+                k=4,
+            )
+        )
     except ImportError as err:
         print("Report skipped:", err)
     print("Wrote", ", ".join(p.name for p in written))

@@ -70,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Sections read: {len(sections)} (codes {sections.index[0]} ... {sections.index[-1]})")
 
     # 2. The published MEDEA table (all 36 cities): keep this city's rows. Municipality codes stay text.
-    medea = dm.read_indicators(folder / "medea_deprivation_spain_cities.csv", id_col="seccion",
-                               text_cols=["cod_municipio", "nom_municipio"])  # fmt: skip
+    medea = dm.read_indicators(
+        folder / "medea_deprivation_spain_cities.csv", id_col="seccion", text_cols=["cod_municipio", "nom_municipio"]
+    )
     medea = medea.loc[medea["cod_municipio"] == CITY, ["privacion_2001", "privacion_2011"]]
     tables = [medea]
 
@@ -97,15 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     universe = gdf[indicators].notna().all(axis=1)
     index = dm.recipes.pca_index(gdf, dict.fromkeys(indicators, 1), universe=universe)
     info = index.weighting_info["index"]
-    print(f"Index: first principal component of {len(indicators)} indicators, "
-          f"{info['explained_variance']:.0%} of the variance; {int(universe.sum())} sections scored")  # fmt: skip
+    print(
+        f"Index: first principal component of {len(indicators)} indicators, "
+        f"{info['explained_variance']:.0%} of the variance; {int(universe.sum())} sections scored"
+    )
 
     # 6. Compare with the published index, on the sections that have both.
     both = index.score.notna() & gdf["privacion_2011"].notna()
     pearson = index.score[both].corr(gdf.loc[both, "privacion_2011"])
     spearman = index.score[both].corr(gdf.loc[both, "privacion_2011"], method="spearman")
-    print(f"Correlation with the published MEDEA 2011 index over {int(both.sum())} sections: "
-          f"Pearson {pearson:.3f}, Spearman {spearman:.3f}")  # fmt: skip
+    print(
+        f"Correlation with the published MEDEA 2011 index over {int(both.sum())} sections: "
+        f"Pearson {pearson:.3f}, Spearman {spearman:.3f}"
+    )
 
     # 7. Where it clusters: queen contiguity over all sections; the sections without a score are left out of
     #    the statistics (missing="exclude") and labelled "Undefined", and a scored section whose neighbours
@@ -124,10 +129,21 @@ def main(argv: list[str] | None = None) -> int:
     written = [
         dm.save_map(m, args.out / "mapa.html"),
         dm.write_results(gdf.join(index.to_frame()).join(hot.to_frame()), args.out / "secciones_indice.gpkg"),
-    ]  # fmt: skip
+    ]
     try:  # the report draws its maps with matplotlib, which a plain `pip install` does not bring
-        written.append(dm.report(shown, args.out / "informe.html", index=index, hotspots=hot, moran=moran,
-                                 joins=joins, name_col=names["N_Barri"], lang=args.lang, map_href="mapa.html"))
+        written.append(
+            dm.report(
+                shown,
+                args.out / "informe.html",
+                index=index,
+                hotspots=hot,
+                moran=moran,
+                joins=joins,
+                name_col=names["N_Barri"],
+                lang=args.lang,
+                map_href="mapa.html",
+            )
+        )
     except ImportError as err:
         print("Report skipped:", err)
     print("Wrote", ", ".join(p.name for p in written))

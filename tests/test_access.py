@@ -136,8 +136,9 @@ def test_select_sites_reports_the_coverage_gained_and_ignores_row_order():
     before = best.covered_before.to_numpy()
     gains = [weight[(near[:, list(c)].any(axis=1)) & ~before].sum() for c in itertools.combinations(range(16), 2)]
     assert best.gained == pytest.approx(max(gains))
-    shuffled = dm.select_sites(areas.iloc[::-1], candidates.iloc[::-1], 2, within=1000, need=need, population=people,
-                               services=services)  # fmt: skip
+    shuffled = dm.select_sites(
+        areas.iloc[::-1], candidates.iloc[::-1], 2, within=1000, need=need, population=people, services=services
+    )
     assert shuffled.gained == best.gained and list(shuffled.sites) == list(best.sites)
     frame = best.to_frame()
     assert frame["newly_covered"].sum() == (covered & ~best.covered_before).sum()

@@ -135,7 +135,7 @@ def test_negative_policies():
     assert dm.allocate(need, 100, negative="clip").amounts.tolist() == [0.0, 0.0, 100.0]
     # shift: 0, 1, 4
     assert dm.allocate(need, 100, negative="shift").amounts.tolist() == [0.0, 20.0, 80.0]
-    with pytest.raises(ValidationError, match="Unknown negative-need policy 'shfit'.*Did you mean 'shift'"):
+    with pytest.raises(ValidationError, match=r"Unknown negative-need policy 'shfit'.*Did you mean 'shift'"):
         dm.allocate(need, 100, negative="shfit")
 
 
@@ -169,8 +169,10 @@ def test_bad_input_gets_a_clear_error(kwargs, message):
         dm.allocate(_series([1, 2, 3], IDS[:3]), 100, **kwargs)
 
 
-@pytest.mark.parametrize(("budget", "message"), [(100.005, "not a whole number of minor units"), (-1, ">= 0"),
-                                                 (float("nan"), ">= 0"), ("100", "must be a number")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("budget", "message"),
+    [(100.005, "not a whole number of minor units"), (-1, ">= 0"), (float("nan"), ">= 0"), ("100", "must be a number")],
+)
 def test_bad_budgets(budget, message):
     with pytest.raises(ValidationError, match=message):
         dm.allocate(_series([1, 2], IDS[:2]), budget)
@@ -270,6 +272,12 @@ def test_chicago_tracts_poverty_hotspots(shared_data):
     assert eq.concentration > 0 and eq.share_hotspots > eq.share_hotspots_baseline  # the budget follows poverty
     expected = tracts.index[(hot.labels == "High-High").to_numpy() & (eq.gap < 0).to_numpy()]
     assert sorted(eq.underfunded_hotspots) == sorted(expected)
-    best = dm.select_sites(tracts, tracts.representative_point().to_frame("geometry"), 5, within=5280 * 1.5,
-                           need=tracts["Pov14"], population=people)  # fmt: skip
+    best = dm.select_sites(
+        tracts,
+        tracts.representative_point().to_frame("geometry"),
+        5,
+        within=5280 * 1.5,
+        need=tracts["Pov14"],
+        population=people,
+    )
     assert best.optimal and 0 < best.gained <= best.total_need

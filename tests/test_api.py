@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import deprivation_map as dm
 
-SKELETON = ("read_boundaries", "read_indicators", "join_indicators", "build_index", "build_graph",
-            "global_moran", "local_moran", "explore")  # fmt: skip
+SKELETON = (
+    "read_boundaries",
+    "read_indicators",
+    "join_indicators",
+    "build_index",
+    "build_graph",
+    "global_moran",
+    "local_moran",
+    "explore",
+)
 
 
 def test_every_exported_name_exists_once():

@@ -48,7 +48,9 @@ def test_georgia_map_in_spanish_with_no_request_at_all(tmp_path, georgia):
     path = dm.save_map(dm.explore(georgia, index=index, hotspots=hot, lang="es"), tmp_path / "georgia.html")
     SHOTS.mkdir(exist_ok=True)
     area = index.score.idxmax()
-    check = check_in_browser(path, hover=_inside(georgia, area), screenshot=SHOTS / "georgia_es.png", toggle="Clústeres LISA")
+    check = check_in_browser(
+        path, hover=_inside(georgia, area), screenshot=SHOTS / "georgia_es.png", toggle="Clústeres LISA"
+    )
     assert check.blocked == [] and check.console_errors == []
     # switching the hidden cluster layer on draws it (built on first show) and shows its legend
     assert check.toggled["svgPaths"] == check.toggled["onMap"] == 2 * len(georgia) and check.toggled["legends"] == 2

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
 import deprivation_map as dm
-from deprivation_map.index.composite import rank_most_deprived
 from deprivation_map.errors import ValidationError
+from deprivation_map.index.composite import rank_most_deprived
 from deprivation_map.index.normalise import NORMALISERS
 
 
@@ -145,7 +145,9 @@ def test_domains_by_hand_with_explicit_weights(georgia):
     people = (z["PctEld"] + z["PctFB"]) / 2
     np.testing.assert_allclose(index.domain_scores["economy"], economy, atol=1e-12)
     np.testing.assert_allclose(index.score, 0.75 * economy + 0.25 * people, atol=1e-12)
-    assert index.weights.to_dict() == pytest.approx({"PctPov": 0.375, "PctBach": 0.375, "PctEld": 0.125, "PctFB": 0.125})
+    assert index.weights.to_dict() == pytest.approx(
+        {"PctPov": 0.375, "PctBach": 0.375, "PctEld": 0.125, "PctFB": 0.125}
+    )
     assert index.level_weights["index"].to_dict() == {"economy": 0.75, "people": 0.25}
 
 
@@ -177,10 +179,11 @@ def test_every_additive_aggregator_explains_the_whole_score(georgia, aggregate):
 
 
 def test_geometric_contributions_add_up_on_the_log_scale(georgia):
-    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1}, normalise=("minmax", {"low": 1, "high": 100}),
-                           aggregate="geometric")
+    index = dm.build_index(
+        georgia, {"PctPov": 1, "PctBach": -1}, normalise=("minmax", {"low": 1, "high": 100}), aggregate="geometric"
+    )
     np.testing.assert_allclose(index.contributions.sum(axis=1), np.log(index.score), atol=1e-12)
-    with pytest.raises(ValidationError, match="positive components.*minmax"):
+    with pytest.raises(ValidationError, match=r"positive components.*minmax"):
         dm.build_index(georgia, {"PctPov": 1, "PctBach": -1}, aggregate="geometric")
 
 

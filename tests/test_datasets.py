@@ -49,5 +49,5 @@ def test_toy_holds_every_edge_case(toy):
 
 
 def test_get_path_names_the_available_files_when_asked_for_an_unknown_one():
-    with pytest.raises(dm.errors.ValidationError, match="georgia_counties.gpkg"):
+    with pytest.raises(dm.errors.ValidationError, match=r"georgia_counties.gpkg"):
         dm.datasets.get_path("nope.csv")

@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import box
 
 import deprivation_map as dm
-from deprivation_map.spatial.districts import assign_districts, district_summary
 from deprivation_map.errors import ValidationError
+from deprivation_map.spatial.districts import assign_districts, district_summary
 
 IDS = [f"a{i:02d}" for i in range(20)]
 
@@ -69,7 +69,7 @@ def test_missing_districts_and_scores(georgia):
 def test_assign_districts_from_a_second_layer():
     areas = gpd.GeoDataFrame(geometry=[box(i, 0, i + 1, 1) for i in range(4)], index=list("abcd"), crs="EPSG:3857")
     layer = gpd.GeoDataFrame({"name": ["W", "E"]}, geometry=[box(0, 0, 2.1, 1), box(2.1, 0, 3.5, 1)], crs="EPSG:3857")
-    with pytest.raises(ValidationError, match="'d'.*unassigned='keep'"):
+    with pytest.raises(ValidationError, match=r"'d'.*unassigned='keep'"):
         assign_districts(areas, layer, name_col="name")
     out = assign_districts(areas, layer, name_col="name", unassigned="keep")
     assert out.tolist() == ["W", "W", "E", "(unassigned)"]

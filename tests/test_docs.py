@@ -38,8 +38,10 @@ def built(tmp_path_factory):
     out = root / "html"
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q", str(source), str(out)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return proc, out
 
 
@@ -124,8 +126,9 @@ def _public_modules() -> list[str]:
     import pkgutil
 
     names = [m.name for m in pkgutil.walk_packages(dm.__path__, "deprivation_map.")]
-    return sorted(n for n in names if not any(part.startswith("_") for part in n.split("."))
-                  and not n.endswith(".boundaries"))  # fmt: skip
+    return sorted(
+        n for n in names if not any(part.startswith("_") for part in n.split(".")) and not n.endswith(".boundaries")
+    )
 
 
 def _page_of(module_name: str, member: str) -> str:
@@ -149,8 +152,11 @@ def test_every_public_name_of_every_module_has_a_page(built, name):
     the package that re-exports it, else under the module."""
     generated = built[1] / "api" / "generated"
     module = importlib.import_module(name)
-    missing = [page for page in (_page_of(name, m) for m in getattr(module, "__all__", ()))
-               if not (generated / f"{page}.html").is_file()]  # fmt: skip
+    missing = [
+        page
+        for page in (_page_of(name, m) for m in getattr(module, "__all__", ()))
+        if not (generated / f"{page}.html").is_file()
+    ]
     assert not missing, f"no page in the API reference for {missing} (list {name} in docs/api/modules.rst)"
 
 
@@ -177,7 +183,7 @@ def _code_blocks(language: str) -> list[tuple[Path, str]]:
         for i, line in enumerate(lines):
             if line.strip() == f".. code-block:: {language}":
                 body = []
-                for following in lines[i + 1:]:
+                for following in lines[i + 1 :]:
                     if following.strip() and not following.startswith("   "):
                         break
                     body.append(following)
@@ -194,10 +200,13 @@ def test_every_toml_snippet_is_a_valid_configuration(tmp_path):
     blocks = _code_blocks("toml")
     assert blocks, "the docs show no TOML"
     demo = tomllib.loads(dm.datasets.get_path("demo.toml").read_text(encoding="utf-8"))
-    for page, text in blocks:
+    for _page, text in blocks:
         snippet = tomllib.loads(text)
-        inputs = "".join(f"[{s}]\npath = {demo[s]['path']!r}\nid_col = {demo[s]['id_col']!r}\n"
-                         for s in ("boundaries", "indicators") if s not in snippet)  # fmt: skip
+        inputs = "".join(
+            f"[{s}]\npath = {demo[s]['path']!r}\nid_col = {demo[s]['id_col']!r}\n"
+            for s in ("boundaries", "indicators")
+            if s not in snippet
+        )
         path = tmp_path / "snippet.toml"
         path.write_text(inputs.replace("'", '"') + text, encoding="utf-8")
         load_config(path)
@@ -234,8 +243,9 @@ def test_the_notebooks_and_examples_named_in_the_docs_exist(pattern):
 def test_every_extra_the_docs_install_exists():
     import tomllib
 
-    extras = set(tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-                 ["optional-dependencies"])  # fmt: skip
+    extras = set(
+        tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    )
     named = {m for _, text in _code_blocks("bash") for m in re.findall(r'pip install -e "?\.\[(\w+)\]', text)}
     assert {"docs", "test"} <= named
     assert named <= extras, f"the docs install extras that pyproject.toml does not define: {named - extras}"

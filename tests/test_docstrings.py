@@ -18,9 +18,11 @@ import deprivation_map as dm
 
 def public_modules() -> list[str]:
     names = ["deprivation_map"]
-    for info in pkgutil.walk_packages(dm.__path__, "deprivation_map."):
-        if not any(part.startswith("_") for part in info.name.split(".")):
-            names.append(info.name)
+    names.extend(
+        info.name
+        for info in pkgutil.walk_packages(dm.__path__, "deprivation_map.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+    )
     return sorted(names)
 
 
@@ -43,8 +45,12 @@ def public_objects() -> dict[str, object]:
 
 def test_the_walk_finds_the_public_surface():
     objects = public_objects()
-    for name in ("deprivation_map.index.composite.build_index", "deprivation_map.io.join.JoinReport",
-                 "deprivation_map.maps.interactive.save_map", "deprivation_map.io.sources.points.count_points"):  # fmt: skip
+    for name in (
+        "deprivation_map.index.composite.build_index",
+        "deprivation_map.io.join.JoinReport",
+        "deprivation_map.maps.interactive.save_map",
+        "deprivation_map.io.sources.points.count_points",
+    ):
         assert name in objects
     assert not any(part.startswith("_") for name in objects for part in name.split(".")[:-1])
     assert len(objects) > 100

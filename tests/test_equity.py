@@ -130,7 +130,7 @@ def test_current_spending_baseline_and_underfunded_hotspots_most_first():
 
 
 def test_allocation_against_a_baseline():
-    amounts, need, people = _four_areas()
+    _amounts, need, people = _four_areas()
     alloc = dm.allocate(need, 500, population=people)
     assert alloc.equity.baseline_name == "equal_per_capita"
     vs_equal = alloc.against("equal")
@@ -140,7 +140,7 @@ def test_allocation_against_a_baseline():
 
 
 def test_bad_baselines():
-    amounts, need, people = _four_areas()
+    amounts, need, _people = _four_areas()
     with pytest.raises(ValidationError, match="needs a population"):
         dm.assess_equity(amounts, need, baseline="equal_per_capita")
     with pytest.raises(ValidationError, match=r"Unknown baseline 'equall'.*Did you mean 'equal'"):
@@ -152,7 +152,7 @@ def test_bad_baselines():
 
 
 def test_allocation_and_equity_frames_join_by_area():
-    amounts, need, people = _four_areas()
+    _amounts, need, people = _four_areas()
     alloc = dm.allocate(need, 500, population=people)
     joined = alloc.to_frame().join(alloc.equity.to_frame())
     assert joined.index.equals(need.index)

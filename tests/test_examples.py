@@ -30,10 +30,18 @@ FLOOR = 40_000
 EXPECTED = {
     "spanish_city_sections.py": (
         ["mapa.html", "informe.html", "secciones_indice.gpkg"],
-        [r"Sections read: 120 \(codes 0801901001 ", r"Join: 100 of 120 areas matched 100 table rows",
-         r"sep ';' \(detected", r"decimal ',' \(detected", r"encoding 'cp1252' \(detected"],
-        [r"Sections read: 1068 \(codes 0801901001 ", r"Join: 512 of 1068 areas matched 512 table rows",
-         r"Undefined 556"],
+        [
+            r"Sections read: 120 \(codes 0801901001 ",
+            r"Join: 100 of 120 areas matched 100 table rows",
+            r"sep ';' \(detected",
+            r"decimal ',' \(detected",
+            r"encoding 'cp1252' \(detected",
+        ],
+        [
+            r"Sections read: 1068 \(codes 0801901001 ",
+            r"Join: 512 of 1068 areas matched 512 table rows",
+            r"Undefined 556",
+        ],
         ["--lang", "ca"],
     ),
     "greek_municipalities.py": (
@@ -63,9 +71,18 @@ def run_examples(tmp: Path, *args: str, options: bool = False) -> dict[str, tupl
         cwd, out = tmp / script.stem / "cwd", tmp / script.stem / "out"
         cwd.mkdir(parents=True)
         extra = EXPECTED.get(script.name, ((), (), (), ()))[3] if options else ()
-        procs[script.name] = (subprocess.Popen([sys.executable, str(script), "--out", str(out), *args, *extra], cwd=cwd,
-                                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                               encoding="utf-8"), cwd, out)  # fmt: skip
+        procs[script.name] = (
+            subprocess.Popen(
+                [sys.executable, str(script), "--out", str(out), *args, *extra],
+                cwd=cwd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            ),
+            cwd,
+            out,
+        )
     results = {}
     for name, (proc, cwd, out) in procs.items():
         stdout, stderr = proc.communicate(timeout=300)
@@ -114,7 +131,7 @@ def test_example_runs_on_generated_data(script, generated):
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
 def test_example_runs_on_the_real_data(script, real):
-    stdout, out = check_run(script, real, EXPECTED.get(script.name, [None, None, []])[2])
+    _stdout, out = check_run(script, real, EXPECTED.get(script.name, [None, None, []])[2])
     assert not (out / "generated").exists(), "with --data, nothing is generated"
 
 
@@ -136,9 +153,13 @@ def test_spanish_codes_keep_their_leading_zero_and_the_index_recovers_the_publis
     # the first principal component of the five indicators must rank the sections as that index does.
     spearman = float(_printed(r"Spearman (-?[0-9.]+)", stdout))
     assert spearman > 0.8
-    published = pd.read_csv(out / "generated" / "barcelona" / "medea_deprivation_spain_cities.csv", dtype={"seccion": str})
+    published = pd.read_csv(
+        out / "generated" / "barcelona" / "medea_deprivation_spain_cities.csv", dtype={"seccion": str}
+    )
     both = result.set_index("seccion")["score"].reindex(published["seccion"])
-    assert both.corr(published.set_index("seccion")["privacion_2011"], method="spearman") == pytest.approx(spearman, abs=1e-3)
+    assert both.corr(published.set_index("seccion")["privacion_2011"], method="spearman") == pytest.approx(
+        spearman, abs=1e-3
+    )
     assert 'lang="ca"' in (out / "mapa.html").read_text(encoding="utf-8")
 
 
@@ -184,16 +205,23 @@ def test_english_imd_deciles_and_scores_follow_the_recipe(generated):
 def test_an_example_runs_from_a_plain_install_without_matplotlib(tmp_path):
     # `pip install -e .` has no matplotlib (the "report" extra): the examples then skip the report, saying why
     script = EXAMPLES / "greek_municipalities.py"
-    code = ("import runpy, sys; sys.modules['matplotlib'] = None; "
-            f"sys.argv = ['x', '--out', {str(tmp_path)!r}]; runpy.run_path({str(script)!r}, run_name='__main__')")  # fmt: skip
+    code = (
+        "import runpy, sys; sys.modules['matplotlib'] = None; "
+        f"sys.argv = ['x', '--out', {str(tmp_path)!r}]; runpy.run_path({str(script)!r}, run_name='__main__')"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert "Report skipped: Static maps and reports need matplotlib: pip install 'deprivation-map[report]'." in proc.stdout
+    assert (
+        "Report skipped: Static maps and reports need matplotlib: pip install 'deprivation-map[report]'." in proc.stdout
+    )
     assert (tmp_path / "chartis.html").is_file() and not (tmp_path / "ekthesi.html").exists()
 
 
-@pytest.mark.parametrize("make", [_synthetic.make_spanish_city, _synthetic.make_greek_region, _synthetic.make_english_lsoas],
-                         ids=lambda f: f.__name__)  # fmt: skip
+@pytest.mark.parametrize(
+    "make",
+    [_synthetic.make_spanish_city, _synthetic.make_greek_region, _synthetic.make_english_lsoas],
+    ids=lambda f: f.__name__,
+)
 def test_generated_data_is_the_same_on_every_run(make, tmp_path):
     first, second = make(tmp_path / "a"), make(tmp_path / "b")
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.suffix in (".csv", ".geojson"))

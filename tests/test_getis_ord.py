@@ -11,8 +11,6 @@ import deprivation_map as dm
 from deprivation_map.spatial.getis_ord import GI_LABELS
 
 
-
-
 def test_gi_star_z_equals_esda_with_binary_weights(columbus, columbus_graph):
     ours = dm.local_g(columbus["CRIME"], columbus_graph)
     ref = esda.G_Local(columbus["CRIME"].to_numpy(), columbus_graph, transform="B", star=True, permutations=0)
@@ -41,8 +39,15 @@ def test_bins_follow_arcgis_confidence_levels_without_correction(columbus, colum
         default="Not significant",
     )
     assert (labels.to_numpy() == expect).all()
-    bins = {"Hot spot (99%)": 3, "Hot spot (95%)": 2, "Hot spot (90%)": 1, "Not significant": 0,
-            "Cold spot (90%)": -1, "Cold spot (95%)": -2, "Cold spot (99%)": -3}  # fmt: skip
+    bins = {
+        "Hot spot (99%)": 3,
+        "Hot spot (95%)": 2,
+        "Hot spot (90%)": 1,
+        "Not significant": 0,
+        "Cold spot (90%)": -1,
+        "Cold spot (95%)": -2,
+        "Cold spot (99%)": -3,
+    }
     assert (gi.bins.to_numpy() == labels.map(bins).to_numpy()).all()
     assert gi.counts().sum() == len(columbus) and list(gi.to_frame().columns)[-1] == "gi_label"
 
@@ -65,12 +70,13 @@ def test_gi_star_is_order_invariant(columbus, columbus_graph):
 
 
 @pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
-def test_permutation_p_values_do_not_change_when_values_are_shifted_below_zero(columbus, columbus_graph,
-                                                                               alternative):  # fmt: skip
+def test_permutation_p_values_do_not_change_when_values_are_shifted_below_zero(columbus, columbus_graph, alternative):
     """Shifting every value by c adds c * W_i to each draw's lag and to the observed one alike, so the
     conditional permutation p-values cannot change, even when the total becomes negative (a z-score index)."""
     crime = columbus["CRIME"]
-    runs = [dm.local_g(crime + shift, columbus_graph, permutations=199, seed=3, alternative=alternative).p
-            for shift in (0.0, -crime.mean(), -2 * crime.max())]  # fmt: skip
+    runs = [
+        dm.local_g(crime + shift, columbus_graph, permutations=199, seed=3, alternative=alternative).p
+        for shift in (0.0, -crime.mean(), -2 * crime.max())
+    ]
     for shifted in runs[1:]:
         pd.testing.assert_series_equal(shifted, runs[0])

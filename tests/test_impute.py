@@ -53,7 +53,7 @@ def test_policies_raise_clearly(toy_joined, toy_graph):
         dm.build_index(toy_joined, SPEC, missing="avg")
     island = toy_joined.copy()
     island.loc["013", "degree"] = None  # 013 is an island: no neighbour can fill it
-    with pytest.raises(ValidationError, match="'013'.*none of their neighbours"), pytest.warns(DeprivationMapWarning):
+    with pytest.raises(ValidationError, match=r"'013'.*none of their neighbours"), pytest.warns(DeprivationMapWarning):
         dm.build_index(island, SPEC, missing="neighbours", graph=toy_graph, min_available=0.5)
 
 

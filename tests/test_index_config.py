@@ -26,7 +26,9 @@ def _config(tmp_path, body: str):
 
 
 def test_domains_weights_and_treatments_from_toml(tmp_path, georgia):
-    config = _config(tmp_path, """
+    config = _config(
+        tmp_path,
+        """
 [index]
 weighting = "explicit"
 [index.indicators.economy]
@@ -34,7 +36,8 @@ weight = 3
 indicators = { PctPov = 1, PctBach = { direction = -1, treatment = "winsorise" } }
 [index.indicators.people]
 indicators = { PctEld = 1 }
-""")
+""",
+    )
     index = dm.build_index(georgia, config.index.indicators, weighting=config.index.weighting)
     assert index.level_weights["index"].to_dict() == {"economy": 0.75, "people": 0.25}
     assert index.spec.treatments == {"PctBach": "winsorise"}
@@ -44,7 +47,10 @@ indicators = { PctEld = 1 }
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("[index.indicators.economy]\nindicators = { PctPov = 2 }\n", r"'index.indicators'.*economy.PctPov.*direction 2"),
+        (
+            "[index.indicators.economy]\nindicators = { PctPov = 2 }\n",
+            r"'index.indicators'.*economy.PctPov.*direction 2",
+        ),
         ("[index.indicators.economy]\nweight = -1\nindicators = { PctPov = 1 }\n", r"'index.indicators'.*weight -1"),
         ("[index.indicators.PctPov]\ndirection = 1\ntreatment = 'trim'\n", r"Unknown treatment.*'winsorise'"),
         ("[index.indicators.PctPov]\ndirection = 1\nweigth = 2\n", r"PctPov.*unknown settings \['weigth'\]"),

@@ -122,7 +122,9 @@ def test_invalid_geometries_raise_fix_or_keep_by_policy(tmp_path, squares):
     bowtie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])  # two triangles of area 1 crossing at (1, 1)
     squares.loc[1, "geometry"] = bowtie
     squares.to_file(tmp_path / "b.gpkg")
-    with pytest.raises(ValidationError, match=r"1 invalid geometries \('801901002': Self-intersection.*on_invalid='fix'"):
+    with pytest.raises(
+        ValidationError, match=r"1 invalid geometries \('801901002': Self-intersection.*on_invalid='fix'"
+    ):
         dm.read_boundaries(tmp_path / "b.gpkg", id_col="code")
     with pytest.warns(DeprivationMapWarning, match=r"repaired 1 invalid geometries .*: '801901002'"):
         fixed = dm.read_boundaries(tmp_path / "b.gpkg", id_col="code", on_invalid="fix")
@@ -156,7 +158,12 @@ def test_barcelona_sections_join_medea_as_published_and_as_a_spreadsheet_export(
     assert (read.sep, read.decimal, read.n_rows) == (";", ",", 7303)
     export = dm.read_indicators(tmp_path / "medea.csv", id_col="seccion")
     again = dm.check_join(areas, export)
-    assert (len(again.matched), len(again.missing_data), len(again.no_boundary), len(again.repairs)) == (512, 556, 6791, 512)
+    assert (len(again.matched), len(again.missing_data), len(again.no_boundary), len(again.repairs)) == (
+        512,
+        556,
+        6791,
+        512,
+    )
     assert all(key.zfill(10) == area for key, area in again.repairs.items())
     assert "512 table keys repaired (leading zeros 512)" in again.summary()
     joined = dm.join_indicators(areas, export, on_unmatched="keep")
@@ -170,6 +177,9 @@ def test_greater_manchester_generalised_lsoas_have_four_invalid_rings(shared_dat
     path = shared_data / "greater_manchester" / "lsoa21.geojson"
     with pytest.raises(ValidationError, match=r"4 invalid geometries \('E01005866': Ring Self-intersection"):
         dm.read_boundaries(path, id_col="area_code")
-    with pytest.warns(DeprivationMapWarning, match=r"repaired 4 invalid geometries .*'E01005866', 'E01005907', 'E01006012', 'E01006312'"):
+    with pytest.warns(
+        DeprivationMapWarning,
+        match=r"repaired 4 invalid geometries .*'E01005866', 'E01005907', 'E01006012', 'E01006312'",
+    ):
         lsoas = dm.read_boundaries(path, id_col="area_code", on_invalid="fix")
     assert len(lsoas) == 1702 and lsoas.is_valid.all() and lsoas.index.is_unique

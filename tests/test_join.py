@@ -97,17 +97,23 @@ def test_inputs_are_not_mutated(toy):
 
 # -- key repairs ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def sections():
     import geopandas as gpd
     from shapely.geometry import box
 
     codes = ["0801901001", "0801901002", "0801901003", "E01000001", "01", "001"]
-    return gpd.GeoDataFrame(geometry=[box(i, 0, i + 1, 1) for i in range(6)], index=pd.Index(codes, name="code"), crs=3857)
+    return gpd.GeoDataFrame(
+        geometry=[box(i, 0, i + 1, 1) for i in range(6)], index=pd.Index(codes, name="code"), crs=3857
+    )
 
 
 def test_whitespace_case_and_lost_zeros_are_repaired_and_reported(sections):
-    table = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0]}, index=pd.Index(["801901001", " 0801901002 ", "e01000001", "1", "999"], name="code"))
+    table = pd.DataFrame(
+        {"x": [1.0, 2.0, 3.0, 4.0, 5.0]},
+        index=pd.Index(["801901001", " 0801901002 ", "e01000001", "1", "999"], name="code"),
+    )
     report = dm.check_join(sections, table)
     assert report.repairs == {"801901001": "0801901001", " 0801901002 ": "0801901002", "e01000001": "E01000001"}
     assert report.ambiguous == {"1": ("01", "001")}  # two areas are '1' without their zeros: no guess
@@ -115,7 +121,12 @@ def test_whitespace_case_and_lost_zeros_are_repaired_and_reported(sections):
     assert report.no_boundary.tolist() == ["1", "999"]
     assert "repairs=3" in repr(report)
     summary = report.summary()
-    assert "3 table keys repaired (" in summary and "leading zeros 1" in summary and "whitespace 1" in summary and "case 1" in summary
+    assert (
+        "3 table keys repaired (" in summary
+        and "leading zeros 1" in summary
+        and "whitespace 1" in summary
+        and "case 1" in summary
+    )
     assert "1 table keys match several areas once normalised, not repaired: '1'" in summary
     audit = report.to_frame()
     assert audit.index.tolist() == ["0801901001", "0801901002", "E01000001", "0801901003", "01", "001", "1", "999"]

@@ -17,8 +17,6 @@ from deprivation_map.errors import ValidationError
 from deprivation_map.spatial.multiple_testing import adjust_p
 
 
-
-
 def test_bivariate_lisa_equals_esda_values_and_quadrants(columbus, columbus_graph):
     ours = dm.local_moran_bv(columbus["INC"], columbus["CRIME"], columbus_graph, seed=0)
     x, y = columbus["INC"].to_numpy(), columbus["CRIME"].to_numpy()
@@ -106,8 +104,10 @@ def test_lisa_invariants(values, seed, rnd):
 def test_an_isolate_is_never_significant_in_any_local_statistic(toy_joined):
     columbus_graph = dm.build_graph(toy_joined, islands="keep")
     y = toy_joined["poverty"]
-    for hot in (dm.local_moran(y, columbus_graph, seed=0, missing="exclude", correction="none", alpha=0.99),
-                dm.local_moran_bv(y, y, columbus_graph, seed=0, missing="exclude", correction="none", alpha=0.99)):
+    for hot in (
+        dm.local_moran(y, columbus_graph, seed=0, missing="exclude", correction="none", alpha=0.99),
+        dm.local_moran_bv(y, y, columbus_graph, seed=0, missing="exclude", correction="none", alpha=0.99),
+    ):
         assert hot.labels["013"] == "Isolate" and np.isnan(hot.p["013"]) and np.isnan(hot.p_adjusted["013"])
     gi = dm.local_g(y, columbus_graph, missing="exclude", correction="none")
     assert gi.labels["013"] == "Isolate" and np.isnan(gi.z["013"]) and gi.bins["013"] == 0
@@ -128,8 +128,11 @@ def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
     gdf = columbus.set_axis([f"{int(i):02d}" for i in columbus.index]).sort_index()
     graph = Graph.build_contiguity(gdf, rook=False).transform("r")
     ref = esda.Moran_Local(gdf["CRIME"].to_numpy(), graph.to_W(), permutations=99, seed=7, n_jobs=1)
-    monkeypatch.setattr(kernel, "draw_table", lambda n_positions, k_max, permutations, seed: vec_permutations(
-        k_max, n_positions + 1, permutations, 7))
+    monkeypatch.setattr(
+        kernel,
+        "draw_table",
+        lambda n_positions, k_max, permutations, seed: vec_permutations(k_max, n_positions + 1, permutations, 7),
+    )
     ours = dm.local_moran(gdf["CRIME"], graph, permutations=99, seed=7, alternative="directed", correction="none")
     np.testing.assert_array_equal(ours.p.to_numpy(), ref.p_sim)
     np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=1e-12)

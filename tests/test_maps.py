@@ -31,7 +31,9 @@ def toy_results(toy_joined):
 
 
 def _payload(html: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="area_data_\w+_json">(.*?)</script>', html, re.S).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="area_data_\w+_json">(.*?)</script>', html, re.S).group(1)
+    )
 
 
 def _data(html: str) -> tuple[list[dict], list[str], list[str]]:
@@ -115,8 +117,14 @@ def test_tooltips_show_score_rank_decile_cluster_and_contributors(toy_joined, to
 
 def test_names_from_data_are_escaped(toy_joined, toy_results):
     index, hot = toy_results
-    services = gpd.GeoDataFrame({"name": ["<img src=x onerror=alert(2)>"]}, geometry=[shapely.Point(431000, 4580200)], crs=toy_joined.crs)
-    html = dm.explore(toy_joined, index=index, hotspots=hot, name_col="name", services=services, services_name_col="name").get_root().render()
+    services = gpd.GeoDataFrame(
+        {"name": ["<img src=x onerror=alert(2)>"]}, geometry=[shapely.Point(431000, 4580200)], crs=toy_joined.crs
+    )
+    html = (
+        dm.explore(toy_joined, index=index, hotspots=hot, name_col="name", services=services, services_name_col="name")
+        .get_root()
+        .render()
+    )
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     tips = _tooltips(html)
     assert any("Illa &lt;script&gt;alert(1)&lt;/script&gt;" in t for t in tips)
@@ -152,7 +160,11 @@ def test_gi_and_allocation_layers_from_duck_typed_objects(georgia):
     colours = _colours(html)
     props = _by_id(html, georgia.index[::-1])
     for area, label in gi.labels.items():
-        assert (props[area]["gi"] is None) if label == "Undefined" else colours["gi"][props[area]["gi"]] == GI_COLOURS[label]
+        assert (
+            (props[area]["gi"] is None)
+            if label == "Undefined"
+            else colours["gi"][props[area]["gi"]] == GI_COLOURS[label]
+        )
     page = _unescaped(html)
     n = gi.labels.value_counts()
     assert f"Punto caliente (99\u00a0%) ({n['Hot spot (99%)']})" in page and f"sin datos ({n['Undefined']})" in page
@@ -180,7 +192,9 @@ def test_every_label_the_statistics_produce_has_a_map_colour(georgia):
 
 
 def test_services_are_points_in_their_own_layer(georgia):
-    points = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=georgia.geometry.iloc[:2].representative_point().to_numpy(), crs=georgia.crs)
+    points = gpd.GeoDataFrame(
+        {"name": ["A", "B"]}, geometry=georgia.geometry.iloc[:2].representative_point().to_numpy(), crs=georgia.crs
+    )
     html = dm.explore(georgia, services=points, services_name_col="name").get_root().render()
     assert "dm-point" in html and "Services (2)" in _unescaped(html)
     with pytest.raises(dm.errors.ValidationError, match="must be points"):
@@ -216,7 +230,9 @@ class _nothing:
         return False
 
 
-@pytest.mark.parametrize(("scheme", "name"), [("fisher_jenks", "FisherJenks"), ("equal_interval", "EqualInterval"), ("std_mean", "StdMean")])
+@pytest.mark.parametrize(
+    ("scheme", "name"), [("fisher_jenks", "FisherJenks"), ("equal_interval", "EqualInterval"), ("std_mean", "StdMean")]
+)
 def test_other_schemes_match_mapclassify(georgia, scheme, name):
     index = dm.build_index(georgia, {"PctPov": 1})
     html = dm.explore(georgia, index=index, scheme=scheme, k=4).get_root().render()
@@ -287,7 +303,9 @@ def test_explore_leaves_the_callers_data_untouched(georgia):
 
 def _decode(polygons: list, digits: int) -> list:
     """The page's decoding, written again: cumulative sums of the integer steps, over 10**digits."""
-    return [[(np.cumsum(np.reshape(ring, (-1, 2)), axis=0) / 10**digits).tolist() for ring in rings] for rings in polygons]
+    return [
+        [(np.cumsum(np.reshape(ring, (-1, 2)), axis=0) / 10**digits).tolist() for ring in rings] for rings in polygons
+    ]
 
 
 def test_compact_geometry_decodes_to_the_rounded_coordinates(toy_joined, georgia):
@@ -297,8 +315,10 @@ def test_compact_geometry_decodes_to_the_rounded_coordinates(toy_joined, georgia
         assert digits == 5 and len(payload["f"]) == len(gdf)
         for (_props, polygons), geom in zip(payload["f"], gdf.geometry.to_crs(4326), strict=True):
             decoded = _decode(polygons, digits)
-            expected = [[np.round(np.asarray(ring.coords)[:-1], digits).tolist() for ring in (p.exterior, *p.interiors)]
-                        for p in getattr(geom, "geoms", [geom])]  # fmt: skip
+            expected = [
+                [np.round(np.asarray(ring.coords)[:-1], digits).tolist() for ring in (p.exterior, *p.interiors)]
+                for p in getattr(geom, "geoms", [geom])
+            ]
             assert len(decoded) == len(expected)
             for got, want in zip(decoded, expected, strict=True):
                 for ring_got, ring_want in zip(got, want, strict=True):

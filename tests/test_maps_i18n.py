@@ -52,7 +52,9 @@ def test_class_labels_and_unknown_language():
 def test_numbers_read_back_to_the_rounded_value(value, lang, digits):
     written = number(value, lang, digits)
     decimal, group = (".", ",") if lang == "en" else (",", ".")
-    assert float(written.replace(group, "").replace(decimal, ".")) == pytest.approx(round(value, digits), abs=10**-digits)
+    assert float(written.replace(group, "").replace(decimal, ".")) == pytest.approx(
+        round(value, digits), abs=10**-digits
+    )
     whole = written.lstrip("-").split(decimal)[0]
     assert all(len(g) == 3 for g in whole.split(group)[1:])  # groups of three digits
 
@@ -65,8 +67,11 @@ def test_no_catalogue_key_is_written_twice():
     import deprivation_map.maps.i18n as i18n
 
     tree = ast.parse(inspect.getsource(i18n))
-    (catalogue,) = [node.value for node in ast.walk(tree)
-                    if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "TEXTS"]  # fmt: skip
+    (catalogue,) = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "TEXTS"
+    ]
     keys = [k.value for k in catalogue.keys]
     assert sorted({k for k in keys if keys.count(k) > 1}) == []
     assert len(keys) == len(i18n.TEXTS)

@@ -36,7 +36,12 @@ def test_budget_simplifies_only_when_needed_and_reports_sizes(georgia):
     assert sum(len(r) // 2 for r in rings) == small.vertices_after - len(rings)  # rings written without closing vertex
     lon_lat = np.array([np.cumsum(np.reshape(r, (-1, 2)), axis=0)[0] for r in rings]) / 10**small.precision
     west, south, east, north = georgia.to_crs(4326).total_bounds
-    assert ((lon_lat[:, 0] > west - 0.1) & (lon_lat[:, 0] < east + 0.1) & (lon_lat[:, 1] > south - 0.1) & (lon_lat[:, 1] < north + 0.1)).all()
+    assert (
+        (lon_lat[:, 0] > west - 0.1)
+        & (lon_lat[:, 0] < east + 0.1)
+        & (lon_lat[:, 1] > south - 0.1)
+        & (lon_lat[:, 1] < north + 0.1)
+    ).all()
 
 
 def test_a_map_over_budget_is_refused_with_an_alternative(georgia):
@@ -63,6 +68,6 @@ def test_explicit_tolerance_and_bad_values(georgia):
 
 
 def test_vertex_budget_simplifies_even_a_small_file(georgia):
-    texts, size = fit_geometry(georgia.geometry, overhead_bytes=0, max_vertices=5_000)
+    _texts, size = fit_geometry(georgia.geometry, overhead_bytes=0, max_vertices=5_000)
     assert size.bytes_before < size.budget_bytes  # small enough in bytes, but too many vertices to draw quickly
     assert size.tolerance_m > 0 and size.vertices_after <= 5_000 < size.vertices_before

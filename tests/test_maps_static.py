@@ -44,8 +44,10 @@ def test_cluster_png_uses_geoda_colours_and_hatches_no_data(tmp_path, toy_joined
 
 
 def test_gi_png_and_errors(tmp_path, georgia):
-    gi = SimpleNamespace(labels=pd.Series("Hot spot (95%)", index=georgia.index).where(georgia["PctPov"] > 20, "Not significant"),
-                         p=pd.Series(0.01, index=georgia.index))
+    gi = SimpleNamespace(
+        labels=pd.Series("Hot spot (95%)", index=georgia.index).where(georgia["PctPov"] > 20, "Not significant"),
+        p=pd.Series(0.01, index=georgia.index),
+    )
     path = save_png(georgia, tmp_path / "gi.png", layer="gi", gi=gi, lang="el", dpi=50)
     assert _rgb("#ef8a62") in _colours(path)
     with pytest.raises(dm.errors.ValidationError, match="needs index"):

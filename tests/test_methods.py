@@ -9,12 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from deprivation_map.index.aggregate import AGGREGATORS, arithmetic_mean, count, mazziotta_pareto, power_mean
 from deprivation_map.errors import ValidationError
+from deprivation_map.index.aggregate import AGGREGATORS, arithmetic_mean, count, mazziotta_pareto, power_mean
 from deprivation_map.index.normalise import distance, exponential, goalposts, minmax, normalise, percentile
 from deprivation_map.index.treat import auto, boxcox, log, treat, winsorise
 from deprivation_map.index.weighting import factor, pca
-
 
 # --- normalisers ------------------------------------------------------------------------------------------------
 
@@ -96,7 +95,9 @@ def test_mazziotta_pareto_by_hand():
     np.testing.assert_allclose(contrib.sum(axis=1), score)
     # a balanced area is not penalised: equal z-scores give MPI = mean
     balanced = np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
-    np.testing.assert_allclose(mazziotta_pareto(balanced, W)[0], [100 - 10 * np.sqrt(1.5), 100, 100 + 10 * np.sqrt(1.5)])
+    np.testing.assert_allclose(
+        mazziotta_pareto(balanced, W)[0], [100 - 10 * np.sqrt(1.5), 100, 100 + 10 * np.sqrt(1.5)]
+    )
 
 
 def test_count_of_flags_uses_cdc_percentiles():
@@ -151,8 +152,12 @@ def test_factor_weights_follow_the_handbook_procedure(georgia):
     loadings = info["loadings"].to_numpy() ** 2
     group = loadings.argmax(axis=1)
     share = loadings.sum(axis=0) / loadings.sum()
-    expected = np.array([loadings[j, group[j]] / loadings[group == group[j], group[j]].sum() * share[group[j]]
-                         for j in range(len(cols))])
+    expected = np.array(
+        [
+            loadings[j, group[j]] / loadings[group == group[j], group[j]].sum() * share[group[j]]
+            for j in range(len(cols))
+        ]
+    )
     np.testing.assert_allclose(weights, expected / expected.sum())
     # varimax keeps the communalities (row sums of squared loadings)
     values, vectors = np.linalg.eigh(georgia[cols].corr().to_numpy())
@@ -175,7 +180,7 @@ def test_log_and_boxcox_against_scipy():
 
     x = pd.Series([1.0, 2.0, 5.0, 30.0, 400.0], name="x")
     np.testing.assert_allclose(log(x), np.log(x - 1 + 1))
-    y, lam = stats.boxcox(x.to_numpy())
+    y, _lam = stats.boxcox(x.to_numpy())
     np.testing.assert_allclose(boxcox(x), y)
     np.testing.assert_allclose(boxcox(x, lmbda=0.5), (np.sqrt(x) - 1) / 0.5)
     with pytest.raises(ValidationError, match="positive values"):

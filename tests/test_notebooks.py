@@ -40,8 +40,9 @@ METADATA = {
 def execute(path: Path, cwd: Path):
     """The notebook at ``path`` executed in ``cwd``; raises nbclient's CellExecutionError on any error."""
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
-                                     resources={"metadata": {"path": str(cwd)}})  # fmt: skip
+    client = nbclient.NotebookClient(
+        nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(cwd)}}
+    )
     client.execute()
     return nb
 
@@ -67,8 +68,11 @@ def clean(nb):
 
 def _kinds(nb) -> list[list[tuple]]:
     """Per code cell, the kinds of its outputs: (output type, stream name or sorted MIME types)."""
-    return [[(o.output_type, o.get("name") or tuple(sorted(o.get("data", {})))) for o in cell.outputs]
-            for cell in nb.cells if cell.cell_type == "code"]  # fmt: skip
+    return [
+        [(o.output_type, o.get("name") or tuple(sorted(o.get("data", {})))) for o in cell.outputs]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+    ]
 
 
 def test_the_kernel_runs_this_interpreter(tmp_path):
@@ -81,15 +85,22 @@ def test_the_kernel_runs_this_interpreter(tmp_path):
 
 def test_the_notebooks_are_found():
     names = {p.name for p in NOTEBOOKS}
-    assert {"01_first_map.ipynb", "02_building_an_index.ipynb", "03_hotspots.ipynb", "04_fair_allocation.ipynb",
-            "05_publishing.ipynb"} <= names  # fmt: skip
+    assert {
+        "01_first_map.ipynb",
+        "02_building_an_index.ipynb",
+        "03_hotspots.ipynb",
+        "04_fair_allocation.ipynb",
+        "05_publishing.ipynb",
+    } <= names
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_and_its_stored_outputs_are_current(path, tmp_path):
     before = sorted(FOLDER.iterdir())
     executed = clean(execute(path, tmp_path))
-    assert sorted(FOLDER.iterdir()) == before, f"{path.name} wrote beside itself: write into output/ of the working folder"
+    assert sorted(FOLDER.iterdir()) == before, (
+        f"{path.name} wrote beside itself: write into output/ of the working folder"
+    )
     stored = nbformat.read(path, as_version=4)
     assert [c.source for c in executed.cells] == [c.source for c in stored.cells]
     assert _kinds(executed) == _kinds(stored), (

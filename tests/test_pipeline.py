@@ -61,8 +61,14 @@ def test_a_configured_allocation_is_the_api_s_and_reaches_every_output(tmp_path,
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     result = run(path, out_dir=tmp_path / "again")
-    expected = dm.allocate(result.index, 250000.5, population=result.data["TotPop90"], negative="shift", cap=20000,
-                           hotspots=result.hotspots)  # fmt: skip
+    expected = dm.allocate(
+        result.index,
+        250000.5,
+        population=result.data["TotPop90"],
+        negative="shift",
+        cap=20000,
+        hotspots=result.hotspots,
+    )
     pd.testing.assert_series_equal(result.allocation.amounts, expected.amounts)
     assert result.allocation.minor_units.sum() == 25000050  # exact, in cents
     assert tuple(result.timings) == STAGES
@@ -153,8 +159,13 @@ def test_config_mistakes_get_one_clear_message(tmp_path, capsys, edit, message):
 
 def test_missing_sections_and_files_are_named(tmp_path):
     with pytest.raises(ConfigError, match=r"needs a \[index\] table"):
-        load_config(_write(tmp_path, "[boundaries]\npath='bundled:toy_areas.geojson'\nid_col='code'\n"
-                                     "[indicators]\npath='bundled:toy_indicators.csv'\nid_col='code'\n"))  # fmt: skip
+        load_config(
+            _write(
+                tmp_path,
+                "[boundaries]\npath='bundled:toy_areas.geojson'\nid_col='code'\n"
+                "[indicators]\npath='bundled:toy_indicators.csv'\nid_col='code'\n",
+            )
+        )
     with pytest.raises(ConfigError, match="No configuration file"):
         load_config(tmp_path / "absent.toml")
     with pytest.raises(ConfigError, match="not valid TOML"):
@@ -164,14 +175,32 @@ def test_missing_sections_and_files_are_named(tmp_path):
 def test_the_command_is_installed_and_runs_in_a_fresh_process(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "deprivation_map.cli", "demo", "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert re.search(r"Global Moran's I = 0\.\d{4}", done.stdout)
 
 
-HEAVY = ("folium", "mapclassify", "numba", "libpysal", "matplotlib", "scipy.spatial", "scipy.optimize", "scipy.stats",
-         "sklearn", "rasterio", "tobler", "openpyxl", "playwright", "jinja2", "esda", "statsmodels")  # fmt: skip
+HEAVY = (
+    "folium",
+    "mapclassify",
+    "numba",
+    "libpysal",
+    "matplotlib",
+    "scipy.spatial",
+    "scipy.optimize",
+    "scipy.stats",
+    "sklearn",
+    "rasterio",
+    "tobler",
+    "openpyxl",
+    "playwright",
+    "jinja2",
+    "esda",
+    "statsmodels",
+)
 
 
 def test_importing_the_package_stays_light():

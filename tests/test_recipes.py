@@ -43,7 +43,11 @@ def test_svi_is_independent_of_row_order(cdc_pa):
 def test_svi_documented_rules_by_hand():
     """CDC SVI documentation: ties take the lowest rank, -999 is not used, zero-population areas are not ranked."""
     t = pd.DataFrame(
-        {"EP_A": [10.0, 20.0, 20.0, 40.0, 5.0, 7.0], "EP_B": [1.0, 2.0, -999, 4.0, 5.0, 3.0], "POP": [9, 9, 9, 9, 9, 0]},
+        {
+            "EP_A": [10.0, 20.0, 20.0, 40.0, 5.0, 7.0],
+            "EP_B": [1.0, 2.0, -999, 4.0, 5.0, 3.0],
+            "POP": [9, 9, 9, 9, 9, 0],
+        },
         index=list("uvwxyz"),
     )
     s = dm.recipes.svi(t, themes={"T1": ["EP_A"], "T2": ["EP_B"]}, population="POP")
@@ -128,8 +132,9 @@ def test_imd_universe_is_explicit():
 def test_townsend_by_hand(georgia):
     z = lambda x: (x - x.mean()) / x.std(ddof=1)  # noqa: E731
     g = georgia
-    index = dm.recipes.townsend(g, unemployment="PctPov", overcrowding="PctFB", not_owner_occupied="PctRural",
-                                no_car="PctBlack")
+    index = dm.recipes.townsend(
+        g, unemployment="PctPov", overcrowding="PctFB", not_owner_occupied="PctRural", no_car="PctBlack"
+    )
     expected = z(np.log(g["PctPov"] + 1)) + z(np.log(g["PctFB"] + 1)) + z(g["PctRural"]) + z(g["PctBlack"])
     np.testing.assert_allclose(index.score, expected, atol=1e-12)
 
@@ -139,8 +144,9 @@ def test_townsend_does_not_depend_on_the_log_base(georgia):
     teaching example log10(V + 1) (overcrowding 6 % -> 0.84, unemployment 9 % -> 1). A z-score removes the
     constant factor between the two, so both give the same Townsend score."""
     g = georgia
-    index = dm.recipes.townsend(g, unemployment="PctPov", overcrowding="PctFB", not_owner_occupied="PctRural",
-                                no_car="PctBlack")
+    index = dm.recipes.townsend(
+        g, unemployment="PctPov", overcrowding="PctFB", not_owner_occupied="PctRural", no_car="PctBlack"
+    )
     z = lambda x: (x - x.mean()) / x.std(ddof=1)  # noqa: E731
     log10 = z(np.log10(g["PctPov"] + 1)) + z(np.log10(g["PctFB"] + 1)) + z(g["PctRural"]) + z(g["PctBlack"])
     np.testing.assert_allclose(index.score, log10, atol=1e-12)
@@ -148,10 +154,19 @@ def test_townsend_does_not_depend_on_the_log_base(georgia):
 
 
 def test_carstairs_population_weighted_by_hand():
-    d = pd.DataFrame({"o": [1.0, 4.0, 2.0], "m": [5.0, 15.0, 5.0], "n": [20.0, 50.0, 20.0], "s": [10.0, 30.0, 10.0],
-                      "pop": [100.0, 300.0, 100.0]}, index=list("abc"))
-    index = dm.recipes.carstairs(d, overcrowding="o", male_unemployment="m", no_car="n", low_social_class="s",
-                                 population="pop")
+    d = pd.DataFrame(
+        {
+            "o": [1.0, 4.0, 2.0],
+            "m": [5.0, 15.0, 5.0],
+            "n": [20.0, 50.0, 20.0],
+            "s": [10.0, 30.0, 10.0],
+            "pop": [100.0, 300.0, 100.0],
+        },
+        index=list("abc"),
+    )
+    index = dm.recipes.carstairs(
+        d, overcrowding="o", male_unemployment="m", no_car="n", low_social_class="s", population="pop"
+    )
     expected = 0
     for c in "omns":
         mean = np.average(d[c], weights=d["pop"])

@@ -12,8 +12,8 @@ from PIL import Image
 
 import deprivation_map as dm
 from deprivation_map.maps.i18n import LANGS, text
-from deprivation_map.pipeline import run
 from deprivation_map.maps.report import report_from_result
+from deprivation_map.pipeline import run
 
 
 class _Page(HTMLParser):
@@ -61,7 +61,9 @@ def toy_pieces(toy):
 @pytest.mark.parametrize("lang", LANGS)
 def test_report_has_every_section_in_its_language(tmp_path, toy_pieces, lang):
     gdf, index, hot, moran, joins = toy_pieces
-    path = dm.report(gdf, tmp_path / "r.html", index=index, hotspots=hot, moran=moran, joins=joins, name_col="name", lang=lang)
+    path = dm.report(
+        gdf, tmp_path / "r.html", index=index, hotspots=hot, moran=moran, joins=joins, name_col="name", lang=lang
+    )
     html = path.read_text(encoding="utf-8")
     assert f'<html lang="{lang}">' in html
     for key in ("inputs", "method", "maps", "moran", "counts", "methodology", "missing_data", "no_boundary", "seed"):
@@ -76,7 +78,9 @@ def test_report_has_every_section_in_its_language(tmp_path, toy_pieces, lang):
 
 def test_report_content_matches_the_results(tmp_path, toy_pieces):
     gdf, index, hot, moran, joins = toy_pieces
-    path = dm.report(gdf, tmp_path / "r.html", index=index, hotspots=hot, moran=moran, joins=joins, name_col="name", lang="es")
+    path = dm.report(
+        gdf, tmp_path / "r.html", index=index, hotspots=hot, moran=moran, joins=joins, name_col="name", lang="es"
+    )
     cells = _parse(path).cells
     html = path.read_text(encoding="utf-8")
     # join audit: 13 areas, 13 rows, 11 matched, 1 area without a row, 1 row without an area
@@ -101,13 +105,17 @@ def test_report_content_matches_the_results(tmp_path, toy_pieces):
 def test_report_from_a_pipeline_run_and_the_cli_option(tmp_path):
     result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
     path = report_from_result(result, tmp_path / "report.html", lang="ca")
-    assert dm.report(result, tmp_path / "same.html", lang="ca").read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    assert dm.report(result, tmp_path / "same.html", lang="ca").read_text(encoding="utf-8") == path.read_text(
+        encoding="utf-8"
+    )
     html = path.read_text(encoding="utf-8")
     assert "Pesos espacials" in html and "queen" in html and str(result.moran.seed) in html
     assert "georgia_counties.gpkg (AreaKey)" in html and "georgia_indicators.csv (AreaKey)" in html
     config = tmp_path / "c.toml"  # the demo names bundled files, so it runs from any folder
     demo = dm.datasets.get_path("demo.toml").read_text(encoding="utf-8")
-    config.write_text(demo.replace("[output]", '[output]\nreport = "report.html"') + '\n[map]\nlang = "el"\n', encoding="utf-8")
+    config.write_text(
+        demo.replace("[output]", '[output]\nreport = "report.html"') + '\n[map]\nlang = "el"\n', encoding="utf-8"
+    )
     done = run(config, out_dir=tmp_path / "out")
     assert done.outputs["report"].is_file()
     assert "Μεθοδολογία" in done.outputs["report"].read_text(encoding="utf-8")
@@ -134,13 +142,17 @@ def test_report_shows_the_allocation_and_its_equity(tmp_path, georgia):
     index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
     hot = dm.local_moran(index.score, dm.build_graph(georgia), seed=0, correction="none")
     # Only the most deprived decile is funded, so High-High areas outside it fall below equal per capita.
-    alloc = dm.allocate(index, 1_000_000, population=georgia["TotPop90"], method="threshold", hotspots=hot,
-                        negative="shift")  # fmt: skip
+    alloc = dm.allocate(
+        index, 1_000_000, population=georgia["TotPop90"], method="threshold", hotspots=hot, negative="shift"
+    )
     equity = alloc.equity
     assert len(equity.underfunded_hotspots)  # the case this test is about
     page = _Page()
-    page.feed(dm.report(georgia, tmp_path / "r.html", index=index, hotspots=hot, allocation=alloc,
-                        lang="es").read_text(encoding="utf-8"))  # fmt: skip
+    page.feed(
+        dm.report(georgia, tmp_path / "r.html", index=index, hotspots=hot, allocation=alloc, lang="es").read_text(
+            encoding="utf-8"
+        )
+    )
 
     def value(label: str) -> str:  # the cell beside a row's heading
         return page.cells[page.cells.index(text(label, "es")) + 1]

@@ -69,11 +69,13 @@ def built(evil, tmp_path_factory):
         "TableReport": dm.check_table(csv, id_col="code"),
         "Allocation": allocation,
         "Equity": allocation.equity,
-        "ServiceAccess": dm.distance_to_services(evil, services, within=50_000, need=index,
-                                                 population=evil["TotPop90"]),
-        "SiteSelection": dm.select_sites(evil, candidates, 2, within=50_000, need=evil[EVIL_COL],
-                                         population=evil["TotPop90"], services=services),
-    }  # fmt: skip
+        "ServiceAccess": dm.distance_to_services(
+            evil, services, within=50_000, need=index, population=evil["TotPop90"]
+        ),
+        "SiteSelection": dm.select_sites(
+            evil, candidates, 2, within=50_000, need=evil[EVIL_COL], population=evil["TotPop90"], services=services
+        ),
+    }
 
 
 @pytest.mark.parametrize("name", sorted(set(_result_classes()) | {"Diagnostics"}))
@@ -172,8 +174,10 @@ def test_service_access_shows_the_farthest_area_and_the_count_beyond(evil, built
     text = _text(acc._repr_html_())
     assert f"areas beyond {int((distance > 50_000).sum())}" in text
     assert f"largest distance {fmt(distance.max())}" in text
-    assert f"farthest first (first 5 of 159 rows) distance nearest_service beyond decile population AreaKey " \
-           f"{evil.index[int(np.argmax(distance))]} " in text
+    assert (
+        f"farthest first (first 5 of 159 rows) distance nearest_service beyond decile population AreaKey "
+        f"{evil.index[int(np.argmax(distance))]} " in text
+    )
 
 
 def test_counts_below_a_disclosure_threshold_are_never_shown():
@@ -183,7 +187,19 @@ def test_counts_below_a_disclosure_threshold_are_never_shown():
     assert not re.search(r"\b[0-9]\b", text.split("label areas", 1)[1].replace("< 10", ""))
 
 
-@pytest.mark.parametrize("value, shown", [(0.5, "0.5"), (1234567.0, "1,234,567"), (3, "3"), (np.int64(3), "3"),
-                                          (1e-5, "1.000e-05"), (np.nan, ""), (pd.NA, ""), (None, ""), (True, "True")])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (0.5, "0.5"),
+        (1234567.0, "1,234,567"),
+        (3, "3"),
+        (np.int64(3), "3"),
+        (1e-5, "1.000e-05"),
+        (np.nan, ""),
+        (pd.NA, ""),
+        (None, ""),
+        (True, "True"),
+    ],
+)
 def test_fmt(value, shown):
     assert fmt(value) == shown

@@ -21,8 +21,11 @@ def test_gi_share_is_the_mean_of_the_separate_runs(georgia, graphs):
     y = georgia["PctPov"]
     replicates = pd.DataFrame({"r0": y, "r1": y * 1.1 + 3, "r2": y.rank()})
     robust = robust_hotspots(replicates, graphs, statistic="gi", correction="none")
-    hot = [dm.local_g(replicates[c], g, correction="none").labels.astype(str).str.startswith("Hot spot")
-           for g in graphs.values() for c in replicates]  # fmt: skip
+    hot = [
+        dm.local_g(replicates[c], g, correction="none").labels.astype(str).str.startswith("Hot spot")
+        for g in graphs.values()
+        for c in replicates
+    ]
     expected = pd.concat(hot, axis=1).mean(axis=1)
     np.testing.assert_array_equal(robust.share.to_numpy(), expected.reindex(robust.share.index).to_numpy())
     assert robust.share.index.equals(georgia.index) and 0 < robust.share.max() <= 1
@@ -36,8 +39,9 @@ def test_lisa_share_counts_only_tested_runs_and_repeats_with_a_seed(georgia, gra
     robust = robust_hotspots(replicates, graphs, seed=3, permutations=99, missing="exclude", correction="none")
     assert robust.tested["13001"] == 3 and robust.tested.drop("13001").eq(6).all()
     assert robust.share.between(0, 1).all() and robust.seed == 3
-    again = robust_hotspots(replicates.iloc[::-1], graphs, seed=3, permutations=99, missing="exclude",
-                            correction="none")
+    again = robust_hotspots(
+        replicates.iloc[::-1], graphs, seed=3, permutations=99, missing="exclude", correction="none"
+    )
     pd.testing.assert_frame_equal(robust.to_frame(), again.to_frame().loc[robust.share.index])
     high = y >= y.quantile(0.5)
     assert robust.share[high].mean() > robust.share[~high].mean()  # High-High needs a high value

@@ -11,7 +11,9 @@ from deprivation_map.io.sources._common import require
 
 
 def test_importing_the_sources_loads_neither_rasterio_nor_tobler():
-    code = "import sys, deprivation_map.io.sources; print(sorted(m for m in ('rasterio', 'tobler') if m in sys.modules))"
+    code = (
+        "import sys, deprivation_map.io.sources; print(sorted(m for m in ('rasterio', 'tobler') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

@@ -16,10 +16,17 @@ pytest.importorskip("tobler")
 
 @pytest.fixture
 def vintages():
-    old = gpd.GeoDataFrame({"pop": [100.0, 50.0], "rate": [10.0, 30.0]}, geometry=[box(0, 0, 2, 1), box(2, 0, 4, 1)],
-                           index=pd.Index(["S1", "S2"]), crs="EPSG:25831")  # fmt: skip
-    new = gpd.GeoDataFrame(geometry=[box(3, 0, 4, 1), box(0, 0, 1, 1), box(1, 0, 3, 1)],
-                           index=pd.Index(["T3", "T1", "T2"], name="code"), crs="EPSG:25831")  # fmt: skip
+    old = gpd.GeoDataFrame(
+        {"pop": [100.0, 50.0], "rate": [10.0, 30.0]},
+        geometry=[box(0, 0, 2, 1), box(2, 0, 4, 1)],
+        index=pd.Index(["S1", "S2"]),
+        crs="EPSG:25831",
+    )
+    new = gpd.GeoDataFrame(
+        geometry=[box(3, 0, 4, 1), box(0, 0, 1, 1), box(1, 0, 3, 1)],
+        index=pd.Index(["T3", "T1", "T2"], name="code"),
+        crs="EPSG:25831",
+    )
     return old, new
 
 
@@ -37,7 +44,9 @@ def test_extensive_and_intensive_by_hand(vintages):
 def test_uncovered_targets_raise_or_are_missing_not_zero(vintages):
     old, new = vintages
     # 'edge' only touches S2 along x = 4: no area in common
-    more = pd.concat([new, gpd.GeoDataFrame(geometry=[box(4, 0, 5, 1)], index=pd.Index(["edge"], name="code"), crs=new.crs)])
+    more = pd.concat(
+        [new, gpd.GeoDataFrame(geometry=[box(4, 0, 5, 1)], index=pd.Index(["edge"], name="code"), crs=new.crs)]
+    )
     with pytest.raises(ValidationError, match=r"1 target areas overlap no source area: 'edge'"):
         interpolate_areas(old, more, extensive=["pop"])
     out = interpolate_areas(old, more, extensive=["pop"], on_uncovered="keep")

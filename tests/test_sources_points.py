@@ -16,7 +16,12 @@ from deprivation_map.io.sources import count_points
 
 @pytest.fixture
 def two():
-    return gpd.GeoDataFrame({"pop": [2600, 100]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], index=pd.Index(["A", "B"], name="code"), crs="EPSG:25831")
+    return gpd.GeoDataFrame(
+        {"pop": [2600, 100]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+        index=pd.Index(["A", "B"], name="code"),
+        crs="EPSG:25831",
+    )
 
 
 def points(xy, crs="EPSG:25831"):
@@ -24,11 +29,17 @@ def points(xy, crs="EPSG:25831"):
 
 
 def test_counts_rates_and_suppression_by_hand(two):
-    xy = [(0.05 + 0.07 * i, 0.5) for i in range(12)] + [(1.5, 0.2), (1.5, 0.4), (1.5, 0.6)] + [(1.0, 0.5)]  # last: on the edge
+    xy = (
+        [(0.05 + 0.07 * i, 0.5) for i in range(12)] + [(1.5, 0.2), (1.5, 0.4), (1.5, 0.6)] + [(1.0, 0.5)]
+    )  # last: on the edge
     out = count_points(two, points(xy), population="pop", name="users")
     assert out.columns.tolist() == ["users_count", "users_rate", "users_suppressed"]
     assert out.loc["A"].tolist() == [13, 5.0, False]  # 12 + the edge point (first area); 13 / 2600 * 1000
-    assert pd.isna(out.loc["B", "users_count"]) and np.isnan(out.loc["B", "users_rate"]) and out.loc["B", "users_suppressed"]
+    assert (
+        pd.isna(out.loc["B", "users_count"])
+        and np.isnan(out.loc["B", "users_rate"])
+        and out.loc["B", "users_suppressed"]
+    )
     assert str(out["users_count"].dtype) == "Int64"
     same = count_points(two, points(xy), population=pd.Series([2600, 100], index=["A", "B"]), name="users", threshold=3)
     assert same.loc["B"].tolist() == [3, 30.0, False]
@@ -63,5 +74,7 @@ def test_no_small_count_leaves_and_published_counts_are_exact(xy, threshold):
     assert (shown >= threshold).all()
     assert out["points_suppressed"].tolist() == out["points_count"].isna().tolist()
     # area i is (i, i + 1); a point exactly on the edge x = i belongs to the first of the two, area i - 1
-    truth = np.bincount(np.maximum(np.ceil([x for x, _ in xy]).astype(int) - 1, 0), minlength=4) if xy else np.zeros(4, int)
+    truth = (
+        np.bincount(np.maximum(np.ceil([x for x, _ in xy]).astype(int) - 1, 0), minlength=4) if xy else np.zeros(4, int)
+    )
     assert shown.tolist() == [n for n in truth if n >= threshold]

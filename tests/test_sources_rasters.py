@@ -19,8 +19,16 @@ NODATA = -9999.0
 
 def write_raster(path, values, *, crs="EPSG:25831", nodata=NODATA, origin=(0.0, 4.0), size=1.0):
     values = np.asarray(values, dtype="float64")
-    profile = {"driver": "GTiff", "height": values.shape[0], "width": values.shape[1], "count": 1, "dtype": "float64",
-               "crs": crs, "transform": from_origin(*origin, size, size), "nodata": nodata}  # fmt: skip
+    profile = {
+        "driver": "GTiff",
+        "height": values.shape[0],
+        "width": values.shape[1],
+        "count": 1,
+        "dtype": "float64",
+        "crs": crs,
+        "transform": from_origin(*origin, size, size),
+        "nodata": nodata,
+    }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(values, 1)
     return path
@@ -59,7 +67,9 @@ def test_an_extra_nodata_value_and_nan_cells_are_missing(tmp_path, halves):
 
 
 def test_areas_without_cells_raise_or_stay_missing(grid, halves):
-    far = pd.concat([halves, gpd.GeoDataFrame(geometry=[box(10, 10, 11, 11)], index=pd.Index(["far"], name="code"), crs=halves.crs)])
+    far = pd.concat(
+        [halves, gpd.GeoDataFrame(geometry=[box(10, 10, 11, 11)], index=pd.Index(["far"], name="code"), crs=halves.crs)]
+    )
     with pytest.raises(ValidationError, match=r"1 areas have no valid raster cell .*'far'.*on_empty='keep'"):
         zonal_stats(far, grid)
     out = zonal_stats(far, grid, on_empty="keep")
@@ -89,11 +99,16 @@ def test_agrees_with_rasterstats_on_random_polygons(tmp_path):
     values[rng.random(values.shape) < 0.1] = NODATA
     path = write_raster(tmp_path / "r.tif", values, origin=(100.0, 200.0), size=0.5)
     centres = rng.uniform([101, 182], [124, 199], size=(30, 2))
-    geoms = [box(x, y, x + w, y + h).buffer(0.3) for (x, y), (w, h) in zip(centres, rng.uniform(0.5, 4, size=(30, 2)), strict=True)]
+    geoms = [
+        box(x, y, x + w, y + h).buffer(0.3)
+        for (x, y), (w, h) in zip(centres, rng.uniform(0.5, 4, size=(30, 2)), strict=True)
+    ]
     areas = gpd.GeoDataFrame(geometry=geoms, index=pd.Index([f"{i:02d}" for i in range(30)]), crs="EPSG:25831")
     ours = zonal_stats(areas, path, stats=("mean", "sum", "min", "max"), on_empty="keep")
     theirs = pd.DataFrame(rasterstats.zonal_stats(geoms, str(path), stats=["mean", "sum", "min", "max", "count"]))
-    np.testing.assert_allclose(ours[["mean", "sum", "min", "max"]].to_numpy(float), theirs[["mean", "sum", "min", "max"]].to_numpy(float))
+    np.testing.assert_allclose(
+        ours[["mean", "sum", "min", "max"]].to_numpy(float), theirs[["mean", "sum", "min", "max"]].to_numpy(float)
+    )
     assert ours["cells"].tolist() == theirs["count"].tolist()
 
 
@@ -101,12 +116,16 @@ def test_a_partition_is_labelled_at_once_with_the_same_cells(grid, halves, monke
     import deprivation_map.io.sources.rasters as rasters
 
     partition = halves.loc[["W", "E"]]
-    assert not rasters._interiors_overlap(partition.geometry.to_numpy()) and rasters._interiors_overlap(halves.geometry.to_numpy())
+    assert not rasters._interiors_overlap(partition.geometry.to_numpy()) and rasters._interiors_overlap(
+        halves.geometry.to_numpy()
+    )
     at_once = zonal_stats(partition, grid, stats=("mean", "sum", "min", "max", "share_above"), threshold=9)
     assert at_once.loc["W"].tolist() == pytest.approx([54 / 7, 54, 1, 14, 3 / 7, 7, 1])
     assert at_once.loc["E"].tolist() == pytest.approx([9.5, 76, 3, 16, 0.5, 8, 0])
     monkeypatch.setattr(rasters, "_WHOLE_RASTER_CELLS", 0)  # forces the one-window-per-area path
-    pd.testing.assert_frame_equal(zonal_stats(partition, grid, stats=("mean", "sum", "min", "max", "share_above"), threshold=9), at_once)
+    pd.testing.assert_frame_equal(
+        zonal_stats(partition, grid, stats=("mean", "sum", "min", "max", "share_above"), threshold=9), at_once
+    )
 
 
 def test_voronoi_partition_agrees_with_rasterstats_and_the_window_path(tmp_path, monkeypatch):
@@ -119,13 +138,20 @@ def test_voronoi_partition_agrees_with_rasterstats_and_the_window_path(tmp_path,
     values = rng.normal(size=(60, 80))
     values[rng.random(values.shape) < 0.05] = NODATA
     path = write_raster(tmp_path / "r.tif", values, origin=(0.0, 60.0), size=1.0)
-    cells = shapely.voronoi_polygons(shapely.multipoints(rng.uniform([0, 0], [80, 60], size=(40, 2))), extend_to=box(0, 0, 80, 60))
+    cells = shapely.voronoi_polygons(
+        shapely.multipoints(rng.uniform([0, 0], [80, 60], size=(40, 2))), extend_to=box(0, 0, 80, 60)
+    )
     geoms = [g.intersection(box(0, 0, 80, 60)) for g in shapely.get_parts(cells)]
     areas = gpd.GeoDataFrame(geometry=geoms, index=pd.Index([f"v{i}" for i in range(len(geoms))]), crs="EPSG:25831")
     assert not rasters._interiors_overlap(areas.geometry.to_numpy())
     ours = zonal_stats(areas, path, stats=("mean", "sum", "min", "max"))
     theirs = pd.DataFrame(rasterstats.zonal_stats(geoms, str(path), stats=["mean", "sum", "min", "max", "count"]))
-    np.testing.assert_allclose(ours[["mean", "sum", "min", "max"]].to_numpy(float), theirs[["mean", "sum", "min", "max"]].to_numpy(float))
-    assert ours["cells"].tolist() == theirs["count"].tolist() and ours["cells"].sum() + ours["nodata_cells"].sum() == 60 * 80
+    np.testing.assert_allclose(
+        ours[["mean", "sum", "min", "max"]].to_numpy(float), theirs[["mean", "sum", "min", "max"]].to_numpy(float)
+    )
+    assert (
+        ours["cells"].tolist() == theirs["count"].tolist()
+        and ours["cells"].sum() + ours["nodata_cells"].sum() == 60 * 80
+    )
     monkeypatch.setattr(rasters, "_WHOLE_RASTER_CELLS", 0)
     pd.testing.assert_frame_equal(zonal_stats(areas, path, stats=("mean", "sum", "min", "max")), ours)

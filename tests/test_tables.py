@@ -21,7 +21,9 @@ def write(tmp_path, name, text, encoding="utf-8"):
 
 
 def test_semicolon_decimal_comma_cp1252_with_accents(tmp_path):
-    path = write(tmp_path, "lleida.csv", "code;name;poverty\n001;Sant Martí;12,5\n002;Pardinyes — nord;7,25\n", "cp1252")
+    path = write(
+        tmp_path, "lleida.csv", "code;name;poverty\n001;Sant Martí;12,5\n002;Pardinyes — nord;7,25\n", "cp1252"
+    )
     table = dm.read_indicators(path, id_col="code")
     report = dm.check_table(path, id_col="code")
     assert table.index.tolist() == ["001", "002"]
@@ -120,7 +122,9 @@ def test_separator_that_cannot_be_told_asks_for_sep(tmp_path):
 def test_excel_sheets_text_numbers_and_numeric_codes(tmp_path):
     path = tmp_path / "t.xlsx"
     with pd.ExcelWriter(path) as book:
-        pd.DataFrame({"code": [801901001, "0801901002"], "x": ["12,5", 3.25]}).to_excel(book, sheet_name="data", index=False)
+        pd.DataFrame({"code": [801901001, "0801901002"], "x": ["12,5", 3.25]}).to_excel(
+            book, sheet_name="data", index=False
+        )
         pd.DataFrame({"note": ["source: INE"]}).to_excel(book, sheet_name="notes", index=False)
     with pytest.raises(ValidationError, match=r"sheets 'data', 'notes'; choose one with sheet="):
         dm.read_indicators(path, id_col="code")
@@ -134,8 +138,9 @@ def test_excel_sheets_text_numbers_and_numeric_codes(tmp_path):
 def test_excel_cells_holding_only_numbers_become_numeric_columns(tmp_path):
     # openpyxl hands numbers over as Python objects: a column of numeric cells must not stay dtype object
     path = tmp_path / "t.xlsx"
-    pd.DataFrame({"code": ["01", "02", "03"], "rate": [12.5, 3.25, None], "pop": [100, 250, 75],
-                  "flag": [True, False, True]}).to_excel(path, index=False)  # fmt: skip
+    pd.DataFrame(
+        {"code": ["01", "02", "03"], "rate": [12.5, 3.25, None], "pop": [100, 250, 75], "flag": [True, False, True]}
+    ).to_excel(path, index=False)
     table = dm.read_indicators(path, id_col="code")
     assert table["rate"].dtype == "float64" and table["rate"].iloc[:2].tolist() == [12.5, 3.25]
     assert pd.api.types.is_integer_dtype(table["pop"]) and table["pop"].tolist() == [100, 250, 75]
@@ -160,9 +165,13 @@ def test_long_tables_are_pivoted_in_order_of_appearance(tmp_path):
     assert table.columns.tolist() == ["poverty_2021", "poverty_2011", "degree_2021"]
     assert table.loc["02", "poverty_2021"] == 10.5 and math.isnan(table.loc["02", "degree_2021"])
     report = dm.check_table(path, id_col="area", indicator_col="indicator", year_col="year")
-    assert report.layout == "long" and report.notes == ("2 (ID, indicator) pairs absent from the long table are missing values",)
+    assert report.layout == "long" and report.notes == (
+        "2 (ID, indicator) pairs absent from the long table are missing values",
+    )
     twice = write(tmp_path, "twice.csv", text + "01;poverty;2021;9,5\n")
-    with pytest.raises(ValidationError, match=r"2 rows repeating an \(id, indicator, year\) pair, such as \('01', 'poverty_2021'\)"):
+    with pytest.raises(
+        ValidationError, match=r"2 rows repeating an \(id, indicator, year\) pair, such as \('01', 'poverty_2021'\)"
+    ):
         dm.read_indicators(twice, id_col="area", indicator_col="indicator", year_col="year")
     with pytest.raises(ValidationError, match=r"also has columns 'year'.*usecols="):
         dm.read_indicators(path, id_col="area", indicator_col="indicator")
@@ -181,7 +190,9 @@ def test_report_options_read_the_same_table_again_without_detection(tmp_path):
     assert dm.check_table(tmp_path / "p.csv", id_col="code", **plain.options).detected == {}
     again = dm.check_table(path, id_col="code", **report.options)
     assert again.detected == {}
-    pd.testing.assert_frame_equal(dm.read_indicators(path, id_col="code", **report.options), dm.read_indicators(path, id_col="code"))
+    pd.testing.assert_frame_equal(
+        dm.read_indicators(path, id_col="code", **report.options), dm.read_indicators(path, id_col="code")
+    )
     assert repr(report).startswith("TableReport('t.csv', csv, rows=2, columns=1, sep=';'")
     with pytest.raises(ValidationError, match="Unknown table options 'delimiter'"):
         dm.check_table(path, id_col="code", delimiter=";")

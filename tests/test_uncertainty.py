@@ -26,7 +26,7 @@ def test_replicate_scores_are_indexed_by_area_one_column_per_replicate(georgia):
     assert u.scores.index.equals(georgia.index[::-1]) and u.scores.shape == (159, 30)
     # higher = more deprived: replicate 0 ranks like its scores
     assert u.scores[0].idxmax() == u.scores[0].rank(ascending=False).idxmin()
-    assert ((0 <= u.p_top_decile) & (u.p_top_decile <= 1)).all()
+    assert ((u.p_top_decile >= 0) & (u.p_top_decile <= 1)).all()
     assert (u.rank_low <= u.median_rank).all() and (u.median_rank <= u.rank_high).all()
 
 
@@ -41,8 +41,15 @@ def test_without_alternatives_or_noise_every_replicate_is_the_base_index(georgia
 
 def test_replicates_match_build_index_for_the_choice_they_drew(georgia):
     minmax = ("minmax", {"low": 1, "high": 100})
-    u = dm.uncertainty(georgia, SPEC, replicates=20, seed=3, weight_noise=0.0,
-                       normalise=["rank", minmax], aggregate=["mean", "geometric"])
+    u = dm.uncertainty(
+        georgia,
+        SPEC,
+        replicates=20,
+        seed=3,
+        weight_noise=0.0,
+        normalise=["rank", minmax],
+        aggregate=["mean", "geometric"],
+    )
     options = {"rank": "rank", "minmax(low=1, high=100)": minmax}
     assert u.choices["aggregate"].nunique() == 2 and u.choices["normalise"].nunique() == 2
     for r, choice in u.choices.iterrows():
@@ -51,7 +58,7 @@ def test_replicates_match_build_index_for_the_choice_they_drew(georgia):
 
 
 def test_undefined_combinations_are_refused(georgia):
-    with pytest.raises(ValidationError, match="normalise='zscore'.*aggregate='geometric'"):
+    with pytest.raises(ValidationError, match=r"normalise='zscore'.*aggregate='geometric'"):
         dm.uncertainty(georgia, SPEC, replicates=5, seed=0, aggregate=["mean", "geometric"])
     with pytest.raises(ValidationError, match="lists of alternatives"):
         dm.uncertainty(georgia, SPEC, replicates=5, seed=0, normalise="zscore")

@@ -46,7 +46,10 @@ def test_each_format_round_trips_ids_values_and_metadata(tmp_path, toy_joined, r
     pd.testing.assert_series_equal(back["poverty"], toy_joined["poverty"].reset_index(drop=True), check_names=False)
     assert back["label"].tolist() == frame["label"].astype(str).tolist()
     if ext in ("gpkg", "parquet", "geojson"):
-        assert back.crs == toy_joined.crs and back.geometry.geom_equals_exact(toy_joined.geometry.reset_index(drop=True), 1e-9).all()
+        assert (
+            back.crs == toy_joined.crs
+            and back.geometry.geom_equals_exact(toy_joined.geometry.reset_index(drop=True), 1e-9).all()
+        )
     else:
         assert "geometry" not in back.columns
 

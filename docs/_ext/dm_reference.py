@@ -32,7 +32,7 @@ DESCRIPTIONS = {
     "boundaries.id_col": "The column holding the area code; it becomes the index, as text.",
     "boundaries.layer": "The layer of a multi-layer file (a GeoPackage or zip with several layers needs it).",
     "boundaries.crs": "The CRS to use when the file has none or a wrong one (anything pyproj accepts, "
-    "e.g. ``\"EPSG:25831\"``).",
+    'e.g. ``"EPSG:25831"``).',
     "boundaries.name_col": "A column of area names shown in the map's tooltips and the report.",
     "indicators": "The indicator table (:func:`~deprivation_map.read_indicators`). Options left out are "
     "detected from the file and reported in the run's summary.",
@@ -42,7 +42,7 @@ DESCRIPTIONS = {
     "indicators.sep": "The field separator of a CSV (``,`` ``;`` tab ``|``); detected when left out.",
     "indicators.decimal": "The decimal mark of numbers stored as text (``.`` or ``,``); detected when left out.",
     "indicators.encoding": "The text encoding (``utf-8``, ``cp1252``, ``cp1253`` ...); detected when left out.",
-    "indicators.thousands": "The thousands separator; detected when left out, ``\"\"`` for none.",
+    "indicators.thousands": 'The thousands separator; detected when left out, ``""`` for none.',
     "indicators.sheet": "The sheet of an Excel workbook with several sheets.",
     "join": "How the table is joined to the boundaries (:func:`~deprivation_map.join_indicators`).",
     "join.on_unmatched": "Areas without a row or rows without an area: raise (naming them), warn and keep, "
@@ -94,15 +94,14 @@ DESCRIPTIONS = {
     "allocation.floor": "The least an area receives.",
     "allocation.cap": "The most an area receives; what caps remove goes to the others in proportion.",
     "allocation.power": "``progressive``: the exponent of the need (default 2).",
-    "allocation.threshold": "``threshold``: ``\"decile\"`` (the most deprived decile, default), "
-    "``\"hotspots\"`` (High-High areas) or a need value.",
+    "allocation.threshold": '``threshold``: ``"decile"`` (the most deprived decile, default), '
+    '``"hotspots"`` (High-High areas) or a need value.',
     "allocation.negative": "Negative needs, as z-scores of the index have: raise, ``shift`` (subtract the "
     "lowest need) or ``clip`` (count them as 0).",
     "allocation.missing": "Areas without a need: raise, or ``exclude`` them (they receive nothing).",
     "allocation.units": "Whole units (places, staff) instead of amounts in cents.",
     "output": "What is written, and where.",
-    "output.dir": "The output folder (relative to the configuration's folder); the CLI's ``--out`` "
-    "overrides it.",
+    "output.dir": "The output folder (relative to the configuration's folder); the CLI's ``--out`` overrides it.",
     "output.map": "The interactive map's file name.",
     "output.geopackage": "The results as a GeoPackage (with a metadata record).",
     "output.csv": "The results as CSV (with a ``.metadata.json`` sidecar).",
@@ -153,16 +152,36 @@ def config_tables() -> tuple[list[str], set[str]]:
         required = section.default is dataclasses.MISSING
         keys.add(section.name)
         title = f"[{section.name}]"
-        lines += [title, "~" * len(title), "", DESCRIPTIONS.get(section.name, ""),
-                  "This section is required." if required else "This section is optional.", ""]
-        lines += [".. list-table::", "   :header-rows: 1", "   :widths: 14 14 14 22 36", "",
-                  "   * - key", "     - type", "     - default", "     - allowed values", "     - meaning"]
+        lines += [
+            title,
+            "~" * len(title),
+            "",
+            DESCRIPTIONS.get(section.name, ""),
+            "This section is required." if required else "This section is optional.",
+            "",
+        ]
+        lines += [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "   :widths: 14 14 14 22 36",
+            "",
+            "   * - key",
+            "     - type",
+            "     - default",
+            "     - allowed values",
+            "     - meaning",
+        ]
         field_hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
             key = f"{section.name}.{f.name}"
             keys.add(key)
-            lines += [f"   * - ``{f.name}``", f"     - {_type_name(field_hints[f.name])}", f"     - {_default(f)}",
-                      f"     - {_choices(f)}", f"     - {DESCRIPTIONS.get(key, '')}"]
+            lines += [
+                f"   * - ``{f.name}``",
+                f"     - {_type_name(field_hints[f.name])}",
+                f"     - {_default(f)}",
+                f"     - {_choices(f)}",
+                f"     - {DESCRIPTIONS.get(key, '')}",
+            ]
         lines.append("")
     return lines, keys
 
@@ -173,18 +192,25 @@ class ConfigReference(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         lines, keys = config_tables()
         for key in sorted(keys - set(DESCRIPTIONS)):
-            logger.warning("configuration key %r has no description in docs/_ext/dm_reference.py", key,
-                           location=self.get_location())
+            logger.warning(
+                "configuration key %r has no description in docs/_ext/dm_reference.py",
+                key,
+                location=self.get_location(),
+            )
         for key in sorted(set(DESCRIPTIONS) - keys):
-            logger.warning("docs/_ext/dm_reference.py describes %r, which is not a configuration key", key,
-                           location=self.get_location())
+            logger.warning(
+                "docs/_ext/dm_reference.py describes %r, which is not a configuration key",
+                key,
+                location=self.get_location(),
+            )
         return self._parse(lines)
 
     def _parse(self, lines: list[str]) -> list[nodes.Node]:
         container = nodes.section()
         container.document = self.state.document
-        self.state.nested_parse(StringList(lines, source="dm-config-reference"), self.content_offset, container,
-                                match_titles=True)
+        self.state.nested_parse(
+            StringList(lines, source="dm-config-reference"), self.content_offset, container, match_titles=True
+        )
         return container.children
 
 
@@ -204,13 +230,20 @@ def _options_table(parser: argparse.ArgumentParser) -> list[str]:
     rows = [a for a in parser._actions if not isinstance(a, argparse._HelpAction | argparse._SubParsersAction)]
     if not rows:
         return []
-    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 25 15 60", "",
-             "   * - argument", "     - default", "     - meaning"]
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 25 15 60",
+        "",
+        "   * - argument",
+        "     - default",
+        "     - meaning",
+    ]
     for a in rows:
         name = ", ".join(a.option_strings) or a.dest
         default = "" if a.default in (None, argparse.SUPPRESS) or a.required else f"``{a.default}``"
         lines += [f"   * - ``{name}``", f"     - {default}", f"     - {a.help or ''}"]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def cli_sections() -> list[str]:

@@ -119,9 +119,11 @@ def html_repr(
     >>> "&lt;script&gt;" in out and "<script>" not in out, "&lt; 2" in out
     (True, True)
     """
-    parts = [f"<div class='dm-repr'><b>{html.escape(type(obj).__name__)}</b>",
-             f"<div><code>{html.escape(repr(obj))}</code></div>",
-             _rows((k, "none" if v is None else fmt(v)) for k, v in summary.items())]  # fmt: skip
+    parts = [
+        f"<div class='dm-repr'><b>{html.escape(type(obj).__name__)}</b>",
+        f"<div><code>{html.escape(repr(obj))}</code></div>",
+        _rows((k, "none" if v is None else fmt(v)) for k, v in summary.items()),
+    ]
     if counts is not None:
         pairs = [(label, _count(n, min_count)) for label, n in dict(counts).items()]
         parts.append(_rows(pairs, head=counts_head, caption=counts_caption))

@@ -143,9 +143,7 @@ def align(
             parts.append(f"{len(missing)} areas of {against} have no value ({format_ids(missing)})")
         if len(extra):
             parts.append(f"{len(extra)} values have no area in {against} ({format_ids(extra)})")
-        raise error(
-            f"{what} and {against} must hold the same area IDs, but " + " and ".join(parts) + ". " + fix
-        )
+        raise error(f"{what} and {against} must hold the same area IDs, but " + " and ".join(parts) + ". " + fix)
     return values.set_axis(index).reindex(ids)
 
 
@@ -156,7 +154,9 @@ def require_int(value: object, *, what: str, minimum: int) -> int:
     return int(value)
 
 
-def raise_or_warn(message: str, policy: str, *, error: type[DeprivationMapError] = ValidationError, stacklevel: int = 2) -> None:
+def raise_or_warn(
+    message: str, policy: str, *, error: type[DeprivationMapError] = ValidationError, stacklevel: int = 2
+) -> None:
     """Raise ``error(message)`` when ``policy`` is ``"raise"``, else warn with it (``stacklevel`` as the caller's)."""
     if policy == "raise":
         raise error(message)

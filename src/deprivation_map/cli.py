@@ -1,7 +1,7 @@
 """The ``deprivation-map`` command: argument parsing and printing only; the work is in :mod:`.pipeline`.
 
-    deprivation-map demo --out demo/        run the bundled demo (Georgia's counties) and write a map
-    deprivation-map run config.toml         run the pipeline a TOML configuration describes
+deprivation-map demo --out demo/        run the bundled demo (Georgia's counties) and write a map
+deprivation-map run config.toml         run the pipeline a TOML configuration describes
 """
 
 from __future__ import annotations

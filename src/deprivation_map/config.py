@@ -56,12 +56,12 @@ from .index.composite import MISSING as INDEX_MISSING
 from .index.normalise import NORMALISERS
 from .index.weighting import WEIGHTINGS
 from .io.join import KEYS, ON_UNMATCHED
-from .maps.interactive import SCHEMES
 from .maps.i18n import LANGS
+from .maps.interactive import SCHEMES
 from .maps.palettes import SEQUENTIAL
 from .spatial import MISSING as STAT_MISSING
-from .spatial.inference import ALTERNATIVES
 from .spatial.graph import BUILDERS, COMPONENTS, ISLANDS
+from .spatial.inference import ALTERNATIVES
 from .spatial.multiple_testing import CORRECTIONS
 
 __all__ = ["Config", "load_config"]

@@ -80,20 +80,29 @@ class PipelineResult:
         return frame
 
     def __repr__(self) -> str:
-        return (f"PipelineResult({len(self.data)} areas, Moran's I {self.moran.I:.4f}, "
-                f"{sum(self.timings.values()):.1f} s; wrote {', '.join(self.outputs) or 'nothing'})")  # fmt: skip
+        return (
+            f"PipelineResult({len(self.data)} areas, Moran's I {self.moran.I:.4f}, "
+            f"{sum(self.timings.values()):.1f} s; wrote {', '.join(self.outputs) or 'nothing'})"
+        )
 
     def _repr_html_(self) -> str:
         from ._repr import html_repr
 
         m = self.moran
-        summary = {"areas read": self.n_read, "areas joined": len(self.data), "Moran's I": m.I,
-                   "pseudo p": m.p_sim, "seed": m.seed, **{f"wrote {k}": p.name for k, p in self.outputs.items()},
-                   **{f"{k} (s)": t for k, t in self.timings.items()}}  # fmt: skip
+        summary = {
+            "areas read": self.n_read,
+            "areas joined": len(self.data),
+            "Moran's I": m.I,
+            "pseudo p": m.p_sim,
+            "seed": m.seed,
+            **{f"wrote {k}": p.name for k, p in self.outputs.items()},
+            **{f"{k} (s)": t for k, t in self.timings.items()},
+        }
         if self.allocation is not None:
             summary["allocation Gini"] = self.allocation.equity.gini
-        return html_repr(self, summary, counts=self.hotspots.counts(),
-                         frame=self.to_frame().drop(columns=self.data.geometry.name))  # fmt: skip
+        return html_repr(
+            self, summary, counts=self.hotspots.counts(), frame=self.to_frame().drop(columns=self.data.geometry.name)
+        )
 
     def summary(self) -> str:
         """A few lines for the terminal: what was read, joined, computed and written."""
@@ -101,26 +110,36 @@ class PipelineResult:
         method = " / ".join(self.index.method[k] for k in ("normalise", "weighting", "aggregate"))
         counts = self.hotspots.counts()
         m, h = self.moran, self.hotspots
-        return "\n".join([
-            f"Areas read: {self.n_read} ({self.config.boundaries.path.name})",
-            *([f"Table: {self.table_report.summary()}"] if self.table_report is not None else []),
-            *(f"Join: {r.summary()}" for r in self.reports),
-            f"Areas joined: {len(self.data)}",
-            f"Index: {method} of {spec}; {int(self.index.score.notna().sum())} areas scored",
-            f"Global Moran's I = {m.I:.4f} (pseudo p = {m.p_sim:.4f}, {m.alternative}, "
-            f"{m.permutations} permutations, seed {m.seed})",
-            f"LISA clusters (alpha = {h.alpha}, {h.alternative}, {CORRECTION_NAMES[h.correction]}): "
-            + ", ".join(f"{label} {n}" for label, n in counts.items() if n or label not in ("Isolate", "Undefined")),
-            *([_allocation_line(self.allocation)] if self.allocation is not None else []),
-            "Wrote " + ", ".join(str(p) for p in self.outputs.values()),
-        ])  # fmt: skip
+        return "\n".join(
+            [
+                f"Areas read: {self.n_read} ({self.config.boundaries.path.name})",
+                *([f"Table: {self.table_report.summary()}"] if self.table_report is not None else []),
+                *(f"Join: {r.summary()}" for r in self.reports),
+                f"Areas joined: {len(self.data)}",
+                f"Index: {method} of {spec}; {int(self.index.score.notna().sum())} areas scored",
+                (
+                    f"Global Moran's I = {m.I:.4f} (pseudo p = {m.p_sim:.4f}, {m.alternative}, "
+                    f"{m.permutations} permutations, seed {m.seed})"
+                ),
+                (
+                    f"LISA clusters (alpha = {h.alpha}, {h.alternative}, {CORRECTION_NAMES[h.correction]}): "
+                    + ", ".join(
+                        f"{label} {n}" for label, n in counts.items() if n or label not in ("Isolate", "Undefined")
+                    )
+                ),
+                *([_allocation_line(self.allocation)] if self.allocation is not None else []),
+                "Wrote " + ", ".join(str(p) for p in self.outputs.values()),
+            ]
+        )
 
 
 def _allocation_line(a: Allocation) -> str:
     e = a.equity
-    return (f"Allocation: {a.budget} shared {a.method} over {len(a.amounts)} areas; Gini {e.gini:.3f}, "
-            f"concentration {e.concentration:+.3f}, {e.share_most_deprived:.1%} to the most deprived decile, "
-            f"{e.share_hotspots:.1%} to High-High areas")  # fmt: skip
+    return (
+        f"Allocation: {a.budget} shared {a.method} over {len(a.amounts)} areas; Gini {e.gini:.3f}, "
+        f"concentration {e.concentration:+.3f}, {e.share_most_deprived:.1%} to the most deprived decile, "
+        f"{e.share_hotspots:.1%} to High-High areas"
+    )
 
 
 class _Stages:
@@ -163,17 +182,31 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
     with stage("read", "boundaries"):
         areas = read_boundaries(b.path, id_col=b.id_col, crs=b.crs, layer=b.layer)
     with stage("read", "indicators"):
-        table, table_report = read_indicators_with_report(t.path, id_col=t.id_col, sep=t.sep, decimal=t.decimal,
-                                               encoding=t.encoding, thousands=t.thousands, sheet=t.sheet)  # fmt: skip
+        table, table_report = read_indicators_with_report(
+            t.path,
+            id_col=t.id_col,
+            sep=t.sep,
+            decimal=t.decimal,
+            encoding=t.encoding,
+            thousands=t.thousands,
+            sheet=t.sheet,
+        )
     with stage("join", "join"):
         data, reports = join_with_reports(areas, (table,), config.join.on_unmatched, config.join.keys)
     with stage("graph", "graph"):
         graph = build_graph(data, **dataclasses.asdict(config.graph))
     with stage("index", "index"):  # after the graph: missing = "neighbours" imputes from it
         c = config.index
-        index = build_index(data, c.indicators, normalise=c.normalise, weighting=c.weighting,
-                            aggregate=c.aggregate, missing=c.missing, min_available=c.min_available,
-                            graph=graph)  # fmt: skip
+        index = build_index(
+            data,
+            c.indicators,
+            normalise=c.normalise,
+            weighting=c.weighting,
+            aggregate=c.aggregate,
+            missing=c.missing,
+            min_available=c.min_available,
+            graph=graph,
+        )
     seed = v.resolve_seed(h.seed)
     stats = {"permutations": h.permutations, "seed": seed, "alternative": h.alternative, "missing": h.missing}
     with stage("moran", "hotspots"):
@@ -186,10 +219,32 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
             allocation = _allocate(config.allocation, data, index, hotspots)
     with stage("map", "map"):
         mc = config.map
-        m = explore(data, index=index, hotspots=hotspots, allocation=allocation, name_col=b.name_col,
-                    scheme=mc.scheme, k=mc.k, palette=mc.palette, tiles=mc.tiles, lang=mc.lang)  # fmt: skip
-    result = PipelineResult(config, len(areas), tuple(reports), data, index, graph, moran, hotspots, {}, stage.timings,
-                            table_report, allocation)  # fmt: skip
+        m = explore(
+            data,
+            index=index,
+            hotspots=hotspots,
+            allocation=allocation,
+            name_col=b.name_col,
+            scheme=mc.scheme,
+            k=mc.k,
+            palette=mc.palette,
+            tiles=mc.tiles,
+            lang=mc.lang,
+        )
+    result = PipelineResult(
+        config,
+        len(areas),
+        tuple(reports),
+        data,
+        index,
+        graph,
+        moran,
+        hotspots,
+        {},
+        stage.timings,
+        table_report,
+        allocation,
+    )
     with stage("save", "output"):
         outputs = _save(result, m, Path(out_dir) if out_dir is not None else config.output.dir)
     return dataclasses.replace(result, outputs=outputs, timings=dict(stage.timings))
@@ -200,9 +255,13 @@ def _allocate(a, data: gpd.GeoDataFrame, index: DeprivationIndex, hotspots: Hots
     columns = [c for c in (None if a.need == "index" else a.need, a.population_col) if c is not None]
     v.require_columns(data, columns, what="The joined data")
     options = {k: val for k, val in dataclasses.asdict(a).items() if k not in ("need", "population_col")}
-    return allocate(index if a.need == "index" else data[a.need], options.pop("budget"),
-                    population=data[a.population_col] if a.population_col else None, hotspots=hotspots,
-                    **options)  # fmt: skip
+    return allocate(
+        index if a.need == "index" else data[a.need],
+        options.pop("budget"),
+        population=data[a.population_col] if a.population_col else None,
+        hotspots=hotspots,
+        **options,
+    )
 
 
 def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
@@ -219,8 +278,9 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
     if o.report:
         from .maps.report import report_from_result
 
-        outputs["report"] = report_from_result(result, out / o.report, lang=result.config.map.lang,
-                                               map_href=outputs["map"].name)  # fmt: skip
+        outputs["report"] = report_from_result(
+            result, out / o.report, lang=result.config.map.lang, map_href=outputs["map"].name
+        )
     if result.config.source is not None:
         outputs["config"] = Path(shutil.copyfile(result.config.source, out / "config.toml"))
     return outputs

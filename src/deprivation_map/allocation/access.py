@@ -153,18 +153,35 @@ class ServiceAccess:
     def to_frame(self) -> pd.DataFrame:
         """Per area: distance, nearest_service, beyond, decile and population."""
         return pd.DataFrame(
-            {"distance": self.distance, "nearest_service": self.nearest, "beyond": self.beyond,
-             "decile": self.decile, "population": self.population}  # fmt: skip
+            {
+                "distance": self.distance,
+                "nearest_service": self.nearest,
+                "beyond": self.beyond,
+                "decile": self.decile,
+                "population": self.population,
+            }
         )
 
     def _repr_html_(self) -> str:
-        far = {} if self.population is None or self.decile is None else {
-            "population beyond, most deprived decile": self.population_beyond(deciles=1)}
-        return html_repr(self, {"areas": len(self.distance), "within": f"{self.within:g} {self.unit}",
-                                "measured from": self.origin, "median distance": self.distance.median(),
-                                "largest distance": self.distance.max(), "areas beyond": int(self.beyond.sum()), **far},
-                         frame=self.to_frame().sort_values("distance", ascending=False),
-                         frame_caption="to_frame(), farthest first")  # fmt: skip
+        far = (
+            {}
+            if self.population is None or self.decile is None
+            else {"population beyond, most deprived decile": self.population_beyond(deciles=1)}
+        )
+        return html_repr(
+            self,
+            {
+                "areas": len(self.distance),
+                "within": f"{self.within:g} {self.unit}",
+                "measured from": self.origin,
+                "median distance": self.distance.median(),
+                "largest distance": self.distance.max(),
+                "areas beyond": int(self.beyond.sum()),
+                **far,
+            },
+            frame=self.to_frame().sort_values("distance", ascending=False),
+            frame_caption="to_frame(), farthest first",
+        )
 
     def __repr__(self) -> str:
         return (
@@ -232,9 +249,12 @@ def distance_to_services(
         distance=pd.Series(distance, index=ids, name="distance"),
         nearest=pd.Series(services.index.to_numpy()[nearest], index=ids, name="nearest_service"),
         beyond=pd.Series(distance > within, index=ids, name="beyond"),
-        decile=decile, population=people, within=float(within), unit=_unit(areas.crs),
+        decile=decile,
+        population=people,
+        within=float(within),
+        unit=_unit(areas.crs),
         origin=origin if isinstance(origin, str) else "given points",
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -289,18 +309,33 @@ class SiteSelection:
     def to_frame(self) -> pd.DataFrame:
         """Per area: weight, covered_before, covered_after, newly_covered and nearest_site."""
         return pd.DataFrame(
-            {"weight": self.weight, "covered_before": self.covered_before, "covered_after": self.covered_after,
-             "newly_covered": self.covered_after & ~self.covered_before, "nearest_site": self.nearest_site}
-        )  # fmt: skip
+            {
+                "weight": self.weight,
+                "covered_before": self.covered_before,
+                "covered_after": self.covered_after,
+                "newly_covered": self.covered_after & ~self.covered_before,
+                "nearest_site": self.nearest_site,
+            }
+        )
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
-        return html_repr(self, {"sites": id_list(self.sites, limit=10), "k": self.k, "within": self.within,
-                                "need covered before": self.covered_need_before,
-                                "need covered after": self.covered_need_after, "gained": self.gained,
-                                "total need": self.total_need, "optimal": self.optimal, "solver": self.solver},
-                         frame=frame.sort_values("newly_covered", ascending=False, kind="stable"),
-                         frame_caption="to_frame(), newly covered first")  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "sites": id_list(self.sites, limit=10),
+                "k": self.k,
+                "within": self.within,
+                "need covered before": self.covered_need_before,
+                "need covered after": self.covered_need_after,
+                "gained": self.gained,
+                "total need": self.total_need,
+                "optimal": self.optimal,
+                "solver": self.solver,
+            },
+            frame=frame.sort_values("newly_covered", ascending=False, kind="stable"),
+            frame_caption="to_frame(), newly covered first",
+        )
 
     def __repr__(self) -> str:
         share = (lambda x: f"{x / self.total_need:.1%}") if self.total_need else (lambda x: "n/a")
@@ -400,12 +435,20 @@ def select_sites(
     canon = areas.index[order]
     back = lambda values, name: pd.Series(values, index=canon, name=name).reindex(areas.index)  # noqa: E731
     return SiteSelection(
-        sites=pd.Index(sorted(cands.index[chosen]), name=cands.index.name), weight=weight,
-        covered_before=back(before, "covered_before"), covered_after=back(after, "covered_after"),
-        nearest_site=back(nearest, "nearest_site"), covered_need_before=float(w[before].sum()),
-        covered_need_after=float(w[after].sum()), gained=float(w[after & ~before].sum()), total_need=float(w.sum()),
-        k=k, within=within, optimal=bool(optimal), solver="HiGHS via scipy.optimize.milp, relative gap 0",
-    )  # fmt: skip
+        sites=pd.Index(sorted(cands.index[chosen]), name=cands.index.name),
+        weight=weight,
+        covered_before=back(before, "covered_before"),
+        covered_after=back(after, "covered_after"),
+        nearest_site=back(nearest, "nearest_site"),
+        covered_need_before=float(w[before].sum()),
+        covered_need_after=float(w[after].sum()),
+        gained=float(w[after & ~before].sum()),
+        total_need=float(w.sum()),
+        k=k,
+        within=within,
+        optimal=bool(optimal),
+        solver="HiGHS via scipy.optimize.milp, relative gap 0",
+    )
 
 
 def _distance(within: object) -> float:

@@ -224,11 +224,18 @@ class Equity:
         )
 
     def _repr_html_(self) -> str:
-        return html_repr(self, {"baseline": self.baseline_name, "areas": len(self.amounts),
-                                "areas in the most deprived decile": int(self.most_deprived.sum()),
-                                "hotspot areas": int(self.hotspot.sum()),
-                                "under-funded hotspots": id_list(self.underfunded_hotspots)},
-                         tables={"summary()": self.summary()}, frame=self.to_frame())  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "baseline": self.baseline_name,
+                "areas": len(self.amounts),
+                "areas in the most deprived decile": int(self.most_deprived.sum()),
+                "hotspot areas": int(self.hotspot.sum()),
+                "under-funded hotspots": id_list(self.underfunded_hotspots),
+            },
+            tables={"summary()": self.summary()},
+            frame=self.to_frame(),
+        )
 
     def __repr__(self) -> str:
         return (
@@ -353,8 +360,15 @@ def assess_equity(
     ours, theirs = _measures(amounts, need, population, flags), _measures(base, need, population, flags)
     curve = ours.pop("curve").assign(baseline_share=theirs.pop("curve")["allocation_share"])
     return Equity(
-        amounts=amounts, baseline=base.rename("baseline"), gap=gap.rename("gap"),
-        gap_per_capita=gap_pc.rename("gap_per_capita"), most_deprived=flags["most_deprived"],
-        hotspot=flags["hotspots"], curve=curve, underfunded_hotspots=underfunded, baseline_name=name,
-        **ours, **{f"{k}_baseline": val for k, val in theirs.items()},
-    )  # fmt: skip
+        amounts=amounts,
+        baseline=base.rename("baseline"),
+        gap=gap.rename("gap"),
+        gap_per_capita=gap_pc.rename("gap_per_capita"),
+        most_deprived=flags["most_deprived"],
+        hotspot=flags["hotspots"],
+        curve=curve,
+        underfunded_hotspots=underfunded,
+        baseline_name=name,
+        **ours,
+        **{f"{k}_baseline": val for k, val in theirs.items()},
+    )

@@ -136,9 +136,13 @@ class Allocation:
     def against(self, baseline: str | pd.Series) -> Equity:
         """Equity diagnostics against ``baseline``: "equal_per_capita", "equal" or current spending by area."""
         return assess_equity(
-            self.amounts.astype("float64"), self.need, population=self.population, baseline=baseline,
-            most_deprived=self.equity.most_deprived, hotspot=self.equity.hotspot,
-        )  # fmt: skip
+            self.amounts.astype("float64"),
+            self.need,
+            population=self.population,
+            baseline=baseline,
+            most_deprived=self.equity.most_deprived,
+            hotspot=self.equity.hotspot,
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Per area: need, population, weight, amount, share, per_capita and bound."""
@@ -155,12 +159,20 @@ class Allocation:
         )
 
     def _repr_html_(self) -> str:
-        return html_repr(self, {"budget": self.budget, "method": self.method, "areas": len(self.amounts),
-                                **{k: val for k, val in self.parameters.items() if not isinstance(val, pd.Series)}},
-                         counts=self.bound.value_counts(sort=False), counts_caption="Areas per bound",
-                         counts_head=("bound", "areas"),
-                         tables={f"equity vs {self.equity.baseline_name}": self.equity.summary()},
-                         frame=self.to_frame())  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "budget": self.budget,
+                "method": self.method,
+                "areas": len(self.amounts),
+                **{k: val for k, val in self.parameters.items() if not isinstance(val, pd.Series)},
+            },
+            counts=self.bound.value_counts(sort=False),
+            counts_caption="Areas per bound",
+            counts_head=("bound", "areas"),
+            tables={f"equity vs {self.equity.baseline_name}": self.equity.summary()},
+            frame=self.to_frame(),
+        )
 
     def __repr__(self) -> str:
         held = self.bound.value_counts()
@@ -375,16 +387,36 @@ def allocate(
     amounts = minor.rename("amount") if units else (minor / 10**decimals).rename("amount")
     per = amounts / people.where(people > 0) if people is not None else pd.Series(np.nan, index=ids)
     equity = assess_equity(
-        amounts.astype("float64"), score, population=people, baseline=baseline,
-        most_deprived=(decile == 1).fillna(False).astype(bool), hotspot=hot,
-    )  # fmt: skip
+        amounts.astype("float64"),
+        score,
+        population=people,
+        baseline=baseline,
+        most_deprived=(decile == 1).fillna(False).astype(bool),
+        hotspot=hot,
+    )
     by_area = lambda value: value if value is None or np.isscalar(value) else "by area"  # noqa: E731
-    parameters = {"method": method, **({name: option} if name else {}), "floor": by_area(floor),
-                  "cap": by_area(cap), "units": units, "decimals": decimals, "negative": negative,
-                  "missing": missing, "hotspots": hot is not None}  # fmt: skip
+    parameters = {
+        "method": method,
+        **({name: option} if name else {}),
+        "floor": by_area(floor),
+        "cap": by_area(cap),
+        "units": units,
+        "decimals": decimals,
+        "negative": negative,
+        "missing": missing,
+        "hotspots": hot is not None,
+    }
     return Allocation(
-        amounts=amounts, minor_units=minor, shares=(minor / total if total else minor * 0.0).rename("share"),
-        per_capita=per.rename("per_capita"), need=score.rename("need"), population=people,
-        weights=back(weights, "weight"), bound=back(label, "bound").astype(pd.CategoricalDtype(list(BOUNDS))),
-        equity=equity, budget=exact, method=method, parameters=parameters,
-    )  # fmt: skip
+        amounts=amounts,
+        minor_units=minor,
+        shares=(minor / total if total else minor * 0.0).rename("share"),
+        per_capita=per.rename("per_capita"),
+        need=score.rename("need"),
+        population=people,
+        weights=back(weights, "weight"),
+        bound=back(label, "bound").astype(pd.CategoricalDtype(list(BOUNDS))),
+        equity=equity,
+        budget=exact,
+        method=method,
+        parameters=parameters,
+    )

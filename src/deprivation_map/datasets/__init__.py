@@ -37,7 +37,9 @@ def get_path(name: str) -> Path:
         candidate = place / name
         if candidate.is_file():
             return Path(str(candidate))
-    available = sorted(p.name for place in _PLACES for p in place.iterdir() if p.name.endswith((".csv", ".gpkg", ".geojson")))
+    available = sorted(
+        p.name for place in _PLACES for p in place.iterdir() if p.name.endswith((".csv", ".gpkg", ".geojson"))
+    )
     raise ValidationError(f"No bundled dataset file {name!r}; available: {', '.join(available)}.")
 
 

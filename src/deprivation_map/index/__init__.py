@@ -16,8 +16,8 @@ from __future__ import annotations
 from . import recipes  # noqa: F401  (dm.recipes; documented as the module deprivation_map.index.recipes)
 from .composite import DeprivationIndex, build_index
 from .diagnostics import Diagnostics, diagnose
-from .spec import Domain, IndexSpec, Indicator
 from .sensitivity import Uncertainty, uncertainty
+from .spec import Domain, IndexSpec, Indicator
 
 __all__ = [
     "DeprivationIndex",

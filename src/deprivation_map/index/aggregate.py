@@ -200,7 +200,8 @@ def aggregate(
     >>> y = pd.DataFrame({"a": [1.0, 9.0], "b": [4.0, 1.0]}, index=["p", "q"])
     >>> score, parts = aggregate(y, pd.Series({"a": 0.5, "b": 0.5}), "geometric")
     >>> score.round(6).tolist()
-    [2.0, 3.0]"""
+    [2.0, 3.0]
+    """
     name, func = kernel(method)
     y = components.to_numpy(dtype=float)
     require_domain(name, y, components.index)

@@ -126,22 +126,32 @@ class DeprivationIndex:
 
     def to_frame(self) -> pd.DataFrame:
         """Score, rank, decile and quintile, one row per area."""
-        return pd.DataFrame(
-            {"score": self.score, "rank": self.rank, "decile": self.decile, "quintile": self.quintile}
-        )
+        return pd.DataFrame({"score": self.score, "rank": self.rank, "decile": self.decile, "quintile": self.quintile})
 
     def _repr_html_(self) -> str:
         scored = self.score.notna()
         summary = {k: label(val) if not isinstance(val, str) else val for k, val in self.method.items()}
-        return html_repr(self, {
-            "areas": len(self.score), "areas scored": int(scored.sum()), "indicators": len(self.spec.columns),
-            "domains": len(self.spec.domains), **summary,
-            "most deprived": self.score.idxmax() if scored.any() else None,
-            "values treated": len(self.treated), "values imputed": len(self.imputed),
-            "areas excluded": id_list(self.excluded),
-        }, tables={"weights (direction: +1 higher = more deprived)": pd.DataFrame(
-            {"weight": self.weights, "direction": pd.Series(self.spec.directions)})},
-            frame=self.to_frame().sort_values("rank"), frame_caption="to_frame(), most deprived first")  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "areas": len(self.score),
+                "areas scored": int(scored.sum()),
+                "indicators": len(self.spec.columns),
+                "domains": len(self.spec.domains),
+                **summary,
+                "most deprived": self.score.idxmax() if scored.any() else None,
+                "values treated": len(self.treated),
+                "values imputed": len(self.imputed),
+                "areas excluded": id_list(self.excluded),
+            },
+            tables={
+                "weights (direction: +1 higher = more deprived)": pd.DataFrame(
+                    {"weight": self.weights, "direction": pd.Series(self.spec.directions)}
+                )
+            },
+            frame=self.to_frame().sort_values("rank"),
+            frame_caption="to_frame(), most deprived first",
+        )
 
     def __repr__(self) -> str:
         chosen = "/".join(str(self.method.get(k, "")) for k in ("normalise", "weighting", "aggregate"))
@@ -299,13 +309,18 @@ def build_index(
     acc = _Levels(weighting, aggregate)
     score, contributions = _combine("index", spec.members, components, acc)
     return assemble(
-        data.index, score,
+        data.index,
+        score,
         components=components,
         contributions=contributions,
         weights=_effective_weights(spec, acc.weights),
         spec=spec,
-        method={"normalise": label(normalise), "weighting": weighting, "aggregate": label(aggregate),
-                "missing": missing},
+        method={
+            "normalise": label(normalise),
+            "weighting": weighting,
+            "aggregate": label(aggregate),
+            "missing": missing,
+        },
         level_weights=acc.weights,
         domain_scores=pd.DataFrame(acc.domains, index=components.index),
         treated=treatment_report,
@@ -316,8 +331,11 @@ def build_index(
 
 
 def assemble(ids: pd.Index, score: pd.Series, *, components, contributions, **fields) -> DeprivationIndex:
-    """A DeprivationIndex over ``ids`` in their order: frames reindexed (unscored areas kept, empty), ranks
-    from the score. The one constructor shared by :func:`build_index` and the recipes."""
+    """A DeprivationIndex over ``ids`` in their order, ranked from the score.
+
+    Frames are reindexed (unscored areas kept, empty). The one constructor shared by :func:`build_index` and
+    the recipes.
+    """
     score = score.reindex(ids).rename("score")
     ranks = rank_most_deprived(score)
     for name in ("domain_scores", "details"):

@@ -80,15 +80,25 @@ class Diagnostics:
     def _repr_html_(self) -> str:
         pairs = self.negative[["a", "b", "r"]].itertuples(index=False)
         negative = ", ".join(f"{a} ~ {b} ({r:+.2f})" for a, b, r in pairs)
-        return html_repr(self, {"indicators": len(self.correlation),
-                                "Cronbach's alpha (index)": self.alpha.get("index"),
-                                "negatively correlated pairs": negative or "none"},
-                         tables={"Cronbach's alpha": self.alpha, "correlation (oriented)": self.correlation,
-                                 "explained variance": self.explained_variance})  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "indicators": len(self.correlation),
+                "Cronbach's alpha (index)": self.alpha.get("index"),
+                "negatively correlated pairs": negative or "none",
+            },
+            tables={
+                "Cronbach's alpha": self.alpha,
+                "correlation (oriented)": self.correlation,
+                "explained variance": self.explained_variance,
+            },
+        )
 
     def __repr__(self) -> str:
-        return (f"Diagnostics({len(self.correlation)} indicators, alpha={self.alpha.get('index', np.nan):.2f}, "
-                f"{len(self.negative)} negatively correlated pairs)")
+        return (
+            f"Diagnostics({len(self.correlation)} indicators, alpha={self.alpha.get('index', np.nan):.2f}, "
+            f"{len(self.negative)} negatively correlated pairs)"
+        )
 
 
 def _groups(spec: IndexSpec) -> dict[str, list[str]]:
@@ -116,13 +126,14 @@ def diagnose(data: pd.DataFrame, spec) -> Diagnostics:
     values, vectors = first_component(oriented)
     names = [f"PC{i + 1}" for i in range(len(values))]
     loadings = pd.DataFrame(vectors * np.sqrt(np.clip(values, 0, None)), index=spec.columns, columns=names)
-    rows = []
     groups = {k: v for k, v in _groups(spec).items() if k != "index"} if spec.domains else _groups(spec)
-    for name, cols in groups.items():
-        for i, a in enumerate(cols):
-            for b in cols[i + 1:]:
-                if corr.at[a, b] < 0:
-                    rows.append((name, a, b, float(corr.at[a, b])))
+    rows = [
+        (name, a, b, float(corr.at[a, b]))
+        for name, cols in groups.items()
+        for i, a in enumerate(cols)
+        for b in cols[i + 1 :]
+        if corr.at[a, b] < 0
+    ]
     return Diagnostics(
         correlation=corr,
         alpha=pd.Series(alpha, name="alpha", dtype=float),
@@ -130,4 +141,3 @@ def diagnose(data: pd.DataFrame, spec) -> Diagnostics:
         explained_variance=pd.Series(values / values.sum(), index=names, name="explained_variance"),
         negative=pd.DataFrame(rows, columns=["domain", "a", "b", "r"]),
     )
-

@@ -30,8 +30,11 @@ def _column_median(raw: pd.DataFrame, graph) -> pd.DataFrame:
 
 
 def _neighbour_mean(raw: pd.DataFrame, graph) -> pd.DataFrame:
-    r"""Fill :math:`x_{ij}` with :math:`\frac{1}{|N_i^*|}\sum_{k \in N_i^*} x_{kj}`, :math:`N_i^*` the neighbours of
-    :math:`i` with a value of :math:`j` (unweighted, whatever the graph's weights)."""
+    r"""Fill each gap with the mean of the neighbours that have a value.
+
+    :math:`x_{ij} = \frac{1}{|N_i^*|}\sum_{k \in N_i^*} x_{kj}`, :math:`N_i^*` the neighbours of :math:`i` with a
+    value of :math:`j` (unweighted, whatever the graph's weights).
+    """
     if graph is None:
         raise ValidationError(
             "missing='neighbours' needs the spatial graph: pass graph=dm.build_graph(gdf) built from the same areas."

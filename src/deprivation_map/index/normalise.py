@@ -258,7 +258,8 @@ def normalise(frame: pd.DataFrame, method: Choice, *, directions: Mapping[str, i
     >>> normalise(pd.DataFrame({"x": [2.0, 4.0, 10.0]}), ("minmax", {"low": 1, "high": 100}))["x"].tolist()
     [1.0, 25.75, 100.0]
     >>> normalise(pd.DataFrame({"x": [10.0, 20.0, 20.0, 40.0, 5.0]}), "percentile")["x"].tolist()
-    [0.25, 0.5, 0.5, 1.0, 0.0]"""
+    [0.25, 0.5, 0.5, 1.0, 0.0]
+    """
     name, func, options = resolve(method, NORMALISERS, what="normalisation")
     constant = [c for c in frame.columns if frame[c].nunique(dropna=True) < 2]
     if constant:

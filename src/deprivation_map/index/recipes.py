@@ -16,11 +16,11 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
+from ._universe import result, universe_mask, values_in
 from .composite import DeprivationIndex
 from .normalise import exponential, zscore
 from .spec import Domain, IndexSpec, Indicator
 from .svi import SVI_2018_THEMES, SVI_2020_THEMES, svi
-from ._universe import result, universe_mask, values_in
 from .weighting import first_component, principal_axes
 
 __all__ = [
@@ -133,17 +133,25 @@ def imd(
     score, spec = _imd_level(values, domains, given, constant, parts)
     contributions = pd.DataFrame({name: w * x for name, (w, x) in parts.items()})
     details = pd.DataFrame(
-        {**{f"{k}_rank": x.rank(ascending=False, method="min").astype("Int64") for k, (w, x) in parts.items()},
-         **{f"{k}_exp": x for k, (w, x) in parts.items()}}
+        {
+            **{f"{k}_rank": x.rank(ascending=False, method="min").astype("Int64") for k, (w, x) in parts.items()},
+            **{f"{k}_exp": x for k, (w, x) in parts.items()},
+        }
     )
     return result(
-        data, score,
+        data,
+        score,
         components=pd.DataFrame({k: x for k, (w, x) in parts.items()}),
         contributions=contributions,
         weights=pd.Series({k: w for k, (w, x) in parts.items()}, name="weight"),
         spec=spec,
-        method={"recipe": "imd", "normalise": f"exponential(constant={constant})", "weighting": "published",
-                "aggregate": "sum", "given": given},
+        method={
+            "recipe": "imd",
+            "normalise": f"exponential(constant={constant})",
+            "weighting": "published",
+            "aggregate": "sum",
+            "given": given,
+        },
         details=details,
     )
 
@@ -183,18 +191,30 @@ def _sum_of_z(data, columns: Mapping[str, str], logged, universe, population, dd
     z = pd.DataFrame(z)
     spec = IndexSpec(tuple(Indicator(c) for c in columns.values()))
     return result(
-        data, z.sum(axis=1),
-        components=z, contributions=z,
+        data,
+        z.sum(axis=1),
+        components=z,
+        contributions=z,
         weights=pd.Series(1.0, index=z.columns, name="weight"),
         spec=spec,
-        method={"recipe": recipe, "normalise": "zscore" + ("(population-weighted)" if pop is not None else ""),
-                "weighting": "unit", "aggregate": "sum"},
+        method={
+            "recipe": recipe,
+            "normalise": "zscore" + ("(population-weighted)" if pop is not None else ""),
+            "weighting": "unit",
+            "aggregate": "sum",
+        },
     )
 
 
 def townsend(
-    data: pd.DataFrame, *, unemployment: str, overcrowding: str, not_owner_occupied: str, no_car: str,
-    universe: object = None, ddof: int = 1,
+    data: pd.DataFrame,
+    *,
+    unemployment: str,
+    overcrowding: str,
+    not_owner_occupied: str,
+    no_car: str,
+    universe: object = None,
+    ddof: int = 1,
 ) -> DeprivationIndex:
     r"""Townsend material deprivation score.
 
@@ -223,14 +243,25 @@ def townsend(
     >>> idx.rank.tolist(), abs(float(idx.score.sum())) < 1e-12
     ([3, 2, 1], True)
     """
-    columns = {"unemployment": unemployment, "overcrowding": overcrowding,
-               "not_owner_occupied": not_owner_occupied, "no_car": no_car}
+    columns = {
+        "unemployment": unemployment,
+        "overcrowding": overcrowding,
+        "not_owner_occupied": not_owner_occupied,
+        "no_car": no_car,
+    }
     return _sum_of_z(data, columns, {"unemployment", "overcrowding"}, universe, None, ddof, "townsend")
 
 
 def carstairs(
-    data: pd.DataFrame, *, overcrowding: str, male_unemployment: str, no_car: str, low_social_class: str,
-    population: str | None = None, universe: object = None, ddof: int = 1,
+    data: pd.DataFrame,
+    *,
+    overcrowding: str,
+    male_unemployment: str,
+    no_car: str,
+    low_social_class: str,
+    population: str | None = None,
+    universe: object = None,
+    ddof: int = 1,
 ) -> DeprivationIndex:
     r"""Carstairs deprivation score: the sum of (population-weighted) z-scores of four census variables.
 
@@ -262,8 +293,12 @@ def carstairs(
     >>> idx.score.round(6).tolist()  # weighted z of b is sqrt(1/3) for each variable
     [-6.928203, 2.309401]
     """
-    columns = {"overcrowding": overcrowding, "male_unemployment": male_unemployment, "no_car": no_car,
-               "low_social_class": low_social_class}
+    columns = {
+        "overcrowding": overcrowding,
+        "male_unemployment": male_unemployment,
+        "no_car": no_car,
+        "low_social_class": low_social_class,
+    }
     return _sum_of_z(data, columns, set(), universe, population, ddof, "carstairs")
 
 
@@ -308,14 +343,22 @@ def pca_index(
         values, vectors = principal_axes(np.cov(z.to_numpy(), rowvar=False))
     v1 = vectors[:, 0]
     contributions = z * v1
-    info = {"explained_variance": float(values[0] / values.sum()),
-            "loadings": pd.Series(v1, index=z.columns, name="loading")}
+    info = {
+        "explained_variance": float(values[0] / values.sum()),
+        "loadings": pd.Series(v1, index=z.columns, name="loading"),
+    }
     return result(
-        data, contributions.sum(axis=1),
-        components=z, contributions=contributions,
+        data,
+        contributions.sum(axis=1),
+        components=z,
+        contributions=contributions,
         weights=pd.Series(v1, index=z.columns, name="weight"),
         spec=spec,
-        method={"recipe": "pca_index", "normalise": "zscore" if standardise else "centre",
-                "weighting": "first principal component", "aggregate": "sum"},
+        method={
+            "recipe": "pca_index",
+            "normalise": "zscore" if standardise else "centre",
+            "weighting": "first principal component",
+            "aggregate": "sum",
+        },
         weighting_info={"index": info},
     )

@@ -77,30 +77,46 @@ class Uncertainty:
     def to_frame(self) -> pd.DataFrame:
         """Base rank, median rank, 90 % interval and top-decile probability, one row per area."""
         return pd.DataFrame(
-            {"rank": self.base.rank, "median_rank": self.median_rank, "rank_low": self.rank_low,
-             "rank_high": self.rank_high, "p_top_decile": self.p_top_decile}
+            {
+                "rank": self.base.rank,
+                "median_rank": self.median_rank,
+                "rank_low": self.rank_low,
+                "rank_high": self.rank_high,
+                "p_top_decile": self.p_top_decile,
+            }
         )
 
     def _repr_html_(self) -> str:
         frame = self.to_frame().sort_values(["median_rank", "rank"])
-        return html_repr(self, {"areas": self.scores.shape[0], "replicates": self.scores.shape[1], "seed": self.seed,
-                                "base index": repr(self.base),
-                                "areas with P(top decile) = 1": int((self.p_top_decile == 1).sum()),
-                                "areas with 0 < P(top decile) < 1":
-                                    int(self.p_top_decile.between(0, 1, "neither").sum())},
-                         tables={"sensitivity: each choice varied alone": self.sensitivity},
-                         frame=frame, frame_caption="to_frame(), by median rank")  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "areas": self.scores.shape[0],
+                "replicates": self.scores.shape[1],
+                "seed": self.seed,
+                "base index": repr(self.base),
+                "areas with P(top decile) = 1": int((self.p_top_decile == 1).sum()),
+                "areas with 0 < P(top decile) < 1": int(self.p_top_decile.between(0, 1, "neither").sum()),
+            },
+            tables={"sensitivity: each choice varied alone": self.sensitivity},
+            frame=frame,
+            frame_caption="to_frame(), by median rank",
+        )
 
     def __repr__(self) -> str:
         top = self.sensitivity.index[0] if len(self.sensitivity) else None
-        return (f"Uncertainty({self.scores.shape[0]} areas, {self.scores.shape[1]} replicates, seed={self.seed}; "
-                f"most influential choice: {top!r})")
+        return (
+            f"Uncertainty({self.scores.shape[0]} areas, {self.scores.shape[1]} replicates, seed={self.seed}; "
+            f"most influential choice: {top!r})"
+        )
 
 
 def _tree(members, columns: list[str], level_weights, name: str = "index") -> tuple:
     """The spec as nested (members, base weights) for the array kernel: a member is a column index or a subtree."""
-    nodes = [_tree(m.members, columns, level_weights, m.name) if isinstance(m, Domain) else columns.index(m.column)
-             for m in members]
+    nodes = [
+        _tree(m.members, columns, level_weights, m.name) if isinstance(m, Domain) else columns.index(m.column)
+        for m in members
+    ]
     weights = level_weights[name].reindex([m.name for m in members]).to_numpy(dtype=float)
     return nodes, weights
 
@@ -139,7 +155,7 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
 
 
 def _check_combinations(comps: dict, aggregators) -> None:
-    for (policy, norm), frame in comps.items():
+    for (_policy, norm), frame in comps.items():
         for a in aggregators:
             try:
                 require_domain(kernel(a)[0], frame.to_numpy())
@@ -212,8 +228,16 @@ def uncertainty(
     if replicates < 1 or not 0.0 <= weight_noise < 1.0:
         raise ValidationError("uncertainty needs replicates >= 1 and 0 <= weight_noise < 1.")
     seed = v.resolve_seed(seed)
-    base = build_index(data, spec, normalise=normalise[0], weighting=weighting, aggregate=aggregate[0],
-                       missing=missing[0], min_available=min_available, graph=graph)
+    base = build_index(
+        data,
+        spec,
+        normalise=normalise[0],
+        weighting=weighting,
+        aggregate=aggregate[0],
+        missing=missing[0],
+        min_available=min_available,
+        graph=graph,
+    )
     raw = indicator_values(data, spec)
     comps = _components(raw, spec, missing, normalise, min_available, graph)
     tree = _tree(spec.members, spec.columns, base.level_weights)
@@ -229,13 +253,24 @@ def uncertainty(
         scores[r, rows] = _evaluate(tree, frame.to_numpy(), kernels[a], weight_noise, rng)
     ranks = _ranks(scores)
     summary = _summarise(ranks, data.index)
-    choices = pd.DataFrame({"normalise": [label(normalise[i]) for i in draws[:, 1]],
-                            "aggregate": [label(aggregate[i]) for i in draws[:, 2]],
-                            "missing": [missing[i] for i in draws[:, 0]]})
-    sensitivity = _sensitivity(base, comps, tree, normalise, aggregate, missing, weight_noise,
-                               min(replicates, 200), seed, position)
-    return Uncertainty(base=base, scores=pd.DataFrame(scores.T, index=data.index), choices=choices,
-                       sensitivity=sensitivity, seed=seed, **summary)
+    choices = pd.DataFrame(
+        {
+            "normalise": [label(normalise[i]) for i in draws[:, 1]],
+            "aggregate": [label(aggregate[i]) for i in draws[:, 2]],
+            "missing": [missing[i] for i in draws[:, 0]],
+        }
+    )
+    sensitivity = _sensitivity(
+        base, comps, tree, normalise, aggregate, missing, weight_noise, min(replicates, 200), seed, position
+    )
+    return Uncertainty(
+        base=base,
+        scores=pd.DataFrame(scores.T, index=data.index),
+        choices=choices,
+        sensitivity=sensitivity,
+        seed=seed,
+        **summary,
+    )
 
 
 def _summarise(ranks: np.ndarray, index: pd.Index) -> dict:
@@ -251,10 +286,12 @@ def _summarise(ranks: np.ndarray, index: pd.Index) -> dict:
         else:
             low, mid, high = np.percentile(ranks, [5, 50, 95], axis=0)
             p = top.mean(axis=0)
-    return {"median_rank": pd.Series(mid, index=index, name="median_rank"),
-            "rank_low": pd.Series(low, index=index, name="rank_low"),
-            "rank_high": pd.Series(high, index=index, name="rank_high"),
-            "p_top_decile": pd.Series(p, index=index, name="p_top_decile")}
+    return {
+        "median_rank": pd.Series(mid, index=index, name="median_rank"),
+        "rank_low": pd.Series(low, index=index, name="rank_low"),
+        "rank_high": pd.Series(high, index=index, name="rank_high"),
+        "p_top_decile": pd.Series(p, index=index, name="p_top_decile"),
+    }
 
 
 def _shift(base_rank: np.ndarray, base_decile: np.ndarray, scores: np.ndarray) -> tuple[float, float, float]:
@@ -285,14 +322,20 @@ def _sensitivity(base, comps, tree, normalise, aggregate, missing, noise, draws,
         "normalise": [run(missing[0], n, agg0, 0.0, None, 1) for n in normalise[1:]],
         "aggregate": [run(missing[0], normalise[0], kernel(a)[1], 0.0, None, 1) for a in aggregate[1:]],
         "missing": [run(m, normalise[0], agg0, 0.0, None, 1) for m in missing[1:]],
-        "weights": [run(missing[0], normalise[0], agg0, noise, np.random.default_rng(seed + 1), draws)] if noise else [],
+        "weights": [run(missing[0], normalise[0], agg0, noise, np.random.default_rng(seed + 1), draws)]
+        if noise
+        else [],
     }
     for factor, runs in factors.items():
         if runs:
             stats = np.array([_shift(base_rank, base_decile, s) for s in runs])
-            rows[factor] = {"mean_rank_shift": stats[:, 0].mean(), "max_rank_shift": stats[:, 1].max(),
-                            "share_changing_decile": stats[:, 2].mean(), "alternatives": len(runs)}
-    table = pd.DataFrame.from_dict(rows, orient="index",
-                                   columns=["mean_rank_shift", "max_rank_shift", "share_changing_decile",
-                                            "alternatives"])
+            rows[factor] = {
+                "mean_rank_shift": stats[:, 0].mean(),
+                "max_rank_shift": stats[:, 1].max(),
+                "share_changing_decile": stats[:, 2].mean(),
+                "alternatives": len(runs),
+            }
+    table = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["mean_rank_shift", "max_rank_shift", "share_changing_decile", "alternatives"]
+    )
     return table.sort_values("mean_rank_shift", ascending=False)

@@ -79,6 +79,7 @@ class Indicator:
 
     @property
     def name(self) -> str:
+        """The indicator's name: its column."""
         return self.column
 
 
@@ -163,14 +164,17 @@ class IndexSpec:
 
     @property
     def columns(self) -> list[str]:
+        """Every indicator's column, in the order of the specification."""
         return [i.column for i in self.indicators]
 
     @property
     def directions(self) -> dict[str, int]:
+        """``{column: +1 or -1}``: +1 when a higher value means more deprivation."""
         return {i.column: i.direction for i in self.indicators}
 
     @property
     def treatments(self) -> dict[str, str]:
+        """``{column: treatment}`` for the indicators given an outlier treatment."""
         return {i.column: i.treatment for i in self.indicators if i.treatment is not None}
 
 

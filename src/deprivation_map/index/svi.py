@@ -9,9 +9,9 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError
+from ._universe import result, universe_mask
 from .normalise import percentile
 from .spec import Domain, IndexSpec, Indicator
-from ._universe import result, universe_mask
 
 __all__ = ["SVI_2018_THEMES", "SVI_2020_THEMES", "cdc_percentile", "round_half_up", "svi"]
 
@@ -139,8 +139,6 @@ def svi(
     >>> s.details[["EPL_A", "EPL_B", "SPL_THEMES", "RPL_THEMES"]].loc["x"].tolist()
     [0.5, 0.5, 1.0, 0.5]
     """
-
-
     columns = [c for cols in themes.values() for c in cols]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
@@ -153,8 +151,9 @@ def svi(
         pop = _values(data, [population], mask, na_values)[population]
         mask = mask & (pop.reindex(data.index) > 0).fillna(False)
     values = _values(data, columns, mask, na_values)
-    epl = pd.DataFrame({f"EPL_{c.removeprefix('EP_')}": cdc_percentile(values[c], reverse=c in reverse)
-                        for c in columns})
+    epl = pd.DataFrame(
+        {f"EPL_{c.removeprefix('EP_')}": cdc_percentile(values[c], reverse=c in reverse) for c in columns}
+    )
     details, spl, rpl = epl.copy(), {}, {}
     for theme, cols in themes.items():
         names = [f"EPL_{c.removeprefix('EP_')}" for c in cols]
@@ -171,16 +170,23 @@ def svi(
     details["F_TOTAL"] = details[[c for c in details if c.startswith("F_") and c.removeprefix("F_") not in themes]].sum(
         axis=1, min_count=1
     )
-    spec = IndexSpec(tuple(Domain(t, tuple(Indicator(c, -1 if c in reverse else 1) for c in cols))
-                           for t, cols in themes.items()))
+    spec = IndexSpec(
+        tuple(Domain(t, tuple(Indicator(c, -1 if c in reverse else 1) for c in cols)) for t, cols in themes.items())
+    )
     contributions = pd.concat([pd.DataFrame(spl).add_prefix("SPL_"), epl], axis=1)
     return result(
-        data, details["RPL_THEMES"],
-        components=epl, contributions=contributions,
+        data,
+        details["RPL_THEMES"],
+        components=epl,
+        contributions=contributions,
         weights=pd.Series(1.0, index=columns, name="weight"),
         spec=spec,
-        method={"recipe": "svi", "normalise": "percentile (CDC, 4 decimals)", "weighting": "unit",
-                "aggregate": "sum, percentile of sums"},
+        method={
+            "recipe": "svi",
+            "normalise": "percentile (CDC, 4 decimals)",
+            "weighting": "unit",
+            "aggregate": "sum, percentile of sums",
+        },
         domain_scores=pd.DataFrame(rpl).add_prefix("RPL_"),
         details=details,
     )

@@ -172,8 +172,16 @@ def treat(raw: pd.DataFrame, treatments: Mapping[str, str]) -> tuple[pd.DataFram
         treated = func(raw[column])
         changed = ~np.isclose(treated, raw[column], rtol=0, atol=0, equal_nan=True)
         out[column] = treated
-        parts.append(pd.DataFrame({"id": raw.index[changed], "indicator": column, "treatment": name,
-                                   "original": raw[column].to_numpy()[changed],
-                                   "treated": treated.to_numpy()[changed]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": raw.index[changed],
+                    "indicator": column,
+                    "treatment": name,
+                    "original": raw[column].to_numpy()[changed],
+                    "treated": treated.to_numpy()[changed],
+                }
+            )
+        )
     report = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return out, report

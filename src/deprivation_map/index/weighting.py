@@ -68,8 +68,11 @@ def first_component(components: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def principal_axes(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (descending) and eigenvectors (columns) of a symmetric matrix, each vector's loadings
-    summing to a non-negative number (the sign of an eigenvector is arbitrary; this makes it reproducible)."""
+    """Eigenvalues (descending) and eigenvectors (columns) of a symmetric matrix, with reproducible signs.
+
+    Each vector's loadings sum to a non-negative number (the sign of an eigenvector is arbitrary; this makes it
+    reproducible).
+    """
     values, vectors = np.linalg.eigh(np.atleast_2d(matrix))
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order]
@@ -178,7 +181,8 @@ def weights_for(components: pd.DataFrame, written: pd.Series, method: str) -> tu
     >>> level = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 3.0, 2.0]})
     >>> weights, info = weights_for(level, pd.Series({"a": 3.0, "b": 1.0}), "explicit")
     >>> weights.tolist()
-    [0.75, 0.25]"""
+    [0.75, 0.25]
+    """
     if components.shape[1] == 1:
         return pd.Series(1.0, index=components.columns, name="weight"), {}
     return v.lookup(WEIGHTINGS, method, what="weighting")(components, written)

@@ -118,10 +118,20 @@ class TableReport:
 
     def _repr_html_(self) -> str:
         options = {k: f"{v!r} ({self._how(k)})" for k, v in self.options.items()}
-        return html_repr(self, {"file": self._file_name, "format": self.format,
-                                "layout": self.layout, "rows": self.n_rows, "columns": len(self.columns), **options,
-                                "notes": "; ".join(self.notes) or "none"},
-                         frame=self.to_frame(), rows=len(self.columns))  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "file": self._file_name,
+                "format": self.format,
+                "layout": self.layout,
+                "rows": self.n_rows,
+                "columns": len(self.columns),
+                **options,
+                "notes": "; ".join(self.notes) or "none",
+            },
+            frame=self.to_frame(),
+            rows=len(self.columns),
+        )
 
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
@@ -132,8 +142,11 @@ class TableReport:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per column of the table: ``read_as`` (``"number"``, ``"text"`` or ``"as stored"``),
-        ``how`` (conversions done, or why it stayed text) and ``unparsed`` (values turned missing)."""
+        """One row per column of the table: how it was read.
+
+        Columns ``read_as`` (``"number"``, ``"text"`` or ``"as stored"``), ``how`` (conversions done, or why it
+        stayed text) and ``unparsed`` (values turned missing).
+        """
         rows = {}
         for col in self.columns:
             if col in self.parsed:
@@ -153,11 +166,15 @@ class TableReport:
             lines.append(f"  {key} {value!r} ({how})" if value != "" else f"  {key}: none ({how})")
         lines += [f"  column {c!r} read as numbers: {', '.join(d)}" for c, d in self.parsed.items() if d]
         lines += [f"  column {c!r} kept as text: {why}" for c, why in self.text_columns.items()]
-        lines += [f"  column {c!r}: {len(i)} values not numbers, now missing: {format_ids(i)}" for c, i in self.unparsed.items()]
+        lines += [
+            f"  column {c!r}: {len(i)} values not numbers, now missing: {format_ids(i)}"
+            for c, i in self.unparsed.items()
+        ]
         return "\n".join(lines + [f"  {note}" for note in self.notes])
 
 
 # -- encoding and separator -------------------------------------------------------------------------------
+
 
 def detect_encoding(raw: bytes) -> tuple[str, str]:
     """The encoding of ``raw`` and why (see the module's rules)."""
@@ -208,8 +225,16 @@ def parse_csv(text: str, *, sep: str, na_values: Sequence[str]) -> pd.DataFrame:
 # -- decimal and thousands separators ---------------------------------------------------------------------
 
 _PROOFS = {  # values that can only be read with this decimal separator
-    ",": (r"^[+-]?(?:\d*,(?:\d{1,2}|\d{4,})|0,\d+)$", r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+,\d+$", r"^[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}$"),
-    ".": (r"^[+-]?(?:\d*\.(?:\d{1,2}|\d{4,})|0\.\d+)$", r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+\.\d+$", r"^[+-]?[1-9]\d{0,2}(?:,\d{3}){2,}$"),
+    ",": (
+        r"^[+-]?(?:\d*,(?:\d{1,2}|\d{4,})|0,\d+)$",
+        r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+,\d+$",
+        r"^[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}$",
+    ),
+    ".": (
+        r"^[+-]?(?:\d*\.(?:\d{1,2}|\d{4,})|0\.\d+)$",
+        r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+\.\d+$",
+        r"^[+-]?[1-9]\d{0,2}(?:,\d{3}){2,}$",
+    ),
 }
 _EITHER = r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$"  # 1.234: a decimal, or a thousand with a separator
 _SPACED = rf"^[+-]?\d{{1,3}}(?:{_SPACES}\d{{3}})+(?:[.,]\d+)?$"
@@ -242,7 +267,9 @@ def text_tokens(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     return pd.Series(pd.unique(values.astype(str)), dtype=str)
 
 
-def detect_number_format(tokens: pd.Series, *, decimal: str | None, thousands: str | None) -> tuple[str, str | None, dict[str, str]]:
+def detect_number_format(
+    tokens: pd.Series, *, decimal: str | None, thousands: str | None
+) -> tuple[str, str | None, dict[str, str]]:
     """The decimal and thousands separators the values prove, with the evidence; ``None`` options are detected."""
     detected: dict[str, str] = {}
     if decimal is None:
@@ -271,6 +298,7 @@ def detect_number_format(tokens: pd.Series, *, decimal: str | None, thousands: s
 
 # -- numbers stored as text --------------------------------------------------------------------------------
 
+
 def _text_only(values: pd.Series) -> pd.Series:
     """The text cells of a column as strings; numbers and missing cells become missing."""
     if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
@@ -280,7 +308,9 @@ def _text_only(values: pd.Series) -> pd.Series:
     return values.where(values.map(lambda x: isinstance(x, str))).astype(str)
 
 
-def parse_numbers(values: pd.Series, *, decimal: str, thousands: str | None) -> tuple[pd.Series, pd.Series, tuple[str, ...]]:
+def parse_numbers(
+    values: pd.Series, *, decimal: str, thousands: str | None
+) -> tuple[pd.Series, pd.Series, tuple[str, ...]]:
     """Numbers from text: ``(numbers, failed, conversions)``; ``failed`` marks text that is not a number."""
     text = _text_only(values)
     core = _core(text)
@@ -314,7 +344,12 @@ def classify(values: pd.Series, *, decimal: str, thousands: str | None):
         if pd.api.types.is_numeric_dtype(values):
             return "numeric", values, None, ()
         present = values.dropna()  # Excel cells read as objects: numbers only -> a numeric column
-        if len(present) and present.map(lambda x: isinstance(x, int | float | np.number) and not isinstance(x, bool | np.bool_)).all():
+        if (
+            len(present)
+            and present.map(
+                lambda x: isinstance(x, int | float | np.number) and not isinstance(x, bool | np.bool_)
+            ).all()
+        ):
             return "numeric", pd.to_numeric(values), None, ()
         return "keep", None
     code = _first(text, _CODE)
@@ -343,7 +378,10 @@ def unparsed_message(what: str, failures: Mapping[str, pd.Series], ids: pd.Serie
 
 # -- long tables ------------------------------------------------------------------------------------------
 
-def pivot_long(frame: pd.DataFrame, *, id_col: str, indicator_col: str, value_col: str, year_col: str | None, what: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+
+def pivot_long(
+    frame: pd.DataFrame, *, id_col: str, indicator_col: str, value_col: str, year_col: str | None, what: str
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """(id, indicator, value[, year]) rows to one row per ID and one column per indicator (``name_year``).
 
     IDs and columns keep their order of first appearance; a repeated (id, indicator[, year]) is refused.
@@ -358,7 +396,9 @@ def pivot_long(frame: pd.DataFrame, *, id_col: str, indicator_col: str, value_co
     name = frame[indicator_col].astype(str)
     if year_col:
         name = name + "_" + _year_labels(frame[year_col], what=what)
-    cells = pd.DataFrame({"id": frame[id_col].to_numpy(), "name": name.to_numpy(), "value": frame[value_col].to_numpy()})
+    cells = pd.DataFrame(
+        {"id": frame[id_col].to_numpy(), "name": name.to_numpy(), "value": frame[value_col].to_numpy()}
+    )
     repeated = cells.duplicated(["id", "name"], keep=False)
     if repeated.any():
         examples = cells.loc[repeated, ["id", "name"]].drop_duplicates().head(3)

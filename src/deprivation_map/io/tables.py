@@ -34,7 +34,9 @@ def _load_csv(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
     try:
         text = raw.decode(encoding)
     except (UnicodeDecodeError, LookupError) as err:
-        raise ValidationError(f"Indicator table {path.name!r} cannot be read as {encoding!r}: {err}. Pass another encoding=.") from None
+        raise ValidationError(
+            f"Indicator table {path.name!r} cannot be read as {encoding!r}: {err}. Pass another encoding=."
+        ) from None
     sep = o["sep"]
     if sep is None:
         sep, facts["detected"]["sep"] = t.detect_sep(text)
@@ -46,10 +48,14 @@ def _load_excel(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
     with pd.ExcelFile(path, engine="openpyxl") as book:
         sheets, sheet = book.sheet_names, o["sheet"]
         if sheet is None and len(sheets) > 1:
-            raise ValidationError(f"Indicator table {path.name!r} has sheets {format_ids(sheets)}; choose one with sheet=.")
+            raise ValidationError(
+                f"Indicator table {path.name!r} has sheets {format_ids(sheets)}; choose one with sheet=."
+            )
         sheet = sheets[0] if sheet is None else sheet
         if sheet not in sheets:
-            raise ValidationError(f"Indicator table {path.name!r} has no sheet {sheet!r}; its sheets are {format_ids(sheets)}.")
+            raise ValidationError(
+                f"Indicator table {path.name!r} has no sheet {sheet!r}; its sheets are {format_ids(sheets)}."
+            )
         frame = pd.read_excel(book, sheet_name=sheet, na_values=list(o["na_values"]), dtype=object)
     return frame, {"detected": {}, "sheet": sheet}
 
@@ -59,18 +65,24 @@ def _load_parquet(path: Path, o: dict) -> tuple[pd.DataFrame, dict]:
 
 
 _LOADERS: dict[str, tuple[str, Callable[[Path, dict], tuple[pd.DataFrame, dict]]]] = {
-    ".csv": ("csv", _load_csv), ".tsv": ("csv", _load_csv), ".txt": ("csv", _load_csv),
-    ".xlsx": ("excel", _load_excel), ".xlsm": ("excel", _load_excel), ".parquet": ("parquet", _load_parquet),
-}  # fmt: skip
+    ".csv": ("csv", _load_csv),
+    ".tsv": ("csv", _load_csv),
+    ".txt": ("csv", _load_csv),
+    ".xlsx": ("excel", _load_excel),
+    ".xlsm": ("excel", _load_excel),
+    ".parquet": ("parquet", _load_parquet),
+}
 
 
 def _was_text(values: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(values.dtype) or pd.api.types.is_object_dtype(values.dtype)
 
 
-def _parse_columns(frame: pd.DataFrame, columns: list, o: dict, decimal: str, thousands: str | None, *, what: str) -> tuple[pd.DataFrame, dict]:
+def _parse_columns(
+    frame: pd.DataFrame, columns: list, o: dict, decimal: str, thousands: str | None, *, what: str
+) -> tuple[pd.DataFrame, dict]:
     """Numbers from the text of ``columns`` (rows as in the file, so errors name file rows)."""
-    out, parsed, text, failures = frame.copy(), {}, {c: "given in text_cols" for c in o["text_cols"]}, {}
+    out, parsed, text, failures = frame.copy(), {}, dict.fromkeys(o["text_cols"], "given in text_cols"), {}
     for col in columns:
         kind, *rest = t.classify(frame[col], decimal=decimal, thousands=thousands)
         if kind == "text":
@@ -91,7 +103,14 @@ def _parse_columns(frame: pd.DataFrame, columns: list, o: dict, decimal: str, th
 
 def _long_to_wide(frame: pd.DataFrame, parsing: dict, o: dict, *, what: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Pivot a parsed long table; each indicator column inherits what was done to the value column."""
-    wide, notes = t.pivot_long(frame, id_col=o["id_col"], indicator_col=o["indicator_col"], value_col=o["value_col"], year_col=o["year_col"], what=what)
+    wide, notes = t.pivot_long(
+        frame,
+        id_col=o["id_col"],
+        indicator_col=o["indicator_col"],
+        value_col=o["value_col"],
+        year_col=o["year_col"],
+        what=what,
+    )
     done = parsing["parsed"].pop(o["value_col"], None)
     if done is not None:
         parsing["parsed"] = {c: done for c in wide.columns if c != o["id_col"]}
@@ -110,10 +129,14 @@ def read_indicators_with_report(path: PathLike, *, id_col: str, **options) -> tu
     >>> len(table) == report.n_rows == 159
     True
     """
-    defaults = {k: p.default for k, p in inspect.signature(read_indicators).parameters.items() if k not in ("path", "id_col")}
+    defaults = {
+        k: p.default for k, p in inspect.signature(read_indicators).parameters.items() if k not in ("path", "id_col")
+    }
     unknown = set(options) - set(defaults)
     if unknown:
-        raise ValidationError(f"Unknown table options {format_ids(sorted(unknown))}; valid ones are {', '.join(defaults)}.")
+        raise ValidationError(
+            f"Unknown table options {format_ids(sorted(unknown))}; valid ones are {', '.join(defaults)}."
+        )
     o = {**defaults, **options, "id_col": id_col}
     v.choose(o["on_unparsed"], ON_UNPARSED, what="on_unparsed policy")
     path = v.existing_file(path, what="indicator table")
@@ -126,7 +149,9 @@ def read_indicators_with_report(path: PathLike, *, id_col: str, **options) -> tu
     v.require_columns(frame, [o["id_col"]], what=what)
     long = o["indicator_col"] is not None
     if long:
-        v.require_columns(frame, [o["indicator_col"], o["value_col"], *([o["year_col"]] if o["year_col"] else [])], what=what)
+        v.require_columns(
+            frame, [o["indicator_col"], o["value_col"], *([o["year_col"]] if o["year_col"] else [])], what=what
+        )
     columns = [o["value_col"]] if long else [c for c in frame.columns if c != o["id_col"] and c not in o["text_cols"]]
     tokens = t.text_tokens(frame, columns)
     decimal, thousands, detected = t.detect_number_format(tokens, decimal=o["decimal"], thousands=o["thousands"])
@@ -134,11 +159,20 @@ def read_indicators_with_report(path: PathLike, *, id_col: str, **options) -> tu
     frame, notes = _long_to_wide(frame, parsing, o, what=what) if long else (frame, ())
     frame = v.index_by_id(frame, o["id_col"], what=what)
     report = TableReport(
-        path=str(path), format=fmt, n_rows=len(frame), columns=tuple(map(str, frame.columns)),
-        encoding=facts.get("encoding"), sep=facts.get("sep"), sheet=facts.get("sheet"), decimal=decimal,
-        thousands=thousands, layout="long" if o["indicator_col"] else "wide",
-        detected={**facts["detected"], **detected}, notes=notes, **parsing,
-    )  # fmt: skip
+        path=str(path),
+        format=fmt,
+        n_rows=len(frame),
+        columns=tuple(map(str, frame.columns)),
+        encoding=facts.get("encoding"),
+        sep=facts.get("sep"),
+        sheet=facts.get("sheet"),
+        decimal=decimal,
+        thousands=thousands,
+        layout="long" if o["indicator_col"] else "wide",
+        detected={**facts["detected"], **detected},
+        notes=notes,
+        **parsing,
+    )
     return frame, report
 
 

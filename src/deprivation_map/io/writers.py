@@ -27,7 +27,18 @@ __all__ = ["build_metadata", "read_metadata", "write_results"]
 
 PathLike = str | os.PathLike
 METADATA_KEY = "deprivation_map"
-_LIBRARIES = ("deprivation-map", "numpy", "pandas", "geopandas", "shapely", "pyogrio", "pyproj", "pyarrow", "libpysal", "esda")
+_LIBRARIES = (
+    "deprivation-map",
+    "numpy",
+    "pandas",
+    "geopandas",
+    "shapely",
+    "pyogrio",
+    "pyproj",
+    "pyarrow",
+    "libpysal",
+    "esda",
+)
 
 
 def _sha256(path: Path) -> str:
@@ -79,7 +90,11 @@ def build_metadata(*, inputs: Sequence[PathLike] = (), options: Mapping | None =
 
 
 def _table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
-    return pd.DataFrame(frame.drop(columns=frame.geometry.name, errors="ignore")) if isinstance(frame, gpd.GeoDataFrame) else frame
+    return (
+        pd.DataFrame(frame.drop(columns=frame.geometry.name, errors="ignore"))
+        if isinstance(frame, gpd.GeoDataFrame)
+        else frame
+    )
 
 
 def _sidecar(path: Path) -> Path:
@@ -88,7 +103,9 @@ def _sidecar(path: Path) -> Path:
 
 def _write_gpkg(frame, path: Path, record: str) -> None:
     # GeoPackage's metadata extension (gpkg_metadata), attached to the layer: no extra layer to choose from
-    frame.reset_index().to_file(path, layer="results", driver="GPKG", engine="pyogrio", layer_metadata={METADATA_KEY: record})
+    frame.reset_index().to_file(
+        path, layer="results", driver="GPKG", engine="pyogrio", layer_metadata={METADATA_KEY: record}
+    )
 
 
 def _write_parquet(frame, path: Path, record: str) -> None:
@@ -164,11 +181,13 @@ def write_results(frame: gpd.GeoDataFrame, path: PathLike, *, metadata: Mapping 
     suffix = path.suffix.lower()
     writer = v.lookup(_WRITERS, suffix, what="output format (file extension)")
     if suffix in _NEEDS_GEOMETRY and not isinstance(frame, gpd.GeoDataFrame):
-        raise ValidationError(f"A {suffix} file needs geometries, but got a {type(frame).__name__}. Write .csv, .xlsx or .parquet.")
+        raise ValidationError(
+            f"A {suffix} file needs geometries, but got a {type(frame).__name__}. Write .csv, .xlsx or .parquet."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
     record = json.dumps(dict(metadata) if metadata is not None else build_metadata(), default=str, ensure_ascii=False)
-    writer(frame.astype({c: str for c in categorical}), path, record)
+    writer(frame.astype(dict.fromkeys(categorical, str)), path, record)
     return path
 
 
@@ -193,9 +212,12 @@ def _sidecar_record(path: Path) -> str:
 
 
 _RECORDS: dict[str, Callable[[Path], str]] = {
-    ".gpkg": _gpkg_record, ".parquet": _parquet_record, ".xlsx": _excel_record,
-    ".csv": _sidecar_record, ".geojson": _sidecar_record,
-}  # fmt: skip
+    ".gpkg": _gpkg_record,
+    ".parquet": _parquet_record,
+    ".xlsx": _excel_record,
+    ".csv": _sidecar_record,
+    ".geojson": _sidecar_record,
+}
 
 
 def read_metadata(path: PathLike) -> dict:

@@ -9,8 +9,8 @@ Nothing here imports folium, mapclassify, matplotlib or playwright until it is u
 """
 
 from .classify import SCHEMES
-from .interactive import explore, save_map
 from .i18n import LANGS
+from .interactive import explore, save_map
 from .simplify import MapSize
 from .static import save_png
 

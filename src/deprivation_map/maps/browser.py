@@ -136,7 +136,9 @@ def check_in_browser(
 
     chromium = find_chromium(executable)
     if chromium is None:
-        raise ValidationError("No Chromium found (tried chromium, chromium-browser). Install it: apt-get install chromium.")
+        raise ValidationError(
+            "No Chromium found (tried chromium, chromium-browser). Install it: apt-get install chromium."
+        )
     url = Path(path).resolve().as_uri()
     blocked: list[str] = []
     errors: list[str] = []
@@ -144,9 +146,12 @@ def check_in_browser(
     try:
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
-                profile, executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS),
+                profile,
+                executable_path=chromium,
+                headless=True,
+                args=list(CHROMIUM_ARGS),
                 viewport={"width": viewport[0], "height": viewport[1]},
-            )  # fmt: skip
+            )
             try:
                 context.route("**/*", lambda route: _route(route, url, blocked))
                 page = context.new_page()
@@ -168,9 +173,19 @@ def check_in_browser(
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return BrowserCheck(
-        seconds, blocked, errors, state["onMap"], state["svgPaths"] or state["inRenderer"], state["svgPaths"],
-        state["canvases"], state["legends"], tooltip, Path(screenshot) if screenshot else None, toggled, popup,
-    )  # fmt: skip
+        seconds,
+        blocked,
+        errors,
+        state["onMap"],
+        state["svgPaths"] or state["inRenderer"],
+        state["svgPaths"],
+        state["canvases"],
+        state["legends"],
+        tooltip,
+        Path(screenshot) if screenshot else None,
+        toggled,
+        popup,
+    )
 
 
 def _route(route, url: str, blocked: list[str]) -> None:
@@ -200,7 +215,7 @@ def _click(page, latlon: tuple[float, float]) -> str | None:
 def _text_of(page, selector: str) -> str | None:
     try:
         page.wait_for_selector(selector, state="visible", timeout=5000)
-    except Exception:  # noqa: BLE001 - playwright's TimeoutError: nothing appeared
+    except Exception:
         return None
     return page.inner_text(selector)
 

@@ -11,6 +11,8 @@ closed (Leaflet closes polygons itself). The page rebuilds
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -42,6 +44,10 @@ def encode_areas(geometry: gpd.GeoSeries, digits: int) -> list[str]:
     steps[first] = grid[first]
     flat = steps.ravel().tolist()
     bounds = 2 * np.r_[np.flatnonzero(first), len(steps)]
-    ring_texts = iter("[" + ",".join(map(str, flat[a:b])) + "]" for a, b in zip(bounds[:-1], bounds[1:], strict=True))
-    part_texts = iter(["[" + ",".join(next(ring_texts) for _ in range(c)) + "]" for c in np.bincount(ring_of, minlength=len(parts))])
-    return ["[" + ",".join(next(part_texts) for _ in range(c)) + "]" for c in np.bincount(part_of, minlength=len(geoms))]
+    ring_texts = iter("[" + ",".join(map(str, flat[a:b])) + "]" for a, b in itertools.pairwise(bounds))
+    part_texts = iter(
+        ["[" + ",".join(next(ring_texts) for _ in range(c)) + "]" for c in np.bincount(ring_of, minlength=len(parts))]
+    )
+    return [
+        "[" + ",".join(next(part_texts) for _ in range(c)) + "]" for c in np.bincount(part_of, minlength=len(geoms))
+    ]

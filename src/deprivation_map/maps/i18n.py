@@ -23,20 +23,32 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     # layers and legends
     "index": ("Deprivation index", "Índice de privación", "Índex de privació", "Δείκτης αποστέρησης"),
     "lisa": ("LISA clusters", "Clústeres LISA", "Clústers LISA", "Συστάδες LISA"),
-    "gi": ("Hot and cold spots (Gi*)", "Puntos calientes y fríos (Gi*)", "Punts calents i freds (Gi*)",
-           "Θερμά και ψυχρά σημεία (Gi*)"),
+    "gi": (
+        "Hot and cold spots (Gi*)",
+        "Puntos calientes y fríos (Gi*)",
+        "Punts calents i freds (Gi*)",
+        "Θερμά και ψυχρά σημεία (Gi*)",
+    ),
     "allocation": ("Allocation per person", "Asignación por persona", "Assignació per persona", "Κατανομή ανά άτομο"),
     "services": ("Services", "Servicios", "Serveis", "Υπηρεσίες"),
     "no_data": ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
-    "more_deprived": ("darker = more deprived", "más oscuro = más privación", "més fosc = més privació",
-                      "σκουρότερο = περισσότερη αποστέρηση"),
+    "more_deprived": (
+        "darker = more deprived",
+        "más oscuro = más privación",
+        "més fosc = més privació",
+        "σκουρότερο = περισσότερη αποστέρηση",
+    ),
     # tooltips
     "id": ("ID", "Código", "Codi", "Κωδικός"),
     "score": ("Score", "Puntuación", "Puntuació", "Βαθμολογία"),
     "rank": ("Rank", "Posición", "Posició", "Κατάταξη"),
     "rank_of": ("{rank} of {n}", "{rank} de {n}", "{rank} de {n}", "{rank} από {n}"),
-    "decile": ("Decile (1 = most deprived)", "Decil (1 = más privación)", "Decil (1 = més privació)",
-               "Δεκατημόριο (1 = μεγαλύτερη αποστέρηση)"),
+    "decile": (
+        "Decile (1 = most deprived)",
+        "Decil (1 = más privación)",
+        "Decil (1 = més privació)",
+        "Δεκατημόριο (1 = μεγαλύτερη αποστέρηση)",
+    ),
     "cluster": ("Cluster", "Clúster", "Clúster", "Συστάδα"),
     "hotspot": ("Gi*", "Gi*", "Gi*", "Gi*"),
     "why": ("Main contributors", "Principales factores", "Principals factors", "Κύριοι παράγοντες"),
@@ -48,27 +60,45 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "Low-High": ("Low-High", "Bajo-Alto", "Baix-Alt", "Χαμηλό-Υψηλό"),
     "High-Low": ("High-Low", "Alto-Bajo", "Alt-Baix", "Υψηλό-Χαμηλό"),
     "Not significant": ("Not significant", "No significativo", "No significatiu", "Μη σημαντικό"),
-    "Isolate": ("Isolate (no neighbours)", "Aislada (sin vecinas)", "Aïllada (sense veïnes)",
-                "Απομονωμένη (χωρίς γειτονικές)"),
+    "Isolate": (
+        "Isolate (no neighbours)",
+        "Aislada (sin vecinas)",
+        "Aïllada (sense veïnes)",
+        "Απομονωμένη (χωρίς γειτονικές)",
+    ),
     "Undefined": ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
     "Hot spot": ("Hot spot ({conf})", "Punto caliente ({conf})", "Punt calent ({conf})", "Θερμό σημείο ({conf})"),
     "Cold spot": ("Cold spot ({conf})", "Punto frío ({conf})", "Punt fred ({conf})", "Ψυχρό σημείο ({conf})"),
     # static images
     "index_map": ("Deprivation index", "Índice de privación", "Índex de privació", "Δείκτης αποστέρησης"),
-    "cluster_map": ("Clusters of deprivation (local Moran)", "Clústeres de privación (Moran local)",
-                    "Clústers de privació (Moran local)", "Συστάδες αποστέρησης (τοπικός δείκτης Moran)"),
+    "cluster_map": (
+        "Clusters of deprivation (local Moran)",
+        "Clústeres de privación (Moran local)",
+        "Clústers de privació (Moran local)",
+        "Συστάδες αποστέρησης (τοπικός δείκτης Moran)",
+    ),
     "source": ("Source: {source}", "Fuente: {source}", "Font: {source}", "Πηγή: {source}"),
     "default_source": ("deprivation_map", "deprivation_map", "deprivation_map", "deprivation_map"),
     # report
     "report_title": ("Deprivation report", "Informe de privación", "Informe de privació", "Έκθεση αποστέρησης"),
-    "generated": ("Generated on {date} with deprivation_map {version}.",
-                  "Generado el {date} con deprivation_map {version}.",
-                  "Generat el {date} amb deprivation_map {version}.",
-                  "Δημιουργήθηκε στις {date} με το deprivation_map {version}."),
-    "inputs": ("Inputs and join audit", "Datos de entrada y auditoría de la unión", "Dades d'entrada i auditoria de la unió",
-               "Δεδομένα εισόδου και έλεγχος σύνδεσης"),
-    "n_areas": ("{n} areas on the map, {scored} with a score.", "{n} áreas en el mapa, {scored} con puntuación.",
-                "{n} àrees al mapa, {scored} amb puntuació.", "{n} περιοχές στον χάρτη, {scored} με βαθμολογία."),
+    "generated": (
+        "Generated on {date} with deprivation_map {version}.",
+        "Generado el {date} con deprivation_map {version}.",
+        "Generat el {date} amb deprivation_map {version}.",
+        "Δημιουργήθηκε στις {date} με το deprivation_map {version}.",
+    ),
+    "inputs": (
+        "Inputs and join audit",
+        "Datos de entrada y auditoría de la unión",
+        "Dades d'entrada i auditoria de la unió",
+        "Δεδομένα εισόδου και έλεγχος σύνδεσης",
+    ),
+    "n_areas": (
+        "{n} areas on the map, {scored} with a score.",
+        "{n} áreas en el mapa, {scored} con puntuación.",
+        "{n} àrees al mapa, {scored} amb puntuació.",
+        "{n} περιοχές στον χάρτη, {scored} με βαθμολογία.",
+    ),
     "boundaries": ("Boundaries", "Límites", "Límits", "Όρια"),
     "table": ("Indicator table", "Tabla de indicadores", "Taula d'indicadors", "Πίνακας δεικτών"),
     "areas": ("Areas", "Áreas", "Àrees", "Περιοχές"),
@@ -79,38 +109,72 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "duplicates": ("Repeated IDs", "Códigos repetidos", "Codis repetits", "Επαναλαμβανόμενοι κωδικοί"),
     "repairs": ("Repaired keys", "Códigos corregidos", "Codis corregits", "Διορθωμένοι κωδικοί"),
     "examples": ("Examples", "Ejemplos", "Exemples", "Παραδείγματα"),
-    "no_joins": ("No join audit was given.", "No se ha facilitado la auditoría de la unión.",
-                 "No s'ha facilitat l'auditoria de la unió.", "Δεν δόθηκε έλεγχος σύνδεσης."),
+    "no_joins": (
+        "No join audit was given.",
+        "No se ha facilitado la auditoría de la unión.",
+        "No s'ha facilitat l'auditoria de la unió.",
+        "Δεν δόθηκε έλεγχος σύνδεσης.",
+    ),
     "method": ("Index method", "Método del índice", "Mètode de l'índex", "Μέθοδος του δείκτη"),
     "indicator": ("Indicator", "Indicador", "Indicador", "Δείκτης"),
     "direction": ("Direction", "Sentido", "Sentit", "Κατεύθυνση"),
     "weight": ("Effective weight", "Peso efectivo", "Pes efectiu", "Πραγματικό βάρος"),
-    "up": ("higher = more deprived", "más alto = más privación", "més alt = més privació",
-           "υψηλότερο = περισσότερη αποστέρηση"),
-    "down": ("lower = more deprived", "más bajo = más privación", "més baix = més privació",
-             "χαμηλότερο = περισσότερη αποστέρηση"),
+    "up": (
+        "higher = more deprived",
+        "más alto = más privación",
+        "més alt = més privació",
+        "υψηλότερο = περισσότερη αποστέρηση",
+    ),
+    "down": (
+        "lower = more deprived",
+        "más bajo = más privación",
+        "més baix = més privació",
+        "χαμηλότερο = περισσότερη αποστέρηση",
+    ),
     "normalise": ("Normalisation", "Normalización", "Normalització", "Κανονικοποίηση"),
     "weighting": ("Weighting", "Ponderación", "Ponderació", "Στάθμιση"),
     "aggregate": ("Aggregation", "Agregación", "Agregació", "Συνάθροιση"),
     "missing": ("Missing values", "Valores ausentes", "Valors absents", "Ελλείπουσες τιμές"),
     "maps": ("Maps", "Mapas", "Mapes", "Χάρτες"),
-    "interactive": ("Open the interactive map", "Abrir el mapa interactivo", "Obrir el mapa interactiu",
-                    "Άνοιγμα του διαδραστικού χάρτη"),
-    "moran": ("Global spatial autocorrelation", "Autocorrelación espacial global", "Autocorrelació espacial global",
-              "Συνολική χωρική αυτοσυσχέτιση"),
-    "moran_text": ("Moran's I = {I} (expected {EI} without autocorrelation; pseudo p-value {p}, {perm} permutations).",
-                   "I de Moran = {I} (esperada {EI} sin autocorrelación; pseudovalor p {p}, {perm} permutaciones).",
-                   "I de Moran = {I} (esperada {EI} sense autocorrelació; pseudovalor p {p}, {perm} permutacions).",
-                   "I του Moran = {I} (αναμενόμενη {EI} χωρίς αυτοσυσχέτιση· ψευδο-τιμή p {p}, {perm} μεταθέσεις)."),
-    "scatter": ("Moran scatter plot", "Diagrama de dispersión de Moran", "Diagrama de dispersió de Moran",
-                "Διάγραμμα διασποράς Moran"),
+    "interactive": (
+        "Open the interactive map",
+        "Abrir el mapa interactivo",
+        "Obrir el mapa interactiu",
+        "Άνοιγμα του διαδραστικού χάρτη",
+    ),
+    "moran": (
+        "Global spatial autocorrelation",
+        "Autocorrelación espacial global",
+        "Autocorrelació espacial global",
+        "Συνολική χωρική αυτοσυσχέτιση",
+    ),
+    "moran_text": (
+        "Moran's I = {I} (expected {EI} without autocorrelation; pseudo p-value {p}, {perm} permutations).",
+        "I de Moran = {I} (esperada {EI} sin autocorrelación; pseudovalor p {p}, {perm} permutaciones).",
+        "I de Moran = {I} (esperada {EI} sense autocorrelació; pseudovalor p {p}, {perm} permutacions).",
+        "I του Moran = {I} (αναμενόμενη {EI} χωρίς αυτοσυσχέτιση· ψευδο-τιμή p {p}, {perm} μεταθέσεις).",
+    ),
+    "scatter": (
+        "Moran scatter plot",
+        "Diagrama de dispersión de Moran",
+        "Diagrama de dispersió de Moran",
+        "Διάγραμμα διασποράς Moran",
+    ),
     "z": ("Standardised score", "Puntuación estandarizada", "Puntuació estandarditzada", "Τυποποιημένη βαθμολογία"),
-    "lag": ("Spatial lag of the standardised score", "Retardo espacial de la puntuación estandarizada",
-            "Retard espacial de la puntuació estandarditzada", "Χωρική υστέρηση της τυποποιημένης βαθμολογίας"),
+    "lag": (
+        "Spatial lag of the standardised score",
+        "Retardo espacial de la puntuación estandarizada",
+        "Retard espacial de la puntuació estandarditzada",
+        "Χωρική υστέρηση της τυποποιημένης βαθμολογίας",
+    ),
     "slope": ("slope = Moran's I", "pendiente = I de Moran", "pendent = I de Moran", "κλίση = I του Moran"),
     "counts": ("Cluster counts", "Recuento de clústeres", "Recompte de clústers", "Πλήθος περιοχών ανά συστάδα"),
-    "top": ("The {n} most deprived areas", "Las {n} áreas con más privación", "Les {n} àrees amb més privació",
-            "Οι {n} περιοχές με τη μεγαλύτερη αποστέρηση"),
+    "top": (
+        "The {n} most deprived areas",
+        "Las {n} áreas con más privación",
+        "Les {n} àrees amb més privació",
+        "Οι {n} περιοχές με τη μεγαλύτερη αποστέρηση",
+    ),
     "name": ("Name", "Nombre", "Nom", "Όνομα"),
     "methodology": ("Methodology", "Metodología", "Metodologia", "Μεθοδολογία"),
     "choice": ("Choice", "Elección", "Elecció", "Επιλογή"),
@@ -120,105 +184,212 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "alpha": ("Significance level", "Nivel de significación", "Nivell de significació", "Επίπεδο σημαντικότητας"),
     "alternative": ("Alternative hypothesis", "Hipótesis alternativa", "Hipòtesi alternativa", "Εναλλακτική υπόθεση"),
     "seed": ("Random seed", "Semilla aleatoria", "Llavor aleatòria", "Τυχαίος σπόρος"),
-    "classification": ("Map classification", "Clasificación del mapa", "Classificació del mapa",
-                       "Ταξινόμηση του χάρτη"),
+    "classification": (
+        "Map classification",
+        "Clasificación del mapa",
+        "Classificació del mapa",
+        "Ταξινόμηση του χάρτη",
+    ),
     # how LISA p-values were corrected, by Hotspots.correction
-    "multiple_fdr": ("LISA p-values come from conditional permutations and are adjusted for multiple testing by the "
-                     "Benjamini-Hochberg procedure, which keeps the expected share of false discoveries among the "
-                     "significant areas at or below the significance level.",
-                     "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por comparaciones "
-                     "múltiples con el procedimiento de Benjamini-Hochberg, que mantiene la proporción esperada de falsos "
-                     "descubrimientos entre las áreas significativas en el nivel de significación o por debajo.",
-                     "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions múltiples "
-                     "amb el procediment de Benjamini-Hochberg, que manté la proporció esperada de falsos descobriments "
-                     "entre les àrees significatives en el nivell de significació o per sota.",
-                     "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για πολλαπλούς "
-                     "ελέγχους με τη διαδικασία Benjamini-Hochberg, η οποία διατηρεί το αναμενόμενο ποσοστό ψευδών "
-                     "ευρημάτων μεταξύ των σημαντικών περιοχών στο επίπεδο σημαντικότητας ή χαμηλότερα."),
-    "multiple_bonferroni": ("LISA p-values come from conditional permutations and are adjusted for multiple testing "
-                            "with the Bonferroni correction (multiplied by the number of areas tested), so the chance "
-                            "of any false significant area stays at or below the significance level.",
-                            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por "
-                            "comparaciones múltiples con la corrección de Bonferroni (multiplicados por el número de "
-                            "áreas contrastadas), de modo que la probabilidad de algún falso positivo no supera el "
-                            "nivel de significación.",
-                            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions "
-                            "múltiples amb la correcció de Bonferroni (multiplicats pel nombre d'àrees contrastades), de "
-                            "manera que la probabilitat d'algun fals positiu no supera el nivell de significació.",
-                            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για "
-                            "πολλαπλούς ελέγχους με τη διόρθωση Bonferroni (πολλαπλασιάζονται με τον αριθμό των "
-                            "περιοχών που ελέγχονται), ώστε η πιθανότητα οποιουδήποτε ψευδώς σημαντικού αποτελέσματος "
-                            "να μην υπερβαίνει το επίπεδο σημαντικότητας."),
-    "multiple_none": ("LISA p-values come from conditional permutations; no correction for multiple testing is applied, "
-                 "so some significant areas are expected by chance.",
-                 "Los valores p de LISA proceden de permutaciones condicionales; no se aplica corrección por "
-                 "comparaciones múltiples, por lo que cabe esperar algunas áreas significativas por azar.",
-                 "Els valors p de LISA provenen de permutacions condicionals; no s'aplica cap correcció per "
-                 "comparacions múltiples, de manera que cal esperar algunes àrees significatives per atzar.",
-                 "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
-                 "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."),
+    "multiple_fdr": (
+        (
+            "LISA p-values come from conditional permutations and are adjusted for multiple testing by the "
+            "Benjamini-Hochberg procedure, which keeps the expected share of false discoveries among the "
+            "significant areas at or below the significance level."
+        ),
+        (
+            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por comparaciones "
+            "múltiples con el procedimiento de Benjamini-Hochberg, que mantiene la proporción esperada de falsos "
+            "descubrimientos entre las áreas significativas en el nivel de significación o por debajo."
+        ),
+        (
+            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions múltiples "
+            "amb el procediment de Benjamini-Hochberg, que manté la proporció esperada de falsos descobriments "
+            "entre les àrees significatives en el nivell de significació o per sota."
+        ),
+        (
+            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για πολλαπλούς "
+            "ελέγχους με τη διαδικασία Benjamini-Hochberg, η οποία διατηρεί το αναμενόμενο ποσοστό ψευδών "
+            "ευρημάτων μεταξύ των σημαντικών περιοχών στο επίπεδο σημαντικότητας ή χαμηλότερα."
+        ),
+    ),
+    "multiple_bonferroni": (
+        (
+            "LISA p-values come from conditional permutations and are adjusted for multiple testing "
+            "with the Bonferroni correction (multiplied by the number of areas tested), so the chance "
+            "of any false significant area stays at or below the significance level."
+        ),
+        (
+            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por "
+            "comparaciones múltiples con la corrección de Bonferroni (multiplicados por el número de "
+            "áreas contrastadas), de modo que la probabilidad de algún falso positivo no supera el "
+            "nivel de significación."
+        ),
+        (
+            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions "
+            "múltiples amb la correcció de Bonferroni (multiplicats pel nombre d'àrees contrastades), de "
+            "manera que la probabilitat d'algun fals positiu no supera el nivell de significació."
+        ),
+        (
+            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για "
+            "πολλαπλούς ελέγχους με τη διόρθωση Bonferroni (πολλαπλασιάζονται με τον αριθμό των "
+            "περιοχών που ελέγχονται), ώστε η πιθανότητα οποιουδήποτε ψευδώς σημαντικού αποτελέσματος "
+            "να μην υπερβαίνει το επίπεδο σημαντικότητας."
+        ),
+    ),
+    "multiple_none": (
+        (
+            "LISA p-values come from conditional permutations; no correction for multiple testing is applied, "
+            "so some significant areas are expected by chance."
+        ),
+        (
+            "Los valores p de LISA proceden de permutaciones condicionales; no se aplica corrección por "
+            "comparaciones múltiples, por lo que cabe esperar algunas áreas significativas por azar."
+        ),
+        (
+            "Els valors p de LISA provenen de permutacions condicionals; no s'aplica cap correcció per "
+            "comparacions múltiples, de manera que cal esperar algunes àrees significatives per atzar."
+        ),
+        (
+            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
+            "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."
+        ),
+    ),
     # the allocation section of the report
     "allocation_section": ("Allocation", "Asignación", "Assignació", "Κατανομή"),
     "budget": ("Budget", "Presupuesto", "Pressupost", "Προϋπολογισμός"),
     "allocation_method": ("Allocation method", "Método de asignación", "Mètode d'assignació", "Μέθοδος κατανομής"),
     "areas_funded": ("Areas funded", "Áreas financiadas", "Àrees finançades", "Περιοχές που χρηματοδοτούνται"),
     "baseline": ("Baseline", "Referencia", "Referència", "Σημείο αναφοράς"),
-    "gini": ("Gini of the allocation per person", "Gini de la asignación por persona",
-             "Gini de l'assignació per persona", "Δείκτης Gini της κατανομής ανά άτομο"),
-    "concentration": ("Concentration index against need", "Índice de concentración respecto a la necesidad",
-                      "Índex de concentració respecte a la necessitat", "Δείκτης συγκέντρωσης ως προς την ανάγκη"),
-    "share_decile": ("Share reaching the most deprived decile", "Proporción que llega al decil con más privación",
-                     "Proporció que arriba al decil amb més privació",
-                     "Μερίδιο που φτάνει στο δεκατημόριο με τη μεγαλύτερη αποστέρηση"),
-    "share_hotspots": ("Share reaching High-High clusters", "Proporción que llega a los clústeres Alto-Alto",
-                       "Proporció que arriba als clústers Alt-Alt", "Μερίδιο που φτάνει στις συστάδες Υψηλό-Υψηλό"),
-    "underfunded": ("Under-funded hotspots (below the baseline)",
-                    "Puntos calientes infrafinanciados (por debajo de la referencia)",
-                    "Punts calents infrafinançats (per sota de la referència)",
-                    "Υποχρηματοδοτούμενα θερμά σημεία (κάτω από το σημείο αναφοράς)"),
-    "with_baseline": ("{value} (baseline: {baseline})", "{value} (referencia: {baseline})",
-                      "{value} (referència: {baseline})", "{value} (σημείο αναφοράς: {baseline})"),
+    "gini": (
+        "Gini of the allocation per person",
+        "Gini de la asignación por persona",
+        "Gini de l'assignació per persona",
+        "Δείκτης Gini της κατανομής ανά άτομο",
+    ),
+    "concentration": (
+        "Concentration index against need",
+        "Índice de concentración respecto a la necesidad",
+        "Índex de concentració respecte a la necessitat",
+        "Δείκτης συγκέντρωσης ως προς την ανάγκη",
+    ),
+    "share_decile": (
+        "Share reaching the most deprived decile",
+        "Proporción que llega al decil con más privación",
+        "Proporció que arriba al decil amb més privació",
+        "Μερίδιο που φτάνει στο δεκατημόριο με τη μεγαλύτερη αποστέρηση",
+    ),
+    "share_hotspots": (
+        "Share reaching High-High clusters",
+        "Proporción que llega a los clústeres Alto-Alto",
+        "Proporció que arriba als clústers Alt-Alt",
+        "Μερίδιο που φτάνει στις συστάδες Υψηλό-Υψηλό",
+    ),
+    "underfunded": (
+        "Under-funded hotspots (below the baseline)",
+        "Puntos calientes infrafinanciados (por debajo de la referencia)",
+        "Punts calents infrafinançats (per sota de la referència)",
+        "Υποχρηματοδοτούμενα θερμά σημεία (κάτω από το σημείο αναφοράς)",
+    ),
+    "with_baseline": (
+        "{value} (baseline: {baseline})",
+        "{value} (referencia: {baseline})",
+        "{value} (referència: {baseline})",
+        "{value} (σημείο αναφοράς: {baseline})",
+    ),
     "none": ("none", "ninguno", "cap", "κανένα"),
     # method names (registry keys) for the report; a name not listed here is shown as it is
     "m:zscore": ("z-scores", "puntuaciones z", "puntuacions z", "τυπικές τιμές z"),
-    "m:proportional": ("proportional to need × population", "proporcional a necesidad × población",
-                       "proporcional a necessitat × població", "ανάλογη με ανάγκη × πληθυσμό"),
-    "m:progressive": ("progressive (need raised to a power)", "progresiva (necesidad elevada a una potencia)",
-                      "progressiva (necessitat elevada a una potència)", "προοδευτική (ανάγκη υψωμένη σε δύναμη)"),
-    "m:threshold": ("only to areas above a threshold", "solo a las áreas por encima de un umbral",
-                    "només a les àrees per sobre d'un llindar", "μόνο σε περιοχές πάνω από ένα όριο"),
+    "m:proportional": (
+        "proportional to need × population",
+        "proporcional a necesidad × población",
+        "proporcional a necessitat × població",
+        "ανάλογη με ανάγκη × πληθυσμό",
+    ),
+    "m:progressive": (
+        "progressive (need raised to a power)",
+        "progresiva (necesidad elevada a una potencia)",
+        "progressiva (necessitat elevada a una potència)",
+        "προοδευτική (ανάγκη υψωμένη σε δύναμη)",
+    ),
+    "m:threshold": (
+        "only to areas above a threshold",
+        "solo a las áreas por encima de un umbral",
+        "només a les àrees per sobre d'un llindar",
+        "μόνο σε περιοχές πάνω από ένα όριο",
+    ),
     # allocation baselines (equity.BASELINES), for the report
     "baseline:equal_per_capita": ("equal per person", "igual por persona", "igual per persona", "ίση ανά άτομο"),
     "baseline:equal": ("equal per area", "igual por área", "igual per àrea", "ίση ανά περιοχή"),
-    "m:minmax": ("min-max rescaling to [0, 1]", "reescalado mín-máx a [0, 1]", "reescalat mín-màx a [0, 1]",
-                 "κλιμάκωση ελάχιστου-μέγιστου στο [0, 1]"),
+    "m:minmax": (
+        "min-max rescaling to [0, 1]",
+        "reescalado mín-máx a [0, 1]",
+        "reescalat mín-màx a [0, 1]",
+        "κλιμάκωση ελάχιστου-μέγιστου στο [0, 1]",
+    ),
     "m:rank": ("ranks", "rangos", "rangs", "τάξεις κατάταξης"),
     "m:equal": ("equal weights", "pesos iguales", "pesos iguals", "ίσα βάρη"),
     "m:explicit": ("weights as given", "pesos indicados", "pesos indicats", "βάρη όπως δόθηκαν"),
-    "m:mean": ("weighted arithmetic mean", "media aritmética ponderada", "mitjana aritmètica ponderada",
-               "σταθμισμένος αριθμητικός μέσος"),
-    "m:raise": ("refuse, naming the areas", "rechazar, nombrando las áreas", "rebutjar, anomenant les àrees",
-                "απόρριψη, με ονομασία των περιοχών"),
-    "m:drop": ("leave those areas without a score", "dejar esas áreas sin puntuación",
-               "deixar aquestes àrees sense puntuació", "οι περιοχές αυτές μένουν χωρίς βαθμολογία"),
+    "m:mean": (
+        "weighted arithmetic mean",
+        "media aritmética ponderada",
+        "mitjana aritmètica ponderada",
+        "σταθμισμένος αριθμητικός μέσος",
+    ),
+    "m:raise": (
+        "refuse, naming the areas",
+        "rechazar, nombrando las áreas",
+        "rebutjar, anomenant les àrees",
+        "απόρριψη, με ονομασία των περιοχών",
+    ),
+    "m:drop": (
+        "leave those areas without a score",
+        "dejar esas áreas sin puntuación",
+        "deixar aquestes àrees sense puntuació",
+        "οι περιοχές αυτές μένουν χωρίς βαθμολογία",
+    ),
     "m:two-sided": ("two-sided", "bilateral", "bilateral", "αμφίπλευρη"),
     "m:greater": ("one-sided, greater", "unilateral, mayor", "unilateral, més gran", "μονόπλευρη, μεγαλύτερη"),
     "m:less": ("one-sided, less", "unilateral, menor", "unilateral, més petita", "μονόπλευρη, μικρότερη"),
-    "m:directed": ("one-sided, in the observed direction", "unilateral, en la dirección observada",
-                   "unilateral, en la direcció observada", "μονόπλευρη, προς την παρατηρούμενη κατεύθυνση"),
-    "m:queen": ("queen contiguity (a shared border or corner)", "contigüidad de reina (frontera o vértice común)",
-                "contigüitat de reina (frontera o vèrtex comú)", "γειτνίαση βασίλισσας (κοινό όριο ή κορυφή)"),
-    "m:rook": ("rook contiguity (a shared border)", "contigüidad de torre (frontera común)",
-               "contigüitat de torre (frontera comuna)", "γειτνίαση πύργου (κοινό όριο)"),
+    "m:directed": (
+        "one-sided, in the observed direction",
+        "unilateral, en la dirección observada",
+        "unilateral, en la direcció observada",
+        "μονόπλευρη, προς την παρατηρούμενη κατεύθυνση",
+    ),
+    "m:queen": (
+        "queen contiguity (a shared border or corner)",
+        "contigüidad de reina (frontera o vértice común)",
+        "contigüitat de reina (frontera o vèrtex comú)",
+        "γειτνίαση βασίλισσας (κοινό όριο ή κορυφή)",
+    ),
+    "m:rook": (
+        "rook contiguity (a shared border)",
+        "contigüidad de torre (frontera común)",
+        "contigüitat de torre (frontera comuna)",
+        "γειτνίαση πύργου (κοινό όριο)",
+    ),
     "m:quantiles": ("quantiles", "cuantiles", "quantils", "ποσοστημόρια"),
     "m:equal_interval": ("equal intervals", "intervalos iguales", "intervals iguals", "ίσα διαστήματα"),
-    "m:fisher_jenks": ("Fisher-Jenks natural breaks", "cortes naturales de Fisher-Jenks",
-                       "talls naturals de Fisher-Jenks", "φυσικά όρια Fisher-Jenks"),
+    "m:fisher_jenks": (
+        "Fisher-Jenks natural breaks",
+        "cortes naturales de Fisher-Jenks",
+        "talls naturals de Fisher-Jenks",
+        "φυσικά όρια Fisher-Jenks",
+    ),
     "m:natural_breaks": ("natural breaks", "cortes naturales", "talls naturals", "φυσικά όρια"),
-    "m:std_mean": ("standard deviations from the mean", "desviaciones típicas respecto de la media",
-                   "desviacions típiques respecte de la mitjana", "τυπικές αποκλίσεις από τον μέσο"),
-    "m:user_defined": ("breaks given by the user", "cortes definidos por el usuario", "talls definits per l'usuari",
-                       "όρια από τον χρήστη"),
+    "m:std_mean": (
+        "standard deviations from the mean",
+        "desviaciones típicas respecto de la media",
+        "desviacions típiques respecte de la mitjana",
+        "τυπικές αποκλίσεις από τον μέσο",
+    ),
+    "m:user_defined": (
+        "breaks given by the user",
+        "cortes definidos por el usuario",
+        "talls definits per l'usuari",
+        "όρια από τον χρήστη",
+    ),
 }
 
 _LANG_INDEX = {lang: i for i, lang in enumerate(LANGS)}

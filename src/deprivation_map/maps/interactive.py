@@ -50,8 +50,14 @@ def _layers(gdf, lang, *, index, hotspots, gi, allocation, options) -> tuple[dic
     if index is not None:
         tips["index"] = _aligned(index.to_frame(), ids, "The index")
         tips["contributions"] = _aligned(index.contributions, ids, "The index's contributions")
-        layers["ci"] = index_classes(tips["index"]["score"], scheme=options["scheme"], k=options["k"],
-                                     palette=options["palette"], bins=options["bins"], lang=lang)  # fmt: skip
+        layers["ci"] = index_classes(
+            tips["index"]["score"],
+            scheme=options["scheme"],
+            k=options["k"],
+            palette=options["palette"],
+            bins=options["bins"],
+            lang=lang,
+        )
     if hotspots is not None:
         tips["lisa"] = (_aligned(hotspots.labels, ids, "The hotspots"), _aligned(hotspots.p, ids, "The hotspots"))
         layers["cl"] = lisa_classes(tips["lisa"][0], lang=lang)
@@ -62,8 +68,9 @@ def _layers(gdf, lang, *, index, hotspots, gi, allocation, options) -> tuple[dic
     if allocation is not None:
         amounts, per_capita = _attribute(allocation, ("amounts", "per_capita"), "Allocation", "allocation")
         tips["allocation"] = (_aligned(amounts, ids, "The allocation"), _aligned(per_capita, ids, "The allocation"))
-        layers["al"] = allocation_classes(tips["allocation"][1], k=options["k"], palette=options["allocation_palette"],
-                                          lang=lang)  # fmt: skip
+        layers["al"] = allocation_classes(
+            tips["allocation"][1], k=options["k"], palette=options["allocation_palette"], lang=lang
+        )
     return layers, tips
 
 
@@ -79,16 +86,21 @@ def _services_geojson(services: gpd.GeoDataFrame, name_col: str | None) -> str:
     v.require_crs(services, what="The services")
     if not services.geom_type.eq("Point").all():
         bad = services.index[~services.geom_type.eq("Point")]
-        raise ValidationError(f"services must be points; {len(bad)} rows are not ({format_ids(bad)}). Use their centroids.")
+        raise ValidationError(
+            f"services must be points; {len(bad)} rows are not ({format_ids(bad)}). Use their centroids."
+        )
     if name_col is not None:
         v.require_columns(services, [name_col], what="The services")
     points = services.geometry.to_crs(4326)
     names = services[name_col] if name_col is not None else pd.Series(None, index=services.index)
     features = [
-        {"type": "Feature", "properties": {"name": None if pd.isna(n) else html.escape(str(n))},
-         "geometry": {"type": "Point", "coordinates": [round(p.x, 6), round(p.y, 6)]}}
+        {
+            "type": "Feature",
+            "properties": {"name": None if pd.isna(n) else html.escape(str(n))},
+            "geometry": {"type": "Point", "coordinates": [round(p.x, 6), round(p.y, 6)]},
+        }
         for p, n in zip(points, names, strict=True)
-    ]  # fmt: skip
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
@@ -182,19 +194,38 @@ def explore(
         v.require_columns(gdf, [name_col], what="The areas")
     options = {"scheme": scheme, "k": k, "bins": bins, "palette": palette, "allocation_palette": allocation_palette}
     layers, tips = _layers(gdf, lang, index=index, hotspots=hotspots, gi=gi, allocation=allocation, options=options)
-    tooltips = build_tooltips(gdf.index, lang, names=gdf[name_col] if name_col else None, top=top,
-                              index=tips.get("index"), contributions=tips.get("contributions"), lisa=tips.get("lisa"),
-                              gi=tips.get("gi"), allocation=tips.get("allocation"))  # fmt: skip
+    tooltips = build_tooltips(
+        gdf.index,
+        lang,
+        names=gdf[name_col] if name_col else None,
+        top=top,
+        index=tips.get("index"),
+        contributions=tips.get("contributions"),
+        lisa=tips.get("lisa"),
+        gi=tips.get("gi"),
+        allocation=tips.get("allocation"),
+    )
     codes = {key: classes.codes_list() for key, classes in layers.items()}
     properties = [
         json.dumps({"t": t, **{key: c[i] for key, c in codes.items()}}, ensure_ascii=False, separators=(",", ":"))
         for i, t in enumerate(tooltips.values)
     ]
     wrapper = 4  # per area, beside its properties and geometry: "[", ",", "]" and a comma
-    overhead = (_LEAFLET_BYTES + wrapper * len(properties) + sum(len(p.encode()) for p in properties)
-                + len(json.dumps(tooltips.vocab, ensure_ascii=False).encode()))  # fmt: skip
-    geometries, size = fit_geometry(gdf.geometry, overhead_bytes=overhead, max_mb=max_mb, max_vertices=max_vertices,
-                                    precision=precision, simplify=simplify, oversize=oversize)  # fmt: skip
+    overhead = (
+        _LEAFLET_BYTES
+        + wrapper * len(properties)
+        + sum(len(p.encode()) for p in properties)
+        + len(json.dumps(tooltips.vocab, ensure_ascii=False).encode())
+    )
+    geometries, size = fit_geometry(
+        gdf.geometry,
+        overhead_bytes=overhead,
+        max_mb=max_mb,
+        max_vertices=max_vertices,
+        precision=precision,
+        simplify=simplify,
+        oversize=oversize,
+    )
     canvas = renderer == "canvas" or (renderer == "auto" and len(gdf) > CANVAS_FROM)
     m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=canvas)
     west, south, east, north = gdf.geometry.to_crs(4326).total_bounds
@@ -203,7 +234,9 @@ def explore(
     data = AreaData(_payload(geometries, properties, size.precision), tooltips.rows, tooltips.vocab)
     m.add_child(data)
     if not layers:  # the areas alone, outlined
-        layers["none"] = Classes(pd.Series(0.0, index=gdf.index), ["#fdfdfd"], [], [len(gdf)], text("areas", lang), lang)
+        layers["none"] = Classes(
+            pd.Series(0.0, index=gdf.index), ["#fdfdfd"], [], [len(gdf)], text("areas", lang), lang
+        )
     for position, (key, classes) in enumerate(layers.items()):
         layer = AreaLayer(data, key, classes.colours, name=classes.title, show=position == 0)
         m.add_child(layer)

@@ -191,7 +191,11 @@ def lisa_classes(labels: pd.Series, *, lang: str) -> Classes:
     ([2, 0, 0, 0, 1, 1], 1)
     """
     return categorical_classes(
-        labels, LISA_COLOURS, title=text("lisa", lang), lang=lang, always=[lab for lab in LISA_COLOURS if lab != "Isolate"]
+        labels,
+        LISA_COLOURS,
+        title=text("lisa", lang),
+        lang=lang,
+        always=[lab for lab in LISA_COLOURS if lab != "Isolate"],
     )
 
 

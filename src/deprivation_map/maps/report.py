@@ -79,13 +79,25 @@ def _png_uri(draw) -> str:
 def _join_rows(joins: Sequence, lang: str) -> list[dict]:
     rows = []
     for position, j in enumerate(joins, start=1):
-        counts = (j.n_areas, j.n_rows, len(j.matched), len(j.missing_data), len(j.no_boundary), len(j.duplicates), len(j.repairs))
+        counts = (
+            j.n_areas,
+            j.n_rows,
+            len(j.matched),
+            len(j.missing_data),
+            len(j.no_boundary),
+            len(j.duplicates),
+            len(j.repairs),
+        )
         examples = [
             (text(key, lang), format_ids(ids))
-            for key, ids in (("missing_data", j.missing_data), ("no_boundary", j.no_boundary), ("duplicates", j.duplicates),
-                             ("repairs", [f"{a} → {b}" for a, b in dict(j.repairs).items()]))
+            for key, ids in (
+                ("missing_data", j.missing_data),
+                ("no_boundary", j.no_boundary),
+                ("duplicates", j.duplicates),
+                ("repairs", [f"{a} → {b}" for a, b in dict(j.repairs).items()]),
+            )
             if len(ids)
-        ]  # fmt: skip
+        ]
         rows.append({"position": position, "cells": [number(n, lang, 0) for n in counts], "examples": examples})
     return rows
 
@@ -132,8 +144,14 @@ def _scatter(hotspots, moran, lang: str):
 def _top_rows(gdf, index, hotspots, name_col, lang: str, n: int) -> tuple[list[str], list[list[tuple[str, bool]]]]:
     """The ``n`` most deprived areas: (text, is_number) cells, rank order, plain text (the template escapes)."""
     frame = index.to_frame().dropna(subset=["score"]).sort_values(["rank", "score"], ascending=[True, False]).head(n)
-    header = [text("rank", lang), text("id", lang), *([text("name", lang)] if name_col else []), text("score", lang),
-              text("decile", lang), *([text("cluster", lang)] if hotspots is not None else [])]  # fmt: skip
+    header = [
+        text("rank", lang),
+        text("id", lang),
+        *([text("name", lang)] if name_col else []),
+        text("score", lang),
+        text("decile", lang),
+        *([text("cluster", lang)] if hotspots is not None else []),
+    ]
     rows = []
     for area, r in frame.iterrows():
         row = [(number(r["rank"], lang, 0), True), (str(area), False)]
@@ -219,8 +237,17 @@ def report(
     if name_col is not None:
         v.require_columns(gdf, [name_col], what="The areas")
     v.align(index.score, pd.Index(gdf.index.astype(str)), what="The index")
-    png = {"source": source, "lang": lang, "dpi": 110, "index": index, "hotspots": hotspots, "gi": gi,
-           "scheme": scheme, "k": k, "palette": palette}  # fmt: skip
+    png = {
+        "source": source,
+        "lang": lang,
+        "dpi": 110,
+        "index": index,
+        "hotspots": hotspots,
+        "gi": gi,
+        "scheme": scheme,
+        "k": k,
+        "palette": palette,
+    }
     drawn = {"index": index, "clusters": hotspots, "gi": gi}
     images = [
         (text(TITLES[layer], lang), _png_uri(lambda b, layer=layer: save_png(gdf, b, layer=layer, **png)))
@@ -236,23 +263,62 @@ def report(
         counts = [(c, html.unescape(label), number(n, lang, 0)) for c, label, n in rows]
         if classes.n_missing:
             counts.append(("#ffffff", text("no_data", lang), number(classes.n_missing, lang, 0)))
-    keys = ("inputs", "table", "areas", "rows", "matched", "missing_data", "no_boundary", "duplicates", "repairs",
-            "no_joins", "method", "indicator", "direction", "weight", "maps", "interactive", "moran", "scatter",
-            "counts", "cluster", "methodology", "choice", "value", "allocation_section")  # fmt: skip
+    keys = (
+        "inputs",
+        "table",
+        "areas",
+        "rows",
+        "matched",
+        "missing_data",
+        "no_boundary",
+        "duplicates",
+        "repairs",
+        "no_joins",
+        "method",
+        "indicator",
+        "direction",
+        "weight",
+        "maps",
+        "interactive",
+        "moran",
+        "scatter",
+        "counts",
+        "cluster",
+        "methodology",
+        "choice",
+        "value",
+        "allocation_section",
+    )
     t = {key: text(key, lang) for key in keys}
     if hotspots is not None:  # say how the p-values behind the clusters were corrected
         t["multiple"] = text(f"multiple_{hotspots.correction}", lang)
-    page = Environment(autoescape=True).from_string(_TEMPLATE).render(
-        lang=lang, t=t, title=title or text("report_title", lang),
-        generated=text("generated", lang, date=_dt.date.today().isoformat(), version=__version__),
-        n_areas_text=text("n_areas", lang, n=number(len(gdf), lang, 0), scored=number(int(index.score.notna().sum()), lang, 0)),
-        joins=_join_rows(joins, lang), map_href=map_href, method=method, indicators=indicators, images=images,
-        moran_text=_moran_text(moran, lang), scatter=_scatter(hotspots, moran, lang) if hotspots is not None else None,
-        counts=counts, hotspots=hotspots is not None, top=top_rows, top_header=top_header,
-        allocation=_allocation_rows(allocation, lang),
-        top_title=text("top", lang, n=len(top_rows)),
-        choices=_choices(index, hotspots, moran, choices, scheme=scheme, k=k, palette=palette, lang=lang),
-    )  # fmt: skip
+    page = (
+        Environment(autoescape=True)
+        .from_string(_TEMPLATE)
+        .render(
+            lang=lang,
+            t=t,
+            title=title or text("report_title", lang),
+            generated=text("generated", lang, date=_dt.date.today().isoformat(), version=__version__),
+            n_areas_text=text(
+                "n_areas", lang, n=number(len(gdf), lang, 0), scored=number(int(index.score.notna().sum()), lang, 0)
+            ),
+            joins=_join_rows(joins, lang),
+            map_href=map_href,
+            method=method,
+            indicators=indicators,
+            images=images,
+            moran_text=_moran_text(moran, lang),
+            scatter=_scatter(hotspots, moran, lang) if hotspots is not None else None,
+            counts=counts,
+            hotspots=hotspots is not None,
+            top=top_rows,
+            top_header=top_header,
+            allocation=_allocation_rows(allocation, lang),
+            top_title=text("top", lang, n=len(top_rows)),
+            choices=_choices(index, hotspots, moran, choices, scheme=scheme, k=k, palette=palette, lang=lang),
+        )
+    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
@@ -291,17 +357,28 @@ def _allocation_rows(allocation, lang: str) -> list[tuple[str, str]]:
 def _moran_text(moran, lang: str) -> str | None:
     if moran is None:
         return None
-    return text("moran_text", lang, I=number(moran.I, lang, 4), EI=number(moran.EI, lang, 4),
-                p=number(moran.p_sim, lang, 4), perm=number(moran.permutations, lang, 0))  # fmt: skip
+    return text(
+        "moran_text",
+        lang,
+        I=number(moran.I, lang, 4),
+        EI=number(moran.EI, lang, 4),
+        p=number(moran.p_sim, lang, 4),
+        perm=number(moran.permutations, lang, 0),
+    )
 
 
 def _choices(index, hotspots, moran, extra, *, scheme, k, palette, lang) -> list[tuple[str, str]]:
     method, _ = _method(index, lang)
     rows = list(method)
-    rows.append((text("weight", lang), "; ".join(f"{name} {number(float(w), lang, 3)}" for name, w in index.weights.items())))
+    rows.append(
+        (text("weight", lang), "; ".join(f"{name} {number(float(w), lang, 3)}" for name, w in index.weights.items()))
+    )
     for stat in (moran, hotspots):
         if stat is not None:
-            rows += [(text("permutations", lang), number(stat.permutations, lang, 0)), (text("seed", lang), str(stat.seed))]
+            rows += [
+                (text("permutations", lang), number(stat.permutations, lang, 0)),
+                (text("seed", lang), str(stat.seed)),
+            ]
     if hotspots is not None:
         rows.append((text("alpha", lang), number(hotspots.alpha, lang, 3)))
         rows.append((text("alternative", lang), method_label(hotspots.alternative, lang)))
@@ -332,6 +409,15 @@ def report_from_result(result, path: str | Path, *, lang: str = "en", **options)
     }
     mc = config.map
     defaults = {"name_col": config.boundaries.name_col, "scheme": mc.scheme, "k": mc.k, "palette": mc.palette}
-    return report(result.data, path, index=result.index, hotspots=result.hotspots, moran=result.moran,
-                  allocation=result.allocation, joins=result.reports, lang=lang, choices=choices,
-                  **{**defaults, **options})  # fmt: skip
+    return report(
+        result.data,
+        path,
+        index=result.index,
+        hotspots=result.hotspots,
+        moran=result.moran,
+        allocation=result.allocation,
+        joins=result.reports,
+        lang=lang,
+        choices=choices,
+        **{**defaults, **options},
+    )

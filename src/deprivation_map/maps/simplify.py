@@ -174,7 +174,9 @@ def fit_geometry(
             if simplify != "auto" or fits or tolerance * STEP > typical / 6:
                 break
             tolerance *= STEP
-    size = MapSize(len(geometry), size_before, _size(texts) + overhead_bytes, n_before, n_after, tolerance, digits, budget)
+    size = MapSize(
+        len(geometry), size_before, _size(texts) + overhead_bytes, n_before, n_after, tolerance, digits, budget
+    )
     if size.bytes_after > budget:
         _oversize(size, oversize)
     return texts, size
@@ -187,9 +189,13 @@ def _simplified(metric: gpd.GeoSeries, tolerance: float, precision: int) -> tupl
     return encode_areas(simplified, digits), digits, int(shapely.get_num_coordinates(simplified.to_numpy()).sum())
 
 
-def _first_tolerance(metric: gpd.GeoSeries, precision: int, ratios: tuple[float, float], start: float, stop: float) -> float:
-    """The smallest of ``start * STEP**i`` (up to ``stop``) shrinking a sample of 2,000 areas to ``ratios`` of its size
-    and of its vertices.
+def _first_tolerance(
+    metric: gpd.GeoSeries, precision: int, ratios: tuple[float, float], start: float, stop: float
+) -> float:
+    """The smallest tolerance that shrinks a sample of the areas enough.
+
+    The smallest of ``start * STEP**i`` (up to ``stop``) shrinking a sample of 2,000 areas to ``ratios`` of its
+    size and of its vertices.
 
     Simplifying a sample is a cheap guess of the tolerance the whole map needs, so that the full
     simplification (seconds at national scale) usually runs once.

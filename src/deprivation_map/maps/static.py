@@ -28,9 +28,7 @@ def require_matplotlib():
         from matplotlib.figure import Figure
         from matplotlib.patches import Patch, Rectangle
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "Static maps and reports need matplotlib: pip install 'deprivation-map[report]'."
-        ) from err
+        raise ImportError("Static maps and reports need matplotlib: pip install 'deprivation-map[report]'.") from err
     return Figure, Patch, Rectangle
 
 
@@ -127,12 +125,20 @@ def save_png(
     if (~has).any():
         geometry[(~has).to_numpy()].plot(ax=ax, facecolor="white", edgecolor="#737373", hatch="////", linewidth=0.3)
     handles = [
-        Patch(facecolor="white", edgecolor="#737373", hatch="////", label=html.unescape(label)) if colour is None
+        Patch(facecolor="white", edgecolor="#737373", hatch="////", label=html.unescape(label))
+        if colour is None
         else Patch(facecolor=colour, edgecolor="#636363", label=html.unescape(label))
         for colour, label in classes.legend_rows()
-    ]  # fmt: skip
-    ax.legend(handles=handles, title=html.unescape(classes.title), loc="center left", bbox_to_anchor=(1.02, 0.5),
-              fontsize=8, title_fontsize=9, framealpha=0.92)  # fmt: skip
+    ]
+    ax.legend(
+        handles=handles,
+        title=html.unescape(classes.title),
+        loc="center left",
+        bbox_to_anchor=(1.02, 0.5),
+        fontsize=8,
+        title_fontsize=9,
+        framealpha=0.92,
+    )
     ax.set_axis_off()
     ax.set_aspect("equal")
     _scale_bar(ax, Rectangle, lang)
@@ -152,8 +158,16 @@ def _scale_bar(ax, Rectangle, lang: str) -> None:
     length = scale_bar_length(x1 - x0)
     left, bottom, height = x0 + 0.04 * (x1 - x0), y0 + 0.04 * (y1 - y0), 0.012 * (y1 - y0)
     for i in range(2):
-        ax.add_patch(Rectangle((left + i * length / 2, bottom), length / 2, height, facecolor="black" if i == 0 else "white",
-                               edgecolor="black", linewidth=0.6))  # fmt: skip
+        ax.add_patch(
+            Rectangle(
+                (left + i * length / 2, bottom),
+                length / 2,
+                height,
+                facecolor="black" if i == 0 else "white",
+                edgecolor="black",
+                linewidth=0.6,
+            )
+        )
     label = f"{number(length / 1000, lang, 0)} km" if length >= 1000 else f"{number(length, lang, 0)} m"
     ax.text(left + length / 2, bottom + 1.8 * height, label, ha="center", va="bottom", fontsize=8)
     ax.text(left, bottom - 0.6 * height, "0", ha="center", va="top", fontsize=7)

@@ -51,8 +51,10 @@ def _index_rows(frame: pd.DataFrame, contributions: pd.DataFrame | None, lang: s
     no_data = text("no_data", lang)
     scored = frame["score"].notna().to_numpy()
     score = [[number(s, lang)] if ok else [no_data] for s, ok in zip(frame["score"], scored, strict=True)]
-    rank = [[text("rank_of", lang, rank=number(r, lang, 0), n=number(n, lang, 0))] if ok else None
-            for r, ok in zip(frame["rank"], scored, strict=True)]  # fmt: skip
+    rank = [
+        [text("rank_of", lang, rank=number(r, lang, 0), n=number(n, lang, 0))] if ok else None
+        for r, ok in zip(frame["rank"], scored, strict=True)
+    ]
     decile = [[str(int(d))] if ok else None for d, ok in zip(frame["decile"], scored, strict=True)]
     rows = {text("score", lang): score, text("rank", lang): rank, text("decile", lang): decile}
     if top and contributions is not None:

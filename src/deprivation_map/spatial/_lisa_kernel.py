@@ -31,8 +31,10 @@ _CHUNK = 256
 
 @njit(cache=True, nogil=True)
 def draw_table(n_positions, k_max, permutations, seed):
-    """``(permutations, k_max)`` int64 table; row ``p`` is an ordered sample without replacement of ``0 ..
-    n_positions - 1``, every ordered sample equally likely.
+    """The ``(permutations, k_max)`` int64 table of draws shared by every area.
+
+    Row ``p`` is an ordered sample without replacement of ``0 .. n_positions - 1``, every ordered sample
+    equally likely.
 
     Row ``p`` uses its own stream, seeded by a hash of ``(seed, p)``. With few columns (``k_max**2 <= 16 *
     n_positions``) a repeat within the row is drawn again; otherwise (dense graphs) the row is a partial

@@ -31,7 +31,9 @@ def splitmix(state):
 
 @njit(inline="always")
 def below(state, size):
-    """(new state, a uniform integer in ``0 .. size - 1``): 32 random bits reduced by multiply-shift (bias below
-    ``size / 2**32``)."""
+    """(new state, a uniform integer in ``0 .. size - 1``).
+
+    32 random bits reduced by multiply-shift (bias below ``size / 2**32``).
+    """
     state, bits = splitmix(state)
     return state, np.int64(((bits & LOW) * uint64(size)) >> uint64(32))

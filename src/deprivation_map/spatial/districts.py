@@ -22,8 +22,9 @@ __all__ = ["UNASSIGNED", "assign_districts", "district_summary"]
 UNASSIGNED = ("raise", "keep")
 
 
-def assign_districts(areas: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, *, name_col: str,
-                     unassigned: str = "raise") -> pd.Series:  # fmt: skip
+def assign_districts(
+    areas: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, *, name_col: str, unassigned: str = "raise"
+) -> pd.Series:
     """The district of each area: the district polygon containing the area's representative point.
 
     A representative point always lies inside its area, so an area split by a district boundary goes to the
@@ -63,8 +64,9 @@ def _concentration(rank: np.ndarray, pop: np.ndarray) -> float:
     return float((rank * take).sum() / take.sum()) if take.sum() > 0 else np.nan
 
 
-def district_summary(score: pd.Series, districts: pd.Series, *, population: pd.Series | None = None,
-                     hotspots: Hotspots | None = None) -> pd.DataFrame:  # fmt: skip
+def district_summary(
+    score: pd.Series, districts: pd.Series, *, population: pd.Series | None = None, hotspots: Hotspots | None = None
+) -> pd.DataFrame:
     r"""Deprivation and clusters per district.
 
     Parameters
@@ -112,8 +114,14 @@ def district_summary(score: pd.Series, districts: pd.Series, *, population: pd.S
     if group.isna().any():
         raise ValidationError(f"{int(group.isna().sum())} areas have no district: {format_ids(ids[group.isna()])}.")
     ranks = rank_most_deprived(score)  # the library's one definition of rank and decile (IMD's)
-    frame = pd.DataFrame({"district": group, "pop": pop.astype(float), "rank": ranks["rank"].astype("float64"),
-                          "top": ranks["decile"] == 1})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "district": group,
+            "pop": pop.astype(float),
+            "rank": ranks["rank"].astype("float64"),
+            "top": ranks["decile"] == 1,
+        }
+    )
     rows = {}
     for name, part in frame.groupby("district", sort=True):
         known = part[part["rank"].notna()]

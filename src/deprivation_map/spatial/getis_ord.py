@@ -11,14 +11,23 @@ from scipy.special import ndtr
 from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
-from .inference import conditional_counts, p_values
 from ._prepare import prepare
+from .inference import conditional_counts, p_values
 from .multiple_testing import CORRECTION_NAMES, adjust_p
 
 __all__ = ["GI_LABELS", "GiHotspots", "local_g"]
 
-GI_LABELS = ("Hot spot (99%)", "Hot spot (95%)", "Hot spot (90%)", "Cold spot (99%)", "Cold spot (95%)",
-             "Cold spot (90%)", "Not significant", "Isolate", "Undefined")  # fmt: skip
+GI_LABELS = (
+    "Hot spot (99%)",
+    "Hot spot (95%)",
+    "Hot spot (90%)",
+    "Cold spot (99%)",
+    "Cold spot (95%)",
+    "Cold spot (90%)",
+    "Not significant",
+    "Isolate",
+    "Undefined",
+)
 _LEVELS = ((0.01, "99%"), (0.05, "95%"), (0.10, "90%"))
 
 
@@ -70,17 +79,34 @@ class GiHotspots:
 
     def to_frame(self) -> pd.DataFrame:
         """``gi_G``, ``gi_z``, ``gi_p``, ``gi_p_adjusted``, ``gi_bin`` and ``gi_label``, one row per area."""
-        return pd.DataFrame({"gi_G": self.Gs, "gi_z": self.z, "gi_p": self.p, "gi_p_adjusted": self.p_adjusted,
-                             "gi_bin": self.bins, "gi_label": self.labels})  # fmt: skip
+        return pd.DataFrame(
+            {
+                "gi_G": self.Gs,
+                "gi_z": self.z,
+                "gi_p": self.p,
+                "gi_p_adjusted": self.p_adjusted,
+                "gi_bin": self.bins,
+                "gi_label": self.labels,
+            }
+        )
 
     def counts(self) -> pd.Series:
         """Number of areas with each label, every label listed (zeros included)."""
         return self.labels.value_counts(sort=False).reindex(list(GI_LABELS), fill_value=0)
 
     def _repr_html_(self) -> str:
-        return html_repr(self, {"areas": len(self.z), "correction": CORRECTION_NAMES[self.correction],
-                                "transform": self.transform, "permutations": self.permutations or "none (normal p)",
-                                "seed": self.seed}, counts=self.counts(), frame=self.to_frame())  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "areas": len(self.z),
+                "correction": CORRECTION_NAMES[self.correction],
+                "transform": self.transform,
+                "permutations": self.permutations or "none (normal p)",
+                "seed": self.seed,
+            },
+            counts=self.counts(),
+            frame=self.to_frame(),
+        )
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={n}" for k, n in self.counts().items() if n)
@@ -100,8 +126,17 @@ def _bins(z: np.ndarray, p: np.ndarray, isolated: np.ndarray) -> tuple[np.ndarra
     return bins, labels
 
 
-def local_g(values: pd.Series, graph, *, permutations: int = 0, seed: int | None = None, correction: str = "fdr",
-            alternative: str = "two-sided", missing: str = "raise", transform: str = "b") -> GiHotspots:  # fmt: skip
+def local_g(
+    values: pd.Series,
+    graph,
+    *,
+    permutations: int = 0,
+    seed: int | None = None,
+    correction: str = "fdr",
+    alternative: str = "two-sided",
+    missing: str = "raise",
+    transform: str = "b",
+) -> GiHotspots:
     r"""Getis-Ord Gi* hot and cold spots.
 
     Parameters
@@ -172,9 +207,14 @@ def local_g(values: pd.Series, graph, *, permutations: int = 0, seed: int | None
     bins, labels = _bins(np.nan_to_num(z), p_adj, isolated)
     title = f"Gi* hot spots ({CORRECTION_NAMES[correction]})"
     return GiHotspots(
-        Gs=prep.spread(gs, name="Gs"), z=prep.spread(z, name="z"), p=prep.spread(p, name="p"),
+        Gs=prep.spread(gs, name="Gs"),
+        z=prep.spread(z, name="z"),
+        p=prep.spread(p, name="p"),
         p_adjusted=prep.spread(p_adj, name="p_adjusted"),
         labels=prep.spread(labels, name=title, fill="Undefined").astype(pd.CategoricalDtype(list(GI_LABELS))),
         bins=prep.spread(bins.astype(float), name="bin").astype("Int64"),
-        correction=correction, transform=transform, permutations=permutations, seed=seed,
-    )  # fmt: skip
+        correction=correction,
+        transform=transform,
+        permutations=permutations,
+        seed=seed,
+    )

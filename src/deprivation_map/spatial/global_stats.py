@@ -18,16 +18,15 @@ from scipy.special import ndtr
 from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
-from .inference import p_values
 from ._prepare import pair, prepare, standardise
+from .inference import p_values
 
 __all__ = ["GlobalMoran", "GlobalStatistic", "bivariate_moran", "general_g", "geary", "global_moran"]
 
 
 @dataclass(frozen=True, eq=False)
 class _Inference:
-    """The inference every global statistic reports (fields shared by :class:`GlobalMoran` and
-    :class:`GlobalStatistic`)."""
+    """The inference every global statistic reports (shared by :class:`GlobalMoran` and :class:`GlobalStatistic`)."""
 
     z_norm: float
     p_norm: float
@@ -42,9 +41,17 @@ class _Inference:
 
     def _repr_html_(self) -> str:
         row = self.to_frame().iloc[0]  # type: ignore[attr-defined]  # each subclass defines to_frame
-        return html_repr(self, {"statistic": row.name, **row.drop(["n", "permutations", "seed"]).to_dict(),
-                                "alternative (p_sim)": self.alternative, "areas": self.n,
-                                "permutations": self.permutations, "seed": self.seed})  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "statistic": row.name,
+                **row.drop(["n", "permutations", "seed"]).to_dict(),
+                "alternative (p_sim)": self.alternative,
+                "areas": self.n,
+                "permutations": self.permutations,
+                "seed": self.seed,
+            },
+        )
 
     def _frame(self, name: str, fields: tuple[str, ...]) -> pd.DataFrame:
         columns = (*fields, "z_norm", "p_norm", "z_rand", "p_rand", "p_sim", "n", "permutations", "seed")
@@ -120,8 +127,10 @@ class GlobalStatistic(_Inference):
         return self._frame(self.statistic, ("value", "expected", "z_sim"))
 
     def __repr__(self) -> str:
-        return (f"GlobalStatistic({self.statistic}={self.value:.4f}, p_sim={self.p_sim:.4f}, n={self.n}, "
-                f"permutations={self.permutations})")  # fmt: skip
+        return (
+            f"GlobalStatistic({self.statistic}={self.value:.4f}, p_sim={self.p_sim:.4f}, n={self.n}, "
+            f"permutations={self.permutations})"
+        )
 
 
 def _sums(w: sparse.csr_array) -> dict[str, float]:
@@ -130,8 +139,16 @@ def _sums(w: sparse.csr_array) -> dict[str, float]:
     return {"s0": float(w.sum()), "s1": float(0.5 * ((w + w.T) ** 2).sum()), "s2": float(((rows + cols) ** 2).sum())}
 
 
-def _permuted_sums(x: np.ndarray, y: np.ndarray, w: sparse.csr_array, permutations: int, seed: int, *,
-                   margins: np.ndarray | None = None, permute_x: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _permuted_sums(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: sparse.csr_array,
+    permutations: int,
+    seed: int,
+    *,
+    margins: np.ndarray | None = None,
+    permute_x: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per permutation ``p`` of ``y`` (and of ``x`` if ``permute_x``): ``x_p' W y_p`` and ``sum_i m_i y_p[i]**2``."""
     if not permutations:
         return np.array([]), np.array([])
@@ -141,9 +158,17 @@ def _permuted_sums(x: np.ndarray, y: np.ndarray, w: sparse.csr_array, permutatio
     w.sort_indices()
     m = np.zeros(len(y)) if margins is None else margins
     f64 = np.float64
-    return permuted_sums(np.ascontiguousarray(x, dtype=f64), np.ascontiguousarray(y, dtype=f64),
-                         w.indptr.astype(np.int64), w.indices.astype(np.int64), np.ascontiguousarray(w.data, dtype=f64),
-                         np.ascontiguousarray(m, dtype=f64), permute_x, permutations, np.uint64(seed))  # fmt: skip
+    return permuted_sums(
+        np.ascontiguousarray(x, dtype=f64),
+        np.ascontiguousarray(y, dtype=f64),
+        w.indptr.astype(np.int64),
+        w.indices.astype(np.int64),
+        np.ascontiguousarray(w.data, dtype=f64),
+        np.ascontiguousarray(m, dtype=f64),
+        permute_x,
+        permutations,
+        np.uint64(seed),
+    )
 
 
 def _sim_inference(observed: float, sims: np.ndarray, alternative: str) -> tuple[float, float]:
@@ -233,23 +258,54 @@ def global_moran(
     sims = scale * _permuted_sums(z, z, w, permutations, seed)[0]
     z_norm = (i_obs - moments["EI"]) / np.sqrt(moments["VI_norm"])
     z_rand = (i_obs - moments["EI"]) / np.sqrt(moments["VI_rand"])
-    return GlobalMoran(I=i_obs, z_norm=float(z_norm), p_norm=_two_sided(z_norm), z_rand=float(z_rand),
-                       p_rand=_two_sided(z_rand), p_sim=_sim_inference(i_obs, sims, alternative)[0], sim=sims, n=n,
-                       permutations=permutations, alternative=alternative, seed=seed, **moments)  # fmt: skip
+    return GlobalMoran(
+        I=i_obs,
+        z_norm=float(z_norm),
+        p_norm=_two_sided(z_norm),
+        z_rand=float(z_rand),
+        p_rand=_two_sided(z_rand),
+        p_sim=_sim_inference(i_obs, sims, alternative)[0],
+        sim=sims,
+        n=n,
+        permutations=permutations,
+        alternative=alternative,
+        seed=seed,
+        **moments,
+    )
 
 
 def _result(statistic, value, expected, var_norm, var_rand, sims, n, permutations, alternative, seed):
     z_norm = (value - expected) / np.sqrt(var_norm)
     z_rand = (value - expected) / np.sqrt(var_rand)
     p_sim, z_sim = _sim_inference(value, sims, alternative)
-    return GlobalStatistic(statistic=statistic, value=float(value), expected=float(expected), z_norm=float(z_norm),
-                           p_norm=_two_sided(z_norm), z_rand=float(z_rand), p_rand=_two_sided(z_rand), p_sim=p_sim,
-                           z_sim=z_sim, sim=sims, n=n, permutations=permutations, alternative=alternative,
-                           seed=seed)  # fmt: skip
+    return GlobalStatistic(
+        statistic=statistic,
+        value=float(value),
+        expected=float(expected),
+        z_norm=float(z_norm),
+        p_norm=_two_sided(z_norm),
+        z_rand=float(z_rand),
+        p_rand=_two_sided(z_rand),
+        p_sim=p_sim,
+        z_sim=z_sim,
+        sim=sims,
+        n=n,
+        permutations=permutations,
+        alternative=alternative,
+        seed=seed,
+    )
 
 
-def geary(values: pd.Series, graph, *, permutations: int = 999, seed: int | None = None,
-          alternative: str = "two-sided", missing: str = "raise", transform: str = "r") -> GlobalStatistic:
+def geary(
+    values: pd.Series,
+    graph,
+    *,
+    permutations: int = 999,
+    seed: int | None = None,
+    alternative: str = "two-sided",
+    missing: str = "raise",
+    transform: str = "r",
+) -> GlobalStatistic:
     r"""Geary's C of ``values`` on ``graph`` (parameters as :func:`global_moran`).
 
     Notes
@@ -287,8 +343,16 @@ def geary(values: pd.Series, graph, *, permutations: int = 999, seed: int | None
     return _result("geary_c", c, 1.0, var_norm, var_rand, sims, n, permutations, alternative, seed)
 
 
-def general_g(values: pd.Series, graph, *, permutations: int = 999, seed: int | None = None,
-              alternative: str = "two-sided", missing: str = "raise", transform: str = "b") -> GlobalStatistic:
+def general_g(
+    values: pd.Series,
+    graph,
+    *,
+    permutations: int = 999,
+    seed: int | None = None,
+    alternative: str = "two-sided",
+    missing: str = "raise",
+    transform: str = "b",
+) -> GlobalStatistic:
     r"""Getis-Ord General G of non-negative ``values`` (parameters as :func:`global_moran`; binary weights by default).
 
     Notes
@@ -329,8 +393,17 @@ def general_g(values: pd.Series, graph, *, permutations: int = 999, seed: int | 
     return _result("general_g", g, eg, eg2 - eg * eg, eg2 - eg * eg, sims, n, permutations, alternative, seed)
 
 
-def bivariate_moran(x: pd.Series, y: pd.Series, graph, *, permutations: int = 999, seed: int | None = None,
-                    alternative: str = "two-sided", missing: str = "raise", transform: str = "r") -> GlobalStatistic:
+def bivariate_moran(
+    x: pd.Series,
+    y: pd.Series,
+    graph,
+    *,
+    permutations: int = 999,
+    seed: int | None = None,
+    alternative: str = "two-sided",
+    missing: str = "raise",
+    transform: str = "r",
+) -> GlobalStatistic:
     r"""Bivariate Moran's I: how ``x`` in an area relates to ``y`` in its neighbours.
 
     For example ``x`` a deprivation score and ``y`` the distance to the nearest health centre: a positive

@@ -84,8 +84,9 @@ def _distance(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
 def _kernel(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
     from libpysal.graph import Graph
 
-    graph = Graph.build_kernel(_points(geometry, "kernel"), kernel=options.kernel, k=options.k,
-                               bandwidth=options.threshold)  # fmt: skip
+    graph = Graph.build_kernel(
+        _points(geometry, "kernel"), kernel=options.kernel, k=options.k, bandwidth=options.threshold
+    )
     matrix = sparse.csr_array(graph.sparse)
     matrix.setdiag(0)
     return matrix
@@ -132,13 +133,18 @@ def _graph_from_matrix(matrix: sparse.csr_array, ids: pd.Index, transformation: 
     matrix.sort_indices()
     islands = np.flatnonzero(np.diff(matrix.indptr) == 0)
     if len(islands):  # an isolate is a zero-weight self-loop in its row's place; inf marks it while sorting
-        matrix = sparse.csr_array(matrix + sparse.csr_array((np.full(len(islands), np.inf), (islands, islands)),
-                                                            shape=matrix.shape))  # fmt: skip
+        matrix = sparse.csr_array(
+            matrix + sparse.csr_array((np.full(len(islands), np.inf), (islands, islands)), shape=matrix.shape)
+        )
         matrix.sort_indices()
     rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
     weights = np.where(np.isinf(matrix.data), 0.0, matrix.data)
-    index = pd.MultiIndex(levels=[ids, ids], codes=[rows, matrix.indices.astype(np.int64)], names=["focal", "neighbor"],
-                          verify_integrity=False)  # fmt: skip
+    index = pd.MultiIndex(
+        levels=[ids, ids],
+        codes=[rows, matrix.indices.astype(np.int64)],
+        names=["focal", "neighbor"],
+        verify_integrity=False,
+    )
     return Graph(pd.Series(weights, index=index, name="weight"), transformation=transformation, is_sorted=True)
 
 
@@ -257,8 +263,10 @@ class GraphSummary:
     component: pd.Series
 
     def __repr__(self) -> str:
-        return (f"GraphSummary(n={self.n}, links={self.n_links}, mean neighbours={self.mean_neighbours:.2f}, "
-                f"isolates={len(self.isolates)}, components={self.n_components})")  # fmt: skip
+        return (
+            f"GraphSummary(n={self.n}, links={self.n_links}, mean neighbours={self.mean_neighbours:.2f}, "
+            f"isolates={len(self.isolates)}, components={self.n_components})"
+        )
 
 
 def describe_graph(graph) -> GraphSummary:

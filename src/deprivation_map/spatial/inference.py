@@ -70,8 +70,9 @@ def conditional_counts(pool, off, fixed, factor, observed, permutations: int, se
     from ._lisa_kernel import draw_table
 
     k_max = int(np.diff(off.indptr).max(initial=0))
-    return counts_with_draws(pool, off, fixed, factor, observed, draw_table(len(pool) - 1, k_max, permutations,
-                                                                            np.uint64(seed)))
+    return counts_with_draws(
+        pool, off, fixed, factor, observed, draw_table(len(pool) - 1, k_max, permutations, np.uint64(seed))
+    )
 
 
 def counts_with_draws(pool, off, fixed, factor, observed, draws: np.ndarray):
@@ -80,7 +81,11 @@ def counts_with_draws(pool, off, fixed, factor, observed, draws: np.ndarray):
 
     f64 = np.float64
     return local_counts(
-        np.ascontiguousarray(pool, dtype=f64), off.indptr.astype(np.int64), np.ascontiguousarray(off.data, dtype=f64),
-        np.ascontiguousarray(fixed, dtype=f64), np.ascontiguousarray(factor, dtype=f64),
-        np.ascontiguousarray(observed, dtype=f64), np.ascontiguousarray(draws, dtype=np.int64),
-    )  # fmt: skip
+        np.ascontiguousarray(pool, dtype=f64),
+        off.indptr.astype(np.int64),
+        np.ascontiguousarray(off.data, dtype=f64),
+        np.ascontiguousarray(fixed, dtype=f64),
+        np.ascontiguousarray(factor, dtype=f64),
+        np.ascontiguousarray(observed, dtype=f64),
+        np.ascontiguousarray(draws, dtype=np.int64),
+    )

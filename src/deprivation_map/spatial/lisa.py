@@ -15,8 +15,8 @@ import pandas as pd
 from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
-from .inference import conditional_counts, p_values
 from ._prepare import Prepared, pair, prepare, standardise
+from .inference import conditional_counts, p_values
 from .multiple_testing import CORRECTION_NAMES, adjust_p
 
 __all__ = ["LABELS", "Hotspots", "eb_rates", "local_moran", "local_moran_bv", "local_moran_rate"]
@@ -80,23 +80,42 @@ class Hotspots:
 
     def to_frame(self) -> pd.DataFrame:
         """``lisa_I``, ``lisa_p``, ``lisa_p_adjusted``, ``lisa_q`` and ``lisa_label``, one row per area."""
-        return pd.DataFrame({"lisa_I": self.Is, "lisa_p": self.p, "lisa_p_adjusted": self.p_adjusted,
-                             "lisa_q": self.q, "lisa_label": self.labels})  # fmt: skip
+        return pd.DataFrame(
+            {
+                "lisa_I": self.Is,
+                "lisa_p": self.p,
+                "lisa_p_adjusted": self.p_adjusted,
+                "lisa_q": self.q,
+                "lisa_label": self.labels,
+            }
+        )
 
     def counts(self) -> pd.Series:
         """Number of areas with each label, every label listed (zeros included)."""
         return self.labels.value_counts(sort=False).reindex(list(LABELS), fill_value=0)
 
     def _repr_html_(self) -> str:
-        return html_repr(self, {"statistic": self.statistic, "areas": len(self.Is), "alpha": self.alpha,
-                                "alternative": self.alternative, "correction": CORRECTION_NAMES[self.correction],
-                                "permutations": self.permutations, "seed": self.seed},
-                         counts=self.counts(), frame=self.to_frame())  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "statistic": self.statistic,
+                "areas": len(self.Is),
+                "alpha": self.alpha,
+                "alternative": self.alternative,
+                "correction": CORRECTION_NAMES[self.correction],
+                "permutations": self.permutations,
+                "seed": self.seed,
+            },
+            counts=self.counts(),
+            frame=self.to_frame(),
+        )
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={n}" for k, n in self.counts().items() if n)
-        return (f"Hotspots({len(self.Is)} areas, alpha={self.alpha}, {self.alternative}, "
-                f"{CORRECTION_NAMES[self.correction]}; {counts})")  # fmt: skip
+        return (
+            f"Hotspots({len(self.Is)} areas, alpha={self.alpha}, {self.alternative}, "
+            f"{CORRECTION_NAMES[self.correction]}; {counts})"
+        )
 
 
 def _labels(q: np.ndarray, p: np.ndarray, alpha: float, isolated: np.ndarray) -> np.ndarray:
@@ -115,8 +134,18 @@ def _check_options(permutations: int, alpha: float, correction: str) -> None:
     v.choose(correction, tuple(CORRECTION_NAMES), what="multiple-testing correction")
 
 
-def _lisa(prep: Prepared, zx: np.ndarray, zy: np.ndarray, *, permutations: int, seed: int | None, alpha: float,
-          alternative: str, correction: str, statistic: str) -> Hotspots:  # fmt: skip
+def _lisa(
+    prep: Prepared,
+    zx: np.ndarray,
+    zy: np.ndarray,
+    *,
+    permutations: int,
+    seed: int | None,
+    alpha: float,
+    alternative: str,
+    correction: str,
+    statistic: str,
+) -> Hotspots:
     """Local Moran of ``zx`` against the lag of ``zy`` (``zx is zy`` for the univariate statistic)."""
     seed = v.resolve_seed(seed)
     w = prep.w
@@ -141,14 +170,27 @@ def _lisa(prep: Prepared, zx: np.ndarray, zy: np.ndarray, *, permutations: int, 
         ),
         z=prep.spread(zx, name="z"),
         lag=prep.spread(np.where(defined, lag, np.nan), name="lag"),
-        alpha=alpha, alternative=alternative, correction=correction, permutations=permutations, seed=seed,
+        alpha=alpha,
+        alternative=alternative,
+        correction=correction,
+        permutations=permutations,
+        seed=seed,
         statistic=statistic,
-    )  # fmt: skip
+    )
 
 
-def local_moran(values: pd.Series, graph, *, permutations: int = 999, seed: int | None = None, alpha: float = 0.05,
-                alternative: str = "two-sided", correction: str = "fdr", missing: str = "raise",
-                transform: str = "r") -> Hotspots:  # fmt: skip
+def local_moran(
+    values: pd.Series,
+    graph,
+    *,
+    permutations: int = 999,
+    seed: int | None = None,
+    alpha: float = 0.05,
+    alternative: str = "two-sided",
+    correction: str = "fdr",
+    missing: str = "raise",
+    transform: str = "r",
+) -> Hotspots:
     r"""Local Moran's I (LISA) with conditional permutation inference.
 
     Parameters
@@ -193,13 +235,32 @@ def local_moran(values: pd.Series, graph, *, permutations: int = 999, seed: int 
     _check_options(permutations, alpha, correction)
     prep = prepare(values, graph, missing=missing, transform=transform)
     z = standardise(prep.y[:, 0])
-    return _lisa(prep, z, z, permutations=permutations, seed=seed, alpha=alpha, alternative=alternative,
-                 correction=correction, statistic="local_moran")  # fmt: skip
+    return _lisa(
+        prep,
+        z,
+        z,
+        permutations=permutations,
+        seed=seed,
+        alpha=alpha,
+        alternative=alternative,
+        correction=correction,
+        statistic="local_moran",
+    )
 
 
-def local_moran_bv(x: pd.Series, y: pd.Series, graph, *, permutations: int = 999, seed: int | None = None,
-                   alpha: float = 0.05, alternative: str = "two-sided", correction: str = "fdr",
-                   missing: str = "raise", transform: str = "r") -> Hotspots:  # fmt: skip
+def local_moran_bv(
+    x: pd.Series,
+    y: pd.Series,
+    graph,
+    *,
+    permutations: int = 999,
+    seed: int | None = None,
+    alpha: float = 0.05,
+    alternative: str = "two-sided",
+    correction: str = "fdr",
+    missing: str = "raise",
+    transform: str = "r",
+) -> Hotspots:
     r"""Bivariate LISA: ``x`` in each area against ``y`` in its neighbours (options as :func:`local_moran`).
 
     A "High-High" area has a high ``x`` (e.g. deprivation) surrounded by high ``y`` (e.g. distance to a
@@ -223,8 +284,17 @@ def local_moran_bv(x: pd.Series, y: pd.Series, graph, *, permutations: int = 999
     _check_options(permutations, alpha, correction)
     prep = prepare(pair(x, y), graph, missing=missing, transform=transform)
     zx, zy = standardise(prep.y[:, 0]), standardise(prep.y[:, 1])
-    return _lisa(prep, zx, zy, permutations=permutations, seed=seed, alpha=alpha, alternative=alternative,
-                 correction=correction, statistic="local_moran_bv")  # fmt: skip
+    return _lisa(
+        prep,
+        zx,
+        zy,
+        permutations=permutations,
+        seed=seed,
+        alpha=alpha,
+        alternative=alternative,
+        correction=correction,
+        statistic="local_moran_bv",
+    )
 
 
 def _assuncao_reis(events: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -270,9 +340,19 @@ def eb_rates(events: pd.Series, population: pd.Series) -> pd.Series:
     return pd.Series(_assuncao_reis(both["x"].to_numpy(), both["y"].to_numpy()), index=both.index, name="eb_rate")
 
 
-def local_moran_rate(events: pd.Series, population: pd.Series, graph, *, permutations: int = 999,
-                     seed: int | None = None, alpha: float = 0.05, alternative: str = "two-sided",
-                     correction: str = "fdr", missing: str = "raise", transform: str = "r") -> Hotspots:  # fmt: skip
+def local_moran_rate(
+    events: pd.Series,
+    population: pd.Series,
+    graph,
+    *,
+    permutations: int = 999,
+    seed: int | None = None,
+    alpha: float = 0.05,
+    alternative: str = "two-sided",
+    correction: str = "fdr",
+    missing: str = "raise",
+    transform: str = "r",
+) -> Hotspots:
     """LISA of Empirical Bayes standardised rates ``events / population`` (options as :func:`local_moran`).
 
     The rates are standardised (:func:`eb_rates`) over the areas that have both a count and a population,
@@ -290,5 +370,14 @@ def local_moran_rate(events: pd.Series, population: pd.Series, graph, *, permuta
     prep = prepare(pair(events, population), graph, missing=missing, transform=transform)
     _check_rates(prep.y[:, 0], prep.y[:, 1])
     z = standardise(_assuncao_reis(prep.y[:, 0], prep.y[:, 1]))
-    return _lisa(prep, z, z, permutations=permutations, seed=seed, alpha=alpha, alternative=alternative,
-                 correction=correction, statistic="local_moran_rate")  # fmt: skip
+    return _lisa(
+        prep,
+        z,
+        z,
+        permutations=permutations,
+        seed=seed,
+        alpha=alpha,
+        alternative=alternative,
+        correction=correction,
+        statistic="local_moran_rate",
+    )

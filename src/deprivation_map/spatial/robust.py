@@ -79,6 +79,7 @@ class RobustHotspots:
 
     @property
     def n_runs(self) -> int:
+        """How many statistics were computed: graphs x replicates."""
         return len(self.graphs) * len(self.replicates)
 
     def to_frame(self) -> pd.DataFrame:
@@ -88,22 +89,34 @@ class RobustHotspots:
 
     def _repr_html_(self) -> str:
         tested = self.share.dropna()
-        return html_repr(self, {"areas": len(self.share), "statistic": self.statistic, "graphs": ", ".join(self.graphs),
-                                "replicates": len(self.replicates), "runs": self.n_runs, "seed": self.seed,
-                                "hotspot in every run": int((tested == 1).sum()),
-                                "hotspot in at least half the runs": int((tested >= 0.5).sum()),
-                                "hotspot in some runs only": int(tested.between(0, 1, "neither").sum())},
-                         frame=self.to_frame().sort_values("robust_share", ascending=False),
-                         frame_caption="to_frame(), most robust first")  # fmt: skip
+        return html_repr(
+            self,
+            {
+                "areas": len(self.share),
+                "statistic": self.statistic,
+                "graphs": ", ".join(self.graphs),
+                "replicates": len(self.replicates),
+                "runs": self.n_runs,
+                "seed": self.seed,
+                "hotspot in every run": int((tested == 1).sum()),
+                "hotspot in at least half the runs": int((tested >= 0.5).sum()),
+                "hotspot in some runs only": int(tested.between(0, 1, "neither").sum()),
+            },
+            frame=self.to_frame().sort_values("robust_share", ascending=False),
+            frame_caption="to_frame(), most robust first",
+        )
 
     def __repr__(self) -> str:
         always = int((self.share == 1).sum())
-        return (f"RobustHotspots({len(self.share)} areas, {self.statistic}, {self.n_runs} runs = {len(self.graphs)} "
-                f"graphs x {len(self.replicates)} replicates; hotspot in every run: {always})")  # fmt: skip
+        return (
+            f"RobustHotspots({len(self.share)} areas, {self.statistic}, {self.n_runs} runs = {len(self.graphs)} "
+            f"graphs x {len(self.replicates)} replicates; hotspot in every run: {always})"
+        )
 
 
-def graph_choices(gdf: gpd.GeoDataFrame, *, k: int = 6, threshold: float | None = None,
-                  islands: str = "knn") -> dict[str, object]:  # fmt: skip
+def graph_choices(
+    gdf: gpd.GeoDataFrame, *, k: int = 6, threshold: float | None = None, islands: str = "knn"
+) -> dict[str, object]:
     """The usual graphs to compare: queen contiguity, ``k`` nearest neighbours and a distance band.
 
     ``threshold`` defaults to the smallest distance at which every centroid has a neighbour. ``gdf`` must be
@@ -132,8 +145,14 @@ def _run_seed(seed: int, run: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(run,)).generate_state(1, dtype=np.uint64)[0] % (2**63))
 
 
-def robust_hotspots(scores: pd.Series | pd.DataFrame, graphs: Mapping[str, object], *, statistic: str = "lisa",
-                    seed: int | None = None, **options) -> RobustHotspots:  # fmt: skip
+def robust_hotspots(
+    scores: pd.Series | pd.DataFrame,
+    graphs: Mapping[str, object],
+    *,
+    statistic: str = "lisa",
+    seed: int | None = None,
+    **options,
+) -> RobustHotspots:
     """Share of runs (graphs x replicate scores) in which each area is a High-High cluster or a Gi* hot spot.
 
     Parameters
@@ -185,8 +204,11 @@ def robust_hotspots(scores: pd.Series | pd.DataFrame, graphs: Mapping[str, objec
     total_hits, total_tested = hits.sum(axis=1), tested.sum(axis=1)
     return RobustHotspots(
         share=(total_hits / total_tested.where(total_tested > 0)).rename("share"),
-        hits=total_hits.rename("hits"), tested=total_tested.rename("tested"),
-        by_graph=hits / tested.where(tested > 0), statistic=statistic, graphs=tuple(graphs),
-        replicates=tuple(map(str, frame.columns)), seed=seed,
-    )  # fmt: skip
-
+        hits=total_hits.rename("hits"),
+        tested=total_tested.rename("tested"),
+        by_graph=hits / tested.where(tested > 0),
+        statistic=statistic,
+        graphs=tuple(graphs),
+        replicates=tuple(map(str, frame.columns)),
+        seed=seed,
+    )

@@ -93,7 +93,9 @@ def interpolate_areas(
     v.choose(on_uncovered, ON_UNCOVERED, what="on_uncovered policy")
     columns = [*extensive, *intensive]
     if not columns:
-        raise ValidationError("Name the variables to interpolate: extensive=[...] (counts) and/or intensive=[...] (rates).")
+        raise ValidationError(
+            "Name the variables to interpolate: extensive=[...] (counts) and/or intensive=[...] (rates)."
+        )
     v.require_columns(source, columns, what="The source areas")
     v.require_numeric(source, columns, what="The source areas")
     v.require_crs(target, what="The target areas")
@@ -111,7 +113,9 @@ def interpolate_areas(
         )
     src = gpd.GeoDataFrame(source[columns].astype(float), geometry=source.geometry.to_numpy(), crs=source.crs)
     tgt = gpd.GeoDataFrame(geometry=target.geometry.to_numpy(), crs=target.crs, index=target.index)
-    estimates = area_interpolate(src, tgt, extensive_variables=list(extensive) or None, intensive_variables=list(intensive) or None)
+    estimates = area_interpolate(
+        src, tgt, extensive_variables=list(extensive) or None, intensive_variables=list(intensive) or None
+    )
     out = pd.DataFrame(estimates[columns]).set_axis(target.index)
     uncovered = ~np.isin(np.arange(len(tgt)), _overlapped(src.geometry.to_numpy(), tgt))
     if uncovered.any() and on_uncovered == "raise":

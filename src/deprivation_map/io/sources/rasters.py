@@ -43,7 +43,9 @@ STATS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray, float | None], np
     "sum": lambda labels, values, cells, _: _bincount(labels, values, len(cells)),
     "min": _extreme(np.minimum, np.inf),
     "max": _extreme(np.maximum, -np.inf),
-    "share_above": lambda labels, values, cells, t: _bincount(labels[values > t], None, len(cells)) / np.maximum(cells, 1),
+    "share_above": lambda labels, values, cells, t: (
+        _bincount(labels[values > t], None, len(cells)) / np.maximum(cells, 1)
+    ),
 }
 
 
@@ -70,7 +72,9 @@ def _labelled(labels: np.ndarray, data: np.ma.MaskedArray, nodata: float | None)
     return labels[inside & ~missing], values[inside & ~missing], labels[inside & missing]
 
 
-def _cells_one_by_one(geoms: np.ndarray, dataset, band: int, nodata: float | None, all_touched: bool) -> tuple[np.ndarray, ...]:
+def _cells_one_by_one(
+    geoms: np.ndarray, dataset, band: int, nodata: float | None, all_touched: bool
+) -> tuple[np.ndarray, ...]:
     """Each area's cells from its own window: exact for overlapping areas and any raster size."""
     from rasterio.features import geometry_mask
 
@@ -80,7 +84,13 @@ def _cells_one_by_one(geoms: np.ndarray, dataset, band: int, nodata: float | Non
         if window is None:
             continue
         data = dataset.read(band, window=window, masked=True)
-        inside = geometry_mask([geom], out_shape=data.shape, transform=dataset.window_transform(window), invert=True, all_touched=all_touched)
+        inside = geometry_mask(
+            [geom],
+            out_shape=data.shape,
+            transform=dataset.window_transform(window),
+            invert=True,
+            all_touched=all_touched,
+        )
         parts.append(_labelled(np.where(inside, label, 0), data, nodata))
     if not parts:
         return np.empty(0, int), np.empty(0), np.empty(0, int)
@@ -92,7 +102,9 @@ def _cells_at_once(geoms: np.ndarray, dataset, band: int, nodata: float | None) 
     from rasterio.features import rasterize
 
     shapes = ((geom, label) for label, geom in enumerate(geoms, start=1))
-    labels = rasterize(shapes, out_shape=(dataset.height, dataset.width), transform=dataset.transform, fill=0, dtype="int32")
+    labels = rasterize(
+        shapes, out_shape=(dataset.height, dataset.width), transform=dataset.transform, fill=0, dtype="int32"
+    )
     return _labelled(labels, dataset.read(band, masked=True), nodata)
 
 
@@ -194,7 +206,9 @@ def zonal_stats(
         crs = pyproj.CRS.from_wkt(dataset.crs.to_wkt()) if dataset.crs else None
         areas = same_crs(areas, crs, on_crs_mismatch, what="Areas", other=f"raster {os.fspath(raster)!r}")
         geoms = areas.geometry.to_numpy()
-        at_once = not all_touched and dataset.width * dataset.height <= _WHOLE_RASTER_CELLS and not _interiors_overlap(geoms)
+        at_once = (
+            not all_touched and dataset.width * dataset.height <= _WHOLE_RASTER_CELLS and not _interiors_overlap(geoms)
+        )
         if at_once:
             labels, values, missing = _cells_at_once(geoms, dataset, band, nodata)
         else:
