@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pytest
 
 import deprivation_map as dm
+from deprivation_map.cli import main
 from deprivation_map.config import load_config
 from deprivation_map.errors import ConfigError
 
@@ -59,3 +62,66 @@ indicators = { PctEld = 1 }
 def test_bad_index_sections_name_the_key(tmp_path, body, message):
     with pytest.raises(ConfigError, match=message):
         _config(tmp_path, body)
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "config.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+TOY = """
+    [boundaries]
+    path = "bundled:toy_areas.geojson"
+    id_col = "code"
+    name_col = "name"
+    [indicators]
+    path = "bundled:toy_indicators.csv"
+    id_col = "code"
+    [join]
+    on_unmatched = "keep"
+    [index]
+    missing = "drop"
+    [index.indicators]
+    poverty = 1
+    degree = -1
+    [graph]
+    islands = "keep"
+    [hotspots]
+    seed = 1
+    missing = "exclude"
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("normalise", "normalize"), "Unknown key 'normalize' in [index]. Did you mean 'normalise'?"),
+        (('path = "bundled:toy_areas.geojson"', 'path = "nowhere.gpkg"'), "Key 'boundaries.path': no file at"),
+        (("poverty = 1", "povrty = 1"), "[index] The data has no column 'povrty'"),
+        (("seed = 1", 'seed = "one"'), "Key 'hotspots.seed' must be a int, got 'one'"),
+        (('islands = "keep"', 'islands = "drop"'), "Unknown value for 'graph.islands' 'drop'"),
+        (('on_unmatched = "keep"', 'on_unmatched = "raise"'), "[join] Indicator table 1: 1 areas have no row ('012')"),
+    ],
+)
+def test_config_mistakes_get_one_clear_message(tmp_path, capsys, edit, message):
+    text = TOY.replace("[index]\n    missing", "[index]\n    normalise = 'zscore'\n    missing")
+    path = _write(tmp_path, text.replace(*edit))
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_missing_sections_and_files_are_named(tmp_path):
+    with pytest.raises(ConfigError, match=r"needs a \[index\] table"):
+        load_config(
+            _write(
+                tmp_path,
+                "[boundaries]\npath='bundled:toy_areas.geojson'\nid_col='code'\n"
+                "[indicators]\npath='bundled:toy_indicators.csv'\nid_col='code'\n",
+            )
+        )
+    with pytest.raises(ConfigError, match="No configuration file"):
+        load_config(tmp_path / "absent.toml")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(_write(tmp_path, "[boundaries\n"))

@@ -21,6 +21,8 @@ import pytest
 
 import deprivation_map as dm
 
+pytestmark = pytest.mark.slow
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.rst") if "_build" not in p.parts and "generated" not in p.parts)
 DOCTESTED = [p for p in PAGES if ">>> " in p.read_text(encoding="utf-8")]

@@ -22,6 +22,8 @@ SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
 sys.path.insert(0, str(EXAMPLES))
 import _synthetic  # noqa: E402  (the generator the examples use, for the names it writes)
 
+pytestmark = pytest.mark.slow
+
 BUDGET = 2_000_000  # greek_municipalities.py's default fund, in euros
 FLOOR = 40_000
 

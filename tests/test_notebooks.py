@@ -22,6 +22,8 @@ import nbclient  # the test extra installs nbclient, nbformat and ipykernel (the
 import nbformat
 import pytest
 
+pytestmark = pytest.mark.slow
+
 FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 CELL_TIMEOUT = 300  # seconds for one cell; the first permutation test of a fresh install compiles numba kernels

@@ -2,38 +2,74 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import textwrap
 
-import geopandas as gpd
 import pandas as pd
 import pytest
 
 import deprivation_map as dm
 from deprivation_map.cli import main
-from deprivation_map.config import load_config
-from deprivation_map.errors import ConfigError, DeprivationMapWarning
+from deprivation_map.errors import DeprivationMapWarning
 from deprivation_map.pipeline import STAGES, run
 
+ALLOCATION = """
+[allocation]
+budget = 250000.5
+population_col = "TotPop90"
+negative = "shift"
+cap = 20000
+"""
 
-def test_demo_writes_the_outputs_and_a_true_summary(tmp_path, capsys, georgia):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    for name in ("map.html", "results.gpkg", "results.csv", "config.toml"):
-        assert (tmp_path / name).is_file()
-    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
-    moran = dm.global_moran(index.score, dm.build_graph(georgia), seed=0)
-    hot = dm.local_moran(index.score, dm.build_graph(georgia), seed=0)
-    assert f"Global Moran's I = {moran.I:.4f} (pseudo p = {moran.p_sim:.4f}" in out
-    assert f"High-High {hot.counts()['High-High']}, Low-Low {hot.counts()['Low-Low']}" in out
-    assert "Areas read: 159" in out and "Areas joined: 159" in out and "zscore / equal / mean" in out
-    results = gpd.read_file(tmp_path / "results.gpkg")
-    assert results["AreaKey"].tolist() == georgia.index.tolist()
-    assert {"score", "rank", "decile", "lisa_label", "lisa_p"} <= set(results.columns)
-    csv = pd.read_csv(tmp_path / "results.csv", dtype={"AreaKey": str}).set_index("AreaKey")
-    assert csv["lisa_label"].value_counts().to_dict() == {k: v for k, v in hot.counts().items() if v}
+
+def _write(tmp_path, text):
+    path = tmp_path / "config.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+TOY = """
+    [boundaries]
+    path = "bundled:toy_areas.geojson"
+    id_col = "code"
+    name_col = "name"
+    [indicators]
+    path = "bundled:toy_indicators.csv"
+    id_col = "code"
+    [join]
+    on_unmatched = "keep"
+    [index]
+    missing = "drop"
+    [index.indicators]
+    poverty = 1
+    degree = -1
+    [graph]
+    islands = "keep"
+    [hotspots]
+    seed = 1
+    missing = "exclude"
+"""
+
+
+HEAVY = (
+    "folium",
+    "mapclassify",
+    "numba",
+    "libpysal",
+    "matplotlib",
+    "scipy.spatial",
+    "scipy.optimize",
+    "scipy.stats",
+    "sklearn",
+    "rasterio",
+    "tobler",
+    "openpyxl",
+    "playwright",
+    "jinja2",
+    "esda",
+    "statsmodels",
+)
 
 
 def test_run_records_every_stage_time_and_the_seed(tmp_path):
@@ -44,15 +80,6 @@ def test_run_records_every_stage_time_and_the_seed(tmp_path):
     html = result._repr_html_()
     high_high = result.hotspots.counts()["High-High"]
     assert f"<th>High-High</th><td>{high_high}</td>" in html and "wrote map</th><td>map.html" in html
-
-
-ALLOCATION = """
-[allocation]
-budget = 250000.5
-population_col = "TotPop90"
-negative = "shift"
-cap = 20000
-"""
 
 
 def test_a_configured_allocation_is_the_api_s_and_reaches_every_output(tmp_path, capsys):
@@ -90,35 +117,6 @@ def test_an_allocation_column_that_is_not_there_is_named(tmp_path, capsys):
     assert "[allocation] The joined data has no column 'population'" in capsys.readouterr().err
 
 
-def _write(tmp_path, text):
-    path = tmp_path / "config.toml"
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-TOY = """
-    [boundaries]
-    path = "bundled:toy_areas.geojson"
-    id_col = "code"
-    name_col = "name"
-    [indicators]
-    path = "bundled:toy_indicators.csv"
-    id_col = "code"
-    [join]
-    on_unmatched = "keep"
-    [index]
-    missing = "drop"
-    [index.indicators]
-    poverty = 1
-    degree = -1
-    [graph]
-    islands = "keep"
-    [hotspots]
-    seed = 1
-    missing = "exclude"
-"""
-
-
 def test_a_config_with_every_edge_case_runs(tmp_path, capsys):
     assert main(["run", str(_write(tmp_path, TOY)), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
@@ -138,71 +136,7 @@ def test_a_config_can_impute_from_neighbours_within_a_minimum_share(tmp_path):
     assert pd.isna(result.index.score["012"])
 
 
-@pytest.mark.parametrize(
-    ("edit", "message"),
-    [
-        (("normalise", "normalize"), "Unknown key 'normalize' in [index]. Did you mean 'normalise'?"),
-        (('path = "bundled:toy_areas.geojson"', 'path = "nowhere.gpkg"'), "Key 'boundaries.path': no file at"),
-        (("poverty = 1", "povrty = 1"), "[index] The data has no column 'povrty'"),
-        (("seed = 1", 'seed = "one"'), "Key 'hotspots.seed' must be a int, got 'one'"),
-        (('islands = "keep"', 'islands = "drop"'), "Unknown value for 'graph.islands' 'drop'"),
-        (('on_unmatched = "keep"', 'on_unmatched = "raise"'), "[join] Indicator table 1: 1 areas have no row ('012')"),
-    ],
-)
-def test_config_mistakes_get_one_clear_message(tmp_path, capsys, edit, message):
-    text = TOY.replace("[index]\n    missing", "[index]\n    normalise = 'zscore'\n    missing")
-    path = _write(tmp_path, text.replace(*edit))
-    assert main(["run", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
-
-
-def test_missing_sections_and_files_are_named(tmp_path):
-    with pytest.raises(ConfigError, match=r"needs a \[index\] table"):
-        load_config(
-            _write(
-                tmp_path,
-                "[boundaries]\npath='bundled:toy_areas.geojson'\nid_col='code'\n"
-                "[indicators]\npath='bundled:toy_indicators.csv'\nid_col='code'\n",
-            )
-        )
-    with pytest.raises(ConfigError, match="No configuration file"):
-        load_config(tmp_path / "absent.toml")
-    with pytest.raises(ConfigError, match="not valid TOML"):
-        load_config(_write(tmp_path, "[boundaries\n"))
-
-
-def test_the_command_is_installed_and_runs_in_a_fresh_process(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "deprivation_map.cli", "demo", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert re.search(r"Global Moran's I = 0\.\d{4}", done.stdout)
-
-
-HEAVY = (
-    "folium",
-    "mapclassify",
-    "numba",
-    "libpysal",
-    "matplotlib",
-    "scipy.spatial",
-    "scipy.optimize",
-    "scipy.stats",
-    "sklearn",
-    "rasterio",
-    "tobler",
-    "openpyxl",
-    "playwright",
-    "jinja2",
-    "esda",
-    "statsmodels",
-)
-
-
+@pytest.mark.slow
 def test_importing_the_package_stays_light():
     code = f"import sys, deprivation_map; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

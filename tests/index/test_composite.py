@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
-from hypothesis.extra.pandas import column, data_frames
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
 from deprivation_map.index.composite import rank_most_deprived
-from deprivation_map.index.normalise import NORMALISERS
+
+NESTED = {
+    "economy": {"weight": 3, "indicators": {"PctPov": 1, "PctBach": -1}},
+    "people": {"weight": 1, "indicators": {"PctEld": 1, "PctFB": 1}},
+}
 
 
 def test_demo_index_equals_a_hand_computation(georgia):
@@ -77,33 +78,6 @@ def test_explicit_weights_are_rescaled_and_applied(georgia):
     np.testing.assert_allclose(index.score, expected)
 
 
-finite = st.floats(-1e6, 1e6, allow_nan=False)
-POSITIVE = {"distance"}  # needs a positive reference: tested on positive values
-OPTIONS = {"goalposts": {"lower": -1e5, "upper": 1e5, "directions": {"x": 1}}}
-
-
-@pytest.mark.parametrize("method", sorted(NORMALISERS))
-@given(frame=data_frames([column("x", elements=finite)], index=st.just(pd.RangeIndex(8))))
-@example(frame=pd.DataFrame({"x": [0.0] + [5e-324] * 7}))  # subnormal: zscore's deviation once underflowed to 0
-def test_every_normaliser_preserves_order(method, frame):
-    if frame["x"].nunique() < 2:
-        return
-    if method in POSITIVE:
-        frame = frame.abs() + 1.0
-    out = NORMALISERS[method](frame, **OPTIONS.get(method, {}))["x"]
-    x = frame["x"].to_numpy()
-    i, j = np.triu_indices(len(x), 1)
-    assert np.all((x[i] < x[j]) <= (out.to_numpy()[i] <= out.to_numpy()[j]))
-
-
-def test_normaliser_bounds_by_hand():
-    frame = pd.DataFrame({"x": [2.0, 4.0, 6.0, 8.0]})
-    assert NORMALISERS["minmax"](frame)["x"].tolist() == [0.0, 1 / 3, 2 / 3, 1.0]
-    z = NORMALISERS["zscore"](frame)["x"]
-    assert z.mean() == pytest.approx(0) and z.std(ddof=1) == pytest.approx(1)
-    assert NORMALISERS["rank"](pd.DataFrame({"x": [5.0, 1.0, 5.0]}))["x"].tolist() == [2.5, 1.0, 2.5]
-
-
 def test_bad_specifications_and_options_are_explained(georgia):
     with pytest.raises(ValidationError, match="direction 2"):
         dm.build_index(georgia, {"PctPov": 2})
@@ -127,14 +101,6 @@ def test_input_is_not_mutated(georgia):
     before = georgia.copy()
     dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
     pd.testing.assert_frame_equal(georgia, before)
-
-
-# --- domains, contributions and the other build_index options ------------------------------------------------
-
-NESTED = {
-    "economy": {"weight": 3, "indicators": {"PctPov": 1, "PctBach": -1}},
-    "people": {"weight": 1, "indicators": {"PctEld": 1, "PctFB": 1}},
-}
 
 
 def test_domains_by_hand_with_explicit_weights(georgia):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import warnings
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shapely.geometry import box
 
 import deprivation_map as dm
 from deprivation_map.errors import DeprivationMapWarning, JoinError
@@ -101,7 +103,6 @@ def test_inputs_are_not_mutated(toy):
 @pytest.fixture
 def sections():
     import geopandas as gpd
-    from shapely.geometry import box
 
     codes = ["0801901001", "0801901002", "0801901003", "E01000001", "01", "001"]
     return gpd.GeoDataFrame(
@@ -186,3 +187,39 @@ def test_exactly_the_keys_that_lost_zeros_are_repaired_whatever_the_order(number
     report = dm.check_join(areas, table)
     assert report.repairs == {k: c for k, c, drop in zip(keys, codes, lost, strict=True) if drop}
     assert report.complete and report.matched.tolist() == codes
+
+
+def test_barcelona_sections_join_medea_as_published_and_as_a_spreadsheet_export(tmp_path, shared_data):
+    """The issue's published counts: 1,068 sections, 512 with MEDEA values, 6,791 rows of other cities."""
+    sections = gpd.read_file(shared_data / "barcelona" / "sections.geojson")
+    sections["code"] = "08019" + sections["C_Distri"] + sections["C_SecCens"]
+    sections.to_file(tmp_path / "sections.gpkg")
+    areas = dm.read_boundaries(tmp_path / "sections.gpkg", id_col="code")
+    medea = shared_data / "barcelona" / "medea_deprivation_spain_cities.csv"
+    table = dm.read_indicators(medea, id_col="seccion")
+    report = dm.check_join(areas, table)
+    counts = (len(report.matched), len(report.missing_data), len(report.no_boundary), len(report.repairs))
+    assert (report.n_areas, *counts) == (1068, 512, 556, 6791, 0)
+    # the same table as a Spanish spreadsheet exports it: ';', decimal comma, cp1252, codes stored as numbers
+    raw = pd.read_csv(medea, dtype=str)
+    raw["seccion"] = raw["seccion"].astype("int64")
+    raw["cod_municipio"] = raw["cod_municipio"].astype("int64")
+    for col in ("privacion_2001", "privacion_2011"):
+        raw[col] = raw[col].astype(float)
+    raw.to_csv(tmp_path / "medea.csv", sep=";", decimal=",", encoding="cp1252", index=False)
+    read = dm.check_table(tmp_path / "medea.csv", id_col="seccion")
+    assert (read.sep, read.decimal, read.n_rows) == (";", ",", 7303)
+    export = dm.read_indicators(tmp_path / "medea.csv", id_col="seccion")
+    again = dm.check_join(areas, export)
+    assert (len(again.matched), len(again.missing_data), len(again.no_boundary), len(again.repairs)) == (
+        512,
+        556,
+        6791,
+        512,
+    )
+    assert all(key.zfill(10) == area for key, area in again.repairs.items())
+    assert "512 table keys repaired (leading zeros 512)" in again.summary()
+    joined = dm.join_indicators(areas, export, on_unmatched="keep")
+    expected = dm.join_indicators(areas, table, on_unmatched="keep")
+    assert joined.index.equals(areas.index)
+    pd.testing.assert_series_equal(joined["privacion_2011"], expected["privacion_2011"], rtol=1e-12)

@@ -206,3 +206,10 @@ def test_numbers_written_in_spanish_style_parse_back_exactly(cents):
     numbers, failed, _ = parse_numbers(pd.Series(text, dtype=str), decimal=",", thousands=".")
     assert not failed.any()
     assert numbers.tolist() == [round(c / 100, 2) for c in cents]
+
+
+def test_indicator_ids_keep_leading_zeros(tmp_path):
+    (tmp_path / "t.csv").write_text("code,x\n0801901001,1.5\n0801901002,2.5\n", encoding="utf-8")
+    table = dm.read_indicators(tmp_path / "t.csv", id_col="code")
+    assert table.index.tolist() == ["0801901001", "0801901002"]
+    assert table["x"].tolist() == [1.5, 2.5]

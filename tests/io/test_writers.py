@@ -82,3 +82,15 @@ def test_the_pipeline_records_its_inputs_options_and_seed(tmp_path):
     assert names["georgia_indicators.csv"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert record["seed"] == 0 and record["options"]["hotspots"]["permutations"] == 999
     assert result.table_report is not None and result.table_report.n_rows == 159
+
+
+def test_results_round_trip_with_text_ids(tmp_path, toy_joined):
+    frame = toy_joined.assign(label=pd.Categorical(["a"] * len(toy_joined)))
+    dm.write_results(frame, tmp_path / "r.gpkg")
+    dm.write_results(frame, tmp_path / "r.csv")
+    back = gpd.read_file(tmp_path / "r.gpkg")  # one layer: the record is in its metadata
+    assert back["code"].tolist() == toy_joined.index.tolist()
+    csv = pd.read_csv(tmp_path / "r.csv", dtype={"code": str})
+    assert csv["code"].tolist() == toy_joined.index.tolist() and "geometry" not in csv
+    with pytest.raises(ValidationError, match=r"'.gpkg', '.csv'"):
+        dm.write_results(frame, tmp_path / "r.xyz")

@@ -15,7 +15,10 @@ import pytest
 import deprivation_map as dm
 from deprivation_map.maps.browser import check_in_browser, find_chromium
 
-pytestmark = pytest.mark.skipif(find_chromium() is None, reason="no Chromium installed (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(find_chromium() is None, reason="no Chromium installed (apt-get install chromium)"),
+]
 
 SHOTS = Path(tempfile.gettempdir()) / "deprivation_map_screenshots"
 

@@ -1,8 +1,7 @@
 """Maps: layers, legends with counts, no-data never coloured as a class, tooltips, escaping, offline saving.
 
 The page is read back the way the browser reads it: the shared GeoJSON, each layer's colour list, and the
-tooltip rows and vocabulary, which :func:`_tooltips` joins exactly as the page's JavaScript does.
-"""
+tooltip rows and vocabulary, which :func:`_tooltips` joins exactly as the page's JavaScript does."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ import pytest
 import shapely
 
 import deprivation_map as dm
-from deprivation_map.maps.classify import quantile_bins, user_defined_bins
 from deprivation_map.maps.palettes import GI_COLOURS, LISA_COLOURS, SEQUENTIAL, sequential
 
 
@@ -74,6 +72,13 @@ def _unescaped(html: str) -> str:
 
 def _by_id(html: str, ids) -> dict[str, dict]:
     return dict(zip(ids, (f["properties"] for f in _data(html)[0]), strict=True))
+
+
+def _decode(polygons: list, digits: int) -> list:
+    """The page's decoding, written again: cumulative sums of the integer steps, over 10**digits."""
+    return [
+        [(np.cumsum(np.reshape(ring, (-1, 2)), axis=0) / 10**digits).tolist() for ring in rings] for rings in polygons
+    ]
 
 
 def test_layers_legends_and_colours(toy_joined, toy_results):
@@ -201,45 +206,6 @@ def test_services_are_points_in_their_own_layer(georgia):
         dm.explore(georgia, services=georgia.iloc[:3])
 
 
-def test_quantile_bins_equal_mapclassify():
-    rng = np.random.default_rng(0)
-    for k in (3, 5, 9):
-        for y in (rng.normal(size=101), np.round(rng.normal(size=57), 1), np.repeat([1.0, 2.0, 3.0], 10)):
-            with pytest.warns(UserWarning) if len(np.unique(y)) < k else _nothing():
-                ref = mapclassify.Quantiles(y, k=k)
-            np.testing.assert_allclose(quantile_bins(y, k), ref.bins)
-            assert (np.searchsorted(quantile_bins(y, k), y, side="left") == ref.yb).all()
-
-
-def test_user_defined_bins_equal_mapclassify():
-    y = np.random.default_rng(1).normal(size=80)
-    for bins in ([-1.0, 0.0, 1.0], [-0.5, 0.5, 10.0]):
-        ref = mapclassify.UserDefined(y, bins)
-        np.testing.assert_allclose(user_defined_bins(y, 0, bins), ref.bins)
-    with pytest.raises(dm.errors.ValidationError, match="increasing"):
-        user_defined_bins(y, 0, [1.0, 0.0])
-    with pytest.raises(dm.errors.ValidationError, match="bins="):
-        user_defined_bins(y, 0, None)
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-@pytest.mark.parametrize(
-    ("scheme", "name"), [("fisher_jenks", "FisherJenks"), ("equal_interval", "EqualInterval"), ("std_mean", "StdMean")]
-)
-def test_other_schemes_match_mapclassify(georgia, scheme, name):
-    index = dm.build_index(georgia, {"PctPov": 1})
-    html = dm.explore(georgia, index=index, scheme=scheme, k=4).get_root().render()
-    ref = getattr(mapclassify, name)(index.score.to_numpy(), **({} if scheme == "std_mean" else {"k": 4}))
-    assert [p["ci"] for p in _by_id(html, georgia.index).values()] == ref.yb.tolist()
-
-
 def test_bad_options_are_refused_by_name(georgia):
     index = dm.build_index(georgia, {"PctPov": 1})
     with pytest.raises(dm.errors.ValidationError, match="'quantiles'"):
@@ -248,18 +214,6 @@ def test_bad_options_are_refused_by_name(georgia):
         dm.explore(georgia, index=index, lang="fr")
     with pytest.raises(dm.errors.ValidationError, match="'Blues'"):
         dm.explore(georgia, index=index, palette="Viridis")
-
-
-def test_palettes_are_colorbrewer():
-    """Checked against the ColorBrewer tables that branca (folium's dependency) ships."""
-    import importlib.resources
-
-    schemes = json.loads((importlib.resources.files("branca") / "_schemes.json").read_text())
-    for name, ramps in SEQUENTIAL.items():
-        for k, colours in ramps.items():
-            assert colours == schemes[f"{name}_0{k}"]
-    rdbu = schemes["RdBu_07"]
-    assert [GI_COLOURS[lab] for lab in list(GI_COLOURS)[:7]] == rdbu
 
 
 def test_canvas_renderer_for_large_maps(georgia):
@@ -299,13 +253,6 @@ def test_explore_leaves_the_callers_data_untouched(georgia):
     dm.explore(gdf, index=index, simplify=3000.0)
     assert (gdf.columns.tolist(), gdf.geometry.to_wkb().tolist(), gdf.crs) == before[:3]
     assert index.score.equals(before[3])
-
-
-def _decode(polygons: list, digits: int) -> list:
-    """The page's decoding, written again: cumulative sums of the integer steps, over 10**digits."""
-    return [
-        [(np.cumsum(np.reshape(ring, (-1, 2)), axis=0) / 10**digits).tolist() for ring in rings] for rings in polygons
-    ]
 
 
 def test_compact_geometry_decodes_to_the_rounded_coordinates(toy_joined, georgia):

@@ -90,3 +90,16 @@ def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph
         single = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
     np.testing.assert_array_equal(first.sim, single.sim)
     assert not np.array_equal(first.sim, dm.global_moran(columbus["CRIME"], columbus_graph, seed=10).sim)
+
+
+def test_columbus_crime_global_moran_is_the_published_value(columbus, columbus_graph):
+    moran = dm.global_moran(columbus["CRIME"], columbus_graph, seed=0)
+    assert pytest.approx(0.5001886, abs=5e-8) == moran.I
+    assert pytest.approx(-1 / 48) == moran.EI
+
+
+def test_global_moran_inference_equals_esda(columbus, columbus_graph):
+    ours = dm.global_moran(columbus["CRIME"], columbus_graph, permutations=0)
+    ref = esda.Moran(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
+    for field in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "p_norm", "p_rand"):
+        assert getattr(ours, field) == pytest.approx(getattr(ref, field), rel=1e-10), field

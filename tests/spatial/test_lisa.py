@@ -136,3 +136,64 @@ def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
     ours = dm.local_moran(gdf["CRIME"], graph, permutations=99, seed=7, alternative="directed", correction="none")
     np.testing.assert_array_equal(ours.p.to_numpy(), ref.p_sim)
     np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=1e-12)
+
+
+def test_local_moran_equals_esda_values_and_quadrants(columbus, columbus_graph):
+    ours = dm.local_moran(columbus["CRIME"], columbus_graph, seed=0)
+    ref = esda.Moran_Local(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
+    np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=0, atol=1e-12)
+    assert (ours.q.to_numpy() == ref.q).all()
+
+
+def test_an_island_is_an_isolate_never_significant(toy_joined):
+    graph = dm.build_graph(toy_joined, islands="keep")
+    hot = dm.local_moran(toy_joined["poverty"], graph, seed=0, missing="exclude")
+    assert hot.labels["013"] == "Isolate"
+    assert np.isnan(hot.p["013"]) and np.isnan(hot.Is["013"]) and pd.isna(hot.q["013"])
+
+
+def test_missing_values_raise_by_default_then_are_undefined(toy_joined):
+    graph = dm.build_graph(toy_joined, islands="keep")
+    with pytest.raises(ValidationError, match=r"'005'.*missing='exclude'"):
+        dm.local_moran(toy_joined["degree"], graph, seed=0)
+    hot = dm.local_moran(toy_joined["degree"], graph, seed=0, missing="exclude")
+    assert hot.labels[["005", "012"]].tolist() == ["Undefined", "Undefined"]
+    assert hot.p[["005", "012"]].isna().all()
+    assert hot.counts()["Undefined"] == 2
+
+
+def test_neighbours_of_a_missing_area_are_restandardised(toy_joined):
+    """'001' neighbours 002, 005, 006; 005 has no value, so its lag is the mean z of 002 and 006."""
+    graph = dm.build_graph(toy_joined, islands="keep")
+    hot = dm.local_moran(toy_joined["degree"], graph, seed=0, missing="exclude")
+    assert set(graph.neighbors["001"]) == {"002", "005", "006"}
+    assert hot.lag["001"] == pytest.approx((hot.z["002"] + hot.z["006"]) / 2)
+
+
+def test_same_seed_same_result_whatever_the_row_order_or_thread_count(georgia, one_numba_thread):
+    graph = dm.build_graph(georgia)
+    first = dm.local_moran(georgia["PctPov"], graph, seed=7)
+    shuffled = georgia.sample(frac=1, random_state=3)
+    again = dm.local_moran(shuffled["PctPov"], dm.build_graph(shuffled), seed=7)
+    pd.testing.assert_frame_equal(first.to_frame(), again.to_frame().loc[first.Is.index])
+    with one_numba_thread():
+        single = dm.local_moran(georgia["PctPov"], graph, seed=7)
+    pd.testing.assert_series_equal(first.p, single.p)
+    other = dm.local_moran(georgia["PctPov"], graph, seed=8)
+    assert not first.p.equals(other.p)
+
+
+def test_values_must_align_to_the_graph_by_id(georgia):
+    graph = dm.build_graph(georgia)
+    with pytest.raises(ValidationError, match="pandas Series indexed by area ID"):
+        dm.local_moran(georgia["PctPov"].to_numpy(), graph)
+    with pytest.raises(ValidationError, match=r"have no value.*'13001'"):
+        dm.global_moran(georgia["PctPov"].drop(index="13001"), graph)
+
+
+def test_a_legacy_w_is_accepted_and_not_mutated(columbus, columbus_graph):
+    w = columbus_graph.to_W()
+    w.transform = "b"
+    ours = dm.global_moran(columbus["CRIME"], w, permutations=0)
+    assert w.transform == "B"
+    assert pytest.approx(0.5001886, abs=5e-8) == ours.I  # row-standardised by default, as esda does

@@ -5,7 +5,6 @@ from __future__ import annotations
 import zipfile
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
@@ -20,6 +19,9 @@ def squares():
         geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
         crs="EPSG:25831",
     )
+
+
+RTF = r"{\rtf1\ansi\ansicpg1252\cocoartf1671 {\fonttbl\f0\fswiss Helvetica;} NAD83 / New York Long Island}"
 
 
 def test_integer_and_whole_float_ids_become_their_digits(tmp_path, squares):
@@ -55,30 +57,6 @@ def test_empty_geometries_are_refused_with_their_ids(tmp_path, squares):
     squares.to_file(tmp_path / "e.gpkg")
     with pytest.raises(ValidationError, match=r"no geometry: '801901002'"):
         dm.read_boundaries(tmp_path / "e.gpkg", id_col="code")
-
-
-def test_indicator_ids_keep_leading_zeros(tmp_path):
-    (tmp_path / "t.csv").write_text("code,x\n0801901001,1.5\n0801901002,2.5\n", encoding="utf-8")
-    table = dm.read_indicators(tmp_path / "t.csv", id_col="code")
-    assert table.index.tolist() == ["0801901001", "0801901002"]
-    assert table["x"].tolist() == [1.5, 2.5]
-
-
-def test_results_round_trip_with_text_ids(tmp_path, toy_joined):
-    frame = toy_joined.assign(label=pd.Categorical(["a"] * len(toy_joined)))
-    dm.write_results(frame, tmp_path / "r.gpkg")
-    dm.write_results(frame, tmp_path / "r.csv")
-    back = gpd.read_file(tmp_path / "r.gpkg")  # one layer: the record is in its metadata
-    assert back["code"].tolist() == toy_joined.index.tolist()
-    csv = pd.read_csv(tmp_path / "r.csv", dtype={"code": str})
-    assert csv["code"].tolist() == toy_joined.index.tolist() and "geometry" not in csv
-    with pytest.raises(ValidationError, match=r"'.gpkg', '.csv'"):
-        dm.write_results(frame, tmp_path / "r.xyz")
-
-
-# -- formats, CRS, geometry policies ------------------------------------------------------------------------
-
-RTF = r"{\rtf1\ansi\ansicpg1252\cocoartf1671 {\fonttbl\f0\fswiss Helvetica;} NAD83 / New York Long Island}"
 
 
 def test_every_vector_format_reads_to_the_same_frame(tmp_path, squares):
@@ -134,42 +112,6 @@ def test_invalid_geometries_raise_fix_or_keep_by_policy(tmp_path, squares):
     assert kept.is_valid.tolist() == [True, False, True]
     with pytest.raises(ValidationError, match="'raise', 'fix', 'keep'"):
         dm.read_boundaries(tmp_path / "b.gpkg", id_col="code", on_invalid="ignore")
-
-
-def test_barcelona_sections_join_medea_as_published_and_as_a_spreadsheet_export(tmp_path, shared_data):
-    """The issue's published counts: 1,068 sections, 512 with MEDEA values, 6,791 rows of other cities."""
-    sections = gpd.read_file(shared_data / "barcelona" / "sections.geojson")
-    sections["code"] = "08019" + sections["C_Distri"] + sections["C_SecCens"]
-    sections.to_file(tmp_path / "sections.gpkg")
-    areas = dm.read_boundaries(tmp_path / "sections.gpkg", id_col="code")
-    medea = shared_data / "barcelona" / "medea_deprivation_spain_cities.csv"
-    table = dm.read_indicators(medea, id_col="seccion")
-    report = dm.check_join(areas, table)
-    counts = (len(report.matched), len(report.missing_data), len(report.no_boundary), len(report.repairs))
-    assert (report.n_areas, *counts) == (1068, 512, 556, 6791, 0)
-    # the same table as a Spanish spreadsheet exports it: ';', decimal comma, cp1252, codes stored as numbers
-    raw = pd.read_csv(medea, dtype=str)
-    raw["seccion"] = raw["seccion"].astype("int64")
-    raw["cod_municipio"] = raw["cod_municipio"].astype("int64")
-    for col in ("privacion_2001", "privacion_2011"):
-        raw[col] = raw[col].astype(float)
-    raw.to_csv(tmp_path / "medea.csv", sep=";", decimal=",", encoding="cp1252", index=False)
-    read = dm.check_table(tmp_path / "medea.csv", id_col="seccion")
-    assert (read.sep, read.decimal, read.n_rows) == (";", ",", 7303)
-    export = dm.read_indicators(tmp_path / "medea.csv", id_col="seccion")
-    again = dm.check_join(areas, export)
-    assert (len(again.matched), len(again.missing_data), len(again.no_boundary), len(again.repairs)) == (
-        512,
-        556,
-        6791,
-        512,
-    )
-    assert all(key.zfill(10) == area for key, area in again.repairs.items())
-    assert "512 table keys repaired (leading zeros 512)" in again.summary()
-    joined = dm.join_indicators(areas, export, on_unmatched="keep")
-    expected = dm.join_indicators(areas, table, on_unmatched="keep")
-    assert joined.index.equals(areas.index)
-    pd.testing.assert_series_equal(joined["privacion_2011"], expected["privacion_2011"], rtol=1e-12)
 
 
 def test_greater_manchester_generalised_lsoas_have_four_invalid_rings(shared_data):
