@@ -3,15 +3,19 @@
 Run from anywhere after installing the package (on the shared machine, one benchmark at a time):
 
     flock /tmp/bench.lock python benchmarks/bench_index.py [--sizes 1000 10000 100000] [--replicates 1000]
+                                                           [--tasks uncertainty ...]
 
-Each size runs in a fresh process on synthetic areas with 7 skewed indicators in 3 domains (the shape of
-the English IMD), some missing values, and prints seconds per task and the process's peak memory:
+Every task at every size runs in its own fresh process, on synthetic areas with 7 skewed indicators in 3
+domains (the shape of the English IMD) and some missing values; each prints its seconds and the process's
+peak resident memory (interpreter, imports and data included: ``base MiB`` is that before the task runs).
 
 - ``build_index``: z-scores, equal weights, arithmetic mean over domains, missing values imputed (mean);
 - ``build_index +``: the same with automatic outlier treatment, PCA weights and the Mazziotta-Pareto mean;
 - ``imd`` and ``svi``: the recipes on the 7 indicators;
 - ``uncertainty``: ``--replicates`` Monte Carlo replicates over 2 normalisers x 2 aggregators x 2
-  imputations with weights perturbed by 25 %, plus the one-at-a-time sensitivity table.
+  imputations with weights perturbed by 25 %, plus the one-at-a-time sensitivity table;
+- ``uncertainty + scores``: the same, then every replicate's score read (``.scores``, one float per area and
+  replicate).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import json
 import subprocess
 import sys
 
-CODE = """
+PRELUDE = """
 import json, resource, time
 import numpy as np, pandas as pd
 import deprivation_map as dm
@@ -34,49 +38,54 @@ data = data.mask(rng.random((n, 7)) < 0.002)
 spec = {{"income": {{"indicators": {{"x0": 1, "x1": 1}}}}, "health": {{"indicators": {{"x2": 1, "x3": 1, "x4": 1}}}},
         "living": {{"indicators": {{"x5": 1, "x6": -1}}}}}}
 complete = data.fillna(data.mean())
-times = {{}}
-
-def timed(name, func):
-    t = time.perf_counter()
-    func()
-    times[name] = time.perf_counter() - t
-
-timed("build_index", lambda: dm.build_index(data, spec, missing="mean"))
 treated = {{k: {{"indicators": {{c: {{"direction": d, "treatment": "auto"}} for c, d in v["indicators"].items()}}}}
            for k, v in spec.items()}}
-timed("build_index +", lambda: dm.build_index(data, treated, missing="mean", weighting="pca",
-                                              aggregate="mazziotta_pareto"))
-timed("imd", lambda: dm.recipes.imd(complete, domains={{c: 1 / 7 for c in cols}}))
-timed("svi", lambda: dm.recipes.svi(complete, themes={{"T1": cols[:3], "T2": cols[3:]}}))
-timed("uncertainty", lambda: dm.uncertainty(data, spec, replicates=replicates, seed=0,
-      normalise=["rank", ("minmax", {{"low": 1, "high": 100}})], aggregate=["mean", "geometric"],
-      missing=["mean", "median"]))
-times["peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(times))
+
+def alternatives():
+    return dm.uncertainty(data, spec, replicates=replicates, seed=0,
+                          normalise=["rank", ("minmax", {{"low": 1, "high": 100}})], aggregate=["mean", "geometric"],
+                          missing=["mean", "median"])
+
+peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+base = peak()
+t = time.perf_counter()
 """
+
+TASKS = {
+    "build_index": 'dm.build_index(data, spec, missing="mean")',
+    "build_index +": 'dm.build_index(data, treated, missing="mean", weighting="pca", aggregate="mazziotta_pareto")',
+    "imd": "dm.recipes.imd(complete, domains={c: 1 / 7 for c in cols})",
+    "svi": 'dm.recipes.svi(complete, themes={"T1": cols[:3], "T2": cols[3:]})',
+    "uncertainty": "alternatives()",
+    "uncertainty + scores": "float(alternatives().scores.to_numpy().sum())",
+}
+
+EPILOGUE = """
+print(json.dumps({"s": time.perf_counter() - t, "MiB": peak(), "base MiB": base}))
+"""
+
+
+def run(task: str, n: int, replicates: int) -> dict:
+    """Seconds and peak MiB of ``task`` at ``n`` areas, measured in a fresh Python process."""
+    code = PRELUDE.format(n=n, replicates=replicates) + TASKS[task] + EPILOGUE
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"{task} at {n} areas failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--replicates", type=int, default=1000)
+    parser.add_argument("--tasks", nargs="+", choices=list(TASKS), default=list(TASKS))
     args = parser.parse_args()
-    rows = []
-    for n in args.sizes:
-        done = subprocess.run(
-            [sys.executable, "-c", CODE.format(n=n, replicates=args.replicates)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode:
-            sys.exit(f"size {n} failed:\n{done.stderr}")
-        rows.append((n, json.loads(done.stdout.strip().splitlines()[-1])))
-    names = list(rows[0][1])
-    print(f"{'areas':>8} " + " ".join(f"{k:>14}" for k in names))
-    for n, times in rows:
-        print(f"{n:>8} " + " ".join(f"{times[k]:>14.2f}" for k in names))
-    print(f"(seconds; uncertainty with {args.replicates} replicates; peak MiB = the process's maximum resident memory)")
+    print(f"{'task':<22} {'areas':>8} {'seconds':>9} {'peak MiB':>9} {'base MiB':>9}")
+    for task in args.tasks:
+        for n in args.sizes:
+            out = run(task, n, args.replicates)
+            print(f"{task:<22} {n:>8} {out['s']:>9.2f} {out['MiB']:>9.0f} {out['base MiB']:>9.0f}", flush=True)
+    print(f"(uncertainty with {args.replicates} replicates; peak MiB = the process's maximum resident memory)")
 
 
 if __name__ == "__main__":

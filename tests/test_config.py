@@ -81,7 +81,7 @@ TOY = """
     [join]
     on_unmatched = "keep"
     [index]
-    missing = "drop"
+    missing = "exclude"
     [index.indicators]
     poverty = 1
     degree = -1
@@ -110,6 +110,13 @@ def test_config_mistakes_get_one_clear_message(tmp_path, capsys, edit, message):
     assert main(["run", str(path)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_the_former_name_of_a_choice_still_works_with_a_deprecation_warning(tmp_path):
+    path = _write(tmp_path, TOY.replace('[index]\n    missing = "exclude"', '[index]\n    missing = "drop"'))
+    with pytest.warns(DeprecationWarning, match="'index.missing': 'drop' is deprecated; write 'exclude'"):
+        config = load_config(path)
+    assert config.index.missing == "exclude"
 
 
 def test_missing_sections_and_files_are_named(tmp_path):

@@ -41,7 +41,8 @@ import difflib
 import tomllib
 import types
 import typing
-from collections.abc import Collection
+import warnings
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ from .allocation.shares import NEGATIVE
 from .errors import ConfigError, DeprivationMapError
 from .index.aggregate import AGGREGATORS
 from .index.composite import MISSING as INDEX_MISSING
+from .index.impute import RENAMED as INDEX_RENAMED
 from .index.normalise import NORMALISERS
 from .index.weighting import WEIGHTINGS
 from .io.join import KEYS, ON_UNMATCHED
@@ -69,9 +71,12 @@ __all__ = ["Config", "load_config"]
 BUNDLED = "bundled:"
 
 
-def _choices(options: Collection[str]) -> Any:
-    """A field whose value must be one of ``options`` (a registry or a tuple); the first is the default."""
-    return field(default=next(iter(options)), metadata={"choices": dict.fromkeys(options)})
+def _choices(options: Collection[str], renamed: Mapping[str, str] | None = None) -> Any:
+    """A field whose value must be one of ``options`` (a registry or a tuple); the first is the default.
+
+    ``renamed`` maps former names, still accepted with a DeprecationWarning, to the current ones.
+    """
+    return field(default=next(iter(options)), metadata={"choices": dict.fromkeys(options), "renamed": renamed or {}})
 
 
 _INPUT = {"must_exist": True}
@@ -109,7 +114,7 @@ class IndexConfig:
     normalise: str = _choices(NORMALISERS)
     weighting: str = _choices(WEIGHTINGS)
     aggregate: str = _choices(AGGREGATORS)
-    missing: str = _choices(INDEX_MISSING)
+    missing: str = _choices(INDEX_MISSING, INDEX_RENAMED)
     min_available: float = 0.0  # the least share of indicators an area needs to be imputed and scored
 
     def __post_init__(self) -> None:
@@ -249,6 +254,10 @@ def _value(value: Any, hint: Any, spec: dataclasses.Field, key: str, base_dir: P
     if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
         names = " or ".join(a.__name__ for a in allowed)
         raise ConfigError(f"Key {key!r} must be a {names}, got {value!r}.")
+    if isinstance(value, str) and value in spec.metadata.get("renamed", {}):
+        new = spec.metadata["renamed"][value]
+        warnings.warn(f"Key {key!r}: {value!r} is deprecated; write {new!r}.", DeprecationWarning, stacklevel=2)
+        value = new
     if "choices" in spec.metadata:
         v.lookup(spec.metadata["choices"], value, what=f"value for {key!r}", error=ConfigError)
     return value

@@ -39,7 +39,7 @@ def test_three_areas_by_hand():
 
 
 def test_ties_share_the_best_rank_and_deciles_follow_ranks(toy_joined):
-    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="exclude")
     assert index.score["002"] == index.score["003"]
     assert index.rank["002"] == index.rank["003"]
     n = int(index.score.notna().sum())
@@ -48,13 +48,32 @@ def test_ties_share_the_best_rank_and_deciles_follow_ranks(toy_joined):
     assert set(index.quintile.dropna()) <= set(range(1, 6))
 
 
-def test_missing_values_raise_by_default_and_drop_leaves_the_area_unscored(toy_joined):
-    with pytest.raises(ValidationError, match=r"'005'.*degree.*missing='drop'"):
+def test_missing_values_raise_by_default_and_exclude_leaves_the_area_unscored(toy_joined):
+    with pytest.raises(ValidationError, match=r"'005'.*degree.*missing='exclude'"):
         dm.build_index(toy_joined, {"poverty": 1, "degree": -1})
-    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="exclude")
     assert index.score.index.equals(toy_joined.index)
     assert index.score[["005", "012"]].isna().all() and index.rank[["005", "012"]].isna().all()
     assert index.rank.max() == 11  # the 11 areas with complete data
+    assert list(index.excluded) == ["005", "012"] and index.method["missing"] == "exclude"
+
+
+def test_the_former_name_drop_still_works_and_warns_with_the_new_name(toy_joined):
+    spec = {"poverty": 1, "degree": -1}
+    new = dm.build_index(toy_joined, spec, missing="exclude")
+    with pytest.warns(DeprecationWarning, match="missing='drop' is deprecated.*missing='exclude'") as caught:
+        old = dm.build_index(toy_joined, spec, missing="drop")
+    assert caught[0].filename == __file__  # the warning points at the caller's line
+    pd.testing.assert_frame_equal(old.to_frame(), new.to_frame())
+    assert old.method["missing"] == "exclude"
+
+
+def test_the_missing_registry_documents_exclude_not_drop():
+    from deprivation_map.index.composite import MISSING
+
+    assert "exclude" in MISSING and "drop" not in MISSING
+    with pytest.raises(ValidationError, match="'raise', 'exclude', 'mean', 'median', 'neighbours'"):
+        dm.build_index(pd.DataFrame({"x": [1.0, 2.0]}), {"x": 1}, missing="skip")
 
 
 def test_result_does_not_depend_on_row_order(georgia):
@@ -177,3 +196,23 @@ def test_pca_weights_and_their_report(georgia):
     assert 1 / 3 < info["explained_variance"] <= 1
     assert index.weights.sum() == pytest.approx(1)
     np.testing.assert_allclose(index.weights, info["loadings"] ** 2 / (info["loadings"] ** 2).sum())
+
+
+def test_an_infinite_value_is_refused_naming_the_area_and_the_column(tmp_path):
+    # issue 13, item 4: one 1e400 in a CSV (read as infinity) gave every area a missing score, silently
+    path = tmp_path / "indicators.csv"
+    path.write_text("id,poverty,degree\na,10,30\nb,1e400,20\nc,30,25\nd,15,-inf\n", encoding="utf-8")
+    table = dm.read_indicators(path, id_col="id")
+    assert np.isinf(table.loc["b", "poverty"])
+    for build in (
+        lambda: dm.build_index(table, {"poverty": 1, "degree": -1}),
+        lambda: dm.uncertainty(table, {"poverty": 1, "degree": -1}, replicates=2, seed=0),
+        lambda: dm.diagnose(table, {"poverty": 1, "degree": -1}),
+    ):
+        with pytest.raises(ValidationError, match=r"column 'poverty' has infinite values in 1 areas \('b'\)"):
+            build()
+    with pytest.raises(ValidationError, match=r"column 'degree' has infinite values in 1 areas \('d'\)"):
+        dm.build_index(table, {"degree": -1})
+    columns = {"unemployment": "poverty", "overcrowding": "degree", "not_owner_occupied": "degree", "no_car": "degree"}
+    with pytest.raises(ValidationError, match=r"(?i)townsend index column 'poverty' has infinite values in 1 areas"):
+        dm.recipes.townsend(table.drop(index="d"), **columns)

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
 from .composite import DeprivationIndex, assemble
+from .engine import require_finite
 
 __all__ = ["result", "universe_mask", "values_in"]
 
@@ -32,11 +33,12 @@ def universe_mask(data: pd.DataFrame, universe: object) -> pd.Series:
 
 
 def values_in(data: pd.DataFrame, columns: Iterable[str], mask: pd.Series, *, what: str) -> pd.DataFrame:
-    """The numeric ``columns`` for the areas in the universe; a missing value is refused, naming the areas."""
+    """The numeric ``columns`` for the areas in the universe; a missing or infinite value is refused, naming the areas."""
     columns = list(columns)
     v.require_columns(data, columns, what="The data")
     v.require_numeric(data, columns, what="The data")
     values = pd.DataFrame(data.loc[mask.to_numpy(), columns]).astype("float64")
+    require_finite(values, what=what)
     gaps = values.isna().any(axis=1)
     if gaps.any():
         raise ValidationError(

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .. import _validation as v
 from .._repr import html_repr, id_list
-from ..errors import ValidationError, format_ids
-from .aggregate import aggregate as _aggregate
-from .impute import MISSING, impute
+from .engine import Node, Prepared, Weigh, decompose, evaluate, indicator_values, normalised, prepare, tree
+from .impute import MISSING, MissingPolicy, missing_policy
 from .normalise import Choice
-from .normalise import normalise as _normalise
-from .spec import Domain, IndexSpec, Indicator, parse_spec
-from .treat import treat
-from .weighting import WEIGHTINGS, weights_for
+from .spec import IndexSpec, parse_spec
+from .weighting import WEIGHTINGS, WeightingName, weights_for
+
+if TYPE_CHECKING:
+    from libpysal.graph import Graph
 
 __all__ = ["MISSING", "DeprivationIndex", "build_index", "rank_most_deprived"]
 
@@ -63,7 +64,7 @@ class DeprivationIndex:
     Attributes
     ----------
     score : pandas.Series
-        Higher = more deprived. Missing where an area was left out (``missing="drop"``).
+        Higher = more deprived. Missing where an area was left out (``missing="exclude"``).
     rank, decile, quintile : pandas.Series of Int64
         1 = most deprived area / 10 % / 20 %.
     components : pandas.DataFrame
@@ -170,64 +171,31 @@ def label(choice: Choice) -> str:
     return f"{name}({', '.join(f'{k}={v!r}' for k, v in dict(options).items())})"
 
 
-def indicator_values(data: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
-    v.require_unique_ids(data.index, what="The data")
-    v.require_columns(data, spec.columns, what="The data")
-    v.require_numeric(data, spec.columns, what="The data")
-    clash = [d.name for d in spec.domains if d.name in spec.columns]
-    if clash:
-        raise ValidationError(f"Domains {format_ids(clash)} have the name of an indicator column; rename them.")
-    return pd.DataFrame(data[spec.columns]).astype("float64")
+def _level_weights(ids: pd.Index, weighting: str, weights: dict, info: dict) -> Weigh:
+    """The :data:`~.engine.Weigh` of ``build_index``: the weighting scheme applied to each level's values."""
+
+    def weigh(level: Node, values: np.ndarray) -> np.ndarray:
+        frame = pd.DataFrame(values, index=ids, columns=list(level.members))
+        written = pd.Series(level.written, index=list(level.members))
+        weights[level.name], info[level.name] = weights_for(frame, written, weighting)
+        return weights[level.name].reindex(frame.columns).to_numpy(dtype=float)
+
+    return weigh
 
 
-@dataclass
-class _Levels:
-    weighting: str
-    aggregate: Choice
-    weights: dict = field(default_factory=dict)
-    info: dict = field(default_factory=dict)
-    domains: dict = field(default_factory=dict)
-
-
-def _combine(name: str, members, components: pd.DataFrame, acc: _Levels) -> tuple[pd.Series, pd.DataFrame]:
-    """Aggregate one level; returns its score and the contributions of every descendant, in its own units."""
-    level, below = {}, {}
-    for m in members:
-        if isinstance(m, Indicator):
-            level[m.column] = components[m.column]
-        else:
-            level[m.name], below[m.name] = _combine(m.name, m.members, components, acc)
-            acc.domains[m.name] = level[m.name]
-    level = pd.DataFrame(level)
-    written = pd.Series({m.name: float(m.weight) for m in members})
-    weights, info = weights_for(level, written, acc.weighting)
-    score, contrib = _aggregate(level, weights, acc.aggregate)
-    acc.weights[name], acc.info[name] = weights, info
-    parts = [contrib]
-    for domain, sub in below.items():
-        direct = [m.name for m in _members_of(members, domain)]
-        total = sub[direct].sum(axis=1)
-        scale = (contrib[domain] / total).where(total != 0, 0.0)
-        parts.append(sub.mul(scale, axis=0))
-    return score, pd.concat(parts, axis=1)
-
-
-def _members_of(members, domain: str):
-    return next(m for m in members if isinstance(m, Domain) and m.name == domain).members
-
-
-def _effective_weights(spec: IndexSpec, level_weights: Mapping[str, pd.Series]) -> pd.Series:
+def _effective_weights(top: Node, level_weights: Mapping[str, pd.Series]) -> pd.Series:
+    """Each indicator's weight times the weights of the domains above it (its weight under linear aggregation)."""
     out = {}
 
-    def walk(members, parent: str, factor: float) -> None:
-        for m in members:
-            w = factor * float(level_weights[parent][m.name])
-            if isinstance(m, Domain):
-                walk(m.members, m.name, w)
+    def walk(level: Node, factor: float) -> None:
+        for name, child in zip(level.members, level.children, strict=True):
+            w = factor * float(level_weights[level.name][name])
+            if isinstance(child, Node):
+                walk(child, w)
             else:
-                out[m.column] = w
+                out[name] = w
 
-    walk(spec.members, "index", 1.0)
+    walk(top, 1.0)
     return pd.Series(out, name="weight")
 
 
@@ -236,11 +204,11 @@ def build_index(
     spec: IndexSpec | Mapping[str, object],
     *,
     normalise: Choice = "zscore",
-    weighting: str = "equal",
+    weighting: WeightingName = "equal",
     aggregate: Choice = "mean",
-    missing: str = "raise",
+    missing: MissingPolicy = "raise",
     min_available: float = 0.0,
-    graph=None,
+    graph: Graph | None = None,
 ) -> DeprivationIndex:
     r"""Build a composite deprivation index from indicator columns, optionally grouped in domains.
 
@@ -260,10 +228,11 @@ def build_index(
     aggregate : str or (str, dict)
         ``"mean"``, ``"geometric"``, ``"power_mean"``, ``"mazziotta_pareto"`` or ``"count"``, applied at
         every level.
-    missing : {"raise", "drop", "mean", "median", "neighbours"}
-        ``"raise"`` (default) refuses areas with a missing indicator, naming them; ``"drop"`` leaves them out
-        of the computation and gives them no score; the others impute them (see :mod:`.impute`), and every
-        imputed value is listed in ``.imputed``. Unscored areas stay in the result, in place.
+    missing : {"raise", "exclude", "mean", "median", "neighbours"}
+        ``"raise"`` (default) refuses areas with a missing indicator, naming them; ``"exclude"`` leaves them
+        out of the computation and gives them no score; the others impute them (see :mod:`.impute`), and
+        every imputed value is listed in ``.imputed``. Unscored areas stay in the result, in place. (The
+        former name of ``"exclude"``, ``"drop"``, still works with a :class:`DeprecationWarning`.)
     min_available : float
         With an imputing policy, areas with a smaller share of available indicators are left unscored.
     graph : libpysal.graph.Graph, optional
@@ -300,33 +269,54 @@ def build_index(
     ['income', 'age', 'PctPov', 'PctBach', 'PctEld']
     """
     spec = parse_spec(spec)
+    missing = missing_policy(missing, stacklevel=2)
     v.lookup(WEIGHTINGS, weighting, what="weighting")
-    raw = indicator_values(data, spec)
-    values, imputed, excluded = impute(raw, missing, min_available=min_available, graph=graph)
-    treated, treatment_report = treat(values, spec.treatments)
-    oriented = treated * pd.Series(spec.directions)
-    components = _normalise(oriented, normalise, directions=spec.directions)
-    acc = _Levels(weighting, aggregate)
-    score, contributions = _combine("index", spec.members, components, acc)
-    return assemble(
+    prepared = prepare(
+        indicator_values(data, spec), spec, missing, min_available=min_available, graph=graph, stacklevel=3
+    )
+    return compose(
         data.index,
-        score,
-        components=components,
-        contributions=contributions,
-        weights=_effective_weights(spec, acc.weights),
+        spec,
+        prepared,
+        normalised(prepared.oriented, normalise, spec),
+        method={"normalise": normalise, "weighting": weighting, "aggregate": aggregate, "missing": missing},
+    )
+
+
+def compose(
+    ids: pd.Index,
+    spec: IndexSpec,
+    prepared: Prepared,
+    components: tuple[pd.DataFrame, np.ndarray],
+    *,
+    method: Mapping[str, object],
+) -> DeprivationIndex:
+    """The index over ``ids`` from prepared, normalised values: weight and aggregate every level, then rank.
+
+    ``components`` is what :func:`~.engine.normalised` returns; ``method`` holds the ``normalise``,
+    ``weighting``, ``aggregate`` and ``missing`` choices. Shared by :func:`build_index` and the base index
+    of :func:`~deprivation_map.index.sensitivity.uncertainty`.
+    """
+    frame, y = components
+    top = tree(spec)
+    level_weights, info, record = {}, {}, {}
+    weigh = _level_weights(frame.index, str(method["weighting"]), level_weights, info)
+    score = evaluate(top, y, method["aggregate"], weigh, ids=frame.index, record=record)
+    names, parts = decompose(top, record)
+    return assemble(
+        ids,
+        pd.Series(score, index=frame.index, name="score"),
+        components=frame,
+        contributions=pd.DataFrame(parts, index=frame.index, columns=names),
+        weights=_effective_weights(top, level_weights),
         spec=spec,
-        method={
-            "normalise": label(normalise),
-            "weighting": weighting,
-            "aggregate": label(aggregate),
-            "missing": missing,
-        },
-        level_weights=acc.weights,
-        domain_scores=pd.DataFrame(acc.domains, index=components.index),
-        treated=treatment_report,
-        imputed=imputed,
-        excluded=excluded,
-        weighting_info=acc.info,
+        method={k: label(c) if k in ("normalise", "aggregate") else c for k, c in method.items()},
+        level_weights=level_weights,
+        domain_scores=pd.DataFrame({k: r.score for k, r in record.items() if k != "index"}, index=frame.index),
+        treated=prepared.treated,
+        imputed=prepared.imputed,
+        excluded=prepared.excluded,
+        weighting_info=info,
     )
 
 

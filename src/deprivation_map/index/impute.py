@@ -3,14 +3,19 @@
 Policies act on the raw indicator values (before orientation and normalisation):
 
 - ``"raise"`` (default): refuse, naming the areas and their missing indicators;
-- ``"drop"``: areas with any missing value get no score (they stay in the result, unscored);
+- ``"exclude"``: areas with any missing value get no score (they stay in the result, unscored), as
+  ``missing="exclude"`` does in the spatial statistics and in :func:`~deprivation_map.allocate`;
 - ``"mean"`` / ``"median"``: the column's mean / median over the areas that have a value;
 - ``"neighbours"``: the mean over the area's spatial neighbours that have a value (needs ``graph=``).
+
+The former name of ``"exclude"``, ``"drop"``, still works with a :class:`DeprecationWarning`.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,7 +23,10 @@ import pandas as pd
 from .. import _validation as v
 from ..errors import DeprivationMapWarning, GraphError, ValidationError, format_ids
 
-__all__ = ["IMPUTERS", "MISSING", "impute"]
+if TYPE_CHECKING:
+    from libpysal.graph import Graph
+
+__all__ = ["IMPUTERS", "MISSING", "RENAMED", "impute", "missing_policy"]
 
 
 def _column_mean(raw: pd.DataFrame, graph) -> pd.DataFrame:
@@ -57,7 +65,7 @@ def _neighbour_mean(raw: pd.DataFrame, graph) -> pd.DataFrame:
         if stuck.any():
             raise ValidationError(
                 f"Cannot impute {column!r} for {format_ids(ids[stuck])} from neighbours: none of their neighbours "
-                "has a value (or they are islands). Use missing='mean' or 'median', or 'drop'."
+                "has a value (or they are islands). Use missing='mean' or 'median', or 'exclude'."
             )
         with np.errstate(invalid="ignore", divide="ignore"):
             x = np.where(gap, total / count, x)
@@ -70,7 +78,38 @@ IMPUTERS: dict[str, Callable[[pd.DataFrame, object], pd.DataFrame]] = {
     "median": _column_median,
     "neighbours": _neighbour_mean,
 }
-MISSING = ("raise", "drop", *IMPUTERS)
+MissingPolicy = Literal["raise", "exclude", "mean", "median", "neighbours"]
+MISSING: tuple[str, ...] = ("raise", "exclude", *IMPUTERS)
+"""The missing-value policies, by name (the configuration reads its choices here)."""
+RENAMED = {"drop": "exclude"}
+"""Former names of policies, still accepted with a :class:`DeprecationWarning`."""
+
+
+def missing_policy(name: str, *, stacklevel: int = 2) -> MissingPolicy:
+    """The policy's current name; a former name warns with a :class:`DeprecationWarning`.
+
+    The warning points where :func:`warnings.warn` would from the caller with ``stacklevel``.
+
+    Examples
+    --------
+    >>> missing_policy("median")
+    'median'
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     missing_policy("drop"), str(caught[0].message)
+    ('exclude', "missing='drop' is deprecated: it is now called missing='exclude' (the name used by the spatial statistics and allocate).")
+    """
+    if isinstance(name, str) and name in RENAMED:
+        new = RENAMED[name]
+        warnings.warn(
+            f"missing={name!r} is deprecated: it is now called missing={new!r} (the name used by the spatial "
+            "statistics and allocate).",
+            DeprecationWarning,
+            stacklevel=stacklevel + 1,
+        )
+        return new
+    return v.choose(name, MISSING, what="missing-value policy")
 
 
 def _explain_gaps(raw: pd.DataFrame, incomplete: pd.Series) -> str:
@@ -79,9 +118,27 @@ def _explain_gaps(raw: pd.DataFrame, incomplete: pd.Series) -> str:
 
 
 def impute(
-    raw: pd.DataFrame, missing: str, *, min_available: float = 0.0, graph=None
+    raw: pd.DataFrame,
+    missing: MissingPolicy,
+    *,
+    min_available: float = 0.0,
+    graph: Graph | None = None,
+    stacklevel: int = 2,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
     """Apply a missing-value policy to raw indicator values.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Indicator values, one row per area.
+    missing : {"raise", "exclude", "mean", "median", "neighbours"}
+        The policy (see the module's description).
+    min_available : float
+        With an imputing policy, areas with a smaller share of available values are left unscored (warned).
+    graph : libpysal.graph.Graph, optional
+        The spatial graph ``"neighbours"`` needs.
+    stacklevel : int
+        Where the warnings point, counted as :func:`warnings.warn` would from here (2: this function's caller).
 
     Returns
     -------
@@ -97,7 +154,7 @@ def impute(
     >>> values.loc["b", "x"], imputed[["id", "indicator", "value"]].values.tolist(), list(excluded)
     (np.float64(3.0), [['b', 'x', 3.0]], [])
     """
-    v.choose(missing, MISSING, what="missing-value policy")
+    missing = missing_policy(missing, stacklevel=stacklevel)
     if not (isinstance(min_available, int | float) and 0.0 <= min_available <= 1.0):
         raise ValidationError(f"min_available must be a share between 0 and 1, got {min_available!r}.")
     empty = pd.DataFrame(columns=["id", "indicator", "method", "value"])
@@ -107,21 +164,19 @@ def impute(
     if missing == "raise":
         raise ValidationError(
             f"{int(incomplete.sum())} areas have missing indicator values ({format_ids(raw.index[incomplete])}; "
-            f"{_explain_gaps(raw, incomplete)}). Choose a policy: missing='drop' leaves those areas without a "
+            f"{_explain_gaps(raw, incomplete)}). Choose a policy: missing='exclude' leaves those areas without a "
             "score; 'mean', 'median' or 'neighbours' impute them."
         )
-    if missing == "drop":
+    if missing == "exclude":
         return raw[~incomplete], empty, raw.index[incomplete]
     share = raw.notna().mean(axis=1)
     too_few = share < min_available
     if too_few.any():
-        import warnings
-
         warnings.warn(
             f"{int(too_few.sum())} areas have fewer than {min_available:.0%} of their indicators "
             f"({format_ids(raw.index[too_few])}) and are left unscored (min_available={min_available}).",
             DeprivationMapWarning,
-            stacklevel=3,  # the caller of build_index
+            stacklevel=stacklevel,
         )
     kept = raw[~too_few]
     filled = IMPUTERS[missing](kept, graph) if missing != "neighbours" else IMPUTERS[missing](raw, graph)[~too_few]

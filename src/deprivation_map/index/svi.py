@@ -10,6 +10,7 @@ import pandas as pd
 from .. import _validation as v
 from ..errors import ValidationError
 from ._universe import result, universe_mask
+from .engine import require_finite
 from .normalise import percentile
 from .spec import Domain, IndexSpec, Indicator
 
@@ -74,6 +75,7 @@ def _values(data: pd.DataFrame, columns: list[str], mask: pd.Series, na_values: 
     v.require_columns(data, columns, what="The data")
     v.require_numeric(data, columns, what="The data")
     values = pd.DataFrame(data.loc[mask.to_numpy(), columns]).astype("float64")
+    require_finite(values, what="The SVI")
     return values.mask(values.isin(list(na_values)))
 
 

@@ -9,6 +9,7 @@ applied; ``info`` records what the scheme estimated (explained variance, loading
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from ..errors import ValidationError
 __all__ = ["WEIGHTINGS", "equal", "explicit", "factor", "first_component", "pca", "weights_for"]
 
 Weighting = Callable[[pd.DataFrame, pd.Series], tuple[pd.Series, dict]]
+WeightingName = Literal["equal", "explicit", "pca", "factor"]
 
 
 def equal(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dict]:
@@ -172,7 +174,7 @@ def factor(components: pd.DataFrame, written: pd.Series) -> tuple[pd.Series, dic
 WEIGHTINGS: dict[str, Weighting] = {"equal": equal, "explicit": explicit, "pca": pca, "factor": factor}
 
 
-def weights_for(components: pd.DataFrame, written: pd.Series, method: str) -> tuple[pd.Series, dict]:
+def weights_for(components: pd.DataFrame, written: pd.Series, method: WeightingName) -> tuple[pd.Series, dict]:
     """Apply the weighting scheme registered as ``method`` to one level of the index.
 
     Examples
