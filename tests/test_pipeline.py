@@ -125,7 +125,9 @@ def test_a_config_with_every_edge_case_runs(tmp_path, capsys):
 
 
 def test_a_config_can_impute_from_neighbours_within_a_minimum_share(tmp_path):
-    text = TOY.replace('[index]\n    missing = "exclude"', '[index]\n    missing = "neighbours"\n    min_available = 0.5')
+    text = TOY.replace(
+        '[index]\n    missing = "exclude"', '[index]\n    missing = "neighbours"\n    min_available = 0.5'
+    )
     with pytest.warns(DeprivationMapWarning, match=r"\('012'\) and are left unscored"):
         result = run(_write(tmp_path, text), out_dir=tmp_path / "out")
     expected = result.data.loc[list(result.graph.neighbors["005"]), "degree"].mean()  # 005's only gap: degree
