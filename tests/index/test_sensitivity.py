@@ -8,7 +8,7 @@ import pytest
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.index.sensitivity import _ranks
+from deprivation_map.index._montecarlo import rank_rows
 
 SPEC = {"economy": {"indicators": {"PctPov": 1, "PctBach": -1}}, "people": {"indicators": {"PctEld": 1, "PctFB": 1}}}
 
@@ -79,4 +79,4 @@ def test_rank_kernel_matches_pandas():
     x = rng.integers(0, 5, size=(4, 30)).astype(float)
     x[1, 3] = np.nan
     expected = pd.DataFrame(x.T).rank(ascending=False, method="min").to_numpy().T
-    np.testing.assert_array_equal(_ranks(x), expected)
+    np.testing.assert_array_equal(rank_rows(x), expected)

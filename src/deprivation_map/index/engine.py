@@ -197,6 +197,14 @@ class Node:
     children: tuple[int | Node, ...]
     written: np.ndarray
 
+    @property
+    def span(self) -> slice | None:
+        """The columns of a level made of consecutive indicators (read without a copy), else None."""
+        first = self.children[0]
+        if isinstance(first, int) and self.children == tuple(range(first, first + len(self.children))):
+            return slice(first, first + len(self.children))
+        return None
+
 
 def tree(spec: IndexSpec) -> Node:
     """The specification as a tree of :class:`Node`, leaves pointing at columns of ``spec.columns``.
@@ -317,9 +325,13 @@ def evaluate(
 
 
 def _walk(node: Node, y: np.ndarray, agg: tuple, weigh: Weigh, ids, record) -> np.ndarray:
-    values = np.empty((y.shape[0], len(node.children)), order="F")
-    for j, child in enumerate(node.children):
-        values[:, j] = y[:, child] if isinstance(child, int) else _walk(child, y, agg, weigh, ids, record)
+    span = node.span
+    if span is not None:
+        values = y[:, span]  # a view; column-major like y
+    else:
+        values = np.empty((y.shape[0], len(node.children)), order="F")
+        for j, child in enumerate(node.children):
+            values[:, j] = y[:, child] if isinstance(child, int) else _walk(child, y, agg, weigh, ids, record)
     weights = weigh(node, values)
     if ids is not None:
         require_domain(agg[0], values, ids)

@@ -180,14 +180,13 @@ def impute(
         )
     kept = raw[~too_few]
     filled = IMPUTERS[missing](kept, graph) if missing != "neighbours" else IMPUTERS[missing](raw, graph)[~too_few]
-    gaps = kept.isna().stack()
-    gaps = gaps[gaps]
+    rows, columns = np.nonzero(kept.isna().to_numpy())  # every gap, row by row
     imputed = pd.DataFrame(
         {
-            "id": gaps.index.get_level_values(0),
-            "indicator": gaps.index.get_level_values(1),
+            "id": kept.index[rows],
+            "indicator": kept.columns[columns],
             "method": missing,
-            "value": [filled.at[a, c] for a, c in gaps.index],
+            "value": filled.to_numpy()[rows, columns],
         }
     )
     return filled, imputed, raw.index[too_few]

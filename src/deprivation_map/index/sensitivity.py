@@ -7,8 +7,10 @@ its position depends on those choices. A one-at-a-time analysis then says which 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,13 +18,17 @@ import pandas as pd
 from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
+from ._montecarlo import Plan, draw_weights, rank_summary, shift
 from .aggregate import kernel, require_domain
-from .composite import DeprivationIndex, build_index, indicator_values, label
-from .impute import impute
+from .composite import DeprivationIndex, compose, label
+from .engine import indicator_values, levels, normalised, prepare, tree
+from .impute import MissingPolicy, missing_policy
 from .normalise import Choice
-from .normalise import normalise as _normalise
-from .spec import Domain, IndexSpec, parse_spec
-from .treat import treat
+from .spec import IndexSpec, parse_spec
+from .weighting import WeightingName
+
+if TYPE_CHECKING:
+    from libpysal.graph import Graph
 
 __all__ = ["Uncertainty", "uncertainty"]
 
@@ -37,13 +43,17 @@ class Uncertainty:
         The index with the first alternative of every choice and unperturbed weights.
     scores : pandas.DataFrame
         One row per area (indexed by ID, like the data), one column per replicate: the replicate's score,
-        higher = more deprived (missing where that replicate leaves the area unscored).
+        higher = more deprived (missing where that replicate leaves the area unscored). Computed again from
+        the draws when first read (8 bytes per area and replicate, which the summaries do not need).
     median_rank, rank_low, rank_high : pandas.Series
         The median and the 5th and 95th percentiles of each area's rank (1 = most deprived): a 90 % interval.
     p_top_decile : pandas.Series
         The share of replicates that put the area in the most deprived 10 %.
     choices : pandas.DataFrame
         What each replicate drew: normaliser, aggregator, missing-value policy.
+    weights : pandas.DataFrame
+        The weights each replicate applied (one row per replicate), one column per (level, member): the
+        index's members under ``"index"``, each domain's under its name; each level's weights sum to 1.
     sensitivity : pandas.DataFrame
         One row per choice, varied alone around the base: the mean and largest absolute rank shift, and the
         share of areas changing decile, sorted so the choice that moves ranks most comes first.
@@ -65,14 +75,21 @@ class Uncertainty:
     """
 
     base: DeprivationIndex
-    scores: pd.DataFrame
     median_rank: pd.Series
     rank_low: pd.Series
     rank_high: pd.Series
     p_top_decile: pd.Series
     choices: pd.DataFrame
+    weights: pd.DataFrame
     sensitivity: pd.DataFrame
     seed: int
+    _plan: Plan = field(repr=False)
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """Every replicate's score of every area (areas x replicates), evaluated from the draws once."""
+        values = self._plan.scores(0, len(self._plan))
+        return pd.DataFrame(values.T, index=self.median_rank.index, copy=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Base rank, median rank, 90 % interval and top-decile probability, one row per area."""
@@ -91,8 +108,8 @@ class Uncertainty:
         return html_repr(
             self,
             {
-                "areas": self.scores.shape[0],
-                "replicates": self.scores.shape[1],
+                "areas": self._plan.areas,
+                "replicates": len(self._plan),
                 "seed": self.seed,
                 "base index": repr(self.base),
                 "areas with P(top decile) = 1": int((self.p_top_decile == 1).sum()),
@@ -106,59 +123,28 @@ class Uncertainty:
     def __repr__(self) -> str:
         top = self.sensitivity.index[0] if len(self.sensitivity) else None
         return (
-            f"Uncertainty({self.scores.shape[0]} areas, {self.scores.shape[1]} replicates, seed={self.seed}; "
+            f"Uncertainty({self._plan.areas} areas, {len(self._plan)} replicates, seed={self.seed}; "
             f"most influential choice: {top!r})"
         )
 
 
-def _tree(members, columns: list[str], level_weights, name: str = "index") -> tuple:
-    """The spec as nested (members, base weights) for the array kernel: a member is a column index or a subtree."""
-    nodes = [
-        _tree(m.members, columns, level_weights, m.name) if isinstance(m, Domain) else columns.index(m.column)
-        for m in members
-    ]
-    weights = level_weights[name].reindex([m.name for m in members]).to_numpy(dtype=float)
-    return nodes, weights
+def _alternatives(normalise, aggregate, missing, replicates: int, weight_noise: float) -> list[MissingPolicy]:
+    """Check the alternatives; the missing-value policies under their current names."""
+    if isinstance(normalise, str) or isinstance(aggregate, str) or isinstance(missing, str):
+        raise ValidationError("normalise, aggregate and missing take lists of alternatives, e.g. ['zscore', 'rank'].")
+    if not (normalise and aggregate and missing):
+        raise ValidationError("Give at least one alternative for normalise, aggregate and missing.")
+    if replicates < 1 or not 0.0 <= weight_noise < 1.0:
+        raise ValidationError("uncertainty needs replicates >= 1 and 0 <= weight_noise < 1.")
+    # map, not a comprehension: no frame of its own (before Python 3.12), so the warning points at the caller
+    return list(map(partial(missing_policy, stacklevel=3), missing))
 
 
-def _evaluate(tree, y: np.ndarray, agg, noise: float, rng) -> np.ndarray:
-    nodes, w = tree
-    parts = [y[:, n] if isinstance(n, int) else _evaluate(n, y, agg, noise, rng) for n in nodes]
-    if noise and len(w) > 1:
-        w = w * rng.uniform(1.0 - noise, 1.0 + noise, size=len(w))
-    return agg(np.column_stack(parts), w / w.sum())[0]
-
-
-def _components(raw, spec: IndexSpec, policies, normalisers, min_available, graph) -> dict:
-    out = {}
-    for policy in policies:
-        values, _, _ = impute(raw, policy, min_available=min_available, graph=graph)
-        treated, _ = treat(values, spec.treatments)
-        oriented = treated * pd.Series(spec.directions)
-        for n in normalisers:
-            out[policy, label(n)] = _normalise(oriented, n, directions=spec.directions)
-    return out
-
-
-def _ranks(scores: np.ndarray) -> np.ndarray:
-    """Rank each row (one replicate) descending: 1 = highest, ties share the best rank, missing scores unranked."""
-    order = np.argsort(-scores, axis=1)  # NaN sort last; the order among ties does not matter
-    ordered = np.take_along_axis(scores, order, axis=1)
-    position = np.arange(1, scores.shape[1] + 1, dtype=np.float32)[None, :]
-    new = np.ones(ordered.shape, dtype=bool)
-    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    first = np.maximum.accumulate(np.where(new, position, np.float32(0)), axis=1)
-    ranks = np.empty(scores.shape, dtype=np.float32)
-    np.put_along_axis(ranks, order, first, axis=1)
-    ranks[np.isnan(scores)] = np.nan
-    return ranks
-
-
-def _check_combinations(comps: dict, aggregators) -> None:
-    for (_policy, norm), frame in comps.items():
+def _check_combinations(inputs: Mapping[tuple[str, str], tuple], aggregators: Sequence[Choice], ids) -> None:
+    for (_policy, norm), (y, rows) in inputs.items():
         for a in aggregators:
             try:
-                require_domain(kernel(a)[0], frame.to_numpy())
+                require_domain(kernel(a)[0], y, ids[rows])
             except ValidationError as err:
                 raise ValidationError(
                     f"The alternatives combine normalise={norm!r} with aggregate={label(a)!r}, which is undefined: "
@@ -168,17 +154,17 @@ def _check_combinations(comps: dict, aggregators) -> None:
 
 def uncertainty(
     data: pd.DataFrame,
-    spec,
+    spec: IndexSpec | Mapping[str, object],
     *,
     replicates: int = 1000,
     seed: int | None = None,
     normalise: Sequence[Choice] = ("zscore",),
     aggregate: Sequence[Choice] = ("mean",),
-    missing: Sequence[str] = ("raise",),
-    weighting: str = "equal",
+    missing: Sequence[MissingPolicy] = ("raise",),
+    weighting: WeightingName = "equal",
     weight_noise: float = 0.25,
     min_available: float = 0.0,
-    graph=None,
+    graph: Graph | None = None,
 ) -> Uncertainty:
     r"""Monte Carlo over the choices of an index: median rank, 90 % rank interval, chance of the top decile.
 
@@ -192,12 +178,21 @@ def uncertainty(
         Seed of every draw; recorded on the result (fresh entropy when None).
     normalise, aggregate, missing : sequences
         The alternatives for each choice; the first is the base. E.g. ``normalise=["zscore", "rank"]``,
-        ``missing=["mean", "median", "neighbours"]`` (with ``graph=``).
-    weighting : str
+        ``missing=["mean", "median", "neighbours"]`` (with ``graph=``), ``missing=["exclude", "mean"]``.
+    weighting : {"equal", "explicit", "pca", "factor"}
         The base weighting scheme (as in ``build_index``); its weights, as applied, are then perturbed.
     weight_noise : float
         Each weight is multiplied by :math:`U(1 - \delta, 1 + \delta)` with :math:`\delta` = ``weight_noise``
         (default 0.25) and the level's weights renormalised, at every level of the index.
+    min_available : float
+        As for ``build_index``, with the imputing policies.
+    graph : libpysal.graph.Graph, optional
+        The spatial graph ``missing="neighbours"`` needs.
+
+    Returns
+    -------
+    Uncertainty
+        Indexed like ``data``; ``.base`` is the index with the first alternative of every choice.
 
     Notes
     -----
@@ -210,6 +205,12 @@ def uncertainty(
     at a time from the base (each alternative once; weights over ``min(replicates, 200)`` draws) and reports
     the mean absolute rank shift.
 
+    The values are imputed, treated, oriented and normalised once for each pair of policy and normaliser;
+    a replicate only weights and aggregates them (:func:`~deprivation_map.index.engine.evaluate`), so its
+    scores are those :func:`~deprivation_map.index.composite.build_index` gives with the same choices and
+    weights. Replicates are ranked a block at a time: memory grows with areas x replicates only for the
+    ranks (4 bytes each).
+
     Examples
     --------
     >>> import deprivation_map as dm
@@ -220,39 +221,28 @@ def uncertainty(
     ((159, 50), True, 1)
     """
     spec = parse_spec(spec)
-    if isinstance(normalise, str) or isinstance(aggregate, str) or isinstance(missing, str):
-        raise ValidationError("normalise, aggregate and missing take lists of alternatives, e.g. ['zscore', 'rank'].")
-    if not (normalise and aggregate and missing):
-        raise ValidationError("Give at least one alternative for normalise, aggregate and missing.")
     replicates = int(replicates)
-    if replicates < 1 or not 0.0 <= weight_noise < 1.0:
-        raise ValidationError("uncertainty needs replicates >= 1 and 0 <= weight_noise < 1.")
+    missing = _alternatives(normalise, aggregate, missing, replicates, weight_noise)
     seed = v.resolve_seed(seed)
-    base = build_index(
-        data,
-        spec,
-        normalise=normalise[0],
-        weighting=weighting,
-        aggregate=aggregate[0],
-        missing=missing[0],
-        min_available=min_available,
-        graph=graph,
-    )
     raw = indicator_values(data, spec)
-    comps = _components(raw, spec, missing, normalise, min_available, graph)
-    tree = _tree(spec.members, spec.columns, base.level_weights)
-    _check_combinations(comps, aggregate)
-    kernels = [kernel(a)[1] for a in aggregate]
+    position = pd.Series(np.arange(len(data)), index=data.index)
+    prepared, frames, inputs = {}, {}, {}
+    for policy in dict.fromkeys(missing):
+        prepared[policy] = prepare(raw, spec, policy, min_available=min_available, graph=graph, stacklevel=3)
+        for choice in normalise:
+            frames[policy, label(choice)] = frame, y = normalised(prepared[policy].oriented, choice, spec)
+            rows = slice(None) if frame.index.equals(data.index) else position[frame.index].to_numpy()
+            inputs[policy, label(choice)] = (y, rows)
+    method = {"normalise": normalise[0], "weighting": weighting, "aggregate": aggregate[0], "missing": missing[0]}
+    base = compose(data.index, spec, prepared[missing[0]], frames[missing[0], label(normalise[0])], method=method)
+    _check_combinations(inputs, aggregate, data.index)
+    top = tree(spec)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, [len(missing), len(normalise), len(aggregate)], size=(replicates, 3))
-    scores = np.full((replicates, len(data)), np.nan)  # one row per replicate: contiguous for ranking
-    position = pd.Series(np.arange(len(data)), index=data.index)
-    for r, (m, n, a) in enumerate(draws):
-        frame = comps[missing[m], label(normalise[n])]
-        rows = position[frame.index].to_numpy()
-        scores[r, rows] = _evaluate(tree, frame.to_numpy(), kernels[a], weight_noise, rng)
-    ranks = _ranks(scores)
-    summary = _summarise(ranks, data.index)
+    weights = draw_weights(top, base.level_weights, replicates, weight_noise, rng)
+    keys = list(inputs)
+    used = [keys.index((missing[m], label(normalise[n]))) for m, n in draws[:, :2]]
+    plan = Plan(top, list(inputs.values()), list(aggregate), np.column_stack([used, draws[:, 2]]), weights, len(data))
     choices = pd.DataFrame(
         {
             "normalise": [label(normalise[i]) for i in draws[:, 1]],
@@ -260,80 +250,60 @@ def uncertainty(
             "missing": [missing[i] for i in draws[:, 0]],
         }
     )
-    sensitivity = _sensitivity(
-        base, comps, tree, normalise, aggregate, missing, weight_noise, min(replicates, 200), seed, position
-    )
+    runs = _runs(base, top, inputs, normalise, aggregate, missing, weight_noise, min(replicates, 200), seed)
     return Uncertainty(
         base=base,
-        scores=pd.DataFrame(scores.T, index=data.index),
         choices=choices,
-        sensitivity=sensitivity,
+        weights=_weights_frame(top, spec, weights),
+        sensitivity=_sensitivity(base, runs),
         seed=seed,
-        **summary,
+        _plan=plan,
+        **rank_summary(plan, data.index),
     )
 
 
-def _summarise(ranks: np.ndarray, index: pd.Index) -> dict:
-    """Per-area summaries of a (replicates x areas) rank matrix."""
-    n = np.sum(~np.isnan(ranks), axis=1, keepdims=True)
-    top = (ranks <= n / 10.0).astype(np.float32)
-    gaps = np.isnan(ranks)
-    top[gaps] = np.nan
-    with np.errstate(all="ignore"):
-        if gaps.any():
-            low, mid, high = np.nanpercentile(ranks, [5, 50, 95], axis=0)
-            p = np.nanmean(top, axis=0)
-        else:
-            low, mid, high = np.percentile(ranks, [5, 50, 95], axis=0)
-            p = top.mean(axis=0)
+def _weights_frame(top, spec: IndexSpec, weights: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """The drawn weights as a frame: one row per replicate, one column per (level, member), parents first."""
+    nodes = {level.name: level for level in levels(top)}
+    columns = {
+        (name, member): weights[name][:, j]
+        for name in ["index", *(d.name for d in spec.domains)]
+        for j, member in enumerate(nodes[name].members)
+    }
+    return pd.DataFrame(columns).rename_axis(columns=["level", "member"])
+
+
+def _runs(base, top, inputs, normalise, aggregate, missing, noise: float, draws: int, seed: int) -> dict:
+    """The one-at-a-time plans: each alternative once with the base weights, the weights perturbed alone."""
+    n = len(base.score)
+
+    def plan(policy, norm, agg, weights) -> Plan:
+        k = len(next(iter(weights.values())))
+        return Plan(top, [inputs[policy, label(norm)]], [agg], np.zeros((k, 2), dtype=int), weights, n)
+
+    fixed = draw_weights(top, base.level_weights, 1, 0.0, None)
+    noisy = draw_weights(top, base.level_weights, draws, noise, np.random.default_rng(seed + 1)) if noise else None
     return {
-        "median_rank": pd.Series(mid, index=index, name="median_rank"),
-        "rank_low": pd.Series(low, index=index, name="rank_low"),
-        "rank_high": pd.Series(high, index=index, name="rank_high"),
-        "p_top_decile": pd.Series(p, index=index, name="p_top_decile"),
+        "normalise": [plan(missing[0], c, aggregate[0], fixed) for c in normalise[1:]],
+        "aggregate": [plan(missing[0], normalise[0], a, fixed) for a in aggregate[1:]],
+        "missing": [plan(m, normalise[0], aggregate[0], fixed) for m in missing[1:]],
+        "weights": [plan(missing[0], normalise[0], aggregate[0], noisy)] if noise else [],
     }
 
 
-def _shift(base_rank: np.ndarray, base_decile: np.ndarray, scores: np.ndarray) -> tuple[float, float, float]:
-    ranks = _ranks(scores)
-    n = np.sum(~np.isnan(ranks), axis=1, keepdims=True)
-    deciles = np.ceil(ranks * 10.0 / n)
-    diff = np.abs(ranks - base_rank[None, :])
-    moved = deciles != base_decile[None, :]
-    valid = ~np.isnan(diff) & ~np.isnan(base_rank)[None, :]
-    return float(diff[valid].mean()), float(diff[valid].max()), float(moved[valid].mean())
-
-
-def _sensitivity(base, comps, tree, normalise, aggregate, missing, noise, draws, seed, position):
+def _sensitivity(base: DeprivationIndex, runs: Mapping[str, list[Plan]]) -> pd.DataFrame:
+    """One row per choice with alternatives: mean and largest rank shift, share changing decile."""
     base_rank = base.rank.to_numpy(dtype=float, na_value=np.nan)
     base_decile = base.decile.to_numpy(dtype=float, na_value=np.nan)
-    agg0 = kernel(aggregate[0])[1]
-
-    def run(policy, norm, agg, noise_, rng, k) -> np.ndarray:
-        frame = comps[policy, label(norm)]
-        out = np.full((k, len(position)), np.nan)
-        rows = position[frame.index].to_numpy()
-        for j in range(k):
-            out[j, rows] = _evaluate(tree, frame.to_numpy(), agg, noise_, rng)
-        return out
-
     rows = {}
-    factors = {
-        "normalise": [run(missing[0], n, agg0, 0.0, None, 1) for n in normalise[1:]],
-        "aggregate": [run(missing[0], normalise[0], kernel(a)[1], 0.0, None, 1) for a in aggregate[1:]],
-        "missing": [run(m, normalise[0], agg0, 0.0, None, 1) for m in missing[1:]],
-        "weights": [run(missing[0], normalise[0], agg0, noise, np.random.default_rng(seed + 1), draws)]
-        if noise
-        else [],
-    }
-    for factor, runs in factors.items():
-        if runs:
-            stats = np.array([_shift(base_rank, base_decile, s) for s in runs])
+    for factor, plans in runs.items():
+        if plans:
+            stats = np.array([shift(p, base_rank, base_decile) for p in plans])
             rows[factor] = {
                 "mean_rank_shift": stats[:, 0].mean(),
                 "max_rank_shift": stats[:, 1].max(),
                 "share_changing_decile": stats[:, 2].mean(),
-                "alternatives": len(runs),
+                "alternatives": len(plans),
             }
     table = pd.DataFrame.from_dict(
         rows, orient="index", columns=["mean_rank_shift", "max_rank_shift", "share_changing_decile", "alternatives"]
