@@ -48,6 +48,7 @@ __all__ = [
     "indicator_values",
     "levels",
     "normalised",
+    "orient",
     "prepare",
     "require_finite",
     "tree",
@@ -155,7 +156,21 @@ def prepare(
         raw, missing, min_available=min_available, graph=graph, stacklevel=stacklevel + 1
     )
     treated, report = treat(values, spec.treatments)
-    return Prepared(treated * pd.Series(spec.directions), imputed, report, excluded)
+    return Prepared(orient(treated, spec), imputed, report, excluded)
+
+
+def orient(values: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
+    r"""Each column multiplied by its direction, :math:`d_j x_{ij}`: higher = more deprived for every column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from deprivation_map.index.spec import parse_spec
+    >>> orient(pd.DataFrame({"poverty": [10.0], "degree": [30.0]}), parse_spec({"poverty": 1, "degree": -1}))
+       poverty  degree
+    0     10.0   -30.0
+    """
+    return values * pd.Series(spec.directions)
 
 
 def normalised(oriented: pd.DataFrame, method: Choice, spec: IndexSpec) -> tuple[pd.DataFrame, np.ndarray]:
