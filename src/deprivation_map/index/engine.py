@@ -82,8 +82,8 @@ def require_finite(values: pd.DataFrame, *, what: str = "The data") -> None:
 def indicator_values(data: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     """The indicator columns of ``data`` as float64, in the order of the specification, after every check.
 
-    Refuses repeated area IDs, absent or non-numeric columns, infinite values and a domain named like an
-    indicator column.
+    Refuses repeated area IDs, absent or non-numeric columns and infinite values (a domain named like an
+    indicator column is refused by the specification itself).
 
     Examples
     --------
@@ -96,9 +96,6 @@ def indicator_values(data: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     v.require_unique_ids(data.index, what="The data")
     v.require_columns(data, spec.columns, what="The data")
     v.require_numeric(data, spec.columns, what="The data")
-    clash = [d.name for d in spec.domains if d.name in spec.columns]
-    if clash:
-        raise ValidationError(f"Domains {format_ids(clash)} have the name of an indicator column; rename them.")
     values = pd.DataFrame(data[spec.columns]).astype("float64")
     require_finite(values)
     return values
