@@ -7,6 +7,7 @@ time, so that memory stays proportional to the block and the rank matrix, never 
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,10 +17,31 @@ import pandas as pd
 from .engine import Node, evaluate, levels
 from .normalise import Choice
 
-__all__ = ["Plan", "Shift", "blocks", "draw_weights", "rank_rows", "rank_summary", "shift"]
+__all__ = ["Plan", "Shift", "blocks", "draw_weights", "populated", "rank_rows", "rank_summary", "shift"]
 
 BLOCK_VALUES = 2**21  # scores evaluated at a time: 16 MiB of float64, replicates per block = this / areas
 # (Memory is reused, never mapped afresh per block: a fresh page costs more than the arithmetic done in it.)
+
+
+_POPULATE_WRITE = 23  # Linux's MADV_POPULATE_WRITE (5.14+): map every page of a range in one call
+
+
+def populated(shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """An uninitialised array whose memory is mapped at once, rather than page by page as it is first written.
+
+    A large result written once (the ranks of every replicate) otherwise takes one page fault per 4 KiB,
+    which on a virtual machine costs more than computing what is written (1.3 s for 400 MB here, 0.2 s
+    mapped at once). Where the system cannot do this, a plain :func:`numpy.empty` array.
+    """
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size < 2**26:  # below 64 MiB the faults cost little
+        return np.empty(shape, dtype=dtype)
+    try:
+        memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        memory.madvise(_POPULATE_WRITE)
+    except (AttributeError, OSError, ValueError):  # not Linux, or a kernel before 5.14
+        return np.empty(shape, dtype=dtype)
+    return np.frombuffer(memory, dtype=dtype).reshape(shape)
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,7 +76,7 @@ class Plan:
 
     def scores(self, start: int, stop: int, out: np.ndarray | None = None) -> np.ndarray:
         """Replicates ``start`` to ``stop`` x areas: each replicate's score of every area (into ``out``)."""
-        out = np.empty((stop - start, self.areas)) if out is None else out[: stop - start]
+        out = populated((stop - start, self.areas), float) if out is None else out[: stop - start]
         for i, r in enumerate(range(start, stop)):
             y, rows = self.inputs[self.uses[r, 0]]
             if not isinstance(rows, slice):
@@ -169,7 +191,7 @@ def _exact_ranks(row: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 def rank_summary(plan: Plan, index: pd.Index) -> dict[str, pd.Series]:
     """Median rank, 5th and 95th percentiles and the share of replicates in the top decile, per area."""
-    ranks = np.empty((len(plan), plan.areas), dtype=np.float32)
+    ranks = populated((len(plan), plan.areas), np.float32)
     threshold = (plan.scored() // 10).astype(np.float32)  # an integer rank r is in the top decile if r <= n / 10
     top = np.zeros(plan.areas, dtype=np.int64)
     for start, stop, scores in blocks(plan):
