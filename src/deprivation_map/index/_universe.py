@@ -7,6 +7,7 @@ those areas and leaves the others unscored, never dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -15,10 +16,13 @@ from ..errors import ValidationError, format_ids
 from .composite import DeprivationIndex, assemble
 from .engine import require_finite
 
-__all__ = ["result", "universe_mask", "values_in"]
+__all__ = ["Universe", "result", "universe_mask", "values_in"]
+
+Universe: TypeAlias = pd.Series | Iterable[str] | None
+"""Every row (None), a boolean Series over the data's IDs, or the IDs of the ranked areas."""
 
 
-def universe_mask(data: pd.DataFrame, universe: object) -> pd.Series:
+def universe_mask(data: pd.DataFrame, universe: Universe) -> pd.Series:
     """A boolean Series over ``data.index``: True for the areas that are ranked."""
     v.require_unique_ids(data.index, what="The data")
     if universe is None:
@@ -48,6 +52,6 @@ def values_in(data: pd.DataFrame, columns: Iterable[str], mask: pd.Series, *, wh
     return values
 
 
-def result(data: pd.DataFrame, score: pd.Series, **fields) -> DeprivationIndex:
+def result(data: pd.DataFrame, score: pd.Series, **fields: object) -> DeprivationIndex:
     """A DeprivationIndex over every row of ``data`` (areas outside the universe unscored)."""
     return assemble(data.index, score, **fields)

@@ -11,7 +11,8 @@ An aggregator is chosen by name, ``aggregate="mean"``, or with options, ``aggreg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from .normalise import resolve
 __all__ = ["AGGREGATORS", "aggregate", "arithmetic_mean", "count", "geometric_mean", "mazziotta_pareto", "power_mean"]
 
 Kernel = Callable[..., tuple[np.ndarray, np.ndarray]]
+AggregatorName = Literal["mean", "geometric", "power_mean", "mazziotta_pareto", "count"]
+Aggregator = AggregatorName | tuple[AggregatorName, Mapping[str, object]]
+"""An aggregator of :data:`AGGREGATORS`, by name or with options."""
 
 
 def arithmetic_mean(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -97,7 +101,9 @@ def power_mean(y: np.ndarray, w: np.ndarray, *, p: float = 2.0) -> tuple[np.ndar
     return score, c
 
 
-def mazziotta_pareto(y: np.ndarray, w: np.ndarray, *, penalty: str = "+") -> tuple[np.ndarray, np.ndarray]:
+def mazziotta_pareto(
+    y: np.ndarray, w: np.ndarray, *, penalty: Literal["+", "-"] = "+"
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Mazziotta-Pareto Index: a mean that penalises areas whose indicators are unbalanced.
 
     Notes
@@ -169,13 +175,13 @@ AGGREGATORS: dict[str, Kernel] = {
 _LOWER_BOUND = {"geometric": (0.0, "positive"), "power_mean": (0.0, "non-negative")}
 
 
-def kernel(method: str | tuple[str, Mapping[str, object]]) -> tuple[str, Callable]:
+def kernel(method: Aggregator) -> tuple[str, Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]]:
     """The aggregator's name and its array kernel with the options bound."""
     name, func, options = resolve(method, AGGREGATORS, what="aggregation")
     return name, (lambda y, w: func(y, w, **options))
 
 
-def require_domain(name: str, y: np.ndarray, ids=None) -> None:
+def require_domain(name: str, y: np.ndarray, ids: Sequence[str] | pd.Index | None = None) -> None:
     """Refuse components outside the aggregator's domain (the geometric mean needs positive values, ...)."""
     if name not in _LOWER_BOUND:
         return
@@ -189,9 +195,7 @@ def require_domain(name: str, y: np.ndarray, ids=None) -> None:
         )
 
 
-def aggregate(
-    components: pd.DataFrame, weights: pd.Series, method: str | tuple[str, Mapping[str, object]]
-) -> tuple[pd.Series, pd.DataFrame]:
+def aggregate(components: pd.DataFrame, weights: pd.Series, method: Aggregator) -> tuple[pd.Series, pd.DataFrame]:
     """Apply the aggregator registered as ``method`` to complete rows of ``components``.
 
     Examples

@@ -15,9 +15,10 @@ import pandas as pd
 
 from .. import _validation as v
 from .._repr import html_repr, id_list
+from .aggregate import Aggregator
 from .engine import Node, Prepared, Weigh, decompose, evaluate, indicator_values, normalised, prepare, tree
 from .impute import MISSING, MissingPolicy, missing_policy
-from .normalise import Choice
+from .normalise import Choice, Normaliser
 from .spec import IndexSpec, parse_spec
 from .weighting import WEIGHTINGS, WeightingName, weights_for
 
@@ -203,9 +204,9 @@ def build_index(
     data: pd.DataFrame,
     spec: IndexSpec | Mapping[str, object],
     *,
-    normalise: Choice = "zscore",
+    normalise: Normaliser = "zscore",
     weighting: WeightingName = "equal",
-    aggregate: Choice = "mean",
+    aggregate: Aggregator = "mean",
     missing: MissingPolicy = "raise",
     min_available: float = 0.0,
     graph: Graph | None = None,
@@ -320,7 +321,9 @@ def compose(
     )
 
 
-def assemble(ids: pd.Index, score: pd.Series, *, components, contributions, **fields) -> DeprivationIndex:
+def assemble(
+    ids: pd.Index, score: pd.Series, *, components: pd.DataFrame, contributions: pd.DataFrame, **fields: object
+) -> DeprivationIndex:
     """A DeprivationIndex over ``ids`` in their order, ranked from the score.
 
     Frames are reindexed (unscored areas kept, empty). The one constructor shared by :func:`build_index` and

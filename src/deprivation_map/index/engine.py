@@ -27,9 +27,9 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
-from .aggregate import kernel, require_domain
+from .aggregate import Aggregator, kernel, require_domain
 from .impute import MissingPolicy, impute
-from .normalise import Choice
+from .normalise import Normaliser
 from .normalise import normalise as _normalise
 from .spec import Domain, IndexSpec
 from .treat import treat
@@ -170,7 +170,7 @@ def orient(values: pd.DataFrame, spec: IndexSpec) -> pd.DataFrame:
     return values * pd.Series(spec.directions)
 
 
-def normalised(oriented: pd.DataFrame, method: Choice, spec: IndexSpec) -> tuple[pd.DataFrame, np.ndarray]:
+def normalised(oriented: pd.DataFrame, method: Normaliser, spec: IndexSpec) -> tuple[pd.DataFrame, np.ndarray]:
     """The normalised components as a frame, and the same values as a column-major float64 matrix.
 
     The matrix is what :func:`evaluate` takes: each column contiguous, so a level's columns are read and
@@ -289,7 +289,7 @@ class Level:
 def evaluate(
     node: Node,
     y: np.ndarray,
-    aggregate: Choice,
+    aggregate: Aggregator,
     weigh: Weigh,
     *,
     ids: pd.Index | None = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,10 @@ __all__ = [
 ]
 
 Choice = str | tuple[str, Mapping[str, object]]
+"""A registry's name, or its name with options: ``"zscore"``, ``("minmax", {"low": 1, "high": 100})``."""
+NormaliserName = Literal["zscore", "minmax", "rank", "percentile", "exponential", "distance", "goalposts"]
+Normaliser = NormaliserName | tuple[NormaliserName, Mapping[str, object]]
+"""A normaliser of :data:`NORMALISERS`, by name or with options."""
 
 
 def zscore(frame: pd.DataFrame) -> pd.DataFrame:
@@ -249,7 +254,7 @@ def resolve(choice: Choice, registry: Mapping[str, Callable], *, what: str) -> t
     return name, func, dict(options)
 
 
-def normalise(frame: pd.DataFrame, method: Choice, *, directions: Mapping[str, int] | None = None) -> pd.DataFrame:
+def normalise(frame: pd.DataFrame, method: Normaliser, *, directions: Mapping[str, int] | None = None) -> pd.DataFrame:
     """Apply the normaliser registered as ``method``; a constant column is refused (it carries no information).
 
     Examples

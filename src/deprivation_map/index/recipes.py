@@ -10,13 +10,14 @@ list of IDs restricts the statistics to those areas and leaves the others unscor
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
-from ._universe import result, universe_mask, values_in
+from ._universe import Universe, result, universe_mask, values_in
 from .composite import DeprivationIndex
 from .normalise import exponential, zscore
 from .spec import Domain, IndexSpec, Indicator
@@ -77,8 +78,8 @@ def imd(
     data: pd.DataFrame,
     *,
     domains: Mapping[str, object],
-    given: str = "scores",
-    universe: object = None,
+    given: Literal["scores", "ranks"] = "scores",
+    universe: Universe = None,
     constant: float = 23.0,
 ) -> DeprivationIndex:
     r"""The English Index of Multiple Deprivation from its domain scores (or ranks) and weights.
@@ -213,7 +214,7 @@ def townsend(
     overcrowding: str,
     not_owner_occupied: str,
     no_car: str,
-    universe: object = None,
+    universe: Universe = None,
     ddof: int = 1,
 ) -> DeprivationIndex:
     r"""Townsend material deprivation score.
@@ -260,7 +261,7 @@ def carstairs(
     no_car: str,
     low_social_class: str,
     population: str | None = None,
-    universe: object = None,
+    universe: Universe = None,
     ddof: int = 1,
 ) -> DeprivationIndex:
     r"""Carstairs deprivation score: the sum of (population-weighted) z-scores of four census variables.
@@ -303,7 +304,7 @@ def carstairs(
 
 
 def pca_index(
-    data: pd.DataFrame, indicators: Mapping[str, int], *, universe: object = None, standardise: bool = True
+    data: pd.DataFrame, indicators: Mapping[str, int], *, universe: Universe = None, standardise: bool = True
 ) -> DeprivationIndex:
     r"""A deprivation index from the first principal component, as Spain's MEDEA index is built.
 

@@ -19,11 +19,11 @@ from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
 from ._montecarlo import Plan, draw_weights, rank_summary, shift
-from .aggregate import kernel, require_domain
+from .aggregate import Aggregator, kernel, require_domain
 from .composite import DeprivationIndex, compose, label
 from .engine import indicator_values, levels, normalised, prepare, tree
 from .impute import MissingPolicy, missing_policy
-from .normalise import Choice
+from .normalise import Choice, Normaliser
 from .spec import IndexSpec, parse_spec
 from .weighting import WeightingName
 
@@ -158,8 +158,8 @@ def uncertainty(
     *,
     replicates: int = 1000,
     seed: int | None = None,
-    normalise: Sequence[Choice] = ("zscore",),
-    aggregate: Sequence[Choice] = ("mean",),
+    normalise: Sequence[Normaliser] = ("zscore",),
+    aggregate: Sequence[Aggregator] = ("mean",),
     missing: Sequence[MissingPolicy] = ("raise",),
     weighting: WeightingName = "equal",
     weight_noise: float = 0.25,
@@ -277,7 +277,7 @@ def _runs(base, top, inputs, normalise, aggregate, missing, noise: float, draws:
     """The one-at-a-time plans: each alternative once with the base weights, the weights perturbed alone."""
     n = len(base.score)
 
-    def plan(policy, norm, agg, weights) -> Plan:
+    def plan(policy: str, norm: Normaliser, agg: Aggregator, weights: Mapping[str, np.ndarray]) -> Plan:
         k = len(next(iter(weights.values())))
         return Plan(top, [inputs[policy, label(norm)]], [agg], np.zeros((k, 2), dtype=int), weights, n)
 

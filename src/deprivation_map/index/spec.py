@@ -16,10 +16,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from .. import _validation as v
 from ..errors import ValidationError
-from .treat import TREATMENTS
+from .treat import TREATMENTS, TreatmentName
 
 __all__ = ["Domain", "IndexSpec", "Indicator", "parse_spec"]
 
@@ -63,9 +64,9 @@ class Indicator:
     """
 
     column: str
-    direction: int = 1
+    direction: Literal[1, -1] = 1
     weight: float = 1.0
-    treatment: str | None = None
+    treatment: TreatmentName | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in (1, -1) or isinstance(self.direction, bool):
@@ -173,7 +174,7 @@ class IndexSpec:
         return {i.column: i.direction for i in self.indicators}
 
     @property
-    def treatments(self) -> dict[str, str]:
+    def treatments(self) -> dict[str, TreatmentName]:
         """``{column: treatment}`` for the indicators given an outlier treatment."""
         return {i.column: i.treatment for i in self.indicators if i.treatment is not None}
 

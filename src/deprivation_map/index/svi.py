@@ -9,7 +9,8 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError
-from ._universe import result, universe_mask
+from ._universe import Universe, result, universe_mask
+from .composite import DeprivationIndex
 from .engine import require_finite
 from .normalise import percentile
 from .spec import Domain, IndexSpec, Indicator
@@ -33,7 +34,7 @@ SVI_2018_THEMES = {
 """The variables of each theme in CDC SVI 2014-2018 (15 variables; ``EP_PCI`` is ranked in reverse)."""
 
 
-def round_half_up(x: pd.Series | np.ndarray, decimals: int = 4):
+def round_half_up(x: pd.Series | np.ndarray, decimals: int = 4) -> pd.Series | np.ndarray:
     """Round half away from zero for non-negative values, as SQL's and Excel's ``ROUND`` do.
 
     The value is first rounded to 9 decimals, so a binary representation error (0.12345 stored as
@@ -85,10 +86,10 @@ def svi(
     themes: Mapping[str, list[str]] = SVI_2020_THEMES,
     reverse: Iterable[str] = (),
     population: str | None = None,
-    universe: object = None,
+    universe: Universe = None,
     flag: float = 0.90,
     na_values: Iterable[float] = (-999,),
-):
+) -> DeprivationIndex:
     r"""CDC/ATSDR Social Vulnerability Index: percentile ranks of variables, of theme sums and of their total.
 
     Parameters

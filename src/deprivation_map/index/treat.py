@@ -8,6 +8,7 @@ long table of every value that changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -144,6 +145,7 @@ def auto(values: pd.Series) -> pd.Series:
     return log(values)
 
 
+TreatmentName = Literal["winsorise", "log", "boxcox", "auto"]
 TREATMENTS: dict[str, Callable[..., pd.Series]] = {
     "winsorise": winsorise,
     "log": log,
@@ -152,7 +154,7 @@ TREATMENTS: dict[str, Callable[..., pd.Series]] = {
 }
 
 
-def treat(raw: pd.DataFrame, treatments: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def treat(raw: pd.DataFrame, treatments: Mapping[str, TreatmentName]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply ``{column: treatment}`` and return (treated frame, report of every changed value).
 
     The report has one row per changed value: ``id``, ``indicator``, ``treatment``, ``original``, ``treated``.
