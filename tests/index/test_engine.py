@@ -8,19 +8,8 @@ import pytest
 
 import deprivation_map as dm
 from deprivation_map.errors import ValidationError
-from deprivation_map.index.engine import (
-    Node,
-    decompose,
-    evaluate,
-    groups,
-    indicator_values,
-    levels,
-    normalised,
-    prepare,
-    require_finite,
-    tree,
-)
-from deprivation_map.index.spec import parse_spec
+from deprivation_map.index.engine import decompose, evaluate, indicator_values, normalised, prepare, require_finite
+from deprivation_map.index.spec import Node, groups, levels, parse_spec, tree
 
 NESTED = parse_spec(
     {

@@ -29,7 +29,7 @@ def _inside(gdf, area: str) -> tuple[float, float]:
 
 
 def test_toy_map_offline_in_chromium(tmp_path, toy_joined):
-    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="exclude")
     hot = dm.local_moran(index.score, dm.build_graph(toy_joined, islands="keep"), seed=0, missing="exclude")
     m = dm.explore(toy_joined, index=index, hotspots=hot, name_col="name", tiles="OpenStreetMap")
     path = dm.save_map(m, tmp_path / "toy.html")
@@ -81,7 +81,7 @@ def test_barcelona_sections_with_medea_in_catalan(tmp_path, shared_data):
     sections.index = pd.Index("08019" + sections["C_Distri"] + sections["C_SecCens"], name="code")
     medea = dm.read_indicators(shared_data / "barcelona" / "medea_deprivation_spain_cities.csv", id_col="seccion")
     gdf = dm.join_indicators(sections[["N_Barri", "geometry"]], medea[["privacion_2011"]], on_unmatched="keep")
-    index = dm.build_index(gdf, {"privacion_2011": 1}, missing="drop")
+    index = dm.build_index(gdf, {"privacion_2011": 1}, missing="exclude")
     missing = index.score.isna()
     assert int(missing.sum()) == 1068 - 512
     path = dm.save_map(dm.explore(gdf, index=index, name_col="N_Barri", lang="ca"), tmp_path / "bcn.html")

@@ -22,7 +22,7 @@ from deprivation_map.maps.palettes import GI_COLOURS, LISA_COLOURS, SEQUENTIAL, 
 
 @pytest.fixture(scope="module")
 def toy_results(toy_joined):
-    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="exclude")
     graph = dm.build_graph(toy_joined, islands="keep")
     hot = dm.local_moran(index.score, graph, seed=0, missing="exclude")
     return index, hot

@@ -51,7 +51,7 @@ def toy_pieces(toy):
     areas, table = toy
     joins = [dm.check_join(areas, table)]
     gdf = dm.join_indicators(areas, table, on_unmatched="keep")
-    index = dm.build_index(gdf, {"poverty": 1, "degree": -1}, missing="drop")
+    index = dm.build_index(gdf, {"poverty": 1, "degree": -1}, missing="exclude")
     graph = dm.build_graph(gdf, islands="keep")
     moran = dm.global_moran(index.score, graph, seed=7, missing="exclude")
     hot = dm.local_moran(index.score, graph, seed=7, missing="exclude")
@@ -90,7 +90,7 @@ def test_report_content_matches_the_results(tmp_path, toy_pieces):
     assert "'012'" in html.replace("&#39;", "'") and "'099'" in html.replace("&#39;", "'")
     # effective weights, Moran's I with a decimal comma, the seed, cluster counts
     assert cells.count("0,500") == 2
-    assert "puntuaciones z (zscore)" in cells and "dejar esas áreas sin puntuación (drop)" in cells
+    assert "puntuaciones z (zscore)" in cells and "dejar esas áreas sin puntuación (exclude)" in cells
     assert f"{moran.I:.4f}".replace(".", ",") in html and "Semilla aleatoria" in cells and "7" in cells
     counts = hot.counts()
     row = cells.index("Aislada (sin vecinas)")

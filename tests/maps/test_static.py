@@ -34,7 +34,7 @@ def test_index_png_has_every_class_colour_title_and_source(tmp_path, georgia):
 
 
 def test_cluster_png_uses_geoda_colours_and_hatches_no_data(tmp_path, toy_joined):
-    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="drop")
+    index = dm.build_index(toy_joined, {"poverty": 1, "degree": -1}, missing="exclude")
     hot = dm.local_moran(index.score, dm.build_graph(toy_joined, islands="keep"), seed=0, missing="exclude")
     path = save_png(toy_joined, tmp_path / "clusters.png", layer="clusters", hotspots=hot, dpi=60)
     drawn = _colours(path)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .engine import Node, evaluate, levels
+from .engine import evaluate
 from .normalise import Choice
+from .spec import Node, levels
 
 __all__ = ["Plan", "Shift", "blocks", "draw_weights", "populated", "rank_rows", "rank_summary", "shift"]
 

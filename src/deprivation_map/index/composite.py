@@ -16,10 +16,10 @@ import pandas as pd
 from .. import _validation as v
 from .._repr import html_repr, id_list
 from .aggregate import Aggregator
-from .engine import Node, Prepared, Weigh, decompose, evaluate, indicator_values, normalised, prepare, tree
+from .engine import Prepared, Weigh, decompose, evaluate, indicator_values, normalised, prepare
 from .impute import MISSING, MissingPolicy, missing_policy
 from .normalise import Choice, Normaliser
-from .spec import IndexSpec, parse_spec
+from .spec import IndexSpec, Node, parse_spec, tree
 from .weighting import WEIGHTINGS, WeightingName, weights_for
 
 if TYPE_CHECKING:

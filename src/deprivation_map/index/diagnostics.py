@@ -12,8 +12,8 @@ import pandas as pd
 from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
-from .engine import groups, indicator_values, orient
-from .spec import IndexSpec, parse_spec
+from .engine import indicator_values, orient
+from .spec import IndexSpec, groups, parse_spec
 from .weighting import first_component
 
 __all__ = ["ALPHAS", "Diagnostics", "cronbach_alpha", "diagnose"]

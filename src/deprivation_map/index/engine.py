@@ -8,8 +8,8 @@ and :func:`~deprivation_map.index.diagnostics.diagnose` are all built from these
    deprived for every column);
 3. :func:`normalised`: one normaliser over the oriented values, and the same values as a column-major
    matrix ready for aggregation;
-4. :func:`tree` and :func:`evaluate`: the specification as a tree of levels over column positions, walked
-   children first, weighting and aggregating each level;
+4. :func:`evaluate`: the specification's tree (:func:`~deprivation_map.index.spec.tree`) walked children
+   first, weighting and aggregating each level;
 5. :func:`decompose`: each member's contribution to the score, shared down the tree.
 
 A Monte Carlo analysis normalises once per choice of normaliser and missing-value policy (steps 1-3) and
@@ -18,7 +18,7 @@ repeats only step 4 with other weights and aggregators.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,7 @@ from .aggregate import Aggregator, kernel, require_domain
 from .impute import MissingPolicy, impute
 from .normalise import Normaliser
 from .normalise import normalise as _normalise
-from .spec import Domain, IndexSpec
+from .spec import IndexSpec, Node
 from .treat import treat
 
 if TYPE_CHECKING:
@@ -39,19 +39,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Level",
-    "Node",
     "Prepared",
     "Weigh",
     "decompose",
     "evaluate",
-    "groups",
     "indicator_values",
-    "levels",
     "normalised",
     "orient",
     "prepare",
     "require_finite",
-    "tree",
 ]
 
 
@@ -113,6 +109,15 @@ class Prepared:
         Every value filled in, every value changed by a treatment (long tables).
     excluded : pandas.Index
         The areas left unscored.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from deprivation_map.index.spec import parse_spec
+    >>> raw = pd.DataFrame({"x": [1.0, None, 5.0]}, index=["a", "b", "c"])
+    >>> prepared = prepare(raw, parse_spec({"x": -1}), "exclude")
+    >>> prepared.oriented["x"].tolist(), list(prepared.excluded)
+    ([-1.0, -5.0], ['b'])
     """
 
     oriented: pd.DataFrame
@@ -188,97 +193,24 @@ def normalised(oriented: pd.DataFrame, method: Normaliser, spec: IndexSpec) -> t
     return frame, np.asfortranarray(frame.to_numpy(dtype=float))
 
 
-@dataclass(frozen=True, eq=False)
-class Node:
-    """One level of the index: the index itself or a domain, over column positions and sub-levels.
-
-    Attributes
-    ----------
-    name : str
-        ``"index"`` for the top level, else the domain's name.
-    members : tuple of str
-        The members' names (indicator columns and domain names), in the specification's order.
-    children : tuple of int or Node
-        For each member, its column in the component matrix (an indicator) or its own level (a domain).
-    written : numpy.ndarray
-        The weights written in the specification, one per member.
-    """
-
-    name: str
-    members: tuple[str, ...]
-    children: tuple[int | Node, ...]
-    written: np.ndarray
-
-    @property
-    def span(self) -> slice | None:
-        """The columns of a level made of consecutive indicators (read without a copy), else None."""
-        first = self.children[0]
-        if isinstance(first, int) and self.children == tuple(range(first, first + len(self.children))):
-            return slice(first, first + len(self.children))
-        return None
-
-
-def tree(spec: IndexSpec) -> Node:
-    """The specification as a tree of :class:`Node`, leaves pointing at columns of ``spec.columns``.
-
-    Examples
-    --------
-    >>> from deprivation_map.index.spec import parse_spec
-    >>> top = tree(parse_spec({"income": {"indicators": {"PctPov": 1, "PctBach": -1}}, "PctEld": 1}))
-    >>> top.members, top.children[0].members, top.children[0].children, top.children[1]
-    (('income', 'PctEld'), ('PctPov', 'PctBach'), (0, 1), 2)
-    """
-    position = {column: j for j, column in enumerate(spec.columns)}
-
-    def build(name: str, members: tuple) -> Node:
-        children = tuple(build(m.name, m.members) if isinstance(m, Domain) else position[m.column] for m in members)
-        written = np.array([float(m.weight) for m in members])
-        return Node(name, tuple(m.name for m in members), children, written)
-
-    return build("index", spec.members)
-
-
-def levels(node: Node) -> Iterator[Node]:
-    """Every level under ``node`` and itself, children first: the order in which :func:`evaluate` weighs them.
-
-    Examples
-    --------
-    >>> from deprivation_map.index.spec import parse_spec
-    >>> spec = parse_spec({"a": {"indicators": {"b": {"indicators": {"x": 1}}, "y": 1}}, "z": 1})
-    >>> [level.name for level in levels(tree(spec))]
-    ['b', 'a', 'index']
-    """
-    for child in node.children:
-        if isinstance(child, Node):
-            yield from levels(child)
-    yield node
-
-
-def leaves(node: Node) -> list[int]:
-    """The column positions of every indicator under ``node``, in order."""
-    return [j for child in node.children for j in ([child] if isinstance(child, int) else leaves(child))]
-
-
-def groups(spec: IndexSpec) -> dict[str, list[str]]:
-    """``{level: its indicator columns}`` for the index (``"index"``) and every domain, parents first.
-
-    Examples
-    --------
-    >>> from deprivation_map.index.spec import parse_spec
-    >>> groups(parse_spec({"a": {"indicators": {"x": 1, "y": 1}}, "z": 1}))
-    {'index': ['x', 'y', 'z'], 'a': ['x', 'y']}
-    """
-    found = {level.name: [spec.columns[j] for j in leaves(level)] for level in levels(tree(spec))}
-    return {"index": found.pop("index"), **{d.name: found[d.name] for d in spec.domains}}
-
-
 Weigh = Callable[[Node, np.ndarray], np.ndarray]
 """``(level, values) -> weights``: the weights of a level's members (summing to 1), given their values."""
 
 
 @dataclass(frozen=True, eq=False)
 class Level:
-    """What :func:`evaluate` computed at one level: its members' values, weights, contributions and score."""
+    """What :func:`evaluate` computed at one level: its members' values, weights, contributions and score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deprivation_map.index.spec import parse_spec, tree
+    >>> record = {}
+    >>> score = evaluate(tree(parse_spec({"x": 1, "y": 1})), np.array([[1.0, 3.0]]), "mean",
+    ...                  lambda level, values: np.array([0.25, 0.75]), record=record)
+    >>> record["index"].contributions.tolist(), record["index"].score.tolist()
+    ([[0.25, 2.25]], [2.5])
+    """
 
     values: np.ndarray
     weights: np.ndarray
@@ -325,7 +257,7 @@ def evaluate(
     Examples
     --------
     >>> import numpy as np
-    >>> from deprivation_map.index.spec import parse_spec
+    >>> from deprivation_map.index.spec import parse_spec, tree
     >>> top = tree(parse_spec({"a": {"indicators": {"x": 1, "y": 1}}, "z": 1}))
     >>> y = np.array([[1.0, 3.0, 4.0], [0.0, 2.0, 0.0]])
     >>> equal = lambda level, values: np.full(values.shape[1], 1 / values.shape[1])
@@ -369,7 +301,7 @@ def decompose(node: Node, record: Mapping[str, Level]) -> tuple[list[str], np.nd
     Examples
     --------
     >>> import numpy as np
-    >>> from deprivation_map.index.spec import parse_spec
+    >>> from deprivation_map.index.spec import parse_spec, tree
     >>> top = tree(parse_spec({"a": {"indicators": {"x": 1, "y": 1}}, "z": 1}))
     >>> record = {}
     >>> equal = lambda level, values: np.full(values.shape[1], 1 / values.shape[1])

@@ -21,10 +21,10 @@ from ..errors import ValidationError
 from ._montecarlo import Plan, draw_weights, rank_summary, shift
 from .aggregate import Aggregator, kernel, require_domain
 from .composite import DeprivationIndex, compose, label
-from .engine import indicator_values, levels, normalised, prepare, tree
+from .engine import indicator_values, normalised, prepare
 from .impute import MissingPolicy, missing_policy
 from .normalise import Choice, Normaliser
-from .spec import IndexSpec, parse_spec
+from .spec import IndexSpec, levels, parse_spec, tree
 from .weighting import WeightingName
 
 if TYPE_CHECKING:

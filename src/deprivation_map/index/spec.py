@@ -9,6 +9,9 @@ given under ``"indicators"`` (and may themselves be domains)::
 
 or built from :class:`Indicator` and :class:`Domain` objects. The same nesting is written in the TOML
 configuration under ``[index.indicators]``.
+
+:func:`tree` turns a specification into the :class:`Node` tree the index engine walks
+(:func:`~deprivation_map.index.engine.evaluate`): each level over the positions of its indicators' columns.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from .. import _validation as v
 from ..errors import ValidationError
 from .treat import TREATMENTS, TreatmentName
 
-__all__ = ["Domain", "IndexSpec", "Indicator", "parse_spec"]
+__all__ = ["Domain", "IndexSpec", "Indicator", "Node", "groups", "levels", "parse_spec", "tree"]
 
 INDICATOR_KEYS = ("direction", "weight", "treatment")
 DOMAIN_KEYS = ("indicators", "weight")
@@ -234,3 +239,94 @@ def parse_spec(spec: IndexSpec | Mapping[str, object] | Iterable[Indicator | Dom
             "An index specification must be a mapping {column: direction} or a list of Indicator and Domain."
         )
     return IndexSpec(items)
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One level of the index: the index itself or a domain, over column positions and sub-levels.
+
+    Attributes
+    ----------
+    name : str
+        ``"index"`` for the top level, else the domain's name.
+    members : tuple of str
+        The members' names (indicator columns and domain names), in the specification's order.
+    children : tuple of int or Node
+        For each member, its column in the component matrix (an indicator) or its own level (a domain).
+    written : numpy.ndarray
+        The weights written in the specification, one per member.
+
+    Examples
+    --------
+    >>> from deprivation_map.index.spec import parse_spec
+    >>> top = tree(parse_spec({"a": {"weight": 2, "indicators": {"x": 1, "y": 1}}, "z": 1}))
+    >>> top.name, top.members, top.written.tolist(), top.children[0].span
+    ('index', ('a', 'z'), [2.0, 1.0], slice(0, 2, None))
+    """
+
+    name: str
+    members: tuple[str, ...]
+    children: tuple[int | Node, ...]
+    written: np.ndarray
+
+    @property
+    def span(self) -> slice | None:
+        """The columns of a level made of consecutive indicators (read without a copy), else None."""
+        first = self.children[0]
+        if isinstance(first, int) and self.children == tuple(range(first, first + len(self.children))):
+            return slice(first, first + len(self.children))
+        return None
+
+
+def tree(spec: IndexSpec) -> Node:
+    """The specification as a tree of :class:`Node`, leaves pointing at columns of ``spec.columns``.
+
+    Examples
+    --------
+    >>> from deprivation_map.index.spec import parse_spec
+    >>> top = tree(parse_spec({"income": {"indicators": {"PctPov": 1, "PctBach": -1}}, "PctEld": 1}))
+    >>> top.members, top.children[0].members, top.children[0].children, top.children[1]
+    (('income', 'PctEld'), ('PctPov', 'PctBach'), (0, 1), 2)
+    """
+    position = {column: j for j, column in enumerate(spec.columns)}
+
+    def build(name: str, members: tuple) -> Node:
+        children = tuple(build(m.name, m.members) if isinstance(m, Domain) else position[m.column] for m in members)
+        written = np.array([float(m.weight) for m in members])
+        return Node(name, tuple(m.name for m in members), children, written)
+
+    return build("index", spec.members)
+
+
+def levels(node: Node) -> Iterator[Node]:
+    """Every level under ``node`` and itself, children first: the order in which :func:`evaluate` weighs them.
+
+    Examples
+    --------
+    >>> from deprivation_map.index.spec import parse_spec
+    >>> spec = parse_spec({"a": {"indicators": {"b": {"indicators": {"x": 1}}, "y": 1}}, "z": 1})
+    >>> [level.name for level in levels(tree(spec))]
+    ['b', 'a', 'index']
+    """
+    for child in node.children:
+        if isinstance(child, Node):
+            yield from levels(child)
+    yield node
+
+
+def leaves(node: Node) -> list[int]:
+    """The column positions of every indicator under ``node``, in order."""
+    return [j for child in node.children for j in ([child] if isinstance(child, int) else leaves(child))]
+
+
+def groups(spec: IndexSpec) -> dict[str, list[str]]:
+    """``{level: its indicator columns}`` for the index (``"index"``) and every domain, parents first.
+
+    Examples
+    --------
+    >>> from deprivation_map.index.spec import parse_spec
+    >>> groups(parse_spec({"a": {"indicators": {"x": 1, "y": 1}}, "z": 1}))
+    {'index': ['x', 'y', 'z'], 'a': ['x', 'y']}
+    """
+    found = {level.name: [spec.columns[j] for j in leaves(level)] for level in levels(tree(spec))}
+    return {"index": found.pop("index"), **{d.name: found[d.name] for d in spec.domains}}

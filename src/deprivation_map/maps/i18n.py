@@ -342,7 +342,7 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "rebutjar, anomenant les àrees",
         "απόρριψη, με ονομασία των περιοχών",
     ),
-    "m:drop": (
+    "m:exclude": (
         "leave those areas without a score",
         "dejar esas áreas sin puntuación",
         "deixar aquestes àrees sense puntuació",

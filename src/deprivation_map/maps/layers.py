@@ -45,7 +45,7 @@ class Classes:
     >>> import deprivation_map as dm
     >>> from deprivation_map.maps.layers import index_classes
     >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")  # 012 has no poverty value
-    >>> index = dm.build_index(toy, {"poverty": 1}, missing="drop")
+    >>> index = dm.build_index(toy, {"poverty": 1}, missing="exclude")
     >>> classes = index_classes(index.score, scheme="quantiles", k=3, palette="Blues", lang="ca")
     >>> classes.counts, classes.n_missing, classes.title  # no data is counted apart, never in a class colour
     ([5, 3, 4], 1, 'Índex de privació')

@@ -120,7 +120,7 @@ def build_tooltips(
     --------
     >>> import deprivation_map as dm
     >>> toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
-    >>> index = dm.build_index(toy, {"poverty": 1}, missing="drop")
+    >>> index = dm.build_index(toy, {"poverty": 1}, missing="exclude")
     >>> tips = build_tooltips(toy.index, "ca", names=toy["name"], index=index.to_frame())
     >>> tips.rows
     ['', 'Codi', 'Puntuació', 'Posició', 'Decil (1 = més privació)']
