@@ -39,24 +39,6 @@ def test_without_alternatives_or_noise_every_replicate_is_the_base_index(georgia
     assert u.sensitivity.empty
 
 
-def test_replicates_match_build_index_for_the_choice_they_drew(georgia):
-    minmax = ("minmax", {"low": 1, "high": 100})
-    u = dm.uncertainty(
-        georgia,
-        SPEC,
-        replicates=20,
-        seed=3,
-        weight_noise=0.0,
-        normalise=["rank", minmax],
-        aggregate=["mean", "geometric"],
-    )
-    options = {"rank": "rank", "minmax(low=1, high=100)": minmax}
-    assert u.choices["aggregate"].nunique() == 2 and u.choices["normalise"].nunique() == 2
-    for r, choice in u.choices.iterrows():
-        index = dm.build_index(georgia, SPEC, normalise=options[choice["normalise"]], aggregate=choice["aggregate"])
-        np.testing.assert_allclose(u.scores[r], index.score, atol=1e-9)
-
-
 def test_undefined_combinations_are_refused(georgia):
     with pytest.raises(ValidationError, match=r"normalise='zscore'.*aggregate='geometric'"):
         dm.uncertainty(georgia, SPEC, replicates=5, seed=0, aggregate=["mean", "geometric"])
