@@ -54,8 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = get_path("demo.toml") if args.command == "demo" else args.config
     try:
         result = pipeline.run(config, out_dir=args.out)
-    except DeprivationMapError as err:
-        print(f"deprivation-map: error: {err}", file=sys.stderr)
+    except DeprivationMapError as err:  # a configuration lists every problem it has, one per line
+        for line in str(err).splitlines():
+            print(f"deprivation-map: error: {line}", file=sys.stderr)
         return 2
     except OSError as err:
         print(f"deprivation-map: error: {err.strerror or err}: {err.filename or ''}", file=sys.stderr)

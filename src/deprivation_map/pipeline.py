@@ -7,7 +7,7 @@ took. The command line tool is a thin shell over it.
 from __future__ import annotations
 
 import dataclasses
-import shutil
+import inspect
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -160,7 +160,10 @@ class _Stages:
 
 
 def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> PipelineResult:
-    """Run the whole pipeline described by ``config`` (a :class:`Config` or a TOML file).
+    """Run the whole pipeline described by ``config`` (a :class:`~deprivation_map.config.Config` or a TOML file).
+
+    Each stage calls the public API with the options of its section of the configuration
+    (:meth:`~deprivation_map.config.Settings.api_options`); an error is reported with the section it comes from.
 
     Parameters
     ----------
@@ -180,71 +183,35 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
     stage = _Stages()
     b, t, h = config.boundaries, config.indicators, config.hotspots
     with stage("read", "boundaries"):
-        areas = read_boundaries(b.path, id_col=b.id_col, crs=b.crs, layer=b.layer)
-    with stage("read", "indicators"):
-        table, table_report = read_indicators_with_report(
-            t.path,
-            id_col=t.id_col,
-            sep=t.sep,
-            decimal=t.decimal,
-            encoding=t.encoding,
-            thousands=t.thousands,
-            sheet=t.sheet,
-        )
+        areas = read_boundaries(b.path, **b.api_options())
+    table, table_report = None, None
+    if t is not None:
+        with stage("read", "indicators"):
+            table, table_report = read_indicators_with_report(t.path, **t.api_options())
     with stage("join", "join"):
-        data, reports = join_with_reports(areas, (table,), config.join.on_unmatched, config.join.keys)
+        data, reports = join_with_reports(areas, (table,), **config.join.api_options()) if t else (areas, [])
     with stage("graph", "graph"):
-        graph = build_graph(data, **dataclasses.asdict(config.graph))
+        graph = build_graph(data, **config.graph.api_options())
     with stage("index", "index"):  # after the graph: missing = "neighbours" imputes from it
-        c = config.index
-        index = build_index(
-            data,
-            c.indicators,
-            normalise=c.normalise,
-            weighting=c.weighting,
-            aggregate=c.aggregate,
-            missing=c.missing,
-            min_available=c.min_available,
-            graph=graph,
-        )
-    seed = v.resolve_seed(h.seed)
-    stats = {"permutations": h.permutations, "seed": seed, "alternative": h.alternative, "missing": h.missing}
+        index = build_index(data, config.index.indicators, graph=graph, **config.index.api_options())
+    options = h.api_options()
+    options["seed"] = v.resolve_seed(options["seed"])
+    global_options = {k: options[k] for k in inspect.signature(global_moran).parameters if k in options}
     with stage("moran", "hotspots"):
-        moran = global_moran(index.score, graph, **stats)
+        moran = global_moran(index.score, graph, **global_options)
     with stage("lisa", "hotspots"):
-        hotspots = local_moran(index.score, graph, alpha=h.alpha, correction=h.correction, **stats)
+        hotspots = local_moran(index.score, graph, **options)
     allocation = None
     if config.allocation is not None:
         with stage("allocate", "allocation"):
             allocation = _allocate(config.allocation, data, index, hotspots)
     with stage("map", "map"):
-        mc = config.map
-        m = explore(
-            data,
-            index=index,
-            hotspots=hotspots,
-            allocation=allocation,
-            name_col=b.name_col,
-            scheme=mc.scheme,
-            k=mc.k,
-            palette=mc.palette,
-            tiles=mc.tiles,
-            lang=mc.lang,
-        )
+        m = explore(data, index=index, hotspots=hotspots, allocation=allocation, name_col=b.name_col,
+                    **config.map.api_options())  # fmt: skip
     result = PipelineResult(
-        config,
-        len(areas),
-        tuple(reports),
-        data,
-        index,
-        graph,
-        moran,
-        hotspots,
-        {},
-        stage.timings,
-        table_report,
-        allocation,
-    )
+        config, len(areas), tuple(reports), data, index, graph, moran, hotspots, {}, stage.timings,
+        table_report, allocation,
+    )  # fmt: skip
     with stage("save", "output"):
         outputs = _save(result, m, Path(out_dir) if out_dir is not None else config.output.dir)
     return dataclasses.replace(result, outputs=outputs, timings=dict(stage.timings))
@@ -254,13 +221,12 @@ def _allocate(a, data: gpd.GeoDataFrame, index: DeprivationIndex, hotspots: Hots
     """The configured allocation; its need is the index or a column, its population a column."""
     columns = [c for c in (None if a.need == "index" else a.need, a.population_col) if c is not None]
     v.require_columns(data, columns, what="The joined data")
-    options = {k: val for k, val in dataclasses.asdict(a).items() if k not in ("need", "population_col")}
     return allocate(
         index if a.need == "index" else data[a.need],
-        options.pop("budget"),
+        a.budget,
         population=data[a.population_col] if a.population_col else None,
         hotspots=hotspots,
-        **options,
+        **a.api_options(),
     )
 
 
@@ -268,8 +234,8 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
     o = result.config.output
     frame = result.to_frame()
     c = result.config
-    options = {k: val for k, val in dataclasses.asdict(c).items() if k != "source"}
-    metadata = build_metadata(inputs=[c.boundaries.path, c.indicators.path], options=options, seed=result.moran.seed)
+    inputs = [c.boundaries.path, *([c.indicators.path] if c.indicators is not None else [])]
+    metadata = build_metadata(inputs=inputs, options=c.to_dict(), seed=result.moran.seed)
     outputs = {
         "map": save_map(m, out / o.map),
         "geopackage": write_results(frame, out / o.geopackage, metadata=metadata),
@@ -282,5 +248,7 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
             result, out / o.report, lang=result.config.map.lang, map_href=outputs["map"].name
         )
     if result.config.source is not None:
-        outputs["config"] = Path(shutil.copyfile(result.config.source, out / "config.toml"))
+        config_path = out / "config.toml"
+        config_path.write_text(result.config.to_toml(out), encoding="utf-8")
+        outputs["config"] = config_path
     return outputs
