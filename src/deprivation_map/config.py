@@ -267,7 +267,7 @@ class Config:
     settings: Mapping[str, Settings | None]
     source: Path | None = None
 
-    def __getattr__(self, name: str) -> Settings | None:
+    def __getattr__(self, name: str) -> Any:  # Settings, or None for an optional section not given
         settings = self.__dict__.get("settings", {})
         if name in settings:
             return settings[name]
