@@ -20,7 +20,7 @@ import deprivation_map
 ROOT = Path(deprivation_map.__file__).parent
 PART_OF = {"_schema": "config"}  # a private top-floor module that belongs to the floor of the one it serves
 PACKAGE = "deprivation_map"
-SHARED = {"errors", "_validation", "_repr", "_version", "_compat"}
+SHARED = {"errors", "_validation", "_repr", "_version", "_compat", "_progress"}
 FLOORS = {
     "shared": 0,
     "io": 1,
@@ -31,6 +31,7 @@ FLOORS = {
     "maps": 5,
     "config": 6,
     "pipeline": 7,
+    "starter": 7,
     "cli": 8,
     "": 9,  # deprivation_map/__init__.py: the public API gathers every floor
 }
