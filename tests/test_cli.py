@@ -90,7 +90,7 @@ def test_warnings_are_lines_of_the_command(tmp_path, capsys):
         '[boundaries]\npath = "bundled:toy_areas.geojson"\nid_col = "code"\n'
         "[join]\non_unmatched = 'warn'\n"
         '[indicators]\npath = "bundled:toy_indicators.csv"\nid_col = "code"\n'
-        "[index]\nmissing = 'drop'\n[index.indicators]\npoverty = 1\n[graph]\nislands = 'keep'\n"
+        "[index]\nmissing = 'exclude'\n[index.indicators]\npoverty = 1\n[graph]\nislands = 'keep'\n"
         "[hotspots]\nmissing = 'exclude'\nseed = 0\n",
         encoding="utf-8",
     )
