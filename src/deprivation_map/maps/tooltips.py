@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..spatial.labels import UNDEFINED
 from .i18n import class_label, number, text
 
 __all__ = ["Tooltips", "build_tooltips"]
@@ -79,7 +80,7 @@ def _contributors(contributions: pd.DataFrame, lang: str, top: int) -> list:
 
 def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, lang: str) -> dict[str, list]:
     p_text = [None if pd.isna(x) else f" (p = {number(x, lang, 3)})" for x in p]
-    names = labels.astype(object).fillna("Undefined")
+    names = labels.astype(object).fillna(UNDEFINED)
     return {label: [[class_label(str(lab), lang)] + ([q] if q else []) for lab, q in zip(names, p_text, strict=True)]}
 
 
