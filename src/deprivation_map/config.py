@@ -61,7 +61,7 @@ from .maps.interactive import SCHEMES
 from .maps.palettes import SEQUENTIAL
 from .spatial import MISSING as STAT_MISSING
 from .spatial.graph import BUILDERS, COMPONENTS, ISLANDS
-from .spatial.inference import ALTERNATIVES
+from .spatial.inference import ALTERNATIVES, INFERENCES, check_permutations
 from .spatial.multiple_testing import CORRECTIONS
 
 __all__ = ["Config", "load_config"]
@@ -134,12 +134,19 @@ class GraphConfig:
 
 @dataclass(frozen=True)
 class HotspotsConfig:
-    permutations: int = 999
+    permutations: int | str = "auto"  # "auto": as many as the correction needs (see local_moran)
     seed: int | None = None
     alpha: float = 0.05
     alternative: str = _choices(ALTERNATIVES)
     missing: str = _choices(STAT_MISSING)
     correction: str = _choices(CORRECTIONS)
+    inference: str = _choices(INFERENCES)
+
+    def __post_init__(self) -> None:
+        try:
+            check_permutations(self.permutations, minimum=0)
+        except DeprivationMapError as err:
+            raise ConfigError(f"Key 'hotspots.permutations': {err}") from err
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from deprivation_map.spatial.getis_ord import GI_LABELS
 def test_gi_star_z_equals_esda_with_binary_weights(columbus, columbus_graph):
     ours = dm.local_g(columbus["CRIME"], columbus_graph)
     ref = esda.G_Local(columbus["CRIME"].to_numpy(), columbus_graph, transform="B", star=True, permutations=0)
-    np.testing.assert_allclose(ours.z.to_numpy(), ref.Zs, rtol=1e-10)
+    np.testing.assert_allclose(ours.Zs.to_numpy(), ref.Zs, rtol=1e-10)
     np.testing.assert_allclose(ours.Gs.to_numpy(), ref.Gs, rtol=1e-10)
 
 
@@ -26,12 +26,12 @@ def test_gi_star_z_equals_arcgis_formula_by_hand_for_one_area(columbus, columbus
     s = np.sqrt((x**2).mean() - mean**2)
     w_i = len(members)
     expected = (x[members].sum() - mean * w_i) / (s * np.sqrt((n * w_i - w_i**2) / (n - 1)))
-    assert dm.local_g(x, columbus_graph).z["1"] == pytest.approx(expected, rel=1e-12)
+    assert dm.local_g(x, columbus_graph).Zs["1"] == pytest.approx(expected, rel=1e-12)
 
 
 def test_bins_follow_arcgis_confidence_levels_without_correction(columbus, columbus_graph):
     gi = dm.local_g(columbus["CRIME"], columbus_graph, correction="none")
-    z, labels = gi.z, gi.labels.astype(str)
+    z, labels = gi.Zs, gi.labels.astype(str)
     assert set(labels) <= set(GI_LABELS)
     expect = np.select(
         [z >= 2.5758293, z >= 1.9599640, z >= 1.6448536, z <= -2.5758293, z <= -1.9599640, z <= -1.6448536],
@@ -56,7 +56,7 @@ def test_fdr_labels_fewer_spots_and_permutations_give_valid_p(columbus, columbus
     raw = dm.local_g(columbus["CRIME"], columbus_graph, correction="none")
     fdr = dm.local_g(columbus["CRIME"], columbus_graph)
     assert (fdr.bins.abs() <= raw.bins.abs()).all() and fdr.labels.name.endswith("(FDR (Benjamini-Hochberg))")
-    perm = dm.local_g(columbus["CRIME"], columbus_graph, permutations=999, seed=1, correction="none")
+    perm = dm.local_g(columbus["CRIME"], columbus_graph, inference="permutation", seed=1, correction="none")
     assert ((perm.p > 0) & (perm.p <= 1)).all() and perm.seed == 1
     # the permutation and normal p-values estimate the same thing for this well-behaved variable
     assert np.corrcoef(perm.p, raw.p)[0, 1] > 0.9
@@ -75,7 +75,7 @@ def test_permutation_p_values_do_not_change_when_values_are_shifted_below_zero(c
     conditional permutation p-values cannot change, even when the total becomes negative (a z-score index)."""
     crime = columbus["CRIME"]
     runs = [
-        dm.local_g(crime + shift, columbus_graph, permutations=199, seed=3, alternative=alternative).p
+        dm.local_g(crime + shift, columbus_graph, inference="permutation", seed=3, alternative=alternative).p
         for shift in (0.0, -crime.mean(), -2 * crime.max())
     ]
     for shifted in runs[1:]:

@@ -61,7 +61,7 @@ def test_p_values_by_hand():
     assert p_values(np.array([0]), np.array([99]), 99, "greater")[0] == pytest.approx(0.01)
     assert p_values(np.array([0]), np.array([99]), 99, "two-sided")[0] == pytest.approx(0.02)
     assert p_values(np.array([99]), np.array([99]), 99, "two-sided")[0] == 1.0  # a degenerate null, capped
-    assert p_values(np.array([90]), np.array([10]), 99, "directed")[0] == pytest.approx(10 / 100)
+    assert p_values(np.array([90]), np.array([10]), 99, "folded")[0] == pytest.approx(10 / 100)
 
 
 def test_p_values_lie_in_the_unit_interval_and_labels_are_known(georgia):

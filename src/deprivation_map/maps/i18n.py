@@ -154,6 +154,12 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "I de Moran = {I} (esperada {EI} sense autocorrelació; pseudovalor p {p}, {perm} permutacions).",
         "I του Moran = {I} (αναμενόμενη {EI} χωρίς αυτοσυσχέτιση· ψευδο-τιμή p {p}, {perm} μεταθέσεις).",
     ),
+    "moran_text_analytic": (
+        "Moran's I = {I} (expected {EI} without autocorrelation; p-value {p} from its variance under randomisation).",
+        "I de Moran = {I} (esperada {EI} sin autocorrelación; valor p {p} de su varianza bajo aleatorización).",
+        "I de Moran = {I} (esperada {EI} sense autocorrelació; valor p {p} de la seva variància sota aleatorització).",
+        "I του Moran = {I} (αναμενόμενη {EI} χωρίς αυτοσυσχέτιση· τιμή p {p} από τη διασπορά της υπό τυχαιοποίηση).",
+    ),
     "scatter": (
         "Moran scatter plot",
         "Diagrama de dispersión de Moran",
@@ -182,6 +188,7 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "graph": ("Spatial weights", "Pesos espaciales", "Pesos espacials", "Χωρικά βάρη"),
     "permutations": ("Permutations", "Permutaciones", "Permutacions", "Μεταθέσεις"),
     "alpha": ("Significance level", "Nivel de significación", "Nivell de significació", "Επίπεδο σημαντικότητας"),
+    "inference": ("Inference", "Inferencia", "Inferència", "Στατιστική επαγωγή"),
     "alternative": ("Alternative hypothesis", "Hipótesis alternativa", "Hipòtesi alternativa", "Εναλλακτική υπόθεση"),
     "seed": ("Random seed", "Semilla aleatoria", "Llavor aleatòria", "Τυχαίος σπόρος"),
     "classification": (
@@ -351,11 +358,23 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "m:two-sided": ("two-sided", "bilateral", "bilateral", "αμφίπλευρη"),
     "m:greater": ("one-sided, greater", "unilateral, mayor", "unilateral, més gran", "μονόπλευρη, μεγαλύτερη"),
     "m:less": ("one-sided, less", "unilateral, menor", "unilateral, més petita", "μονόπλευρη, μικρότερη"),
-    "m:directed": (
-        "one-sided, in the observed direction",
-        "unilateral, en la dirección observada",
-        "unilateral, en la direcció observada",
-        "μονόπλευρη, προς την παρατηρούμενη κατεύθυνση",
+    "m:folded": (
+        "one-sided, folded: in the observed direction (GeoDa's and esda's p_sim)",
+        "unilateral, plegada: en la dirección observada (p_sim de GeoDa y esda)",
+        "unilateral, plegada: en la direcció observada (p_sim de GeoDa i esda)",
+        "μονόπλευρη, διπλωμένη: προς την παρατηρούμενη κατεύθυνση (p_sim των GeoDa και esda)",
+    ),
+    "m:permutation": (
+        "conditional permutations",
+        "permutaciones condicionales",
+        "permutacions condicionals",
+        "δεσμευμένες μεταθέσεις",
+    ),
+    "m:analytic": (
+        "analytic: exact moments under randomisation, normal p-values",
+        "analítica: momentos exactos bajo aleatorización, valores p normales",
+        "analítica: moments exactes sota aleatorització, valors p normals",
+        "αναλυτική: ακριβείς ροπές υπό τυχαιοποίηση, κανονικές τιμές p",
     ),
     "m:queen": (
         "queen contiguity (a shared border or corner)",

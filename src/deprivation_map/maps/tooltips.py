@@ -129,7 +129,7 @@ def build_tooltips(
     ['Vallcarca', '012', 'sense dades', None, None]
     >>> tips.values[0]  # 001, the least deprived of the 12 scored areas: rank 12, decile 10
     ['Sant Martí', '001', '-1,26', '12 de 12', '10']
-    >>> hot = dm.local_moran(toy["poverty"], dm.build_graph(toy, islands="keep"), permutations=99, seed=0,
+    >>> hot = dm.local_moran(toy["poverty"], dm.build_graph(toy, islands="keep"), seed=0,
     ...                      missing="exclude")
     >>> tips = build_tooltips(toy.index, "ca", lisa=(hot.labels, hot.p))
     >>> tips.vocab[0], tips.values[0][0], tips.values[0][1][0]  # a part many areas share is written once,

@@ -66,14 +66,16 @@ def draw_table(n_positions, k_max, permutations, seed):
 
 @njit(parallel=True, cache=True, nogil=True)
 def local_counts(pool, indptr, weights, fixed, factor, observed, draws):
-    """Count, per area, the permuted local statistics ``>=`` and ``<=`` the observed one.
+    """Count, per area, the permuted local statistics ``>=`` and ``<=`` the observed one, and sum their deviations.
 
     ``indptr, weights`` are the graph in CSR form without its diagonal (the neighbours themselves are not
     needed: their values are drawn). ``draws`` is a :func:`draw_table` over ``n - 1`` positions with at least
     as many columns as the largest number of neighbours. Permutation ``p`` of area ``i`` with ``k``
     neighbours computes ``factor[i] * (fixed[i] + sum_{m<k} weights[m] * pool[j_m + (j_m >= i)])`` with
     ``j_m = draws[p, m]``; the sum runs in the order of ``m``, for all ``p`` at once (a loop the compiler
-    vectorises). Areas with no neighbour get zero counts; the caller marks them as isolates.
+    vectorises). Areas with no neighbour get zero counts; the caller marks them as isolates. ``shift`` and
+    ``square`` are the sums of ``stat - observed`` and of its square over the permutations (about the observed
+    value, so the permutation variance keeps its digits), from which the caller computes esda's ``z_sim``.
     """
     n = pool.shape[0]
     permutations, k_max = draws.shape
@@ -87,6 +89,8 @@ def local_counts(pool, indptr, weights, fixed, factor, observed, draws):
             above[m, p] = pool[draws[p, m] + 1]
     n_ge = np.zeros(n, dtype=np.int64)
     n_le = np.zeros(n, dtype=np.int64)
+    shift = np.zeros(n)
+    square = np.zeros(n)
     n_chunks = (n + _CHUNK - 1) // _CHUNK
     for c in prange(n_chunks):  # one scratch array per chunk of areas: no allocation per area
         lag = np.empty(permutations)
@@ -102,10 +106,16 @@ def local_counts(pool, indptr, weights, fixed, factor, observed, draws):
                     lag[p] += wm * (above[m, p] if drawn[m, p] >= i else below[m, p])
             base, zi, obs = fixed[i], factor[i], observed[i]
             ge, le = 0, 0
+            s1, s2 = 0.0, 0.0
             for p in range(permutations):
                 stat = zi * (base + lag[p])
                 ge += stat >= obs
                 le += stat <= obs
+                d = stat - obs
+                s1 += d
+                s2 += d * d
             n_ge[i] = ge
             n_le[i] = le
-    return n_ge, n_le
+            shift[i] = s1
+            square[i] = s2
+    return n_ge, n_le, shift, square

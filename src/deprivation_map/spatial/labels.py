@@ -70,12 +70,24 @@ GI_LEVELS: tuple[tuple[int, float, str], ...] = ((3, 0.01, "99%"), (2, 0.05, "95
 
 
 def hot_spot(confidence: str) -> str:
-    """The label of a hot spot at ``confidence`` (e.g. ``"95%"``)."""
+    """The label of a hot spot at ``confidence`` (e.g. ``"95%"``).
+
+    Examples
+    --------
+    >>> hot_spot("95%")
+    'Hot spot (95%)'
+    """
     return f"Hot spot ({confidence})"
 
 
 def cold_spot(confidence: str) -> str:
-    """The label of a cold spot at ``confidence`` (e.g. ``"95%"``)."""
+    """The label of a cold spot at ``confidence`` (e.g. ``"95%"``).
+
+    Examples
+    --------
+    >>> cold_spot("99%")
+    'Cold spot (99%)'
+    """
     return f"Cold spot ({confidence})"
 
 
@@ -101,7 +113,13 @@ SIGNIFICANCE_LEVELS = (0.05, 0.01, 0.001)
 
 
 def significance_label(level: float) -> str:
-    """The label of areas whose p-value is at most ``level`` (and above the next smaller level)."""
+    """The label of areas whose p-value is at most ``level`` (and above the next smaller level).
+
+    Examples
+    --------
+    >>> significance_label(0.01)
+    'p <= 0.01'
+    """
     return f"p <= {level:g}"
 
 
