@@ -33,6 +33,7 @@ __all__ = [
     "INFERENCES",
     "MAX_PERMUTATIONS",
     "MAX_TABLE_BYTES",
+    "SECONDS_PER_STEP",
     "Alternative",
     "Inference",
     "check_permutations",
@@ -91,9 +92,12 @@ AUTO_MIN = 999
 AUTO_WORK = 1.5e10
 """The most work ``permutations="auto"`` takes, in area x permutation x neighbour steps of the local kernel.
 
-Measured by ``benchmarks/bench_hotspots.py --auto``: 0.5 to 0.7 ns per step on 2 cores (0.5 ns at 100,000
-areas and 9,999 permutations, 0.7 ns at 3,085 areas and 99,999), so the budget is about 10 s of kernel time.
+Measured by ``benchmarks/bench_hotspots.py --auto`` at about 0.6 ns per step on 2 cores (:data:`SECONDS_PER_STEP`),
+so the budget is about 10 s.
 """
+
+SECONDS_PER_STEP = 0.6e-9
+"""The measured cost of one area x permutation x neighbour step of the local kernel (2 cores), for estimates."""
 
 _AUTO_TABLE_BYTES = 2**30  # "auto" also keeps its table of draws under 1 GiB
 
@@ -277,12 +281,13 @@ def choose_permutations(
         chosen = _auto(needed)
         if chosen <= cap:
             return chosen
-        chosen = max(AUTO_MIN, cap)
+        scale = 10 ** max(0, len(str(cap + 1)) - 2)  # rounded down to two significant digits: 24,999, not 25,012
+        chosen = max(AUTO_MIN, (cap + 1) // scale * scale - 1)
         warnings.warn(
             _unreachable(chosen, needed, tests, alpha, correction, alternative)
             + f" permutations='auto' stopped at {chosen:,}: {needed:,} would take about "
-            f"{needed * steps * 0.7e-9:,.0f} s. Use inference='analytic', or pass permutations={_auto(needed)} "
-            "to run them anyway.",
+            f"{needed * steps * SECONDS_PER_STEP:,.0f} s. Use inference='analytic', or pass "
+            f"permutations={_auto(needed)} to run them anyway.",
             DeprivationMapWarning,
             stacklevel=stacklevel + 1,
         )
@@ -306,11 +311,18 @@ def choose_permutations(
 def _unreachable(permutations: int, needed: int, tests: int, alpha, correction, alternative) -> str:
     smallest = _SIDES[alternative] / (permutations + 1)
     threshold = significance_threshold(tests, alpha, correction)
+    if correction == "fdr":  # Benjamini-Hochberg passes k areas at the smallest p when it is <= alpha k / m
+        together = math.ceil(smallest * tests / alpha * (1 - 1e-12))
+        consequence = (
+            f"an area can be labelled significant only when at least {together:,} areas reach that smallest "
+            "p-value together, so smaller clusters cannot be found"
+        )
+    else:
+        consequence = "no area can be labelled significant"
     return (
         f"With {permutations:,} permutations the smallest {alternative} p-value is {smallest:.3g}, but "
-        f"{CORRECTION_NAMES[correction]} over {tests:,} areas needs p <= {threshold:.3g} for even the strongest "
-        f"area to be significant at alpha={alpha}: no area can be labelled significant (that takes "
-        f"{needed:,} permutations)."
+        f"{CORRECTION_NAMES[correction]} over {tests:,} areas needs p <= {threshold:.3g} for the strongest area "
+        f"to be significant at alpha={alpha}: {consequence} (that takes {needed:,} permutations)."
     )
 
 
