@@ -117,7 +117,8 @@ def test_an_isolate_is_never_significant_in_any_local_statistic(toy_joined):
 
 @pytest.mark.filterwarnings("ignore:The alternative hypothesis:DeprecationWarning")
 def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
-    """The same conditional randomisation as esda: fed esda's own table of draws, p equals esda's p_sim.
+    """The same conditional randomisation as esda: fed esda's own table of draws, the folded p equals esda's
+    p_sim and z_sim esda's z_sim.
 
     Checked against esda's ``Moran_Local`` (numba path, ``n_jobs=1``). IDs are zero-padded so that the
     canonical order (sorted by ID) is esda's positional order, which the shared table of draws indexes.
@@ -137,6 +138,7 @@ def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
     )
     ours = dm.local_moran(gdf["CRIME"], graph, permutations=99, seed=7, alternative="folded", correction="none")
     np.testing.assert_array_equal(ours.p.to_numpy(), ref.p_sim)
+    np.testing.assert_allclose(ours.z_sim.to_numpy(), ref.z_sim, rtol=1e-9)
     np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=1e-12)
 
 

@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from .. import _validation as v
+from ..spatial import labels as lab
 
 __all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "method_label", "number", "percent", "text"]
 
@@ -54,21 +55,21 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "why": ("Main contributors", "Principales factores", "Principals factors", "Κύριοι παράγοντες"),
     "amount": ("Amount", "Importe", "Import", "Ποσό"),
     "per_capita": ("Per person", "Por persona", "Per persona", "Ανά άτομο"),
-    # cluster labels (esda / GeoDa vocabulary)
-    "High-High": ("High-High", "Alto-Alto", "Alt-Alt", "Υψηλό-Υψηλό"),
-    "Low-Low": ("Low-Low", "Bajo-Bajo", "Baix-Baix", "Χαμηλό-Χαμηλό"),
-    "Low-High": ("Low-High", "Bajo-Alto", "Baix-Alt", "Χαμηλό-Υψηλό"),
-    "High-Low": ("High-Low", "Alto-Bajo", "Alt-Baix", "Υψηλό-Χαμηλό"),
-    "Not significant": ("Not significant", "No significativo", "No significatiu", "Μη σημαντικό"),
-    "Isolate": (
+    # cluster labels (esda / GeoDa vocabulary), keyed by the labels of deprivation_map.spatial.labels
+    lab.HIGH_HIGH: ("High-High", "Alto-Alto", "Alt-Alt", "Υψηλό-Υψηλό"),
+    lab.LOW_LOW: ("Low-Low", "Bajo-Bajo", "Baix-Baix", "Χαμηλό-Χαμηλό"),
+    lab.LOW_HIGH: ("Low-High", "Bajo-Alto", "Baix-Alt", "Χαμηλό-Υψηλό"),
+    lab.HIGH_LOW: ("High-Low", "Alto-Bajo", "Alt-Baix", "Υψηλό-Χαμηλό"),
+    lab.NOT_SIGNIFICANT: ("Not significant", "No significativo", "No significatiu", "Μη σημαντικό"),
+    lab.ISOLATE: (
         "Isolate (no neighbours)",
         "Aislada (sin vecinas)",
         "Aïllada (sense veïnes)",
         "Απομονωμένη (χωρίς γειτονικές)",
     ),
-    "Undefined": ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
-    "Hot spot": ("Hot spot ({conf})", "Punto caliente ({conf})", "Punt calent ({conf})", "Θερμό σημείο ({conf})"),
-    "Cold spot": ("Cold spot ({conf})", "Punto frío ({conf})", "Punt fred ({conf})", "Ψυχρό σημείο ({conf})"),
+    lab.UNDEFINED: ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
+    "hot_spot": ("Hot spot ({conf})", "Punto caliente ({conf})", "Punt calent ({conf})", "Θερμό σημείο ({conf})"),
+    "cold_spot": ("Cold spot ({conf})", "Punto frío ({conf})", "Punt fred ({conf})", "Ψυχρό σημείο ({conf})"),
     # static images
     "index_map": ("Deprivation index", "Índice de privación", "Índex de privació", "Δείκτης αποστέρησης"),
     "cluster_map": (
@@ -475,7 +476,10 @@ def percent(value: float, lang: str, digits: int = 0) -> str:
     return number(value, lang, digits) + _PERCENT_SPACE[lang] + "%"
 
 
-_GI = re.compile(r"^(Hot spot|Cold spot) \((\d+(?:\.\d+)?)%\)$")
+_GI = {
+    **{lab.hot_spot(conf): ("hot_spot", float(conf.rstrip("%"))) for _, _, conf in lab.GI_LEVELS},
+    **{lab.cold_spot(conf): ("cold_spot", float(conf.rstrip("%"))) for _, _, conf in lab.GI_LEVELS},
+}
 
 
 def class_label(label: str, lang: str) -> str:
@@ -486,9 +490,9 @@ def class_label(label: str, lang: str) -> str:
     >>> class_label("Hot spot (95%)", "es"), class_label("High-High", "ca")
     ('Punto caliente (95\\xa0%)', 'Alt-Alt')
     """
-    match = _GI.match(label)
-    if match:
-        return html.escape(text(match.group(1), lang, conf=percent(float(match.group(2)), lang)))
+    if label in _GI:
+        key, confidence = _GI[label]
+        return html.escape(text(key, lang, conf=percent(confidence, lang)))
     if label in TEXTS:
         return html.escape(text(label, lang))
     return html.escape(label)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import ValidationError
 from . import labels as lab
-from ._prepare import Prepared, pair, prepare, standardise
+from ._prepare import Prepared, pair, prepare, require_variation, standardise
 from .base import LocalResult, check_local_options, local_inference
 from .inference import Alternative, Inference, conditional_moments
 from .multiple_testing import CORRECTION_NAMES, Correction
@@ -303,6 +303,7 @@ def _assuncao_reis(events: np.ndarray, population: np.ndarray) -> np.ndarray:
             "(0 / 0); there is nothing to map."
         )
     rate = events / population
+    require_variation(rate, what="the standardised rates (every area has the same rate)")
     mean_rate = events.sum() / population.sum()
     s2 = (population * (rate - mean_rate) ** 2).sum() / population.sum()
     a = s2 - mean_rate / population.mean()
