@@ -71,10 +71,13 @@ DESCRIPTIONS = {
     "graph.components": "Areas with neighbours forming separate groups: warn, raise, or keep silently.",
     "hotspots": "Global Moran's I and the LISA clusters (:func:`~deprivation_map.global_moran`, "
     ":func:`~deprivation_map.local_moran`).",
-    "hotspots.permutations": "Random permutations for the pseudo p-values.",
+    "hotspots.permutations": "Random permutations for the pseudo p-values: ``auto`` runs as many as the "
+    "correction needs to reach ``alpha`` over the areas (within a budget of about 10 s), or a number.",
     "hotspots.seed": "The random seed; recorded in the outputs. Left out: a fresh one, also recorded.",
     "hotspots.alpha": "Significance level of the cluster labels (after the correction).",
-    "hotspots.alternative": "The alternative hypothesis of the pseudo p-values.",
+    "hotspots.alternative": "The alternative hypothesis of the p-values (``folded``: GeoDa's and esda's ``p_sim``).",
+    "hotspots.inference": "``permutation`` (pseudo p-values) or ``analytic`` (normal p-values from the exact "
+    "moments under randomisation; no permutations).",
     "hotspots.missing": "Areas without a score: raise, or exclude them (labelled ``Undefined``).",
     "hotspots.correction": "Multiple-testing correction of the local p-values.",
     "map": "The interactive map (:func:`~deprivation_map.explore`).",
