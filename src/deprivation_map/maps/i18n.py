@@ -199,47 +199,60 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Ταξινόμηση του χάρτη",
     ),
     # how LISA p-values were corrected, by Hotspots.correction
+    # where the LISA p-values come from, by Hotspots.inference (the {source} of the sentences below)
+    "source_permutation": (
+        "conditional permutations",
+        "permutaciones condicionales",
+        "permutacions condicionals",
+        "δεσμευμένες μεταθέσεις",
+    ),
+    "source_analytic": (
+        "the normal approximation of their exact moments under randomisation",
+        "la aproximación normal de sus momentos exactos bajo aleatorización",
+        "l'aproximació normal dels seus moments exactes sota aleatorització",
+        "την κανονική προσέγγιση των ακριβών ροπών τους υπό τυχαιοποίηση",
+    ),
     "multiple_fdr": (
         (
-            "LISA p-values come from conditional permutations and are adjusted for multiple testing by the "
+            "LISA p-values come from {source} and are adjusted for multiple testing by the "
             "Benjamini-Hochberg procedure, which keeps the expected share of false discoveries among the "
             "significant areas at or below the significance level."
         ),
         (
-            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por comparaciones "
+            "Los valores p de LISA proceden de {source} y se ajustan por comparaciones "
             "múltiples con el procedimiento de Benjamini-Hochberg, que mantiene la proporción esperada de falsos "
             "descubrimientos entre las áreas significativas en el nivel de significación o por debajo."
         ),
         (
-            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions múltiples "
+            "Els valors p de LISA provenen de {source} i s'ajusten per comparacions múltiples "
             "amb el procediment de Benjamini-Hochberg, que manté la proporció esperada de falsos descobriments "
             "entre les àrees significatives en el nivell de significació o per sota."
         ),
         (
-            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για πολλαπλούς "
+            "Οι τιμές p του LISA προκύπτουν από {source} και προσαρμόζονται για πολλαπλούς "
             "ελέγχους με τη διαδικασία Benjamini-Hochberg, η οποία διατηρεί το αναμενόμενο ποσοστό ψευδών "
             "ευρημάτων μεταξύ των σημαντικών περιοχών στο επίπεδο σημαντικότητας ή χαμηλότερα."
         ),
     ),
     "multiple_bonferroni": (
         (
-            "LISA p-values come from conditional permutations and are adjusted for multiple testing "
+            "LISA p-values come from {source} and are adjusted for multiple testing "
             "with the Bonferroni correction (multiplied by the number of areas tested), so the chance "
             "of any false significant area stays at or below the significance level."
         ),
         (
-            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por "
+            "Los valores p de LISA proceden de {source} y se ajustan por "
             "comparaciones múltiples con la corrección de Bonferroni (multiplicados por el número de "
             "áreas contrastadas), de modo que la probabilidad de algún falso positivo no supera el "
             "nivel de significación."
         ),
         (
-            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions "
+            "Els valors p de LISA provenen de {source} i s'ajusten per comparacions "
             "múltiples amb la correcció de Bonferroni (multiplicats pel nombre d'àrees contrastades), de "
             "manera que la probabilitat d'algun fals positiu no supera el nivell de significació."
         ),
         (
-            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για "
+            "Οι τιμές p του LISA προκύπτουν από {source} και προσαρμόζονται για "
             "πολλαπλούς ελέγχους με τη διόρθωση Bonferroni (πολλαπλασιάζονται με τον αριθμό των "
             "περιοχών που ελέγχονται), ώστε η πιθανότητα οποιουδήποτε ψευδώς σημαντικού αποτελέσματος "
             "να μην υπερβαίνει το επίπεδο σημαντικότητας."
@@ -247,19 +260,19 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "multiple_none": (
         (
-            "LISA p-values come from conditional permutations; no correction for multiple testing is applied, "
+            "LISA p-values come from {source}; no correction for multiple testing is applied, "
             "so some significant areas are expected by chance."
         ),
         (
-            "Los valores p de LISA proceden de permutaciones condicionales; no se aplica corrección por "
+            "Los valores p de LISA proceden de {source}; no se aplica corrección por "
             "comparaciones múltiples, por lo que cabe esperar algunas áreas significativas por azar."
         ),
         (
-            "Els valors p de LISA provenen de permutacions condicionals; no s'aplica cap correcció per "
+            "Els valors p de LISA provenen de {source}; no s'aplica cap correcció per "
             "comparacions múltiples, de manera que cal esperar algunes àrees significatives per atzar."
         ),
         (
-            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
+            "Οι τιμές p του LISA προκύπτουν από {source}· δεν εφαρμόζεται διόρθωση για "
             "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."
         ),
     ),

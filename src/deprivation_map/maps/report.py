@@ -291,7 +291,8 @@ def report(
     )
     t = {key: text(key, lang) for key in keys}
     if hotspots is not None:  # say how the p-values behind the clusters were corrected
-        t["multiple"] = text(f"multiple_{hotspots.correction}", lang)
+        source = text(f"source_{hotspots.inference}", lang)
+        t["multiple"] = text(f"multiple_{hotspots.correction}", lang, source=source)
     page = (
         Environment(autoescape=True)
         .from_string(_TEMPLATE)

@@ -146,8 +146,8 @@ class LocalResult:
             out[p <= level] = lab.significance_label(level)
         untested = self.labels.astype(object).isin(lab.NOT_TESTED).to_numpy()
         out[untested] = self.labels.astype(object).to_numpy()[untested]
-        which = "adjusted by " + CORRECTION_NAMES[self.correction] if adjusted else "raw"
-        return pd.Series(out, index=self.p.index, name=f"significance ({which} p)").astype(
+        which = f"p adjusted by {CORRECTION_NAMES[self.correction]}" if adjusted else "raw p"
+        return pd.Series(out, index=self.p.index, name=f"significance ({which})").astype(
             pd.CategoricalDtype(list(lab.significance_labels(levels)))
         )
 
