@@ -216,13 +216,8 @@ def run(config: Config | str | Path, *, out_dir: str | Path | None = None) -> Pi
             graph=graph,
         )
     seed = v.resolve_seed(h.seed)
-    stats = {
-        "permutations": h.permutations,
-        "seed": seed,
-        "alternative": h.alternative,
-        "missing": h.missing,
-        "inference": h.inference,
-    }
+    stats = {key: getattr(h, key) for key in ("permutations", "alternative", "missing", "inference")}
+    stats["seed"] = seed
     with stage("moran", "hotspots"):
         moran = global_moran(index.score, graph, **stats)
     with stage("lisa", "hotspots"):

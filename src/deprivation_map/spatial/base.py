@@ -177,13 +177,13 @@ class LocalResult:
 
 
 def check_local_options(
-    *,
     alpha: float,
     alternative: str,
     correction: str,
     inference: str,
     permutations: int | str,
     seed: int | None,
+    *,
     stacklevel: int = 2,
 ) -> dict[str, Any]:
     """Check the options every local statistic shares, before any work; returns them resolved.
@@ -193,10 +193,9 @@ def check_local_options(
 
     Examples
     --------
-    >>> options = dict(alpha=0.05, alternative="two-sided", correction="fdr", seed=3)
-    >>> check_local_options(inference="analytic", permutations="auto", **options)["seed"] is None
+    >>> check_local_options(0.05, "two-sided", "fdr", "analytic", "auto", 3)["seed"] is None
     True
-    >>> check_local_options(inference="permutation", permutations=-1, **options)
+    >>> check_local_options(0.05, "two-sided", "fdr", "permutation", -1, 3)
     Traceback (most recent call last):
     ...
     deprivation_map.errors.ValidationError: permutations must be an integer of at least 1, got -1.

@@ -189,14 +189,7 @@ def local_g(
     inference = _inference(inference, permutations)
     if alpha not in _ALPHAS:
         raise ValidationError(f"alpha for Gi* must be one of its confidence levels {_ALPHAS}, got {alpha!r}.")
-    options = check_local_options(
-        alpha=alpha,
-        alternative=alternative,
-        correction=correction,
-        inference=inference,
-        permutations=permutations,
-        seed=seed,
-    )
+    options = check_local_options(alpha, alternative, correction, inference, permutations, seed)
     prep = prepare(values, graph, missing=missing, transform=transform, star=True)
     x, w = prep.y[:, 0], prep.w
     n = len(x)

@@ -232,14 +232,7 @@ def local_moran(
     >>> exact.counts()[["High-High", "Low-Low"]].tolist(), exact.seed
     ([8, 16], None)
     """
-    options = check_local_options(
-        alpha=alpha,
-        alternative=alternative,
-        correction=correction,
-        inference=inference,
-        permutations=permutations,
-        seed=seed,
-    )
+    options = check_local_options(alpha, alternative, correction, inference, permutations, seed)
     prep = prepare(values, graph, missing=missing, transform=transform)
     z = standardise(prep.y[:, 0])
     return _lisa(prep, z, z, statistic="local_moran", options=options)
@@ -281,14 +274,7 @@ def local_moran_bv(
     >>> bv.statistic, len(bv.labels)
     ('local_moran_bv', 159)
     """
-    options = check_local_options(
-        alpha=alpha,
-        alternative=alternative,
-        correction=correction,
-        inference=inference,
-        permutations=permutations,
-        seed=seed,
-    )
+    options = check_local_options(alpha, alternative, correction, inference, permutations, seed)
     prep = prepare(pair(x, y), graph, missing=missing, transform=transform)
     zx, zy = standardise(prep.y[:, 0]), standardise(prep.y[:, 1])
     return _lisa(prep, zx, zy, statistic="local_moran_bv", options=options)
@@ -368,14 +354,7 @@ def local_moran_rate(
     >>> dm.local_moran_rate(poor, gdf["TotPop90"], dm.build_graph(gdf), seed=0).statistic
     'local_moran_rate'
     """
-    options = check_local_options(
-        alpha=alpha,
-        alternative=alternative,
-        correction=correction,
-        inference=inference,
-        permutations=permutations,
-        seed=seed,
-    )
+    options = check_local_options(alpha, alternative, correction, inference, permutations, seed)
     prep = prepare(pair(events, population), graph, missing=missing, transform=transform)
     z = standardise(_assuncao_reis(prep.y[:, 0], prep.y[:, 1]))
     return _lisa(prep, z, z, statistic="local_moran_rate", options=options)
