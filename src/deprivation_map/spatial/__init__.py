@@ -21,7 +21,7 @@ One module per concept, re-exported here (and from ``deprivation_map``):
 
 from __future__ import annotations
 
-from ._prepare import MISSING
+from ._prepare import MISSING, TRANSFORMS
 from .base import LocalResult
 from .districts import assign_districts, district_summary
 from .getis_ord import GI_LABELS, GiHotspots, local_g
@@ -40,6 +40,7 @@ __all__ = [
     "INFERENCES",
     "LABELS",
     "MISSING",
+    "TRANSFORMS",
     "GiHotspots",
     "GlobalMoran",
     "GlobalStatistic",

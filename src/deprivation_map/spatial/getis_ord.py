@@ -13,7 +13,7 @@ from ..errors import ValidationError
 from . import labels as lab
 from ._prepare import prepare, require_variation
 from .base import LocalResult, check_local_options, local_inference
-from .inference import Alternative, Inference
+from .inference import Alternative, Inference, Permutations, Seed
 from .multiple_testing import CORRECTION_NAMES, Correction
 
 __all__ = ["GI_LABELS", "GiHotspots", "local_g"]
@@ -123,8 +123,8 @@ def local_g(
     graph,
     *,
     inference: Inference | None = None,
-    permutations: int | Literal["auto"] = "auto",
-    seed: int | None = None,
+    permutations: Permutations = "auto",
+    seed: Seed = None,
     alpha: float = 0.10,
     correction: Correction = "fdr",
     alternative: Alternative = "two-sided",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from scipy.special import ndtr
@@ -36,6 +36,8 @@ __all__ = [
     "SECONDS_PER_STEP",
     "Alternative",
     "Inference",
+    "Permutations",
+    "Seed",
     "check_permutations",
     "check_seed",
     "choose_alternative",
@@ -85,6 +87,12 @@ MAX_PERMUTATIONS = 10_000_000
 
 MAX_TABLE_BYTES = 4 * 2**30
 """The largest table of draws a local permutation test may allocate (4 bytes x 8 per permutation and column)."""
+
+Permutations = Annotated[int, v.Bounds(1, MAX_PERMUTATIONS, integer=True)] | Literal["auto"]
+"""A number of permutations (1 to :data:`MAX_PERMUTATIONS`) or ``"auto"``; the configuration reads these bounds."""
+
+Seed = Annotated[int, v.Bounds(0, 2**64 - 1, integer=True)] | None
+"""A seed from 0 to 2**64 - 1, or None for fresh entropy (recorded)."""
 
 AUTO_MIN = 999
 """``permutations="auto"`` never takes fewer permutations (GeoDa's and esda's default)."""

@@ -19,7 +19,7 @@ from ..errors import ValidationError
 from . import labels as lab
 from ._prepare import Prepared, pair, prepare, require_variation, standardise
 from .base import LocalResult, check_local_options, local_inference
-from .inference import Alternative, Inference, conditional_moments
+from .inference import Alternative, Inference, Permutations, Seed, conditional_moments
 from .multiple_testing import CORRECTION_NAMES, Correction
 
 __all__ = ["LABELS", "Hotspots", "eb_rates", "local_moran", "local_moran_bv", "local_moran_rate"]
@@ -147,8 +147,8 @@ def local_moran(
     values: pd.Series,
     graph,
     *,
-    permutations: int | Literal["auto"] = "auto",
-    seed: int | None = None,
+    permutations: Permutations = "auto",
+    seed: Seed = None,
     alpha: float = 0.05,
     alternative: Alternative = "two-sided",
     correction: Correction = "fdr",
@@ -243,8 +243,8 @@ def local_moran_bv(
     y: pd.Series,
     graph,
     *,
-    permutations: int | Literal["auto"] = "auto",
-    seed: int | None = None,
+    permutations: Permutations = "auto",
+    seed: Seed = None,
     alpha: float = 0.05,
     alternative: Alternative = "two-sided",
     correction: Correction = "fdr",
@@ -331,8 +331,8 @@ def local_moran_rate(
     population: pd.Series,
     graph,
     *,
-    permutations: int | Literal["auto"] = "auto",
-    seed: int | None = None,
+    permutations: Permutations = "auto",
+    seed: Seed = None,
     alpha: float = 0.05,
     alternative: Alternative = "two-sided",
     correction: Correction = "fdr",
