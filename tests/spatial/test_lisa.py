@@ -112,7 +112,7 @@ def test_an_isolate_is_never_significant_in_any_local_statistic(toy_joined):
     ):
         assert hot.labels["013"] == "Isolate" and np.isnan(hot.p["013"]) and np.isnan(hot.p_adjusted["013"])
     gi = dm.local_g(y, columbus_graph, missing="exclude", correction="none")
-    assert gi.labels["013"] == "Isolate" and np.isnan(gi.z["013"]) and gi.bins["013"] == 0
+    assert gi.labels["013"] == "Isolate" and np.isnan(gi.Zs["013"]) and gi.bins["013"] == 0
 
 
 @pytest.mark.filterwarnings("ignore:The alternative hypothesis:DeprecationWarning")
