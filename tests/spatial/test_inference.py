@@ -108,13 +108,13 @@ def test_auto_takes_the_permutations_the_correction_needs(tests, correction, alt
 
 
 def test_auto_stops_at_the_measured_budget_and_says_so():
-    """100,000 areas with 6 neighbours each: FDR needs 4 million permutations (about 25 minutes); "auto" stops
+    """100,000 areas with 6 neighbours each: FDR needs 4 million permutations (about 16 minutes); "auto" stops
     at AUTO_WORK steps and warns with the numbers."""
-    with pytest.warns(DeprivationMapWarning, match=r"stopped at 24,999: 3,999,999 would take about 1,440 s"):
+    with pytest.warns(DeprivationMapWarning, match=r"stopped at 40,999: 3,999,999 would take about 960 s"):
         chosen = choose_permutations(
             "auto", tests=100_000, steps=600_000, columns=13, alpha=0.05, correction="fdr", alternative="two-sided"
         )
-    assert chosen == 24_999 and chosen * 600_000 <= AUTO_WORK
+    assert chosen == 40_999 and chosen * 600_000 <= AUTO_WORK
 
 
 def test_an_explicit_count_that_cannot_reach_alpha_warns_with_the_numbers():

@@ -97,14 +97,15 @@ Seed = Annotated[int, v.Bounds(0, 2**64 - 1, integer=True)] | None
 AUTO_MIN = 999
 """``permutations="auto"`` never takes fewer permutations (GeoDa's and esda's default)."""
 
-AUTO_WORK = 1.5e10
+AUTO_WORK = 2.5e10
 """The most work ``permutations="auto"`` takes, in area x permutation x neighbour steps of the local kernel.
 
-Measured by ``benchmarks/bench_hotspots.py --auto`` at about 0.6 ns per step on 2 cores (:data:`SECONDS_PER_STEP`),
-so the budget is about 10 s.
+Measured by ``benchmarks/bench_hotspots.py --auto`` on 2 cores in a fresh process: 0.27 ns per step at 100,000
+areas (40,999 permutations in 6.3 s), 0.50 ns at 3,085 (129,999 in 1.2 s, fixed costs included), and up to
+twice that on a machine busy with other work; at :data:`SECONDS_PER_STEP` the budget is about 10 s.
 """
 
-SECONDS_PER_STEP = 0.6e-9
+SECONDS_PER_STEP = 0.4e-9
 """The measured cost of one area x permutation x neighbour step of the local kernel (2 cores), for estimates."""
 
 _AUTO_TABLE_BYTES = 2**30  # "auto" also keeps its table of draws under 1 GiB
@@ -289,7 +290,7 @@ def choose_permutations(
         chosen = _auto(needed)
         if chosen <= cap:
             return chosen
-        scale = 10 ** max(0, len(str(cap + 1)) - 2)  # rounded down to two significant digits: 24,999, not 25,012
+        scale = 10 ** max(0, len(str(cap + 1)) - 2)  # rounded down to two significant digits: 40,999, not 41,665
         chosen = max(AUTO_MIN, (cap + 1) // scale * scale - 1)
         warnings.warn(
             _unreachable(chosen, needed, tests, alpha, correction, alternative)
