@@ -3,6 +3,7 @@
 Run (on a shared machine, one benchmark at a time):
 
     flock /tmp/bench.lock python benchmarks/bench_hotspots.py [--sizes 10000 100000 1000000] [--esda]
+    flock /tmp/bench.lock python benchmarks/bench_hotspots.py --auto [--sizes 159 3085 100000]
 
 Synthetic Voronoi areas (random points in a square, clipped to it) are generated once per size and cached
 in ``--cache`` as WKB. Each timing runs in a new Python process with 2 numba threads, so module import and
@@ -18,6 +19,12 @@ Measured per size:
 - with ``--esda`` (up to 100,000 areas): libpysal's ``Graph.build_contiguity(rook=False)``, esda's
   ``Moran`` and ``Moran_Local`` (999 permutations, ``n_jobs=1``, compile time included as a CLI pays it);
 - thread independence: LISA p-values with 1 and 2 numba threads must be identical.
+
+With ``--auto`` (default sizes 159, 3,085 and 100,000 areas: Georgia's counties, GeoDa's natregimes, a
+national small-area map), the defaults of :func:`deprivation_map.local_moran` instead: ``LISA auto``
+(``permutations="auto"``, FDR, two-sided: the permutations chosen, the seconds, and the kernel's cost per area x
+permutation x neighbour step, from which ``deprivation_map.spatial.inference.AUTO_WORK`` is set) and
+``LISA analytic`` (``inference="analytic"``).
 """
 
 from __future__ import annotations
@@ -65,6 +72,21 @@ import deprivation_map as dm
 graph = dm.build_graph(gdf, components="keep")
 t = time.perf_counter(); dm.global_moran(y, graph, seed=0); done({"s": time.perf_counter() - t})
 """,
+    "LISA auto": """
+import deprivation_map as dm
+graph = dm.build_graph(gdf, components="keep")
+steps = int(graph.cardinalities.sum())
+t = time.perf_counter(); hot = dm.local_moran(y, graph, seed=0); s = time.perf_counter() - t
+done({"s": s, "permutations": hot.permutations, "ns per step": s / (hot.permutations * steps) * 1e9,
+      "significant": int((hot.labels.astype(str) != "Not significant").sum())})
+""",
+    "LISA analytic": """
+import deprivation_map as dm
+graph = dm.build_graph(gdf, components="keep")
+t = time.perf_counter(); hot = dm.local_moran(y, graph, inference="analytic"); s = time.perf_counter() - t
+done({"s": s, "permutations": 0, "ns per step": float("nan"),
+      "significant": int((hot.labels.astype(str) != "Not significant").sum())})
+""",
     "threads": """
 import hashlib, numba, deprivation_map as dm
 graph = dm.build_graph(gdf, components="keep")
@@ -89,6 +111,7 @@ done({"s": time.perf_counter() - t})
 """,
 }
 ESDA = ("libpysal queen", "esda Moran 999", "esda Moran_Local 999")
+AUTO = ("LISA auto", "LISA analytic")
 
 
 def voronoi(n: int, cache: Path) -> Path:
@@ -118,10 +141,12 @@ def child(task: str, path: Path, cache_dir: str, threads: int = 2) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+")
     parser.add_argument("--esda", action="store_true", help="also time libpysal/esda (sizes <= 100,000)")
+    parser.add_argument("--auto", action="store_true", help="time the defaults: permutations='auto', analytic")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dm_bench_voronoi")
     args = parser.parse_args()
+    args.sizes = args.sizes or ([159, 3085, 100_000] if args.auto else [10_000, 100_000, 1_000_000])
     args.cache.mkdir(exist_ok=True)
     numba_cache = tempfile.mkdtemp(prefix="dm_numba_")
     small = voronoi(min(args.sizes), args.cache)
@@ -131,17 +156,34 @@ def main() -> None:
         + ", ".join(f"{task} {s:.2f} s" for task, s in first.items())
         + "\n"
     )
+    if args.auto:
+        return auto(args.sizes, args.cache, numba_cache)
     print(f"{'areas':>10} | {'task':<22} | {'seconds':>8} | {'peak GiB':>8}")
     print("-" * 58)
     for n in args.sizes:
         path = voronoi(n, args.cache)
-        tasks = [t for t in TASKS if t not in ESDA and t != "threads"]
+        tasks = [t for t in TASKS if t not in ESDA + AUTO and t != "threads"]
         tasks += [t for t in ESDA if args.esda and n <= 100_000]
         for task in tasks:
             r = child(task, path, numba_cache)
             print(f"{n:>10,} | {task:<22} | {r['s']:>8.2f} | {r['peak GiB']:>8.2f}", flush=True)
         one, two = (child("threads", path, numba_cache, threads=t)["hash"] for t in (1, 2))
         print(f"{n:>10,} | {'1 vs 2 threads':<22} | {'same' if one == two else 'DIFFER':>8} |", flush=True)
+
+
+def auto(sizes: list[int], cache: Path, numba_cache: str) -> None:
+    """The defaults' table: permutations chosen by "auto", their time and cost per step; analytic inference."""
+    head = f"{'areas':>10} | {'task':<14} | {'permutations':>12} | {'seconds':>8} | {'ns/step':>7} | {'peak GiB':>8} | {'signif.':>7}"
+    print(head + "\n" + "-" * len(head))
+    for n in sizes:
+        path = voronoi(n, cache)
+        for task in AUTO:
+            r = child(task, path, numba_cache)
+            print(
+                f"{n:>10,} | {task:<14} | {r['permutations']:>12,} | {r['s']:>8.2f} | {r['ns per step']:>7.2f} | "
+                f"{r['peak GiB']:>8.2f} | {r['significant']:>7,}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

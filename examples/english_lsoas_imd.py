@@ -36,12 +36,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _synthetic  # noqa: E402  (the generator beside this script)
 
 
+def _permutations(text: str) -> int | str:
+    return text if text == "auto" else int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="folder holding greater_manchester/ (default: generate)")
     parser.add_argument("--domains", type=Path, help="IoD domain scores in File 5's layout (default: synthetic)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument("--permutations", type=int, default=999, help="Gi* permutations (0: normal p-values)")
+    parser.add_argument(
+        "--permutations",
+        type=_permutations,
+        default="auto",
+        help="Gi* permutations: a number, auto (as many as FDR needs) or 0 (normal p-values)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     folder = (args.data or _synthetic.make_english_lsoas(args.out / "generated")) / "greater_manchester"
@@ -78,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     # 4. Where the most deprived cluster: Gi* over queen contiguity (binary weights, the area itself
     #    included), FDR-corrected; areas without a score are left out and labelled "Undefined".
     graph = dm.build_graph(gdf, islands="knn")  # an LSOA touching no other gets its nearest neighbour
-    gi = dm.local_g(index.score, graph, permutations=args.permutations, seed=0, missing="exclude")
+    inference = "analytic" if args.permutations == 0 else "permutation"
+    gi = dm.local_g(index.score, graph, inference=inference, permutations=args.permutations, seed=0, missing="exclude")
     print("Gi* (FDR):", ", ".join(f"{k} {n}" for k, n in gi.counts().items() if n))
 
     # 5. Each local authority: share of its LSOAs in decile 1 (extent, unweighted here: no population) and

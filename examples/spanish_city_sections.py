@@ -53,13 +53,19 @@ def sections_with_ine_codes(path: Path, out: Path) -> gpd.GeoDataFrame:
     return dm.read_boundaries(out / "secciones.gpkg", id_col="seccion")
 
 
+def _permutations(text: str) -> int | str:
+    return text if text == "auto" else int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="folder holding barcelona/ (default: generate synthetic data)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--excel", action="store_true", help="read the indicators from the .xlsx (generated data)")
     parser.add_argument("--lang", choices=["es", "ca"], default="es", help="language of the map and report")
-    parser.add_argument("--permutations", type=int, default=999)
+    parser.add_argument(
+        "--permutations", type=_permutations, default="auto", help="a number, or auto: as many as FDR needs"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     folder = (args.data or _synthetic.make_spanish_city(args.out / "generated")) / "barcelona"

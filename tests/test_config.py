@@ -100,6 +100,13 @@ TOY = """
         (('path = "bundled:toy_areas.geojson"', 'path = "nowhere.gpkg"'), "Key 'boundaries.path': no file at"),
         (("poverty = 1", "povrty = 1"), "[index] The data has no column 'povrty'"),
         (("seed = 1", 'seed = "one"'), "Key 'hotspots.seed' must be an integer, got 'one'"),
+        (("seed = 1", 'seed = 1\n    permutations = "many"'), "Unknown value for 'hotspots.permutations' 'many'"),
+        (
+            ("seed = 1", "seed = 1\n    permutations = 100000000"),
+            "Key 'hotspots.permutations' must be an integer in [1, 1e+07]",
+        ),
+        (("seed = 1", "seed = -1"), "Key 'hotspots.seed' must be an integer in [0, 1.84467e+19]"),
+        (("seed = 1", 'seed = 1\n    inference = "exact"'), "Unknown value for 'hotspots.inference' 'exact'"),
         (('islands = "keep"', 'islands = "drop"'), "Unknown value for 'graph.islands' 'drop'"),
         (('on_unmatched = "keep"', 'on_unmatched = "raise"'), "[join] Indicator table 1: 1 areas have no row ('012')"),
     ],

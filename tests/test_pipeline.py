@@ -143,3 +143,16 @@ def test_importing_the_package_stays_light():
     code = f"import sys, deprivation_map; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_analytic_inference_from_the_configuration_runs_no_permutation(tmp_path):
+    path = _write(tmp_path, TOY + '    inference = "analytic"\n    [output]\n    report = "report.html"\n')
+    result = run(path, out_dir=tmp_path / "out")
+    assert result.hotspots.inference == result.moran.inference == "analytic"
+    assert result.hotspots.permutations == result.moran.permutations == 0
+    assert result.moran.p == pytest.approx(float(dm.spatial.inference.normal_p(result.moran.z_rand, "two-sided")))
+    summary = result.summary()
+    assert "analytic p-values" in summary and "permutations" not in summary
+    report = result.outputs["report"].read_text(encoding="utf-8")
+    assert "from its variance under randomisation" in report and "conditional permutations" not in report
+    assert "LISA p-values come from the normal approximation of their exact moments" in report

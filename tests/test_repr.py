@@ -47,7 +47,7 @@ def built(evil, tmp_path_factory):
     """One object of every result class, built from the hostile data (cheap settings: this is about display)."""
     graph = dm.build_graph(evil)
     index = dm.build_index(evil, SPEC)
-    hot = dm.local_moran(index.score, graph, permutations=99, seed=1)
+    hot = dm.local_moran(index.score, graph, seed=1)
     u = dm.uncertainty(evil, SPEC, replicates=20, seed=2, normalise=["zscore", "minmax"])
     services = evil.loc[[EVIL_ID, "13051"]].representative_point().to_frame("geometry")
     candidates = evil.representative_point().to_frame("geometry").iloc[::8]
@@ -64,7 +64,7 @@ def built(evil, tmp_path_factory):
         "GlobalStatistic": dm.geary(index.score, graph, permutations=99, seed=4),
         "Hotspots": hot,
         "GiHotspots": dm.local_g(evil[EVIL_COL], graph),
-        "RobustHotspots": dm.robust_hotspots(u.scores.iloc[:, :2], dm.graph_choices(evil), permutations=99, seed=5),
+        "RobustHotspots": dm.robust_hotspots(u.scores.iloc[:, :2], dm.graph_choices(evil), seed=5),
         "JoinReport": dm.check_join(areas, table),
         "TableReport": dm.check_table(csv, id_col="code"),
         "Allocation": allocation,
@@ -123,7 +123,7 @@ def test_hotspots_show_the_counts_of_every_label_and_the_correction(built):
     text = _text(hot._repr_html_())
     for label in ("High-High", "Low-Low", "Low-High", "High-Low", "Not significant", "Isolate", "Undefined"):
         assert f" {label} {counts.get(label, 0)} " in text
-    assert "correction FDR (Benjamini-Hochberg)" in text and "permutations 99 seed 1" in text
+    assert "correction FDR (Benjamini-Hochberg)" in text and f"permutations {fmt(hot.permutations)} seed 1" in text
     gi = built["GiHotspots"]
     hot_spots = sum(str(lab).startswith("Hot spot") for lab in gi.labels)
     counts_part = _text(gi._repr_html_()).split("Areas per label", 1)[1].split("to_frame()", 1)[0]

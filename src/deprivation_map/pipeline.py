@@ -35,6 +35,7 @@ from .io.writers import build_metadata
 from .maps import explore, save_map
 from .spatial import GlobalMoran, Hotspots, global_moran, local_moran
 from .spatial.graph import GraphSummary, build_graph, describe_graph
+from .spatial.labels import NOT_TESTED
 from .spatial.multiple_testing import CORRECTION_NAMES
 
 if TYPE_CHECKING:
@@ -121,20 +122,27 @@ class PipelineResult:
                 *(f"Join: {r.summary()}" for r in self.reports),
                 f"Areas joined: {len(self.data)}",
                 f"Index: {method} of {spec}; {int(self.index.score.notna().sum())} areas scored",
+                f"Global Moran's I = {m.I:.4f} ({_p_line(m)})",
                 (
-                    f"Global Moran's I = {m.I:.4f} (pseudo p = {m.p_sim:.4f}, {m.alternative}, "
-                    f"{m.permutations} permutations, seed {m.seed})"
-                ),
-                (
-                    f"LISA clusters (alpha = {h.alpha}, {h.alternative}, {CORRECTION_NAMES[h.correction]}): "
-                    + ", ".join(
-                        f"{label} {n}" for label, n in counts.items() if n or label not in ("Isolate", "Undefined")
-                    )
+                    f"LISA clusters (alpha = {h.alpha}, {h.alternative}, {CORRECTION_NAMES[h.correction]}, "
+                    f"{_inference_words(h)}): "
+                    + ", ".join(f"{label} {n}" for label, n in counts.items() if n or label not in NOT_TESTED)
                 ),
                 *([_allocation_line(self.allocation)] if self.allocation is not None else []),
                 "Wrote " + ", ".join(str(p) for p in self.outputs.values()),
             ]
         )
+
+
+def _inference_words(stat) -> str:
+    if stat.inference == "analytic":
+        return "analytic p-values"
+    return f"{stat.permutations:,} permutations, seed {stat.seed}"
+
+
+def _p_line(m: GlobalMoran) -> str:
+    kind = "pseudo p" if m.inference == "permutation" else "p"
+    return f"{kind} = {m.p:.4f}, {m.alternative}, {_inference_words(m)}"
 
 
 def _allocation_line(a: Allocation) -> str:
@@ -252,7 +260,10 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
     frame = result.to_frame()
     c = result.config
     inputs = [c.boundaries.path, *([c.indicators.path] if c.indicators is not None else [])]
-    metadata = build_metadata(inputs=inputs, options=c.to_dict(), seed=result.moran.seed)
+    options = c.to_dict()
+    run = {"global_moran": result.moran.permutations, "local_moran": result.hotspots.permutations}
+    options["hotspots"] = {**options["hotspots"], "permutations_run": run}  # what "auto" chose
+    metadata = build_metadata(inputs=inputs, options=options, seed=result.moran.seed)
     outputs = {
         "map": save_map(m, out / o.map),
         "geopackage": write_results(frame, out / o.geopackage, metadata=metadata),

@@ -80,7 +80,9 @@ def test_the_pipeline_records_its_inputs_options_and_seed(tmp_path):
     names = {i["name"]: i["sha256"] for i in record["inputs"]}
     path = dm.datasets.get_path("georgia_indicators.csv")
     assert names["georgia_indicators.csv"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert record["seed"] == 0 and record["options"]["hotspots"]["permutations"] == 999
+    hotspots = record["options"]["hotspots"]
+    assert record["seed"] == 0 and hotspots["permutations"] == "auto"
+    assert hotspots["permutations_run"] == {"global_moran": 999, "local_moran": result.hotspots.permutations}
     assert result.table_report is not None and result.table_report.n_rows == 159
 
 

@@ -133,9 +133,10 @@ def test_report_says_which_multiple_testing_correction_was_applied(tmp_path, geo
     index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
     hot = dm.local_moran(index.score, dm.build_graph(georgia), seed=0, correction=correction)
     page = dm.report(georgia, tmp_path / "r.html", index=index, hotspots=hot).read_text(encoding="utf-8")
-    assert text(f"multiple_{correction}", "en") in page
+    source = text("source_permutation", "en")
+    assert text(f"multiple_{correction}", "en", source=source) in page
     others = {"fdr", "bonferroni", "none"} - {correction}
-    assert not any(text(f"multiple_{c}", "en") in page for c in others)
+    assert not any(text(f"multiple_{c}", "en", source=source) in page for c in others)
 
 
 def test_report_shows_the_allocation_and_its_equity(tmp_path, georgia):

@@ -103,3 +103,59 @@ def test_global_moran_inference_equals_esda(columbus, columbus_graph):
     ref = esda.Moran(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
     for field in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "p_norm", "p_rand"):
         assert getattr(ours, field) == pytest.approx(getattr(ref, field), rel=1e-10), field
+
+
+@pytest.mark.parametrize("statistic", [dm.global_moran, dm.geary, dm.general_g])
+@pytest.mark.parametrize("value", [0.0, 3.0, 0.1])  # 0.1s differ from their mean by rounding only (1e-17)
+def test_a_statistic_of_values_that_do_not_vary_is_refused_not_reported_significant(
+    columbus, columbus_graph, statistic, value
+):
+    """Issue 13: Moran, Geary and General G of a constant returned I = nan with p_sim = 0.002 (two-sided, 999
+    permutations): every comparison with NaN is false, so no permutation was 'as extreme'. Undefined is refused."""
+    constant = pd.Series(value, index=columbus.index)
+    with pytest.raises(ValidationError, match="all equal"):
+        statistic(constant, columbus_graph, seed=0)
+
+
+def test_general_g_of_one_non_zero_value_is_refused(columbus, columbus_graph):
+    y = pd.Series(0.0, index=columbus.index)
+    y.iloc[3] = 5.0  # the denominator sum_{i != j} y_i y_j is 0
+    with pytest.raises(ValidationError, match="at least two areas"):
+        dm.general_g(y, columbus_graph, seed=0)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less", "folded"])
+def test_analytic_inference_is_the_normal_p_of_z_rand_and_runs_no_permutation(columbus, columbus_graph, alternative):
+    from scipy.stats import norm
+
+    ours = dm.global_moran(columbus["CRIME"], columbus_graph, inference="analytic", alternative=alternative)
+    ref = esda.Moran(columbus["CRIME"].to_numpy(), columbus_graph.to_W(), permutations=0)
+    z = ref.z_rand
+    expected = {
+        "two-sided": 2 * norm.sf(abs(z)),
+        "greater": norm.sf(z),
+        "less": norm.cdf(z),
+        "folded": norm.sf(abs(z)),
+    }[alternative]
+    assert ours.p == pytest.approx(expected, rel=1e-10) and ours.permutations == 0 and ours.seed is None
+    assert np.isnan(ours.p_sim) and ours.sim.size == 0 and "analytic" in repr(ours)
+    assert ours.to_frame()["p"].iloc[0] == ours.p
+    if alternative == "two-sided":
+        assert ours.p == pytest.approx(ref.p_rand, rel=1e-10)  # esda's (2.9) p_rand is two-sided
+    geary = dm.geary(columbus["CRIME"], columbus_graph, inference="analytic", alternative=alternative)
+    assert geary.p == pytest.approx(float(dm.spatial.inference.normal_p(geary.z_rand, alternative)), rel=1e-12)
+
+
+def test_global_options_are_checked_before_any_work(columbus, columbus_graph):
+    with pytest.raises(ValidationError, match="runs no permutations"):
+        dm.global_moran(columbus["CRIME"], columbus_graph, inference="analytic", permutations=99)
+    with pytest.raises(ValidationError, match="no analytic variance"):
+        dm.bivariate_moran(columbus["CRIME"], columbus["INC"], columbus_graph, inference="analytic")
+    with pytest.raises(ValidationError, match="10,000,000"):
+        dm.global_moran(columbus["CRIME"], columbus_graph, permutations=10**9)
+    with pytest.raises(ValidationError, match="2\\*\\*64"):
+        dm.geary(columbus["CRIME"], columbus_graph, seed=2**64)
+    assert dm.global_moran(columbus["CRIME"], columbus_graph, seed=0).permutations == 999  # "auto": one test
+    with pytest.warns(DeprecationWarning, match="'folded'"):
+        old = dm.global_moran(columbus["CRIME"], columbus_graph, seed=0, alternative="directed")
+    assert old.alternative == "folded"

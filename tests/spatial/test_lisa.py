@@ -42,9 +42,10 @@ def test_eb_rates_equal_esda_and_align_by_id(columbus):
 
 
 def test_labels_use_the_adjusted_p_values_and_name_the_correction(columbus, columbus_graph):
-    raw = dm.local_moran(columbus["CRIME"], columbus_graph, seed=4, correction="none")
-    fdr = dm.local_moran(columbus["CRIME"], columbus_graph, seed=4)
-    bonf = dm.local_moran(columbus["CRIME"], columbus_graph, seed=4, correction="bonferroni")
+    options = {"seed": 4, "permutations": 1999}  # the same for all three ("auto" takes fewer with no correction)
+    raw = dm.local_moran(columbus["CRIME"], columbus_graph, correction="none", **options)
+    fdr = dm.local_moran(columbus["CRIME"], columbus_graph, **options)
+    bonf = dm.local_moran(columbus["CRIME"], columbus_graph, correction="bonferroni", **options)
     pd.testing.assert_series_equal(raw.p, fdr.p)
     np.testing.assert_allclose(fdr.p_adjusted, adjust_p(raw.p.to_numpy(), "fdr"))
     np.testing.assert_allclose(bonf.p_adjusted, np.minimum(1, raw.p * 49))
@@ -83,6 +84,7 @@ LATTICE = _lattice(7)
 LATTICE_GRAPH = dm.build_graph(LATTICE)
 
 
+@pytest.mark.filterwarnings("ignore:With 99 permutations:deprivation_map.errors.DeprivationMapWarning")
 @settings(max_examples=20, deadline=None)
 @given(
     st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=49, max_size=49).filter(lambda v: np.ptp(v) > 1e-6),
@@ -110,12 +112,13 @@ def test_an_isolate_is_never_significant_in_any_local_statistic(toy_joined):
     ):
         assert hot.labels["013"] == "Isolate" and np.isnan(hot.p["013"]) and np.isnan(hot.p_adjusted["013"])
     gi = dm.local_g(y, columbus_graph, missing="exclude", correction="none")
-    assert gi.labels["013"] == "Isolate" and np.isnan(gi.z["013"]) and gi.bins["013"] == 0
+    assert gi.labels["013"] == "Isolate" and np.isnan(gi.Zs["013"]) and gi.bins["013"] == 0
 
 
 @pytest.mark.filterwarnings("ignore:The alternative hypothesis:DeprecationWarning")
 def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
-    """The same conditional randomisation as esda: fed esda's own table of draws, p equals esda's p_sim.
+    """The same conditional randomisation as esda: fed esda's own table of draws, the folded p equals esda's
+    p_sim and z_sim esda's z_sim.
 
     Checked against esda's ``Moran_Local`` (numba path, ``n_jobs=1``). IDs are zero-padded so that the
     canonical order (sorted by ID) is esda's positional order, which the shared table of draws indexes.
@@ -133,8 +136,9 @@ def test_pseudo_p_values_equal_esda_given_esda_draws(columbus, monkeypatch):
         "draw_table",
         lambda n_positions, k_max, permutations, seed: vec_permutations(k_max, n_positions + 1, permutations, 7),
     )
-    ours = dm.local_moran(gdf["CRIME"], graph, permutations=99, seed=7, alternative="directed", correction="none")
+    ours = dm.local_moran(gdf["CRIME"], graph, permutations=99, seed=7, alternative="folded", correction="none")
     np.testing.assert_array_equal(ours.p.to_numpy(), ref.p_sim)
+    np.testing.assert_allclose(ours.z_sim.to_numpy(), ref.z_sim, rtol=1e-9)
     np.testing.assert_allclose(ours.Is.to_numpy(), ref.Is, rtol=1e-12)
 
 

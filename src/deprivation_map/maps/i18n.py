@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from .. import _validation as v
+from ..spatial import labels as lab
 
 __all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "method_label", "number", "percent", "text"]
 
@@ -54,21 +55,21 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "why": ("Main contributors", "Principales factores", "Principals factors", "Κύριοι παράγοντες"),
     "amount": ("Amount", "Importe", "Import", "Ποσό"),
     "per_capita": ("Per person", "Por persona", "Per persona", "Ανά άτομο"),
-    # cluster labels (esda / GeoDa vocabulary)
-    "High-High": ("High-High", "Alto-Alto", "Alt-Alt", "Υψηλό-Υψηλό"),
-    "Low-Low": ("Low-Low", "Bajo-Bajo", "Baix-Baix", "Χαμηλό-Χαμηλό"),
-    "Low-High": ("Low-High", "Bajo-Alto", "Baix-Alt", "Χαμηλό-Υψηλό"),
-    "High-Low": ("High-Low", "Alto-Bajo", "Alt-Baix", "Υψηλό-Χαμηλό"),
-    "Not significant": ("Not significant", "No significativo", "No significatiu", "Μη σημαντικό"),
-    "Isolate": (
+    # cluster labels (esda / GeoDa vocabulary), keyed by the labels of deprivation_map.spatial.labels
+    lab.HIGH_HIGH: ("High-High", "Alto-Alto", "Alt-Alt", "Υψηλό-Υψηλό"),
+    lab.LOW_LOW: ("Low-Low", "Bajo-Bajo", "Baix-Baix", "Χαμηλό-Χαμηλό"),
+    lab.LOW_HIGH: ("Low-High", "Bajo-Alto", "Baix-Alt", "Χαμηλό-Υψηλό"),
+    lab.HIGH_LOW: ("High-Low", "Alto-Bajo", "Alt-Baix", "Υψηλό-Χαμηλό"),
+    lab.NOT_SIGNIFICANT: ("Not significant", "No significativo", "No significatiu", "Μη σημαντικό"),
+    lab.ISOLATE: (
         "Isolate (no neighbours)",
         "Aislada (sin vecinas)",
         "Aïllada (sense veïnes)",
         "Απομονωμένη (χωρίς γειτονικές)",
     ),
-    "Undefined": ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
-    "Hot spot": ("Hot spot ({conf})", "Punto caliente ({conf})", "Punt calent ({conf})", "Θερμό σημείο ({conf})"),
-    "Cold spot": ("Cold spot ({conf})", "Punto frío ({conf})", "Punt fred ({conf})", "Ψυχρό σημείο ({conf})"),
+    lab.UNDEFINED: ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
+    "hot_spot": ("Hot spot ({conf})", "Punto caliente ({conf})", "Punt calent ({conf})", "Θερμό σημείο ({conf})"),
+    "cold_spot": ("Cold spot ({conf})", "Punto frío ({conf})", "Punt fred ({conf})", "Ψυχρό σημείο ({conf})"),
     # static images
     "index_map": ("Deprivation index", "Índice de privación", "Índex de privació", "Δείκτης αποστέρησης"),
     "cluster_map": (
@@ -154,6 +155,12 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "I de Moran = {I} (esperada {EI} sense autocorrelació; pseudovalor p {p}, {perm} permutacions).",
         "I του Moran = {I} (αναμενόμενη {EI} χωρίς αυτοσυσχέτιση· ψευδο-τιμή p {p}, {perm} μεταθέσεις).",
     ),
+    "moran_text_analytic": (
+        "Moran's I = {I} (expected {EI} without autocorrelation; p-value {p} from its variance under randomisation).",
+        "I de Moran = {I} (esperada {EI} sin autocorrelación; valor p {p} de su varianza bajo aleatorización).",
+        "I de Moran = {I} (esperada {EI} sense autocorrelació; valor p {p} de la seva variància sota aleatorització).",
+        "I του Moran = {I} (αναμενόμενη {EI} χωρίς αυτοσυσχέτιση· τιμή p {p} από τη διασπορά της υπό τυχαιοποίηση).",
+    ),
     "scatter": (
         "Moran scatter plot",
         "Diagrama de dispersión de Moran",
@@ -182,6 +189,7 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "graph": ("Spatial weights", "Pesos espaciales", "Pesos espacials", "Χωρικά βάρη"),
     "permutations": ("Permutations", "Permutaciones", "Permutacions", "Μεταθέσεις"),
     "alpha": ("Significance level", "Nivel de significación", "Nivell de significació", "Επίπεδο σημαντικότητας"),
+    "inference": ("Inference", "Inferencia", "Inferència", "Στατιστική επαγωγή"),
     "alternative": ("Alternative hypothesis", "Hipótesis alternativa", "Hipòtesi alternativa", "Εναλλακτική υπόθεση"),
     "seed": ("Random seed", "Semilla aleatoria", "Llavor aleatòria", "Τυχαίος σπόρος"),
     "classification": (
@@ -191,47 +199,60 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Ταξινόμηση του χάρτη",
     ),
     # how LISA p-values were corrected, by Hotspots.correction
+    # where the LISA p-values come from, by Hotspots.inference (the {source} of the sentences below)
+    "source_permutation": (
+        "conditional permutations",
+        "permutaciones condicionales",
+        "permutacions condicionals",
+        "δεσμευμένες μεταθέσεις",
+    ),
+    "source_analytic": (
+        "the normal approximation of their exact moments under randomisation",
+        "la aproximación normal de sus momentos exactos bajo aleatorización",
+        "l'aproximació normal dels seus moments exactes sota aleatorització",
+        "την κανονική προσέγγιση των ακριβών ροπών τους υπό τυχαιοποίηση",
+    ),
     "multiple_fdr": (
         (
-            "LISA p-values come from conditional permutations and are adjusted for multiple testing by the "
+            "LISA p-values come from {source} and are adjusted for multiple testing by the "
             "Benjamini-Hochberg procedure, which keeps the expected share of false discoveries among the "
             "significant areas at or below the significance level."
         ),
         (
-            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por comparaciones "
+            "Los valores p de LISA proceden de {source} y se ajustan por comparaciones "
             "múltiples con el procedimiento de Benjamini-Hochberg, que mantiene la proporción esperada de falsos "
             "descubrimientos entre las áreas significativas en el nivel de significación o por debajo."
         ),
         (
-            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions múltiples "
+            "Els valors p de LISA provenen de {source} i s'ajusten per comparacions múltiples "
             "amb el procediment de Benjamini-Hochberg, que manté la proporció esperada de falsos descobriments "
             "entre les àrees significatives en el nivell de significació o per sota."
         ),
         (
-            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για πολλαπλούς "
+            "Οι τιμές p του LISA προκύπτουν από {source} και προσαρμόζονται για πολλαπλούς "
             "ελέγχους με τη διαδικασία Benjamini-Hochberg, η οποία διατηρεί το αναμενόμενο ποσοστό ψευδών "
             "ευρημάτων μεταξύ των σημαντικών περιοχών στο επίπεδο σημαντικότητας ή χαμηλότερα."
         ),
     ),
     "multiple_bonferroni": (
         (
-            "LISA p-values come from conditional permutations and are adjusted for multiple testing "
+            "LISA p-values come from {source} and are adjusted for multiple testing "
             "with the Bonferroni correction (multiplied by the number of areas tested), so the chance "
             "of any false significant area stays at or below the significance level."
         ),
         (
-            "Los valores p de LISA proceden de permutaciones condicionales y se ajustan por "
+            "Los valores p de LISA proceden de {source} y se ajustan por "
             "comparaciones múltiples con la corrección de Bonferroni (multiplicados por el número de "
             "áreas contrastadas), de modo que la probabilidad de algún falso positivo no supera el "
             "nivel de significación."
         ),
         (
-            "Els valors p de LISA provenen de permutacions condicionals i s'ajusten per comparacions "
+            "Els valors p de LISA provenen de {source} i s'ajusten per comparacions "
             "múltiples amb la correcció de Bonferroni (multiplicats pel nombre d'àrees contrastades), de "
             "manera que la probabilitat d'algun fals positiu no supera el nivell de significació."
         ),
         (
-            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις και προσαρμόζονται για "
+            "Οι τιμές p του LISA προκύπτουν από {source} και προσαρμόζονται για "
             "πολλαπλούς ελέγχους με τη διόρθωση Bonferroni (πολλαπλασιάζονται με τον αριθμό των "
             "περιοχών που ελέγχονται), ώστε η πιθανότητα οποιουδήποτε ψευδώς σημαντικού αποτελέσματος "
             "να μην υπερβαίνει το επίπεδο σημαντικότητας."
@@ -239,19 +260,19 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     ),
     "multiple_none": (
         (
-            "LISA p-values come from conditional permutations; no correction for multiple testing is applied, "
+            "LISA p-values come from {source}; no correction for multiple testing is applied, "
             "so some significant areas are expected by chance."
         ),
         (
-            "Los valores p de LISA proceden de permutaciones condicionales; no se aplica corrección por "
+            "Los valores p de LISA proceden de {source}; no se aplica corrección por "
             "comparaciones múltiples, por lo que cabe esperar algunas áreas significativas por azar."
         ),
         (
-            "Els valors p de LISA provenen de permutacions condicionals; no s'aplica cap correcció per "
+            "Els valors p de LISA provenen de {source}; no s'aplica cap correcció per "
             "comparacions múltiples, de manera que cal esperar algunes àrees significatives per atzar."
         ),
         (
-            "Οι τιμές p του LISA προκύπτουν από δεσμευμένες μεταθέσεις· δεν εφαρμόζεται διόρθωση για "
+            "Οι τιμές p του LISA προκύπτουν από {source}· δεν εφαρμόζεται διόρθωση για "
             "πολλαπλούς ελέγχους, άρα αναμένονται ορισμένες σημαντικές περιοχές κατά τύχη."
         ),
     ),
@@ -351,11 +372,23 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
     "m:two-sided": ("two-sided", "bilateral", "bilateral", "αμφίπλευρη"),
     "m:greater": ("one-sided, greater", "unilateral, mayor", "unilateral, més gran", "μονόπλευρη, μεγαλύτερη"),
     "m:less": ("one-sided, less", "unilateral, menor", "unilateral, més petita", "μονόπλευρη, μικρότερη"),
-    "m:directed": (
-        "one-sided, in the observed direction",
-        "unilateral, en la dirección observada",
-        "unilateral, en la direcció observada",
-        "μονόπλευρη, προς την παρατηρούμενη κατεύθυνση",
+    "m:folded": (
+        "one-sided, folded: in the observed direction (GeoDa's and esda's p_sim)",
+        "unilateral, plegada: en la dirección observada (p_sim de GeoDa y esda)",
+        "unilateral, plegada: en la direcció observada (p_sim de GeoDa i esda)",
+        "μονόπλευρη, διπλωμένη: προς την παρατηρούμενη κατεύθυνση (p_sim των GeoDa και esda)",
+    ),
+    "m:permutation": (
+        "conditional permutations",
+        "permutaciones condicionales",
+        "permutacions condicionals",
+        "δεσμευμένες μεταθέσεις",
+    ),
+    "m:analytic": (
+        "analytic: exact moments under randomisation, normal p-values",
+        "analítica: momentos exactos bajo aleatorización, valores p normales",
+        "analítica: moments exactes sota aleatorització, valors p normals",
+        "αναλυτική: ακριβείς ροπές υπό τυχαιοποίηση, κανονικές τιμές p",
     ),
     "m:queen": (
         "queen contiguity (a shared border or corner)",
@@ -456,7 +489,10 @@ def percent(value: float, lang: str, digits: int = 0) -> str:
     return number(value, lang, digits) + _PERCENT_SPACE[lang] + "%"
 
 
-_GI = re.compile(r"^(Hot spot|Cold spot) \((\d+(?:\.\d+)?)%\)$")
+_GI = {
+    **{lab.hot_spot(conf): ("hot_spot", float(conf.rstrip("%"))) for _, _, conf in lab.GI_LEVELS},
+    **{lab.cold_spot(conf): ("cold_spot", float(conf.rstrip("%"))) for _, _, conf in lab.GI_LEVELS},
+}
 
 
 def class_label(label: str, lang: str) -> str:
@@ -467,9 +503,9 @@ def class_label(label: str, lang: str) -> str:
     >>> class_label("Hot spot (95%)", "es"), class_label("High-High", "ca")
     ('Punto caliente (95\\xa0%)', 'Alt-Alt')
     """
-    match = _GI.match(label)
-    if match:
-        return html.escape(text(match.group(1), lang, conf=percent(float(match.group(2)), lang)))
+    if label in _GI:
+        key, confidence = _GI[label]
+        return html.escape(text(key, lang, conf=percent(confidence, lang)))
     if label in TEXTS:
         return html.escape(text(label, lang))
     return html.escape(label)

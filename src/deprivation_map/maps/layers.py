@@ -15,13 +15,12 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
+from ..spatial.labels import ISOLATE, UNDEFINED
 from .classify import SCHEMES, classify_values
 from .i18n import class_label, number, text
 from .palettes import GI_COLOURS, LISA_COLOURS, sequential
 
 __all__ = ["Classes", "allocation_classes", "categorical_classes", "gi_classes", "index_classes", "lisa_classes"]
-
-GI_LABELS = (*GI_COLOURS, "Undefined")
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,11 +156,11 @@ def categorical_classes(
     >>> classes.codes_list(), classes.labels, classes.counts, classes.n_missing  # "fire" is absent: not listed
     ([0, 1, None, 0], ['flood', 'drought'], [2, 1], 1)
     """
-    as_text = labels.astype(object).where(labels.notna(), "Undefined").astype(str)
-    unknown = sorted(set(as_text) - set(colours) - {"Undefined"})
+    as_text = labels.astype(object).where(labels.notna(), UNDEFINED).astype(str)
+    unknown = sorted(set(as_text) - set(colours) - {UNDEFINED})
     if unknown:
         raise ValidationError(
-            f"Unexpected cluster labels {format_ids(unknown)}; expected some of {', '.join(map(repr, [*colours, 'Undefined']))}."
+            f"Unexpected cluster labels {format_ids(unknown)}; expected some of {', '.join(map(repr, [*colours, UNDEFINED]))}."
         )
     counts = as_text.value_counts()
     shown = [lab for lab in colours if lab in always or counts.get(lab, 0)]
@@ -195,7 +194,7 @@ def lisa_classes(labels: pd.Series, *, lang: str) -> Classes:
         LISA_COLOURS,
         title=text("lisa", lang),
         lang=lang,
-        always=[lab for lab in LISA_COLOURS if lab != "Isolate"],
+        always=[lab for lab in LISA_COLOURS if lab != ISOLATE],
     )
 
 
@@ -214,5 +213,5 @@ def gi_classes(labels: pd.Series, *, lang: str) -> Classes:
     (True, True)
     """
     return categorical_classes(
-        labels, GI_COLOURS, title=text("gi", lang), lang=lang, always=[lab for lab in GI_COLOURS if lab != "Isolate"]
+        labels, GI_COLOURS, title=text("gi", lang), lang=lang, always=[lab for lab in GI_COLOURS if lab != ISOLATE]
     )

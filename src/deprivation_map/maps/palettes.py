@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import _validation as v
+from ..spatial import labels as lab
 
 __all__ = ["GI_COLOURS", "LISA_COLOURS", "NO_DATA", "SEQUENTIAL", "sequential"]
 
@@ -66,26 +67,29 @@ SEQUENTIAL: dict[str, dict[int, list[str]]] = {
 
 # GeoDa's LISA cluster map colours.
 LISA_COLOURS: dict[str, str] = {
-    "High-High": "#ff0000",
-    "Low-Low": "#0000ff",
-    "Low-High": "#a7adf9",
-    "High-Low": "#f4ada8",
-    "Not significant": "#eeeeee",
-    "Isolate": "#999999",
+    lab.HIGH_HIGH: "#ff0000",
+    lab.LOW_LOW: "#0000ff",
+    lab.LOW_HIGH: "#a7adf9",
+    lab.HIGH_LOW: "#f4ada8",
+    lab.NOT_SIGNIFICANT: "#eeeeee",
+    lab.ISOLATE: "#999999",
 }
 
 # Gi* hot and cold spots by confidence: ColorBrewer RdBu (7 classes, colour-blind safe), as ArcGIS's hot
 # spot maps order them; isolates in GeoDa's grey. "Undefined" areas are drawn in the no-data style.
-GI_COLOURS: dict[str, str] = {
-    "Hot spot (99%)": "#b2182b",
-    "Hot spot (95%)": "#ef8a62",
-    "Hot spot (90%)": "#fddbc7",
-    "Not significant": "#f7f7f7",
-    "Cold spot (90%)": "#d1e5f0",
-    "Cold spot (95%)": "#67a9cf",
-    "Cold spot (99%)": "#2166ac",
-    "Isolate": "#999999",
-}
+_CONFIDENCES = [confidence for _, _, confidence in lab.GI_LEVELS]  # strongest first
+GI_COLOURS: dict[str, str] = dict(
+    zip(
+        [
+            *map(lab.hot_spot, _CONFIDENCES),
+            lab.NOT_SIGNIFICANT,
+            *map(lab.cold_spot, reversed(_CONFIDENCES)),
+            lab.ISOLATE,
+        ],
+        ["#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac", "#999999"],
+        strict=True,
+    )
+)
 
 # Areas with no value are never drawn in a class colour: white, faint, with a dashed grey outline.
 NO_DATA = {"fillColor": "#ffffff", "fillOpacity": 0.15, "color": "#737373", "weight": 1, "dashArray": "3 3"}

@@ -291,7 +291,8 @@ def report(
     )
     t = {key: text(key, lang) for key in keys}
     if hotspots is not None:  # say how the p-values behind the clusters were corrected
-        t["multiple"] = text(f"multiple_{hotspots.correction}", lang)
+        source = text(f"source_{hotspots.inference}", lang)
+        t["multiple"] = text(f"multiple_{hotspots.correction}", lang, source=source)
     page = (
         Environment(autoescape=True)
         .from_string(_TEMPLATE)
@@ -358,11 +359,11 @@ def _moran_text(moran, lang: str) -> str | None:
     if moran is None:
         return None
     return text(
-        "moran_text",
+        "moran_text" if moran.inference == "permutation" else "moran_text_analytic",
         lang,
         I=number(moran.I, lang, 4),
         EI=number(moran.EI, lang, 4),
-        p=number(moran.p_sim, lang, 4),
+        p=number(moran.p, lang, 4),
         perm=number(moran.permutations, lang, 0),
     )
 
@@ -375,10 +376,12 @@ def _choices(index, hotspots, moran, extra, *, scheme, k, palette, lang) -> list
     )
     for stat in (moran, hotspots):
         if stat is not None:
-            rows += [
-                (text("permutations", lang), number(stat.permutations, lang, 0)),
-                (text("seed", lang), str(stat.seed)),
-            ]
+            rows.append((text("inference", lang), method_label(stat.inference, lang)))
+            if stat.inference == "permutation":
+                rows += [
+                    (text("permutations", lang), number(stat.permutations, lang, 0)),
+                    (text("seed", lang), str(stat.seed)),
+                ]
     if hotspots is not None:
         rows.append((text("alpha", lang), number(hotspots.alpha, lang, 3)))
         rows.append((text("alternative", lang), method_label(hotspots.alternative, lang)))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..spatial.labels import UNDEFINED
 from .i18n import class_label, number, text
 
 __all__ = ["Tooltips", "build_tooltips"]
@@ -79,7 +80,7 @@ def _contributors(contributions: pd.DataFrame, lang: str, top: int) -> list:
 
 def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, lang: str) -> dict[str, list]:
     p_text = [None if pd.isna(x) else f" (p = {number(x, lang, 3)})" for x in p]
-    names = labels.astype(object).fillna("Undefined")
+    names = labels.astype(object).fillna(UNDEFINED)
     return {label: [[class_label(str(lab), lang)] + ([q] if q else []) for lab, q in zip(names, p_text, strict=True)]}
 
 
@@ -128,7 +129,7 @@ def build_tooltips(
     ['Vallcarca', '012', 'sense dades', None, None]
     >>> tips.values[0]  # 001, the least deprived of the 12 scored areas: rank 12, decile 10
     ['Sant Martí', '001', '-1,26', '12 de 12', '10']
-    >>> hot = dm.local_moran(toy["poverty"], dm.build_graph(toy, islands="keep"), permutations=99, seed=0,
+    >>> hot = dm.local_moran(toy["poverty"], dm.build_graph(toy, islands="keep"), seed=0,
     ...                      missing="exclude")
     >>> tips = build_tooltips(toy.index, "ca", lisa=(hot.labels, hot.p))
     >>> tips.vocab[0], tips.values[0][0], tips.values[0][1][0]  # a part many areas share is written once,

@@ -25,7 +25,7 @@ from .. import _validation as v
 from ..errors import ValidationError, format_ids
 from .graph import as_graph, row_standardise
 
-__all__ = ["MISSING", "TRANSFORMS", "Prepared", "pair", "prepare", "standardise"]
+__all__ = ["MISSING", "TRANSFORMS", "Prepared", "pair", "prepare", "require_variation", "standardise"]
 
 MISSING = ("raise", "exclude")
 
@@ -123,9 +123,22 @@ def pair(x: pd.Series, y: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"x": x.set_axis(ids), "y": v.align(y, ids, what="y (aligned to x by ID)")})
 
 
+def require_variation(y: np.ndarray, *, what: str = "spatial autocorrelation", ddof: int = 0) -> float:
+    """The standard deviation of ``y``; refuses values that do not vary, for which ``what`` is undefined.
+
+    "Do not vary" allows for rounding: a standard deviation below ``1e-12`` times the largest absolute value
+    (as for a column of 0.1s, whose computed deviation is about 1e-17) is no variation, and a statistic of it
+    would be rounding noise reported as a finding.
+    """
+    sd = float(y.std(ddof=ddof)) if len(y) > ddof else 0.0
+    if not sd > 1e-12 * float(np.abs(y).max(initial=0.0)):
+        raise ValidationError(
+            f"The values are all equal (or differ only by rounding), so {what} is undefined: there is no "
+            "variation to be clustered. Check that the right column was passed."
+        )
+    return sd
+
+
 def standardise(y: np.ndarray, *, ddof: int = 0) -> np.ndarray:
-    """``(y - mean) / sd``; refuses a constant variable, for which autocorrelation is undefined."""
-    sd = y.std(ddof=ddof)
-    if sd == 0:
-        raise ValidationError("The values are all equal, so spatial autocorrelation is undefined.")
-    return (y - y.mean()) / sd
+    """``(y - mean) / sd``; refuses a variable that does not vary, for which autocorrelation is undefined."""
+    return (y - y.mean()) / require_variation(y, ddof=ddof)

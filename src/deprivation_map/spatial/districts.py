@@ -15,7 +15,8 @@ import pandas as pd
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
 from ..index.composite import rank_most_deprived
-from .lisa import LABELS, Hotspots
+from . import labels as lab
+from .lisa import Hotspots
 
 __all__ = ["UNASSIGNED", "assign_districts", "district_summary"]
 
@@ -134,9 +135,9 @@ def district_summary(
     out = pd.DataFrame.from_dict(rows, orient="index").rename_axis("district")
     if hotspots is not None:
         labels = v.align(hotspots.labels, ids, what="The hotspots").astype(str)
-        high = frame["pop"].where(labels == "High-High", 0.0).groupby(frame["district"]).sum()
+        high = frame["pop"].where(labels == lab.HIGH_HIGH, 0.0).groupby(frame["district"]).sum()
         out["population_high_high"] = high
         out["share_high_high"] = high / out["population"]
-        counts = pd.crosstab(frame["district"], labels).reindex(columns=list(LABELS), fill_value=0)
+        counts = pd.crosstab(frame["district"], labels).reindex(columns=list(lab.LISA_LABELS), fill_value=0)
         out = out.join(counts.add_prefix("n_"))
     return out

@@ -1,14 +1,16 @@
 """Global spatial autocorrelation: Moran's I, Geary's C, Getis-Ord General G and bivariate Moran's I.
 
 Each takes values indexed by area ID and a graph (see :mod:`deprivation_map.spatial._prepare` for the policies on
-missing values and islands) and returns an immutable result with analytical and permutation inference.
-Permutations run in a cached numba kernel (:mod:`deprivation_map.spatial._global_kernel`), in parallel and
-independent of the number of threads for a given seed.
+missing values and islands) and returns an immutable result with analytical and permutation inference; ``p`` is
+the p-value of the inference chosen (``inference="permutation"`` by default, or ``"analytic"``). Permutations
+run in a cached numba kernel (:mod:`deprivation_map.spatial._global_kernel`), in parallel and independent of
+the number of threads for a given seed. A statistic of values that do not vary is undefined: refused, never
+reported with a p-value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -16,121 +18,23 @@ from scipy import sparse
 from scipy.special import ndtr
 
 from .. import _validation as v
-from .._repr import html_repr
 from ..errors import ValidationError
-from ._prepare import pair, prepare, standardise
-from .inference import p_values
+from ._prepare import pair, prepare, require_variation, standardise
+from .global_results import GlobalMoran, GlobalStatistic
+from .inference import (
+    AUTO_MIN,
+    INFERENCES,
+    Alternative,
+    Inference,
+    Permutations,
+    Seed,
+    check_permutations,
+    check_seed,
+    choose_alternative,
+    p_values,
+)
 
-__all__ = ["GlobalMoran", "GlobalStatistic", "bivariate_moran", "general_g", "geary", "global_moran"]
-
-
-@dataclass(frozen=True, eq=False)
-class _Inference:
-    """The inference every global statistic reports (shared by :class:`GlobalMoran` and :class:`GlobalStatistic`)."""
-
-    z_norm: float
-    p_norm: float
-    z_rand: float
-    p_rand: float
-    p_sim: float
-    sim: np.ndarray
-    n: int
-    permutations: int
-    alternative: str
-    seed: int
-
-    def _repr_html_(self) -> str:
-        row = self.to_frame().iloc[0]  # type: ignore[attr-defined]  # each subclass defines to_frame
-        return html_repr(
-            self,
-            {
-                "statistic": row.name,
-                **row.drop(["n", "permutations", "seed"]).to_dict(),
-                "alternative (p_sim)": self.alternative,
-                "areas": self.n,
-                "permutations": self.permutations,
-                "seed": self.seed,
-            },
-        )
-
-    def _frame(self, name: str, fields: tuple[str, ...]) -> pd.DataFrame:
-        columns = (*fields, "z_norm", "p_norm", "z_rand", "p_rand", "p_sim", "n", "permutations", "seed")
-        return pd.DataFrame([{f: getattr(self, f) for f in columns}], index=pd.Index([name], name="statistic"))
-
-
-@dataclass(frozen=True, eq=False)
-class GlobalMoran(_Inference):
-    """Global Moran's I with analytical and permutation inference.
-
-    Attributes follow esda's names: ``I``, ``EI`` (expectation under the null), ``z_norm``/``p_norm``
-    (normality assumption), ``z_rand``/``p_rand`` (randomisation assumption), ``p_sim`` (permutation pseudo
-    p-value for ``alternative``), ``sim`` (the permuted values of I). ``p_norm`` and ``p_rand`` are two-sided.
-
-    Examples
-    --------
-    >>> import deprivation_map as dm
-    >>> gdf = dm.datasets.load_georgia()
-    >>> graph = dm.build_graph(gdf)  # queen contiguity, row-standardised
-    >>> moran = dm.global_moran(gdf["PctPov"], graph, permutations=99, seed=0)
-    >>> z = gdf["PctPov"].reindex(graph.unique_ids).to_numpy()
-    >>> z = z - z.mean()
-    >>> w = graph.sparse
-    >>> bool(abs(moran.I - len(z) / w.sum() * (z @ (w @ z)) / (z @ z)) < 1e-12)  # I = (n / S0) z'Wz / z'z
-    True
-    >>> round(moran.EI, 6), moran.sim.shape, bool(0 < moran.p_sim <= 1)  # E[I] = -1 / (n - 1)
-    (-0.006329, (99,), True)
-    >>> moran.to_frame().columns[:2].tolist()
-    ['I', 'EI']
-    """
-
-    I: float  # noqa: E741 - the statistic's own name
-    EI: float
-    VI_norm: float
-    VI_rand: float
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row with the statistic and its inference."""
-        return self._frame("moran", ("I", "EI"))
-
-    def __repr__(self) -> str:
-        return f"GlobalMoran(I={self.I:.4f}, p_sim={self.p_sim:.4f}, n={self.n}, permutations={self.permutations})"
-
-
-@dataclass(frozen=True, eq=False)
-class GlobalStatistic(_Inference):
-    """A global statistic other than Moran's I (``statistic`` names it) with its inference.
-
-    ``value`` is the statistic, ``expected`` its expectation under the null; ``z_norm``/``p_norm`` and
-    ``z_rand``/``p_rand`` the analytical tests under normality and randomisation (two-sided; NaN where no
-    analytical variance is used); ``p_sim`` the permutation pseudo p-value for ``alternative`` (which refers to
-    the statistic's own scale: for Geary's C, positive autocorrelation is ``"less"``) and ``z_sim`` the
-    statistic standardised by the permutation mean and standard deviation.
-
-    Examples
-    --------
-    >>> import deprivation_map as dm
-    >>> gdf = dm.datasets.load_georgia()
-    >>> c = dm.geary(gdf["PctPov"], dm.build_graph(gdf), permutations=99, seed=0)
-    >>> c.statistic, c.expected, bool(c.value < c.expected)  # C below 1: neighbours resemble each other
-    ('geary_c', 1.0, True)
-    >>> c.to_frame().loc["geary_c", "value"] == c.value
-    np.True_
-    """
-
-    statistic: str
-    value: float
-    expected: float
-    z_sim: float
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row with the statistic and its inference."""
-        return self._frame(self.statistic, ("value", "expected", "z_sim"))
-
-    def __repr__(self) -> str:
-        return (
-            f"GlobalStatistic({self.statistic}={self.value:.4f}, p_sim={self.p_sim:.4f}, n={self.n}, "
-            f"permutations={self.permutations})"
-        )
+__all__ = ["bivariate_moran", "general_g", "geary", "global_moran"]
 
 
 def _sums(w: sparse.csr_array) -> dict[str, float]:
@@ -172,8 +76,8 @@ def _permuted_sums(
 
 
 def _sim_inference(observed: float, sims: np.ndarray, alternative: str) -> tuple[float, float]:
-    """(p_sim, z_sim) of ``observed`` against its permutation distribution."""
-    if not len(sims):
+    """(p_sim, z_sim) of ``observed`` against its permutation distribution; NaN for an undefined statistic."""
+    if not len(sims) or not np.isfinite(observed):
         return np.nan, np.nan
     p = float(p_values((sims >= observed).sum(), (sims <= observed).sum(), len(sims), alternative))
     sd = sims.std()
@@ -198,20 +102,39 @@ def _moran_moments(w: sparse.csr_array, z: np.ndarray) -> dict[str, float]:
     return {"EI": ei, "VI_norm": v_norm, "VI_rand": v_rand}
 
 
-def _start(values, graph, permutations, seed, missing, transform):
-    v.require_int(permutations, what="permutations", minimum=0)
-    return prepare(values, graph, missing=missing, transform=transform), v.resolve_seed(seed)
+def _start(values, graph, options: dict, missing, transform, *, what: str):
+    """Check the options (before any work), prepare the values and refuse values that do not vary."""
+    inference = v.choose(options.pop("inference"), tuple(INFERENCES), what="inference")
+    permutations = check_permutations(options["permutations"], minimum=0)
+    if inference == "analytic":
+        if permutations not in ("auto", 0):
+            raise ValidationError(
+                f"inference='analytic' runs no permutations, but permutations={permutations!r} was given; leave "
+                "permutations out, or use inference='permutation'."
+            )
+        permutations = 0
+    options.update(
+        alternative=choose_alternative(options["alternative"], stacklevel=3),
+        permutations=AUTO_MIN if permutations == "auto" else permutations,
+        seed=check_seed(options["seed"]) if permutations else None,
+        inference=inference,
+    )
+    prep = prepare(values, graph, missing=missing, transform=transform)
+    for column in prep.y.T:
+        require_variation(column, what=what)
+    return prep, options
 
 
 def global_moran(
     values: pd.Series,
     graph,
     *,
-    permutations: int = 999,
-    seed: int | None = None,
-    alternative: str = "two-sided",
-    missing: str = "raise",
-    transform: str = "r",
+    permutations: Permutations = "auto",
+    seed: Seed = None,
+    alternative: Alternative = "two-sided",
+    inference: Inference = "permutation",
+    missing: Literal["raise", "exclude"] = "raise",
+    transform: Literal["r", "b", "o"] = "r",
 ) -> GlobalMoran:
     r"""Global Moran's I of ``values`` on ``graph``.
 
@@ -220,12 +143,17 @@ def global_moran(
     values : pandas.Series
         Indexed by area ID; aligned to the graph's IDs by ID.
     graph : libpysal.graph.Graph, W, or path of a GAL/GWT file
-    permutations : int
-        Random permutations for the pseudo p-value ``p_sim`` (0 for none).
+    permutations : int or "auto"
+        Random permutations for the pseudo p-value ``p_sim`` (0 for none). ``"auto"`` (default) is 999 for a
+        global statistic: one test, whose smallest two-sided p-value (0.002) is below any usual ``alpha``.
+        Refused above :data:`~deprivation_map.spatial.inference.MAX_PERMUTATIONS`.
     seed : int, optional
-        Recorded on the result; None draws a fresh one (also recorded).
-    alternative : {"two-sided", "greater", "less", "directed"}
-        See :func:`deprivation_map.spatial.inference.p_values`.
+        Recorded on the result; None draws a fresh one (also recorded). From 0 to 2**64 - 1.
+    alternative : {"two-sided", "greater", "less", "folded"}
+        See :func:`deprivation_map.spatial.inference.p_values` (``"folded"`` was ``"directed"``).
+    inference : {"permutation", "analytic"}
+        Which p-value is ``p``: ``p_sim`` (default), or the normal p-value of ``z_rand``, the z-score under
+        randomisation (Cliff and Ord 1981), for ``alternative``; with ``"analytic"`` no permutation runs.
     missing : {"raise", "exclude"}
         See :mod:`deprivation_map.spatial._prepare`.
     transform : {"r", "b", "o"}
@@ -239,17 +167,21 @@ def global_moran(
 
     and :math:`E[I] = -1/(n-1)`; the variances are Cliff and Ord's (1981) under normality and
     randomisation. Reference value: 0.5001886 for ``CRIME`` on libpysal's Columbus polygons with queen,
-    row-standardised weights.
+    row-standardised weights. Values that do not vary have no Moran's I (0 / 0): refused.
 
     Examples
     --------
     >>> import deprivation_map as dm
     >>> gdf = dm.datasets.load_georgia()
     >>> moran = dm.global_moran(gdf["PctPov"], dm.build_graph(gdf), seed=0)
-    >>> round(moran.I, 3), moran.p_sim < 0.01
-    (0.587, True)
+    >>> round(moran.I, 3), moran.p_sim < 0.01, moran.permutations, moran.p == moran.p_sim
+    (0.587, True, 999, True)
+    >>> exact = dm.global_moran(gdf["PctPov"], dm.build_graph(gdf), inference="analytic")
+    >>> exact.permutations, exact.seed, bool(exact.p == exact.p_rand)
+    (0, None, True)
     """
-    prep, seed = _start(values, graph, permutations, seed, missing, transform)
+    prep, opts = _start(values, graph, _options(locals()), missing, transform, what="Moran's I")
+    permutations, seed = opts["permutations"], opts["seed"]
     z = prep.y[:, 0] - prep.y[:, 0].mean()
     n, w = len(z), prep.w
     scale = n / (w.sum() * (z @ z))
@@ -264,20 +196,23 @@ def global_moran(
         p_norm=_two_sided(z_norm),
         z_rand=float(z_rand),
         p_rand=_two_sided(z_rand),
-        p_sim=_sim_inference(i_obs, sims, alternative)[0],
+        p_sim=_sim_inference(i_obs, sims, opts["alternative"])[0],
         sim=sims,
         n=n,
-        permutations=permutations,
-        alternative=alternative,
-        seed=seed,
+        **opts,
         **moments,
     )
 
 
-def _result(statistic, value, expected, var_norm, var_rand, sims, n, permutations, alternative, seed):
+def _options(arguments: dict) -> dict:
+    """The inference options among a function's arguments (its ``locals()`` on entry)."""
+    return {k: arguments[k] for k in ("permutations", "seed", "alternative", "inference")}
+
+
+def _result(statistic, value, expected, var_norm, var_rand, sims, n, opts):
     z_norm = (value - expected) / np.sqrt(var_norm)
     z_rand = (value - expected) / np.sqrt(var_rand)
-    p_sim, z_sim = _sim_inference(value, sims, alternative)
+    p_sim, z_sim = _sim_inference(value, sims, opts["alternative"])
     return GlobalStatistic(
         statistic=statistic,
         value=float(value),
@@ -290,9 +225,7 @@ def _result(statistic, value, expected, var_norm, var_rand, sims, n, permutation
         z_sim=z_sim,
         sim=sims,
         n=n,
-        permutations=permutations,
-        alternative=alternative,
-        seed=seed,
+        **opts,
     )
 
 
@@ -300,11 +233,12 @@ def geary(
     values: pd.Series,
     graph,
     *,
-    permutations: int = 999,
-    seed: int | None = None,
-    alternative: str = "two-sided",
-    missing: str = "raise",
-    transform: str = "r",
+    permutations: Permutations = "auto",
+    seed: Seed = None,
+    alternative: Alternative = "two-sided",
+    inference: Inference = "permutation",
+    missing: Literal["raise", "exclude"] = "raise",
+    transform: Literal["r", "b", "o"] = "r",
 ) -> GlobalStatistic:
     r"""Geary's C of ``values`` on ``graph`` (parameters as :func:`global_moran`).
 
@@ -324,7 +258,8 @@ def geary(
     >>> c.value < 1, c.p_sim < 0.01
     (True, True)
     """
-    prep, seed = _start(values, graph, permutations, seed, missing, transform)
+    prep, opts = _start(values, graph, _options(locals()), missing, transform, what="Geary's C")
+    permutations, seed = opts["permutations"], opts["seed"]
     z = prep.y[:, 0] - prep.y[:, 0].mean()
     n, w = len(z), prep.w
     s = _sums(w)
@@ -340,18 +275,19 @@ def geary(
     var_norm = ((2 * s1 + s2) * (n - 1) - 4 * s0 * s0) / (2 * (n + 1) * s0 * s0)
     cross, square = _permuted_sums(z, z, w, permutations, seed, margins=margins)
     sims = scale * (square - 2 * cross)
-    return _result("geary_c", c, 1.0, var_norm, var_rand, sims, n, permutations, alternative, seed)
+    return _result("geary_c", c, 1.0, var_norm, var_rand, sims, n, opts)
 
 
 def general_g(
     values: pd.Series,
     graph,
     *,
-    permutations: int = 999,
-    seed: int | None = None,
-    alternative: str = "two-sided",
-    missing: str = "raise",
-    transform: str = "b",
+    permutations: Permutations = "auto",
+    seed: Seed = None,
+    alternative: Alternative = "two-sided",
+    inference: Inference = "permutation",
+    missing: Literal["raise", "exclude"] = "raise",
+    transform: Literal["r", "b", "o"] = "b",
 ) -> GlobalStatistic:
     r"""Getis-Ord General G of non-negative ``values`` (parameters as :func:`global_moran`; binary weights by default).
 
@@ -371,13 +307,16 @@ def general_g(
     >>> g.value > g.expected, g.p_sim < 0.05
     (True, True)
     """
-    prep, seed = _start(values, graph, permutations, seed, missing, transform)
+    prep, opts = _start(values, graph, _options(locals()), missing, transform, what="General G")
+    permutations, seed = opts["permutations"], opts["seed"]
     y = prep.y[:, 0]
     if (y < 0).any():
         raise ValidationError("General G needs non-negative values (counts, rates, scores shifted to >= 0).")
     n, w = len(y), sparse.csr_array(prep.w - sparse.diags_array(prep.w.diagonal()))
     s = _sums(w)
     den = y.sum() ** 2 - (y * y).sum()
+    if not den > 0:
+        raise ValidationError("General G needs at least two areas with a value above 0; otherwise G is 0 / 0.")
     g = float(y @ (w @ y) / den)
     s0, s1, s2, n2 = s["s0"], s["s1"], s["s2"], n * n
     b0 = (n2 - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0
@@ -390,7 +329,7 @@ def general_g(
     eg2 /= den**2 * n * (n - 1) * (n - 2) * (n - 3)
     eg = s0 / (n * (n - 1))
     sims = _permuted_sums(y, y, w, permutations, seed)[0] / den
-    return _result("general_g", g, eg, eg2 - eg * eg, eg2 - eg * eg, sims, n, permutations, alternative, seed)
+    return _result("general_g", g, eg, eg2 - eg * eg, eg2 - eg * eg, sims, n, opts)
 
 
 def bivariate_moran(
@@ -398,11 +337,12 @@ def bivariate_moran(
     y: pd.Series,
     graph,
     *,
-    permutations: int = 999,
-    seed: int | None = None,
-    alternative: str = "two-sided",
-    missing: str = "raise",
-    transform: str = "r",
+    permutations: Permutations = "auto",
+    seed: Seed = None,
+    alternative: Alternative = "two-sided",
+    inference: Inference = "permutation",
+    missing: Literal["raise", "exclude"] = "raise",
+    transform: Literal["r", "b", "o"] = "r",
 ) -> GlobalStatistic:
     r"""Bivariate Moran's I: how ``x`` in an area relates to ``y`` in its neighbours.
 
@@ -428,10 +368,13 @@ def bivariate_moran(
     True
     """
     both = pair(x, y)
-    prep, seed = _start(both, graph, permutations, seed, missing, transform)
+    if inference == "analytic":
+        raise ValidationError("Bivariate Moran's I has no analytic variance here; use inference='permutation'.")
+    prep, opts = _start(both, graph, _options(locals()), missing, transform, what="bivariate Moran's I")
+    permutations, seed = opts["permutations"], opts["seed"]
     zx, zy = standardise(prep.y[:, 0], ddof=1), standardise(prep.y[:, 1], ddof=1)
     n, w = len(zx), prep.w
     scale = n / (w.sum() * (n - 1))
     value = float(scale * (zx @ (w @ zy)))
     sims = scale * _permuted_sums(zx, zy, w, permutations, seed, permute_x=False)[0]
-    return _result("moran_bv", value, -1.0 / (n - 1), np.nan, np.nan, sims, n, permutations, alternative, seed)
+    return _result("moran_bv", value, -1.0 / (n - 1), np.nan, np.nan, sims, n, opts)

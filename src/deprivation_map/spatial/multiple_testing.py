@@ -8,12 +8,13 @@ values, not only a cut-off), so a map can be labelled by comparing them with ``a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
 from .. import _validation as v
 
-__all__ = ["CORRECTIONS", "CORRECTION_NAMES", "adjust_p"]
+__all__ = ["CORRECTIONS", "CORRECTION_NAMES", "Correction", "adjust_p", "significance_threshold"]
 
 
 def _fdr(p: np.ndarray) -> np.ndarray:
@@ -39,6 +40,8 @@ CORRECTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "bonferroni": _bonferroni,
     "none": _none,
 }
+
+Correction = Literal["fdr", "bonferroni", "none"]
 
 CORRECTION_NAMES = {
     "fdr": "FDR (Benjamini-Hochberg)",
@@ -81,3 +84,19 @@ def adjust_p(p: np.ndarray, correction: str = "fdr") -> np.ndarray:
     if tested.any():
         out[tested] = func(p[tested])
     return out
+
+
+def significance_threshold(tests: int, alpha: float, correction: str) -> float:
+    r"""The largest raw p-value with which the strongest of ``tests`` areas is called significant at ``alpha``.
+
+    ``alpha`` with no correction; :math:`\alpha/m` with Bonferroni and with FDR (Benjamini-Hochberg's first
+    step: the smallest p-value is compared with :math:`\alpha \cdot 1/m`). A permutation test whose smallest
+    possible p-value is above it cannot call any area significant.
+
+    Examples
+    --------
+    >>> round(significance_threshold(3085, 0.05, "fdr"), 10), significance_threshold(3085, 0.05, "none")
+    (1.62075e-05, 0.05)
+    """
+    v.choose(correction, tuple(CORRECTIONS), what="multiple-testing correction")
+    return alpha if correction == "none" else alpha / max(tests, 1)

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
+from . import labels as lab
 from .getis_ord import local_g
 from .graph import as_graph, build_graph
 from .lisa import local_moran
@@ -28,13 +29,14 @@ __all__ = ["STATISTICS", "RobustHotspots", "graph_choices", "robust_hotspots"]
 
 def _lisa_high_high(values, graph, seed, options) -> tuple[pd.Series, pd.Series]:
     labels = local_moran(values, graph, seed=seed, **options).labels.astype(str)
-    return labels == "High-High", ~labels.isin(["Isolate", "Undefined"])
+    return labels == lab.HIGH_HIGH, ~labels.isin(lab.NOT_TESTED)
 
 
 def _gi_hot(values, graph, seed, options) -> tuple[pd.Series, pd.Series]:
-    options = {"permutations": 0, **options}
+    asked = options.get("permutations", 0) not in (0, None)  # normal p-values unless permutations are asked for
+    options = {"inference": "permutation" if asked else "analytic", **options}
     labels = local_g(values, graph, seed=seed, **options).labels.astype(str)
-    return labels.str.startswith("Hot spot"), ~labels.isin(["Isolate", "Undefined"])
+    return labels.map(lab.GI_BINS) > 0, ~labels.isin(lab.NOT_TESTED)
 
 
 STATISTICS: dict[str, Callable] = {"lisa": _lisa_high_high, "gi": _gi_hot}
@@ -59,7 +61,7 @@ class RobustHotspots:
     --------
     >>> import deprivation_map as dm
     >>> gdf = dm.datasets.load_georgia()
-    >>> robust = dm.robust_hotspots(gdf["PctPov"], dm.graph_choices(gdf), seed=0, permutations=99)
+    >>> robust = dm.robust_hotspots(gdf["PctPov"], dm.graph_choices(gdf), seed=0)
     >>> robust.graphs, robust.n_runs
     (('queen', 'knn6', 'distance'), 3)
     >>> bool(((robust.hits / robust.tested) == robust.share).all()), bool(robust.share.between(0, 1).all())
