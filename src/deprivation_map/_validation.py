@@ -90,6 +90,31 @@ def require_unique_ids(index: pd.Index, *, what: str, error: type[DeprivationMap
         )
 
 
+def is_positional(index: pd.Index) -> bool:
+    """True for a default index (0, 1, 2 ...): a RangeIndex, or an unnamed integer index from 0 upwards."""
+    if isinstance(index, pd.RangeIndex):
+        return True
+    return bool(
+        index.name is None
+        and pd.api.types.is_integer_dtype(index)
+        and len(index) > 0
+        and index.is_monotonic_increasing
+        and index[0] == 0
+    )
+
+
+def require_id_index(
+    index: pd.Index, *, what: str, fix: str, error: type[DeprivationMapError] = ValidationError
+) -> None:
+    """Refuse an index of row positions where area IDs are needed: values would be paired by position."""
+    if is_positional(index):
+        raise error(
+            f"{what} is indexed by row position ({format_ids(index[:3], limit=3)} ...), not by area ID, so its "
+            f"values would be paired with areas by position. {fix} IDs that really are 0, 1, 2 ...: convert them "
+            "to text first (x.index = x.index.astype(str))."
+        )
+
+
 def require_numeric(frame: pd.DataFrame, columns: Iterable[str], *, what: str) -> None:
     """Raise if a column is not numeric, quoting a few of the values that are not numbers."""
     for col in columns:

@@ -223,3 +223,29 @@ def test_barcelona_sections_join_medea_as_published_and_as_a_spreadsheet_export(
     expected = dm.join_indicators(areas, table, on_unmatched="keep")
     assert joined.index.equals(areas.index)
     pd.testing.assert_series_equal(joined["privacion_2011"], expected["privacion_2011"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("reindex", [lambda t: t.reset_index(), lambda t: t.reset_index().iloc[[0, 2, 5]]])
+def test_a_table_indexed_by_row_position_is_refused_naming_its_code_column(toy, reindex):
+    # 0, 1, 2 ... would be "repaired" as leading-zero keys to areas 001, 002 ...: every value one area off
+    areas, table = toy
+    positional = reindex(table.rename_axis("code"))
+    with pytest.raises(JoinError, match=r"indexed by row position.*set_index\('code'\) \(column 'code' holds"):
+        dm.join_indicators(areas, positional, on_unmatched="keep")
+    with pytest.raises(JoinError, match="indexed by row position"):
+        dm.check_join(areas, positional)
+    joined = dm.join_indicators(areas, positional.set_index("code"), on_unmatched="keep")
+    assert joined.loc["001", "poverty"] == table.loc["001", "poverty"]
+
+
+def test_boundaries_indexed_by_row_position_are_refused(toy):
+    areas, table = toy
+    with pytest.raises(JoinError, match="The boundaries frame is indexed by row position"):
+        dm.join_indicators(areas.reset_index(), table, on_unmatched="keep")
+
+
+def test_integer_ids_that_are_a_named_index_still_join(toy):
+    areas, table = toy
+    numbered = table.set_axis(table.index.astype(int)).rename_axis("code")  # 1, 2 ... : repaired to 001, 002
+    report = dm.check_join(areas, numbered)
+    assert report.repairs["1"] == "001" and len(report.matched) == 12

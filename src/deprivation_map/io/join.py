@@ -154,6 +154,32 @@ def _string_index(index: pd.Index, *, what: str) -> pd.Index:
     return pd.Index(v.ids_as_strings(index.to_series(), what=what).to_numpy(), name=index.name)
 
 
+def _id_column_hint(frame: pd.DataFrame, areas: pd.Index) -> str:
+    """The column of ``frame`` holding the most of the ``areas`` IDs, as a hint, or a generic one."""
+    best, hits = None, 0
+    for col in frame.columns:
+        dtype = frame[col].dtype
+        if not (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)):
+            continue
+        found = int(_isin(frame[col].dropna().astype(str).unique(), areas).sum())
+        if found > hits:
+            best, hits = col, found
+    if best is None:
+        return "table.set_index('<code column>')"
+    return f"table.set_index({best!r}) (column {best!r} holds {hits} of the {len(areas)} area IDs)"
+
+
+def _require_id_index(frame: pd.DataFrame, *, what: str, areas: pd.Index | None = None) -> None:
+    """Refuse a frame indexed by row position: joined, its rows would be paired with areas by position."""
+    fix = _id_column_hint(frame, areas) if areas is not None else "frame.set_index('<code column>')"
+    v.require_id_index(
+        frame.index,
+        what=what,
+        fix=f"Index it by its code column: {fix}, or read it with read_indicators(path, id_col=...).",
+        error=JoinError,
+    )
+
+
 def _isin(values: pd.Index, others: pd.Index) -> np.ndarray:
     """``values.isin(others)`` through a hash table of Python strings.
 
@@ -243,7 +269,9 @@ def check_join(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, keys: str =
 def _check(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, keys: str) -> tuple[JoinReport, pd.Index]:
     """The report and the table's index after repairs."""
     v.choose(keys, KEYS, what="keys policy")
+    _require_id_index(boundaries, what="The boundaries frame")
     areas = _string_index(boundaries.index, what="Boundaries index")
+    _require_id_index(table, what="The indicator table", areas=areas)
     v.require_unique_ids(areas, what="Boundaries")
     original = _string_index(table.index, what="Indicator table index")
     repairs, ambiguous = repair_keys(areas, original) if keys == "normalise" else ({}, {})
