@@ -92,6 +92,14 @@ def test_largest_remainder_by_hand_and_ties_go_to_the_first_id():
     assert units.amounts.to_dict() == {"c": 0, "b": 0, "a": 1} and units.amounts.dtype == "int64"
 
 
+def test_population_is_paired_with_the_need_by_id_or_refused(georgia):
+    need, people = georgia["PctPov"], georgia["TotPop90"]
+    alloc = dm.allocate(need, 1_000_000, population=people)
+    assert dm.allocate(need, 1_000_000, population=people.iloc[::-1]).minor_units.equals(alloc.minor_units)
+    with pytest.raises(ValidationError, match="must hold the same area IDs"):
+        dm.allocate(need, 1_000_000, population=people.reset_index(drop=True))
+
+
 def test_float_budgets_are_read_as_their_decimal_and_sum_exactly():
     alloc = dm.allocate(_series([1, 1, 1], IDS[:3]), 0.1)
     assert alloc.budget == Decimal("0.1") and alloc.minor_units.tolist() == [4, 3, 3]

@@ -21,6 +21,33 @@ from ..index.composite import rank_most_deprived
 __all__ = ["BASELINES", "Equity", "assess_equity", "concentration_curve", "concentration_index", "gini"]
 
 
+def _by_id(**given: object) -> list[object]:
+    """The arguments as arrays paired by area ID when they are Series (refused unless their IDs match).
+
+    Arrays and lists are paired by position; a Series mixed with an array is refused, since nothing says
+    which area each array value belongs to.
+    """
+    present = {k: val for k, val in given.items() if val is not None}
+    series = [k for k, val in present.items() if isinstance(val, pd.Series)]
+    if not series:
+        return list(given.values())
+    if len(series) < len(present):
+        arrays = [k for k in present if k not in series]
+        raise ValidationError(
+            f"{', '.join(series)} {'is a' if len(series) == 1 else 'are'} Series by area ID but {', '.join(arrays)} "
+            f"{'is' if len(arrays) == 1 else 'are'} not, so values cannot be paired by ID. Pass every one as a Series "
+            "indexed by area ID, or every one as an array in the same order (.to_numpy())."
+        )
+    first = present[series[0]]
+    v.require_unique_ids(first.index, what=f"{series[0]}")
+    ids = first.index.astype(str)
+    fix = "Give every Series the same area IDs (subset one to the other)."
+    return [
+        None if val is None else v.align(val, ids, what=f"{k}", against=f"{series[0]}", fix=fix).to_numpy()
+        for k, val in given.items()
+    ]
+
+
 def _weights(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(values, dtype="float64")
     p = np.ones_like(y) if weights is None else np.asarray(weights, dtype="float64")
@@ -29,8 +56,13 @@ def _weights(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray
     return y, p
 
 
-def gini(values, weights=None) -> float:
+def gini(values: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None) -> float:
     r"""Gini coefficient of ``values``, each counted ``weights`` times (population weights).
+
+    Parameters
+    ----------
+    values, weights : pandas.Series or array-like
+        Series are paired by area ID (their IDs must match); arrays by position.
 
     Notes
     -----
@@ -48,7 +80,7 @@ def gini(values, weights=None) -> float:
     >>> round(gini([0, 0, 0, 1]), 4), round(gini([1, 3], weights=[3, 1]), 4)
     (0.75, 0.25)
     """
-    y, p = _weights(values, weights)
+    y, p = _weights(*_by_id(values=values, weights=weights))
     order = np.argsort(y, kind="stable")
     y, p = y[order], p[order]
     total = (p * y).sum()
@@ -65,19 +97,23 @@ def _groups(rank_by: np.ndarray, p: np.ndarray, y: np.ndarray) -> tuple[np.ndarr
     return np.bincount(inverse, weights=p, minlength=size), np.bincount(inverse, weights=p * y, minlength=size)
 
 
-def concentration_curve(values, rank_by, weights=None) -> pd.DataFrame:
+def concentration_curve(
+    values: pd.Series | np.ndarray, rank_by: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+) -> pd.DataFrame:
     r"""The concentration curve of ``values`` against ``rank_by`` (ascending), tied areas taken together.
 
     Returns a frame with ``population_share`` (cumulative share of the weights, from the area with the
     least ``rank_by``) and ``allocation_share`` (cumulative share of :math:`\sum p_i y_i`), starting at
     (0, 0). Areas with equal ``rank_by`` form one segment, so the curve does not depend on their order.
-    Below the diagonal: the amounts are concentrated where ``rank_by`` is high.
+    Below the diagonal: the amounts are concentrated where ``rank_by`` is high. Series are paired by area ID
+    (their IDs must match), arrays by position.
 
     Examples
     --------
     >>> concentration_curve([1, 1, 2], rank_by=[1, 2, 3]).round(2).to_numpy().tolist()
     [[0.0, 0.0], [0.33, 0.25], [0.67, 0.5], [1.0, 1.0]]
     """
+    values, rank_by, weights = _by_id(values=values, rank_by=rank_by, weights=weights)
     y, p = _weights(values, weights)
     pop, amount = _groups(np.asarray(rank_by, dtype="float64"), p, y)
     shares = {}
@@ -87,8 +123,12 @@ def concentration_curve(values, rank_by, weights=None) -> pd.DataFrame:
     return pd.DataFrame(shares)
 
 
-def concentration_index(values, rank_by, weights=None) -> float:
+def concentration_index(
+    values: pd.Series | np.ndarray, rank_by: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+) -> float:
     r"""Concentration index of ``values`` against ``rank_by``; positive when they go where ``rank_by`` is high.
+
+    Series are paired by area ID (their IDs must match), arrays by position.
 
     Notes
     -----
@@ -107,6 +147,7 @@ def concentration_index(values, rank_by, weights=None) -> float:
     >>> round(concentration_index([0, 0, 1], rank_by=[1, 2, 3]), 4)
     0.6667
     """
+    values, rank_by, weights = _by_id(values=values, rank_by=rank_by, weights=weights)
     y, p = _weights(values, weights)
     x = np.asarray(rank_by, dtype="float64")
     if p.sum() == 0:  # no population: no distribution to measure
