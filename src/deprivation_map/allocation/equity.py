@@ -17,35 +17,9 @@ from .. import _validation as v
 from .._repr import html_repr, id_list
 from ..errors import ValidationError, format_ids
 from ..index.composite import rank_most_deprived
+from ._need import by_id, population_weights
 
 __all__ = ["BASELINES", "Equity", "assess_equity", "concentration_curve", "concentration_index", "gini"]
-
-
-def _by_id(**given: object) -> list[object]:
-    """The arguments as arrays paired by area ID when they are Series (refused unless their IDs match).
-
-    Arrays and lists are paired by position; a Series mixed with an array is refused, since nothing says
-    which area each array value belongs to.
-    """
-    present = {k: val for k, val in given.items() if val is not None}
-    series = [k for k, val in present.items() if isinstance(val, pd.Series)]
-    if not series:
-        return list(given.values())
-    if len(series) < len(present):
-        arrays = [k for k in present if k not in series]
-        raise ValidationError(
-            f"{', '.join(series)} {'is a' if len(series) == 1 else 'are'} Series by area ID but {', '.join(arrays)} "
-            f"{'is' if len(arrays) == 1 else 'are'} not, so values cannot be paired by ID. Pass every one as a Series "
-            "indexed by area ID, or every one as an array in the same order (.to_numpy())."
-        )
-    first = present[series[0]]
-    v.require_unique_ids(first.index, what=f"{series[0]}")
-    ids = first.index.astype(str)
-    fix = "Give every Series the same area IDs (subset one to the other)."
-    return [
-        None if val is None else v.align(val, ids, what=f"{k}", against=f"{series[0]}", fix=fix).to_numpy()
-        for k, val in given.items()
-    ]
 
 
 def _weights(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -80,7 +54,7 @@ def gini(values: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None 
     >>> round(gini([0, 0, 0, 1]), 4), round(gini([1, 3], weights=[3, 1]), 4)
     (0.75, 0.25)
     """
-    y, p = _weights(*_by_id(values=values, weights=weights))
+    y, p = _weights(*by_id(values=values, weights=weights))
     order = np.argsort(y, kind="stable")
     y, p = y[order], p[order]
     total = (p * y).sum()
@@ -113,7 +87,7 @@ def concentration_curve(
     >>> concentration_curve([1, 1, 2], rank_by=[1, 2, 3]).round(2).to_numpy().tolist()
     [[0.0, 0.0], [0.33, 0.25], [0.67, 0.5], [1.0, 1.0]]
     """
-    values, rank_by, weights = _by_id(values=values, rank_by=rank_by, weights=weights)
+    values, rank_by, weights = by_id(values=values, rank_by=rank_by, weights=weights)
     y, p = _weights(values, weights)
     pop, amount = _groups(np.asarray(rank_by, dtype="float64"), p, y)
     shares = {}
@@ -147,7 +121,7 @@ def concentration_index(
     >>> round(concentration_index([0, 0, 1], rank_by=[1, 2, 3]), 4)
     0.6667
     """
-    values, rank_by, weights = _by_id(values=values, rank_by=rank_by, weights=weights)
+    values, rank_by, weights = by_id(values=values, rank_by=rank_by, weights=weights)
     y, p = _weights(values, weights)
     x = np.asarray(rank_by, dtype="float64")
     if p.sum() == 0:  # no population: no distribution to measure
@@ -160,6 +134,11 @@ def concentration_index(
     group = np.bincount(inverse, weights=s, minlength=len(keys))
     rank = (np.cumsum(group) - group / 2)[inverse]
     return float(2.0 / mu * (s * (y - mu) * (rank - 0.5)).sum())
+
+
+def _shown(value: float, sign: str = "") -> str:
+    """A measure to 3 decimals, without the "-0.000" of a rounding error below zero."""
+    return f"{round(value, 3) + 0.0:{sign}.3f}"
 
 
 def _equal_per_capita(budget: float, population: pd.Series | None, ids: pd.Index) -> pd.Series:
@@ -280,23 +259,11 @@ class Equity:
 
     def __repr__(self) -> str:
         return (
-            f"Equity(vs {self.baseline_name}: Gini {self.gini:.3f} ({self.gini_baseline:.3f}), concentration "
-            f"{self.concentration:+.3f} ({self.concentration_baseline:+.3f}), most deprived decile "
+            f"Equity(vs {self.baseline_name}: Gini {_shown(self.gini)} ({_shown(self.gini_baseline)}), "
+            f"concentration {_shown(self.concentration, '+')} ({_shown(self.concentration_baseline, '+')}), "
+            "most deprived decile "
             f"{self.share_most_deprived:.1%}; {len(self.underfunded_hotspots)} under-funded hotspots)"
         )
-
-
-def population_weights(population: pd.Series | None, ids: pd.Index, *, against: str) -> pd.Series | None:
-    """The population aligned to ``ids``: numeric, finite and >= 0 everywhere, or a clear error."""
-    if population is None:
-        return None
-    fix = "Give a population for every area (0 where nobody lives)."
-    people = v.align(population, ids, what="The population", against=against, fix=fix)
-    v.require_numeric(people.to_frame("population"), ["population"], what="The population")
-    bad = people.isna() | (people < 0) | np.isinf(people)
-    if bad.any():
-        raise ValidationError(f"The population is missing or negative for {format_ids(ids[bad.to_numpy()])}. {fix}")
-    return people.astype("float64").rename("population")
 
 
 def _baseline(baseline, budget: float, population: pd.Series | None, ids: pd.Index) -> tuple[pd.Series, str]:
