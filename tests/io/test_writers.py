@@ -117,7 +117,7 @@ def test_text_that_a_spreadsheet_would_run_is_written_inert_and_numbers_stay_num
         back = pd.read_excel(path, sheet_name="results", dtype={"code": str})
     else:
         back = pd.read_csv(path, dtype={"code": str, "name": str}, keep_default_na=False)
-        assert b'"\'\rx"' in path.read_bytes() and b",-1.5\n" in path.read_bytes()  # text quoted, numbers not
+        assert b'"\'\rx"' in path.read_bytes() and b",-1.5,1\n" in path.read_bytes()  # text quoted, numbers not
     inert = ["'" + (f if ext == "csv" else f.replace("\r", "\n")) for f in FORMULAS]  # XML reads a CR as LF
     assert back["name"].tolist() == [*inert, "Sant Martí", "a-b"]
     assert back["change"].tolist() == frame["change"].tolist()  # still numbers, still negative
