@@ -119,8 +119,15 @@ def _diagnosis(path: Path, err: Exception, expected: str) -> str:
     reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     lowered = reason.lower()
     size = path.stat().st_size if path.is_file() else 0
+    head = _head(path)
+    if head.startswith("bytes b'\\xd0\\xcf\\x11\\xe0"):
+        return "it is an old Excel 97-2003 workbook (.xls) or another Office file: open it and save it as .xlsx or CSV."
+    if head.startswith("bytes b'PK") and any(key in lowered for key in ("zip", "there is no item")):
+        return (
+            f"it is a zip archive but not a readable one of {expected} ({size:,} bytes): it looks truncated or "
+            "damaged, or it is another kind of archive. Download or export it again."
+        )
     if any(key in lowered for key in _NOT_THIS_FORMAT):
-        head = _head(path)
         looks = (
             " It looks like a text table: if it is CSV, give it the .csv extension." if head.startswith("text") else ""
         )
