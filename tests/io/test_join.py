@@ -249,3 +249,21 @@ def test_integer_ids_that_are_a_named_index_still_join(toy):
     numbered = table.set_axis(table.index.astype(int)).rename_axis("code")  # 1, 2 ... : repaired to 001, 002
     report = dm.check_join(areas, numbered)
     assert report.repairs["1"] == "001" and len(report.matched) == 12
+
+
+def test_keys_written_in_decomposed_unicode_match_their_area_and_the_repair_is_reported():
+    # macOS and some exports write 'í' as 'i' + a combining accent (NFD): the same name, other bytes
+    import unicodedata
+
+    names = ["Αίγιο", "Sant Martí", "Pátra"]
+    areas = gpd.GeoDataFrame(
+        geometry=[box(i, 0, i + 1, 1) for i in range(3)], index=pd.Index(names, name="name"), crs="EPSG:3857"
+    )
+    nfd = [unicodedata.normalize("NFD", n) for n in names[:2]]
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=pd.Index([*nfd, "Pátra"], name="name"))
+    assert nfd[0] != names[0]
+    report = dm.check_join(areas, table)
+    assert report.repairs == dict(zip(nfd, names[:2], strict=True)) and report.complete
+    assert "Unicode normalisation 2" in report.summary()
+    assert dm.join_indicators(areas, table)["x"].tolist() == [1.0, 2.0, 3.0]
+    assert dm.check_join(areas, table, keys="exact").missing_data.tolist() == names[:2]

@@ -6,6 +6,7 @@ explicit policy for unmatched IDs. Nothing is dropped, reordered or guessed with
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -189,13 +190,15 @@ def _isin(values: pd.Index, others: pd.Index) -> np.ndarray:
 
 
 def _canonical(keys: pd.Index) -> pd.Index:
-    """Keys as compared once normalised: trimmed, case-folded, all-digit keys without leading zeros."""
-    text = keys.str.strip().str.casefold()
+    """Keys as compared once normalised: Unicode NFC, trimmed, case-folded, all-digit keys without leading zeros."""
+    text = keys.str.normalize("NFC").str.strip().str.casefold()
     digits = text.str.fullmatch(r"\d+")
     return pd.Index(np.where(digits, text.str.lstrip("0").str.pad(1, fillchar="0"), text))
 
 
 def _repair_kind(original: str, repaired: str) -> str:
+    if unicodedata.normalize("NFC", original) == unicodedata.normalize("NFC", repaired) != original:
+        return "Unicode normalisation"
     trimmed = original.strip()
     if trimmed == repaired:
         return "whitespace"
@@ -207,7 +210,8 @@ def _repair_kind(original: str, repaired: str) -> str:
 def repair_keys(areas: pd.Index, keys: pd.Index) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Match table keys that are not area IDs to the one area ID they equal once normalised.
 
-    Normalising trims whitespace, ignores case, and compares all-digit codes without their leading
+    Normalising composes accented letters (Unicode NFC: ``"i" + combining acute`` as written by macOS
+    equals ``"í"``), trims whitespace, ignores case, and compares all-digit codes without their leading
     zeros, so a code that lost its zeros in a spreadsheet (``801901001``) finds its area
     (``0801901001``), padded to that area's width. A key is repaired only when exactly one area
     matches; keys matching several are returned as ambiguous. Keys that are already area IDs are untouched.
@@ -252,8 +256,8 @@ def check_join(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, keys: str =
     table : pandas.DataFrame
         Indexed by area ID.
     keys : {"normalise", "exact"}
-        ``"normalise"`` (default) repairs table keys that match exactly one area once whitespace, case and
-        lost leading zeros are set aside (:func:`repair_keys`), and reports every repair in ``repairs``;
+        ``"normalise"`` (default) repairs table keys that match exactly one area once Unicode composition
+        (NFC against NFD), whitespace, case and lost leading zeros are set aside (:func:`repair_keys`), and reports every repair in ``repairs``;
         ``"exact"`` matches keys as they are.
 
     Examples
