@@ -54,7 +54,13 @@ def _read_vector(path: Path, layer: str | int | None, *, what: str) -> gpd.GeoDa
         if layer is not None:
             _readers.require_layer(path, layer, layers, what=what)
     with _readers.reader_errors(path, what=what, expected=_VECTOR):
-        return gpd.read_file(path, layer=layer, engine="pyogrio")
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ValidationError(
+            f"{what} holds a table without geometries (columns {format_ids(frame.columns, limit=4)}), not area "
+            "boundaries. Read tables with read_indicators, or check that this is the boundaries file."
+        )
+    return frame
 
 
 def _index_by_id(frame: gpd.GeoDataFrame, path: Path, id_col: str, *, what: str) -> gpd.GeoDataFrame:
