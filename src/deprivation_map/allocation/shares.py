@@ -229,6 +229,13 @@ def _hotspot_mask(hotspots: object, ids: pd.Index) -> pd.Series | None:
     return mask.astype(bool).rename("hotspot")
 
 
+def _decimals(decimals: int | None, units: bool) -> int:
+    """The minor unit's number of decimals: 2 by default, 0 (whole units) with ``units``."""
+    if units and decimals not in (None, 0):
+        raise ValidationError(f"units=True allocates whole units: decimals must be 0 or left out, got {decimals!r}.")
+    return v.require_int((0 if units else 2) if decimals is None else decimals, what="decimals", minimum=0)
+
+
 def _option(method: str, name: str | None, default: object, given: dict[str, object]) -> object:
     """The value of the method's one option; refuses an option the method does not take."""
     stray = [k for k, val in given.items() if val is not None and k != name]
@@ -334,9 +341,7 @@ def allocate(
     score, decile = need_values(need, direction)
     func, name, default = v.lookup(METHODS, method, what="allocation method")
     option = _option(method, name, default, {"power": power, "threshold": threshold})
-    if units and decimals not in (None, 0):
-        raise ValidationError(f"units=True allocates whole units: decimals must be 0 or left out, got {decimals!r}.")
-    decimals = v.require_int((0 if units else 2) if decimals is None else decimals, what="decimals", minimum=0)
+    decimals = _decimals(decimals, units)
     exact, total = minor_total(budget, decimals)
     ids = score.index
     canon = ids[np.argsort(ids.to_numpy(dtype=str), kind="stable")]

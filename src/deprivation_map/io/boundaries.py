@@ -12,6 +12,7 @@ import os
 import warnings
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +22,9 @@ import shapely
 from .. import _validation as v
 from ..errors import DeprivationMapWarning, ValidationError, format_ids
 from . import _readers, _shapes
+
+if TYPE_CHECKING:
+    import pyproj
 
 __all__ = ["ON_INVALID", "read_boundaries"]
 
@@ -140,7 +144,12 @@ def _check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) ->
 
 
 def read_boundaries(
-    path: PathLike, *, id_col: str, crs=None, layer: str | int | None = None, on_invalid: str = "raise"
+    path: PathLike,
+    *,
+    id_col: str,
+    crs: str | int | pyproj.CRS | None = None,
+    layer: str | int | None = None,
+    on_invalid: str = "raise",
 ) -> gpd.GeoDataFrame:
     """Read area boundaries, indexed by their ID as a string.
 
