@@ -174,7 +174,10 @@ def missing_markers(
     out, counts = frame.copy(), {}
     for col in columns:
         values = frame[col]
-        is_text = values.map(lambda x: isinstance(x, str)).to_numpy(dtype=bool)
+        if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
+            is_text = values.notna().to_numpy()  # a CSV's cells: text or missing
+        else:
+            is_text = values.map(lambda x: isinstance(x, str)).to_numpy(dtype=bool)
         if not is_text.any():
             continue
         stripped = values[is_text].str.strip()

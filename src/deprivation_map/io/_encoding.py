@@ -34,7 +34,8 @@ _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+")
 _OTHER_SCRIPTS = {"cp1253": "Greek", "cp1251": "Cyrillic", "cp1256": "Arabic", "cp1255": "Hebrew"}
 _RARE_GREEK = "ξΞΰΐψΨ"  # under 1 % of the letters of Greek text; 20 % of Russian read as cp1253
 _RARE_SHARE = 0.05
-_NON_LATIN_SHARE = 0.5  # above this share of words with high bytes written only in them: a non-Latin script
+_NON_LATIN_SHARE = 0.5
+_SAMPLE = 1 << 18  # the words of the first 256 KiB tell the script  # above this share of words with high bytes written only in them: a non-Latin script
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -113,7 +114,7 @@ def detect_encoding(raw: bytes, *, name: str = "The file") -> tuple[str, str]:
 
 def _single_byte(raw: bytes, sample: bytes, name: str) -> tuple[str, str]:
     """The Windows code page of text that is not UTF-8 (``sample``: bytes around the first invalid one)."""
-    high = [w for w in _WORDS.findall(raw) if any(b > 127 for b in w)]
+    high = [w for w in _WORDS.findall(raw[:_SAMPLE]) if any(b > 127 for b in w)]
     only_high = [w for w in high if all(b > 127 for b in w)]
     if high and len(only_high) > _NON_LATIN_SHARE * len(high):
         if _is_greek(only_high):

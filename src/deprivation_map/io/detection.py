@@ -333,7 +333,8 @@ def classify(values: pd.Series, *, decimal: str, thousands: str | None):
         return "text", f"integers with leading zeros such as {code!r} (a code)"
     numbers, failed, done = parse_numbers(values, decimal=decimal, thousands=thousands)
     n_ok = len(text) - int(failed.sum())
-    n_markers = int(text.str.fullmatch(MARKER).sum())  # '*', '..', ':', '-': numbers withheld, not words
+    withheld = values[failed.to_numpy()].astype(str).str.strip()  # '*', '..', ':', '-': numbers withheld, not words
+    n_markers = int(withheld.str.fullmatch(MARKER).sum()) if len(withheld) else 0
     if n_ok == 0 or n_ok <= _MOSTLY * (len(text) - n_markers):
         return "text", f"only {n_ok} of its {len(text)} text values are numbers"
     return "numeric", numbers, failed, done
