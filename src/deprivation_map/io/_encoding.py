@@ -35,7 +35,9 @@ _OTHER_SCRIPTS = {"cp1253": "Greek", "cp1251": "Cyrillic", "cp1256": "Arabic", "
 _RARE_GREEK = "ξΞΰΐψΨ"  # under 1 % of the letters of Greek text; 20 % of Russian read as cp1253
 _RARE_SHARE = 0.05
 _NON_LATIN_SHARE = 0.5
-_SAMPLE = 1 << 18  # the words of the first 256 KiB tell the script  # above this share of words with high bytes written only in them: a non-Latin script
+_SAMPLE = (
+    1 << 18
+)  # the words of the first 256 KiB tell the script  # above this share of words with high bytes written only in them: a non-Latin script
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
