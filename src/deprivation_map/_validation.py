@@ -56,11 +56,35 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str) -
         )
 
 
+EXACT_FLOAT_INTEGERS = 2**53  # a float64 holds every integer up to this one exactly, and not all beyond
+
+
+def _float_ids(values: pd.Series, *, what: str) -> pd.Series:
+    """Whole-number float IDs as their integer digits; fractions and floats too large to be exact are refused."""
+    numbers = values.astype("float64")
+    whole = np.isclose(numbers, np.round(numbers))
+    if not whole.all():
+        raise ValidationError(
+            f"{what} holds IDs that are not whole numbers ({format_ids(values[~whole])}); "
+            "area IDs must be codes. Pass the right id_col."
+        )
+    too_large = np.abs(numbers) >= EXACT_FLOAT_INTEGERS
+    if too_large.any():
+        shown = format_ids(f"{x:.17g}" for x in numbers[too_large])
+        raise ValidationError(
+            f"{what} holds {int(too_large.sum())} codes stored as floating-point numbers beyond 2**53 "
+            f"({EXACT_FLOAT_INTEGERS:,}), which cannot hold every digit: {shown}. Converting them would change "
+            "the codes. Store the IDs as text in the file (a character field or a text column)."
+        )
+    return numbers.round().astype("int64").astype(str)
+
+
 def ids_as_strings(values: pd.Series, *, what: str) -> pd.Series:
     """Return area IDs as strings, keeping leading zeros that are still there.
 
-    Integers become their decimal digits; floats are accepted only when every value is a whole number
-    (a shapefile stores ``13001`` as ``13001.0``). Missing IDs are refused.
+    Integers become their decimal digits; floats are accepted only when every value is a whole number below
+    2**53 (a shapefile stores ``13001`` as ``13001.0``; beyond 2**53 a float has lost digits). Missing IDs
+    and IDs that are blank or only whitespace are refused; text such as ``"NA"`` (Namibia) is an ID.
     """
     if values.isna().any():
         rows = values.index[values.isna()]
@@ -68,17 +92,23 @@ def ids_as_strings(values: pd.Series, *, what: str) -> pd.Series:
             f"{what} has {len(rows)} rows with no ID (at rows {format_ids(rows)}). "
             "Every area needs an ID: fill them in or remove those rows before reading."
         )
-    if pd.api.types.is_float_dtype(values):
-        whole = np.isclose(values, np.round(values))
-        if not whole.all():
-            raise ValidationError(
-                f"{what} holds IDs that are not whole numbers ({format_ids(values[~whole])}); "
-                "area IDs must be codes. Pass the right id_col."
-            )
-        values = values.round().astype("int64")
     if pd.api.types.is_bool_dtype(values):
         raise ValidationError(f"{what} holds booleans, not area IDs. Pass the right id_col.")
-    return values.astype(str)
+    if pd.api.types.is_float_dtype(values):
+        return _float_ids(values, what=what)
+    if pd.api.types.is_object_dtype(values):
+        floats = values.map(lambda x: isinstance(x, float | np.floating)).to_numpy(dtype=bool)
+        if floats.any():  # numbers among text, as spreadsheets give them
+            values = values.astype(object).copy()
+            values[floats] = _float_ids(values[floats], what=what).to_numpy()
+    text = values.astype(str)
+    blank = text.str.strip() == ""
+    if blank.any():
+        raise ValidationError(
+            f"{what} has {int(blank.sum())} IDs that are blank or only spaces (at rows {format_ids(values.index[blank])}). "
+            "Every area needs an ID: fill them in or remove those rows before reading."
+        )
+    return text
 
 
 def require_unique_ids(index: pd.Index, *, what: str, error: type[DeprivationMapError] = ValidationError) -> None:
@@ -88,6 +118,31 @@ def require_unique_ids(index: pd.Index, *, what: str, error: type[DeprivationMap
         raise error(
             f"{what} has {len(dup)} IDs that appear more than once: {format_ids(dup)}. "
             "Each area must appear once: remove or aggregate the repeated rows."
+        )
+
+
+def is_positional(index: pd.Index) -> bool:
+    """True for a default index (0, 1, 2 ...): a RangeIndex, or an unnamed integer index from 0 upwards."""
+    if isinstance(index, pd.RangeIndex):
+        return True
+    return bool(
+        index.name is None
+        and pd.api.types.is_integer_dtype(index)
+        and len(index) > 0
+        and index.is_monotonic_increasing
+        and index[0] == 0
+    )
+
+
+def require_id_index(
+    index: pd.Index, *, what: str, fix: str, error: type[DeprivationMapError] = ValidationError
+) -> None:
+    """Refuse an index of row positions where area IDs are needed: values would be paired by position."""
+    if is_positional(index):
+        raise error(
+            f"{what} is indexed by row position ({format_ids(index[:3], limit=3)} ...), not by area ID, so its "
+            f"values would be paired with areas by position. {fix} IDs that really are 0, 1, 2 ...: convert them "
+            "to text first (x.index = x.index.astype(str))."
         )
 
 

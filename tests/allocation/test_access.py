@@ -205,3 +205,15 @@ def test_integer_area_ids_become_text():
     assert acc.distance.index.tolist() == ["10", "11", "12", "13"]
     best = dm.select_sites(areas, _points([(1500, 1500)]), 1, within=800, need=need)
     assert best.covered_after.tolist() == [False, False, False, True]
+
+
+def test_need_and_population_are_paired_with_the_areas_by_id():
+    areas = _grid()
+    need = pd.Series(np.arange(9.0), index=areas.index)
+    people = pd.Series(np.arange(1.0, 10.0) * 100, index=areas.index)
+    services = _points([(500, 500)])
+    acc = dm.distance_to_services(areas, services, within=1500, need=need, population=people)
+    flipped = dm.distance_to_services(areas, services, within=1500, need=need.iloc[::-1], population=people.iloc[::-1])
+    assert flipped.population.equals(acc.population) and flipped.decile.equals(acc.decile)
+    with pytest.raises(ValidationError, match="must hold the same area IDs"):
+        dm.distance_to_services(areas, services, within=1500, need=need, population=people.reset_index(drop=True))

@@ -157,3 +157,42 @@ def test_allocation_and_equity_frames_join_by_area():
     joined = alloc.to_frame().join(alloc.equity.to_frame())
     assert joined.index.equals(need.index)
     assert (joined["amount"] - joined["baseline"]).tolist() == pytest.approx(joined["gap"].tolist())
+
+
+def test_gini_and_concentration_pair_series_by_id_not_position(georgia):
+    # Reversing the population's rows changed the Gini from 0.26 to 0.17 when Series were paired by position.
+    need, people = georgia["PctPov"], georgia["TotPop90"]
+    reversed_people = people.iloc[::-1]
+    assert dm.gini(need, reversed_people) == pytest.approx(dm.gini(need.to_numpy(), people.to_numpy()), abs=1e-15)
+    assert dm.concentration_index(need, need.iloc[::-1], reversed_people) == pytest.approx(
+        dm.concentration_index(need.to_numpy(), need.to_numpy(), people.to_numpy()), abs=1e-15
+    )
+    curve = dm.concentration_curve(need.iloc[::-1], need, reversed_people)
+    pd.testing.assert_frame_equal(curve, dm.concentration_curve(need.to_numpy(), need.to_numpy(), people.to_numpy()))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda y, p: dm.gini(y, p),
+        lambda y, p: dm.concentration_index(y, y, p),
+        lambda y, p: dm.concentration_curve(y, y, p),
+    ],
+)
+def test_series_sharing_no_id_or_mixed_with_arrays_are_refused(call):
+    y = pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"])
+    with pytest.raises(ValidationError, match=r"must hold the same area IDs.*'a', 'b', 'c'"):
+        call(y, pd.Series([1.0, 1.0, 2.0], index=["x", "y", "z"]))
+    with pytest.raises(ValidationError, match="cannot be paired by ID"):
+        call(y, np.array([1.0, 1.0, 2.0]))
+
+
+def test_assess_equity_pairs_amounts_need_and_population_by_id(georgia):
+    need, people = georgia["PctPov"], georgia["TotPop90"]
+    amounts = dm.allocate(need, 1_000_000, population=people).amounts
+    ours = dm.assess_equity(amounts, need, population=people)
+    shuffled = dm.assess_equity(amounts.iloc[::-1], need.sample(frac=1, random_state=1), population=people.iloc[::-1])
+    assert (shuffled.gini, shuffled.concentration) == pytest.approx((ours.gini, ours.concentration), abs=1e-12)
+    assert shuffled.gap.reindex(ours.gap.index).equals(ours.gap)
+    with pytest.raises(ValidationError, match="must hold the same area IDs"):
+        dm.assess_equity(amounts, need, population=people.reset_index(drop=True))

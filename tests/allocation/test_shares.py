@@ -92,6 +92,14 @@ def test_largest_remainder_by_hand_and_ties_go_to_the_first_id():
     assert units.amounts.to_dict() == {"c": 0, "b": 0, "a": 1} and units.amounts.dtype == "int64"
 
 
+def test_population_is_paired_with_the_need_by_id_or_refused(georgia):
+    need, people = georgia["PctPov"], georgia["TotPop90"]
+    alloc = dm.allocate(need, 1_000_000, population=people)
+    assert dm.allocate(need, 1_000_000, population=people.iloc[::-1]).minor_units.equals(alloc.minor_units)
+    with pytest.raises(ValidationError, match="must hold the same area IDs"):
+        dm.allocate(need, 1_000_000, population=people.reset_index(drop=True))
+
+
 def test_float_budgets_are_read_as_their_decimal_and_sum_exactly():
     alloc = dm.allocate(_series([1, 1, 1], IDS[:3]), 0.1)
     assert alloc.budget == Decimal("0.1") and alloc.minor_units.tolist() == [4, 3, 3]
@@ -109,7 +117,7 @@ def test_threshold_to_the_most_deprived_decile_a_number_or_hotspots():
     decile = dm.allocate(need, 390, method="threshold")
     # decile 1 of 20 areas = the two highest (19 and 20), sharing 390 as 19:20
     assert decile.amounts[decile.amounts > 0].tolist() == [190.0, 200.0]
-    assert decile.amounts[need < 19].eq(0).all() and set(decile.bound[need < 19].astype(str)) == {"none"}
+    assert decile.amounts[need < 19].eq(0).all() and set(decile.bound[need < 19].astype(str)) == {"floor_only"}
     above = dm.allocate(need, 39, method="threshold", threshold=18.5)
     assert above.amounts.iloc[-2:].tolist() == [19.0, 20.0]
     labels = pd.Series("Not significant", index=need.index)
@@ -137,6 +145,41 @@ def test_negative_policies():
     assert dm.allocate(need, 100, negative="shift").amounts.tolist() == [0.0, 20.0, 80.0]
     with pytest.raises(ValidationError, match=r"Unknown negative-need policy 'shfit'.*Did you mean 'shift'"):
         dm.allocate(need, 100, negative="shfit")
+
+
+def test_direction_minus_one_gives_more_to_lower_values():
+    change = _series([-30.0, -10.0, 0.0, 5.0], IDS[:4])  # a population change: losing people = more need
+    with pytest.raises(ValidationError, match=r"^2 areas have a negative need.*First, which way.*direction=-1"):
+        dm.allocate(change, 100)
+    with pytest.raises(ValidationError, match=r"With direction=-1, 1 areas have a negative need \('d'\)"):
+        dm.allocate(change, 100, direction=-1)
+    alloc = dm.allocate(change, 400, direction=-1, negative="clip", floor=10)
+    # weights 30, 10, 0, 0 (d clipped): c and d get the floor only (20); 380 shared 3:1, above the floor
+    assert alloc.amounts.tolist() == [285.0, 95.0, 10.0, 10.0]
+    assert alloc.need.equals(change.rename("need")) and alloc.parameters["direction"] == -1
+    assert alloc.bound.astype(str).tolist() == ["proportional", "proportional", "floor_only", "floor_only"]
+    assert alloc.floor_only.tolist() == ["c", "d"] and "2 floor only" in repr(alloc)
+    assert "2 areas are funded only by the floor" in alloc.summary() and "'c', 'd'" in alloc.summary()
+    assert alloc.equity.concentration > 0  # ranked by need as oriented: the money goes to the decline
+    assert alloc.against("equal").concentration == pytest.approx(alloc.equity.concentration)
+    below = dm.allocate(change, 100, direction=-1, method="threshold", threshold=-10, negative="clip")
+    assert below.amounts.tolist() == [75.0, 25.0, 0.0, 0.0]  # at or below -10
+    with pytest.raises(ValidationError, match=r"direction must be \+1 .* or -1"):
+        dm.allocate(change, 100, direction=0)
+
+
+def test_western_greece_population_decline_goes_to_the_shrinking_municipalities(shared_data):
+    # Real data: clip with the default direction sent 414,319 and 245,681 EUR to the only two growing ones.
+    gr = dm.read_boundaries(shared_data / "western_greece" / "municipalities.geojson", id_col="ypes")
+    change, people = gr["pop_change_pct"], gr["pop_2021"]
+    with pytest.raises(ValidationError, match=r"First, which way does the need run.*direction=-1"):
+        dm.allocate(change, 660_000, population=people)
+    alloc = dm.allocate(change, 660_000, population=people, direction=-1, negative="clip", floor=5_000)
+    growing = change.index[change > 0]
+    assert len(growing) == 2 and sorted(alloc.floor_only) == sorted(growing)
+    assert alloc.amounts[growing].eq(5_000).all() and alloc.amounts.drop(growing).ge(5_000).all()
+    assert (alloc.bound.drop(growing) != "floor_only").all()
+    assert alloc.amounts.idxmax() == (change * people).idxmin()  # the most people lost
 
 
 def test_missing_need_is_refused_or_excluded():

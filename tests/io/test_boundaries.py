@@ -6,7 +6,7 @@ import zipfile
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 
 import deprivation_map as dm
 from deprivation_map.errors import DeprivationMapWarning, ValidationError
@@ -125,3 +125,116 @@ def test_greater_manchester_generalised_lsoas_have_four_invalid_rings(shared_dat
     ):
         lsoas = dm.read_boundaries(path, id_col="area_code", on_invalid="fix")
     assert len(lsoas) == 1702 and lsoas.is_valid.all() and lsoas.index.is_unique
+
+
+# --- inputs that are not what they claim, and failures of the reader: the library's errors, naming the file
+
+
+def _shapefile_without(tmp_path, squares, ext):
+    squares.to_file(tmp_path / "s.shp")
+    (tmp_path / f"s.{ext}").unlink()
+    return tmp_path / "s.shp"
+
+
+def _truncated(tmp_path, squares, name):
+    squares.to_file(tmp_path / f"whole.{name}")
+    data = (tmp_path / f"whole.{name}").read_bytes()
+    (tmp_path / f"cut.{name}").write_bytes(data[: len(data) // 3])
+    return tmp_path / f"cut.{name}"
+
+
+BROKEN = {  # name -> (make the file, what the message must say)
+    "missing .shx": (lambda t, s: _shapefile_without(t, s, "shx"), r"without s\.shx .*copy all of them"),
+    "missing .dbf": (lambda t, s: _shapefile_without(t, s, "dbf"), r"without s\.dbf .*area IDs.*copy all of them"),
+    "empty file": (lambda t, s: t / "e.gpkg", r"'e\.gpkg' is empty \(0 bytes\).*again"),
+    "truncated GeoPackage": (lambda t, s: _truncated(t, s, "gpkg"), r"'cut\.gpkg' could not be read: .*truncated"),
+    "truncated GeoJSON": (lambda t, s: _truncated(t, s, "geojson"), r"'cut\.geojson' could not be read:.*truncated"),
+    "text saved as .gpkg": (lambda t, s: t / "t.gpkg", r"'t\.gpkg' could not be read: it is not a vector file.*\.csv"),
+    "broken GeoParquet": (lambda t, s: t / "p.parquet", r"'p\.parquet' could not be read: it is not a GeoParquet"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_file_gets_the_librarys_error_naming_it_with_the_fix(tmp_path, squares, case):
+    make, message = BROKEN[case]
+    (tmp_path / "e.gpkg").write_bytes(b"")
+    (tmp_path / "t.gpkg").write_text("code,x\n1,2\n")
+    (tmp_path / "p.parquet").write_text("code,x\n1,2\n")
+    with pytest.raises(ValidationError, match=message):
+        dm.read_boundaries(make(tmp_path, squares), id_col="code")
+
+
+@pytest.mark.parametrize("layer", ["sectoins", 3])
+def test_a_layer_that_does_not_exist_is_named_with_the_layers_there_are(tmp_path, squares, layer):
+    squares.to_file(tmp_path / "m.gpkg", layer="sections")
+    squares.to_file(tmp_path / "m.gpkg", layer="districts")
+    with pytest.raises(
+        ValidationError, match=rf"'m\.gpkg' has no layer {layer!r}; its layers are 'sections', 'districts'"
+    ):
+        dm.read_boundaries(tmp_path / "m.gpkg", id_col="code", layer=layer)
+
+
+def test_points_and_lines_among_the_areas_are_refused_naming_them(tmp_path, squares):
+    squares.loc[1, "geometry"] = Point(1.5, 0.5)
+    squares.loc[2, "geometry"] = LineString([(2, 0), (3, 1)])
+    squares.to_file(tmp_path / "mixed.geojson")
+    with pytest.raises(
+        ValidationError, match=r"2 areas that are not polygons: '801901002' \(Point\), '801901003' \(Li"
+    ):
+        dm.read_boundaries(tmp_path / "mixed.geojson", id_col="code", on_invalid="keep")
+
+
+def test_projected_metres_in_a_file_that_says_degrees_are_refused_with_the_fix(tmp_path, squares):
+    utm = squares.set_geometry(squares.translate(430_000, 4_580_000)).set_crs("EPSG:4326", allow_override=True)
+    utm.to_file(tmp_path / "utm.geojson")  # GeoJSON says WGS 84: UTM metres read as degrees
+    with pytest.raises(ValidationError, match=r"'WGS 84'.*degrees.*reach x from 430,000.*crs='EPSG:"):
+        dm.read_boundaries(tmp_path / "utm.geojson", id_col="code")
+    fixed = dm.read_boundaries(tmp_path / "utm.geojson", id_col="code", crs="EPSG:25831")
+    assert fixed.crs.to_epsg() == 25831 and fixed.total_bounds[0] == 430_000
+
+
+def test_areas_across_the_antimeridian_are_detected_and_fixed_on_request(tmp_path):
+    fiji = Polygon([(179.5, -17), (-179.5, -17), (-179.5, -16), (179.5, -16)])  # 1 degree wide, read as 359
+    areas = gpd.GeoDataFrame({"code": ["FJ1", "FJ2"]}, geometry=[fiji, box(178, -18, 179, -17)], crs="EPSG:4326")
+    areas.to_file(tmp_path / "fiji.geojson")
+    with pytest.raises(ValidationError, match=r"1 areas wider than 180 degrees.*'FJ1' \(359 degrees\).*antimeridian"):
+        dm.read_boundaries(tmp_path / "fiji.geojson", id_col="code")
+    with pytest.warns(DeprivationMapWarning, match=r"'FJ1'.*moved by \+360"):
+        fixed = dm.read_boundaries(tmp_path / "fiji.geojson", id_col="code", on_invalid="fix")
+    assert fixed.geometry["FJ1"].bounds == (179.5, -17.0, 180.5, -16.0)
+    assert fixed.geometry["FJ2"].equals(box(178, -18, 179, -17))
+    kept = dm.read_boundaries(tmp_path / "fiji.geojson", id_col="code", on_invalid="keep")
+    assert kept.geometry["FJ1"].bounds[2] - kept.geometry["FJ1"].bounds[0] == 359
+
+
+def _numeric_dbf(path, field, values, width=24, decimals=15):
+    """A .dbf with one numeric field N(width, decimals) holding ``values`` as text, as GIS software writes codes."""
+    header = 32 + 32 + 1
+    head = bytes([3, 124, 1, 1]) + len(values).to_bytes(4, "little") + header.to_bytes(2, "little")
+    head += (1 + width).to_bytes(2, "little") + bytes(20)
+    descriptor = field.encode().ljust(11, b"\x00") + b"N" + bytes(4) + bytes([width, decimals]) + bytes(14)
+    records = b"".join(b" " + value.rjust(width).encode() for value in values)
+    path.write_bytes(head + descriptor + b"\r" + records + b"\x1a")
+
+
+def test_codes_beyond_two_to_the_53_are_shown_as_the_file_holds_them_not_mangled(tmp_path, squares):
+    # a DBF N(24,15) field: read as float64, 123456789012345678901 became -9223372036854775808
+    squares[["geometry"]].to_file(tmp_path / "big.shp")
+    _numeric_dbf(tmp_path / "big.dbf", "code", ["123456789012345678901", "123456789012345678902", "7"])
+    assert gpd.read_file(tmp_path / "big.shp")["code"].dtype == "float64"  # what every reader makes of it
+    with pytest.raises(ValidationError, match=r"holds '123456789012345678901', '123456789012345678902', which.*text"):
+        dm.read_boundaries(tmp_path / "big.shp", id_col="code")
+    gpd.GeoDataFrame(
+        {"code": [1.2345678901234567e20, 7.0]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:25831"
+    ).to_file(tmp_path / "big.gpkg")
+    with pytest.raises(ValidationError, match=r"1 codes stored as floating-point numbers beyond 2\*\*53.*as text"):
+        dm.read_boundaries(tmp_path / "big.gpkg", id_col="code")
+
+
+@pytest.mark.parametrize("code", ["", "   "])
+def test_blank_ids_are_refused_and_namibias_code_is_an_id(tmp_path, squares, code):
+    squares.assign(code=["NA", code, "ZA"]).to_file(tmp_path / "ids.geojson")
+    with pytest.raises(ValidationError, match=r"1 IDs that are blank or only spaces"):
+        dm.read_boundaries(tmp_path / "ids.geojson", id_col="code")
+    squares.assign(code=["NA", "NAM", "ZA"]).to_file(tmp_path / "na.geojson")
+    assert dm.read_boundaries(tmp_path / "na.geojson", id_col="code").index.tolist() == ["NA", "NAM", "ZA"]

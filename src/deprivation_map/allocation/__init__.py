@@ -1,8 +1,8 @@
 """From need to fair shares: allocation, its equity, access to services and where to put new ones.
 
-- :mod:`~deprivation_map.allocation.shares.shares`: :func:`allocate` -> :class:`Allocation` (exact in minor units);
-- :mod:`~deprivation_map.allocation.shares.equity`: Gini, concentration index and curve -> :class:`Equity`;
-- :mod:`~deprivation_map.allocation.shares.access`: :func:`distance_to_services` and :func:`select_sites`.
+- :mod:`~deprivation_map.allocation.shares`: :func:`allocate` -> :class:`Allocation` (exact in minor units);
+- :mod:`~deprivation_map.allocation.equity`: Gini, concentration index and curve -> :class:`Equity`;
+- :mod:`~deprivation_map.allocation.access`: :func:`distance_to_services` and :func:`select_sites`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Array kernels of an allocation: proportional shares between floors and caps, and exact rounding.
 
-Both work on plain arrays in a canonical order (the caller sorts areas by ID), in integer minor units
+They work on plain arrays in a canonical order (the caller sorts areas by ID), in integer minor units
 (cents, or whole places), so that the result sums exactly to the budget and ties go to the earlier area.
 """
 
@@ -12,9 +12,10 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from .. import _validation as v
 from ..errors import ValidationError, format_ids
 
-__all__ = ["check_feasible", "largest_remainder", "minor_total", "to_minor", "water_fill"]
+__all__ = ["bound_array", "check_feasible", "largest_remainder", "minor_total", "solve", "to_minor", "water_fill"]
 
 MAX_UNITS = 2**53  # integers a float64 holds exactly: the quotas stay exact to the unit
 
@@ -143,3 +144,37 @@ def check_feasible(low: np.ndarray, high: np.ndarray, total: int, ids: pd.Index,
             f"The areas can take at most {high_sum / scale:g} of the budget {total / scale:g} (caps, and floors "
             "of areas with no weight under this method): raise the caps, choose a wider threshold or lower the budget."
         )
+
+
+def bound_array(value: object, ids: pd.Index, *, what: str, default: float) -> np.ndarray:
+    """A floor or cap as a float array in canonical order (a scalar, or a Series aligned by ID)."""
+    if value is None:
+        return np.full(len(ids), default)
+    if isinstance(value, pd.Series):
+        series = v.align(value, ids, what=f"The {what}", against="the need", fix=f"Give a {what} for every area.")
+        v.require_numeric(series.to_frame(what), [what], what=f"The {what}")
+        array = series.to_numpy(dtype="float64", na_value=default)
+    elif isinstance(value, Real) and not isinstance(value, bool):
+        array = np.full(len(ids), float(value))
+    else:
+        raise ValidationError(f"{what} must be a number or a Series by area ID, got {type(value).__name__}.")
+    bad = np.isnan(array) | (array < 0)
+    if bad.any():
+        raise ValidationError(f"The {what} must be >= 0, but is not for {format_ids(ids[bad])}.")
+    return array
+
+
+def solve(weights, absent, floor, cap, canon: pd.Index, scale: int, total: int) -> tuple[np.ndarray, np.ndarray]:
+    """Minor units per area (canonical order) within the floors and caps, and which bound holds where."""
+    caps = bound_array(cap, canon, what="cap", default=np.inf)
+    low = np.where(absent, 0, to_minor(bound_array(floor, canon, what="floor", default=0.0), scale, total, up=True))
+    high = np.where(absent | (weights <= 0), low, to_minor(caps, scale, total, up=False))
+    check_feasible(low, high, total, canon, scale)
+    quota = water_fill(weights, low, high, total)
+    tol = 1e-9 * max(total, 1)
+    label = np.full(len(weights), "proportional", dtype=object)
+    label[(weights > 0) & (low > 0) & (quota <= low + tol)] = "floor"
+    label[(weights > 0) & np.isfinite(caps) & (quota >= high - tol)] = "cap"
+    label[weights <= 0] = "floor_only"
+    label[absent] = "excluded"
+    return largest_remainder(quota, low, high, total), label

@@ -21,8 +21,7 @@ from .. import _validation as v
 from .._repr import html_repr, id_list
 from ..errors import DeprivationMapWarning, ValidationError, format_ids
 from ..index.composite import DeprivationIndex, rank_most_deprived
-from .equity import population_weights
-from .shares import need_policies, need_values
+from ._need import need_policies, need_values, population_weights
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -88,16 +87,16 @@ def _coords(points) -> np.ndarray:
     return np.column_stack([points.geometry.x.to_numpy(), points.geometry.y.to_numpy()])
 
 
-def _aligned_need(need, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
-    """The need by area in the areas' order, and its deciles (1 = most deprived)."""
-    score, decile = need_values(need)
+def _aligned_need(need, ids: pd.Index, direction: int) -> tuple[pd.Series, pd.Series]:
+    """The need (oriented: higher = more) by area in the areas' order, and its deciles (1 = most deprived)."""
+    score, decile = need_values(need, direction)
     score = v.align(score, ids, what="The need", against="the areas", fix="Give a need for every area.")
     return score, rank_most_deprived(score)["decile"] if decile is None else decile.reindex(ids)
 
 
-def _weights(need, population, ids: pd.Index, negative: str, missing: str) -> pd.Series:
+def _weights(need, population, ids: pd.Index, negative: str, missing: str, direction: int) -> pd.Series:
     """Need x population by area: the need that coverage counts."""
-    used, _ = need_policies(_aligned_need(need, ids)[0], negative, missing)
+    used, _ = need_policies(_aligned_need(need, ids, direction)[0], negative, missing, direction=direction)
     people = population_weights(population, ids, against="the areas")
     return pd.Series(used * (1.0 if people is None else people.to_numpy()), index=ids, name="need_weight")
 
@@ -197,6 +196,7 @@ def distance_to_services(
     within: float,
     need: pd.Series | DeprivationIndex | None = None,
     population: pd.Series | None = None,
+    direction: int = 1,
     origin: str | gpd.GeoSeries = "representative",
     geographic: str = "raise",
 ) -> ServiceAccess:
@@ -213,6 +213,8 @@ def distance_to_services(
     need, population : pandas.Series, optional
         By area ID: the need (its deciles give the most deprived areas) and the population, for
         :meth:`ServiceAccess.population_beyond`.
+    direction : {1, -1}
+        Which way the need runs: ``-1`` when lower values mean more need (as in :func:`allocate`).
     origin : {"representative", "centroid"} or GeoSeries
         Where each area is measured from: a point guaranteed inside it (shapely's representative point, the
         default), the centroid, or a GeoSeries of points by area ID (e.g. population-weighted centroids).
@@ -243,7 +245,7 @@ def distance_to_services(
     within = _distance(within)
     distance, nearest = cKDTree(_coords(services)).query(_origins(areas, origin), k=1)
     ids = areas.index
-    decile = None if need is None else _aligned_need(need, ids)[1]
+    decile = None if need is None else _aligned_need(need, ids, direction)[1]
     people = None if population is None else population_weights(population, ids, against="the areas")
     return ServiceAccess(
         distance=pd.Series(distance, index=ids, name="distance"),
@@ -357,6 +359,7 @@ def select_sites(
     services: gpd.GeoDataFrame | None = None,
     origin: str | gpd.GeoSeries = "representative",
     geographic: str = "raise",
+    direction: int = 1,
     negative: str = "raise",
     missing: str = "raise",
     time_limit: float | None = None,
@@ -380,10 +383,11 @@ def select_sites(
         Existing service points: the areas they already cover count as covered and gain nothing.
     origin, geographic
         As in :func:`distance_to_services`.
+    direction : {1, -1}
     negative : {"raise", "shift", "clip"}
     missing : {"raise", "exclude"}
-        Negative needs (z-scores) and areas with no need, as in :func:`allocate` (excluded areas count for
-        nothing).
+        Which way the need runs, negative needs (z-scores) and areas with no need, as in :func:`allocate`
+        (excluded areas count for nothing).
     time_limit : float, optional
         Seconds for the solver; if it stops before proving optimality the result says so
         (``optimal=False``) and a DeprivationMapWarning is issued.
@@ -417,7 +421,7 @@ def select_sites(
     cands = pts["candidates"].sort_index()
     if k > len(cands):
         raise ValidationError(f"k={k} is more than the {len(cands)} candidate sites; lower k or add candidates.")
-    weight = _weights(need, population, areas.index, negative, missing)
+    weight = _weights(need, population, areas.index, negative, missing, direction)
     order = np.argsort(areas.index.to_numpy(dtype=str), kind="stable")
     origins = _origins(areas, origin)[order]
     w = weight.to_numpy()[order]

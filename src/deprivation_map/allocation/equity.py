@@ -17,6 +17,7 @@ from .. import _validation as v
 from .._repr import html_repr, id_list
 from ..errors import ValidationError, format_ids
 from ..index.composite import rank_most_deprived
+from ._need import by_id, population_weights
 
 __all__ = ["BASELINES", "Equity", "assess_equity", "concentration_curve", "concentration_index", "gini"]
 
@@ -29,8 +30,13 @@ def _weights(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray
     return y, p
 
 
-def gini(values, weights=None) -> float:
+def gini(values: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None) -> float:
     r"""Gini coefficient of ``values``, each counted ``weights`` times (population weights).
+
+    Parameters
+    ----------
+    values, weights : pandas.Series or array-like
+        Series are paired by area ID (their IDs must match); arrays by position.
 
     Notes
     -----
@@ -48,7 +54,7 @@ def gini(values, weights=None) -> float:
     >>> round(gini([0, 0, 0, 1]), 4), round(gini([1, 3], weights=[3, 1]), 4)
     (0.75, 0.25)
     """
-    y, p = _weights(values, weights)
+    y, p = _weights(*by_id(values=values, weights=weights))
     order = np.argsort(y, kind="stable")
     y, p = y[order], p[order]
     total = (p * y).sum()
@@ -65,19 +71,23 @@ def _groups(rank_by: np.ndarray, p: np.ndarray, y: np.ndarray) -> tuple[np.ndarr
     return np.bincount(inverse, weights=p, minlength=size), np.bincount(inverse, weights=p * y, minlength=size)
 
 
-def concentration_curve(values, rank_by, weights=None) -> pd.DataFrame:
+def concentration_curve(
+    values: pd.Series | np.ndarray, rank_by: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+) -> pd.DataFrame:
     r"""The concentration curve of ``values`` against ``rank_by`` (ascending), tied areas taken together.
 
     Returns a frame with ``population_share`` (cumulative share of the weights, from the area with the
     least ``rank_by``) and ``allocation_share`` (cumulative share of :math:`\sum p_i y_i`), starting at
     (0, 0). Areas with equal ``rank_by`` form one segment, so the curve does not depend on their order.
-    Below the diagonal: the amounts are concentrated where ``rank_by`` is high.
+    Below the diagonal: the amounts are concentrated where ``rank_by`` is high. Series are paired by area ID
+    (their IDs must match), arrays by position.
 
     Examples
     --------
     >>> concentration_curve([1, 1, 2], rank_by=[1, 2, 3]).round(2).to_numpy().tolist()
     [[0.0, 0.0], [0.33, 0.25], [0.67, 0.5], [1.0, 1.0]]
     """
+    values, rank_by, weights = by_id(values=values, rank_by=rank_by, weights=weights)
     y, p = _weights(values, weights)
     pop, amount = _groups(np.asarray(rank_by, dtype="float64"), p, y)
     shares = {}
@@ -87,8 +97,12 @@ def concentration_curve(values, rank_by, weights=None) -> pd.DataFrame:
     return pd.DataFrame(shares)
 
 
-def concentration_index(values, rank_by, weights=None) -> float:
+def concentration_index(
+    values: pd.Series | np.ndarray, rank_by: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+) -> float:
     r"""Concentration index of ``values`` against ``rank_by``; positive when they go where ``rank_by`` is high.
+
+    Series are paired by area ID (their IDs must match), arrays by position.
 
     Notes
     -----
@@ -107,6 +121,7 @@ def concentration_index(values, rank_by, weights=None) -> float:
     >>> round(concentration_index([0, 0, 1], rank_by=[1, 2, 3]), 4)
     0.6667
     """
+    values, rank_by, weights = by_id(values=values, rank_by=rank_by, weights=weights)
     y, p = _weights(values, weights)
     x = np.asarray(rank_by, dtype="float64")
     if p.sum() == 0:  # no population: no distribution to measure
@@ -119,6 +134,11 @@ def concentration_index(values, rank_by, weights=None) -> float:
     group = np.bincount(inverse, weights=s, minlength=len(keys))
     rank = (np.cumsum(group) - group / 2)[inverse]
     return float(2.0 / mu * (s * (y - mu) * (rank - 0.5)).sum())
+
+
+def _shown(value: float, sign: str = "") -> str:
+    """A measure to 3 decimals, without the "-0.000" of a rounding error below zero."""
+    return f"{round(value, 3) + 0.0:{sign}.3f}"
 
 
 def _equal_per_capita(budget: float, population: pd.Series | None, ids: pd.Index) -> pd.Series:
@@ -239,23 +259,11 @@ class Equity:
 
     def __repr__(self) -> str:
         return (
-            f"Equity(vs {self.baseline_name}: Gini {self.gini:.3f} ({self.gini_baseline:.3f}), concentration "
-            f"{self.concentration:+.3f} ({self.concentration_baseline:+.3f}), most deprived decile "
+            f"Equity(vs {self.baseline_name}: Gini {_shown(self.gini)} ({_shown(self.gini_baseline)}), "
+            f"concentration {_shown(self.concentration, '+')} ({_shown(self.concentration_baseline, '+')}), "
+            "most deprived decile "
             f"{self.share_most_deprived:.1%}; {len(self.underfunded_hotspots)} under-funded hotspots)"
         )
-
-
-def population_weights(population: pd.Series | None, ids: pd.Index, *, against: str) -> pd.Series | None:
-    """The population aligned to ``ids``: numeric, finite and >= 0 everywhere, or a clear error."""
-    if population is None:
-        return None
-    fix = "Give a population for every area (0 where nobody lives)."
-    people = v.align(population, ids, what="The population", against=against, fix=fix)
-    v.require_numeric(people.to_frame("population"), ["population"], what="The population")
-    bad = people.isna() | (people < 0) | np.isinf(people)
-    if bad.any():
-        raise ValidationError(f"The population is missing or negative for {format_ids(ids[bad.to_numpy()])}. {fix}")
-    return people.astype("float64").rename("population")
 
 
 def _baseline(baseline, budget: float, population: pd.Series | None, ids: pd.Index) -> tuple[pd.Series, str]:

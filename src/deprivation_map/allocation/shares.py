@@ -20,14 +20,13 @@ from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError, format_ids
 from ..index.composite import DeprivationIndex, rank_most_deprived
-from ._apportion import check_feasible, largest_remainder, minor_total, to_minor, water_fill
-from .equity import Equity, assess_equity, population_weights
+from ._apportion import minor_total, solve
+from ._need import DIRECTIONS, MISSING, NEGATIVE, need_policies, need_values, population_weights
+from .equity import Equity, assess_equity
 
-__all__ = ["METHODS", "NEGATIVE", "Allocation", "allocate"]
+__all__ = ["DIRECTIONS", "METHODS", "MISSING", "NEGATIVE", "Allocation", "allocate"]
 
-NEGATIVE = ("raise", "shift", "clip")
-MISSING = ("raise", "exclude")
-BOUNDS = ("proportional", "floor", "cap", "none", "excluded")
+BOUNDS = ("proportional", "floor", "cap", "floor_only", "excluded")
 
 
 @dataclass(frozen=True)
@@ -35,10 +34,11 @@ class _Inputs:
     """The canonical (ID-sorted) arrays a method turns into weights."""
 
     need: np.ndarray  # after the negative-need policy; 0 where excluded
-    raw_need: pd.Series  # as given, by ID (for deciles and thresholds)
+    raw_need: pd.Series  # oriented (higher = more need), before the negative policy, by ID (for thresholds)
     people: np.ndarray  # population, or ones when there is none
     decile: pd.Series
     hotspot: pd.Series | None
+    direction: int
 
 
 def _proportional(x: _Inputs, option: object) -> np.ndarray:
@@ -59,7 +59,7 @@ def _eligible(x: _Inputs, threshold: object) -> np.ndarray:
             raise ValidationError("threshold='hotspots' needs hotspots=... (a Hotspots result or its labels).")
         return x.hotspot.to_numpy(dtype=bool)
     if isinstance(threshold, Real) and not isinstance(threshold, bool) and np.isfinite(threshold):
-        return (x.raw_need >= threshold).fillna(False).to_numpy(dtype=bool)
+        return (x.raw_need >= x.direction * threshold).fillna(False).to_numpy(dtype=bool)
     raise ValidationError(
         f"threshold must be 'decile' (the most deprived 10 % of areas), 'hotspots' (High-High areas) or a "
         f"number (areas whose need is at least that), got {threshold!r}."
@@ -78,6 +78,18 @@ METHODS: dict[str, tuple[Callable[[_Inputs, object], np.ndarray], str | None, ob
 }
 
 
+def _zero_weight_reason(method: str, parameters: Mapping[str, object]) -> str:
+    """Why areas can have no weight under these options (for the summary)."""
+    reasons = {
+        "clip": "a negative need counted as 0 under negative='clip'",
+        "shift": "the lowest need, shifted to 0 under negative='shift'",
+    }
+    found = [reasons.get(str(parameters["negative"]), "a need of 0")]
+    if method == "threshold":
+        found.append(f"or below threshold={parameters['threshold']!r}")
+    return " ".join(found)
+
+
 @dataclass(frozen=True, eq=False)
 class Allocation:
     """A budget shared across areas, indexed by area ID in the order of the need given.
@@ -93,11 +105,12 @@ class Allocation:
     per_capita : pandas.Series
         ``amounts / population``; NaN where there is no population (or none was given).
     need, population, weights : pandas.Series
-        The need as given, the population (None if not given) and the weight each area's share is
-        proportional to (after the method and the negative-need policy).
+        The need as given (before ``direction``), the population (None if not given) and the weight each
+        area's share is proportional to (after the direction, the method and the negative-need policy).
     bound : pandas.Series of category
-        ``"proportional"``, ``"floor"`` or ``"cap"`` (where a bound held), ``"none"`` (no weight under the
-        method: the floor only) or ``"excluded"`` (no need, ``missing="exclude"``).
+        ``"proportional"``, ``"floor"`` or ``"cap"`` (where a bound held), ``"floor_only"`` (no weight under
+        the method or the negative policy: the area receives the floor and nothing else; see
+        :attr:`floor_only`) or ``"excluded"`` (no need, ``missing="exclude"``).
     equity : Equity
         Diagnostics against the default baseline; :meth:`against` compares with another.
     budget : decimal.Decimal
@@ -133,11 +146,31 @@ class Allocation:
     method: str
     parameters: Mapping[str, object]
 
+    @property
+    def floor_only(self) -> pd.Index:
+        """The areas funded by the floor alone: their need gives them no weight (bound ``"floor_only"``)."""
+        return self.amounts.index[(self.bound == "floor_only").to_numpy()]
+
+    def summary(self) -> str:
+        """A few lines for people: the budget, the method and options, the bounds that held, the equity."""
+        p = self.parameters
+        direction = f"need {DIRECTIONS[p['direction']]} (direction={p['direction']:+d})"
+        policies = f"negative={p['negative']!r}, missing={p['missing']!r}"
+        lines = [f"{self.budget} over {len(self.amounts)} areas, {self.method}, {direction}, {policies}"]
+        held = self.bound.value_counts(sort=False)
+        lines.append("  areas: " + ", ".join(f"{n} {k}" for k, n in held.items() if n))
+        if len(self.floor_only):
+            lines.append(
+                f"  {len(self.floor_only)} areas are funded only by the floor, their weight being 0 "
+                f"({_zero_weight_reason(self.method, p)}): {format_ids(self.floor_only)}"
+            )
+        return "\n".join([*lines, f"  {self.equity!r}"])
+
     def against(self, baseline: str | pd.Series) -> Equity:
         """Equity diagnostics against ``baseline``: "equal_per_capita", "equal" or current spending by area."""
         return assess_equity(
             self.amounts.astype("float64"),
-            self.need,
+            self.need * self.parameters["direction"],
             population=self.population,
             baseline=baseline,
             most_deprived=self.equity.most_deprived,
@@ -177,66 +210,13 @@ class Allocation:
     def __repr__(self) -> str:
         held = self.bound.value_counts()
         bounds = ", ".join(f"{held[k]} at {k}" for k in ("floor", "cap") if held.get(k, 0))
+        if held.get("floor_only", 0):
+            bounds += (", " if bounds else "") + f"{held['floor_only']} floor only"
         return (
             f"Allocation({self.budget} over {len(self.amounts)} areas, {self.method}"
             + (f"; {bounds}" if bounds else "")
             + f"; concentration {self.equity.concentration:+.3f})"
         )
-
-
-def _bound(value: object, ids: pd.Index, *, what: str, default: float) -> np.ndarray:
-    """A floor or cap as a float array in canonical order (a scalar, or a Series aligned by ID)."""
-    if value is None:
-        return np.full(len(ids), default)
-    if isinstance(value, pd.Series):
-        series = v.align(value, ids, what=f"The {what}", against="the need", fix=f"Give a {what} for every area.")
-        v.require_numeric(series.to_frame(what), [what], what=f"The {what}")
-        array = series.to_numpy(dtype="float64", na_value=default)
-    elif isinstance(value, Real) and not isinstance(value, bool):
-        array = np.full(len(ids), float(value))
-    else:
-        raise ValidationError(f"{what} must be a number or a Series by area ID, got {type(value).__name__}.")
-    bad = np.isnan(array) | (array < 0)
-    if bad.any():
-        raise ValidationError(f"The {what} must be >= 0, but is not for {format_ids(ids[bad])}.")
-    return array
-
-
-def need_values(need: pd.Series | DeprivationIndex) -> tuple[pd.Series, pd.Series | None]:
-    if isinstance(need, DeprivationIndex):
-        decile = need.decile.set_axis(need.decile.index.astype(str))
-        return need_values(need.score)[0], decile
-    if not isinstance(need, pd.Series):
-        raise ValidationError(
-            f"need must be a pandas Series by area ID or a DeprivationIndex, got {type(need).__name__}."
-        )
-    v.require_numeric(need.to_frame("need"), ["need"], what="The need")
-    v.require_unique_ids(need.index, what="The need")
-    return need.astype("float64").set_axis(need.index.astype(str)), None
-
-
-def need_policies(need: pd.Series, negative: str, missing: str) -> tuple[np.ndarray, np.ndarray]:
-    """The need as used (negative and missing policies applied) and the mask of excluded areas."""
-    values = need.to_numpy(dtype="float64")
-    absent = np.isnan(values)
-    if np.isinf(values).any():
-        raise ValidationError(f"The need is infinite for {format_ids(need.index[np.isinf(values)])}.")
-    if absent.any() and v.choose(missing, MISSING, what="missing-need policy") == "raise":
-        raise ValidationError(
-            f"{int(absent.sum())} areas have no need: {format_ids(need.index[absent])}. Fill them in, or pass "
-            "missing='exclude' to give them nothing (and no floor)."
-        )
-    negative_rows = values < 0
-    if negative_rows.any():
-        policy = v.choose(negative, NEGATIVE, what="negative-need policy")
-        if policy == "raise":
-            raise ValidationError(
-                f"{int(negative_rows.sum())} areas have a negative need ({format_ids(need.index[negative_rows])}), "
-                "as z-scores do. Choose a policy: negative='shift' subtracts the lowest need (that area then gets "
-                "no weight), negative='clip' treats negative needs as 0; or pass a rank or a rate."
-            )
-        values = values - np.nanmin(values) if policy == "shift" else np.maximum(values, 0.0)
-    return np.where(absent, 0.0, values), absent
 
 
 def _hotspot_mask(hotspots: object, ids: pd.Index) -> pd.Series | None:
@@ -249,6 +229,13 @@ def _hotspot_mask(hotspots: object, ids: pd.Index) -> pd.Series | None:
     return mask.astype(bool).rename("hotspot")
 
 
+def _decimals(decimals: int | None, units: bool) -> int:
+    """The minor unit's number of decimals: 2 by default, 0 (whole units) with ``units``."""
+    if units and decimals not in (None, 0):
+        raise ValidationError(f"units=True allocates whole units: decimals must be 0 or left out, got {decimals!r}.")
+    return v.require_int((0 if units else 2) if decimals is None else decimals, what="decimals", minimum=0)
+
+
 def _option(method: str, name: str | None, default: object, given: dict[str, object]) -> object:
     """The value of the method's one option; refuses an option the method does not take."""
     stray = [k for k, val in given.items() if val is not None and k != name]
@@ -256,22 +243,6 @@ def _option(method: str, name: str | None, default: object, given: dict[str, obj
         takes = f"takes {name}=..." if name else "takes no option"
         raise ValidationError(f"method={method!r} {takes}; {', '.join(stray)} does not apply to it.")
     return default if name is None or given.get(name) is None else given[name]
-
-
-def _solve(weights, absent, floor, cap, canon: pd.Index, scale: int, total: int) -> tuple[np.ndarray, np.ndarray]:
-    """Minor units per area (canonical order) within the floors and caps, and which bound holds where."""
-    caps = _bound(cap, canon, what="cap", default=np.inf)
-    low = np.where(absent, 0, to_minor(_bound(floor, canon, what="floor", default=0.0), scale, total, up=True))
-    high = np.where(absent | (weights <= 0), low, to_minor(caps, scale, total, up=False))
-    check_feasible(low, high, total, canon, scale)
-    quota = water_fill(weights, low, high, total)
-    tol = 1e-9 * max(total, 1)
-    label = np.full(len(weights), "proportional", dtype=object)
-    label[(weights > 0) & (low > 0) & (quota <= low + tol)] = "floor"
-    label[(weights > 0) & np.isfinite(caps) & (quota >= high - tol)] = "cap"
-    label[weights <= 0] = "none"
-    label[absent] = "excluded"
-    return largest_remainder(quota, low, high, total), label
 
 
 def allocate(
@@ -287,6 +258,7 @@ def allocate(
     power: float | None = None,
     threshold: float | str | None = None,
     hotspots: object = None,
+    direction: int = 1,
     negative: str = "raise",
     missing: str = "raise",
     baseline: str | pd.Series | None = None,
@@ -296,8 +268,8 @@ def allocate(
     Parameters
     ----------
     need : pandas.Series or DeprivationIndex
-        Need by area ID (higher = more need): a score, a rate or a count. A DeprivationIndex gives its score
-        and its deciles.
+        Need by area ID: a score, a rate or a count (higher = more need, unless ``direction=-1``). A
+        DeprivationIndex gives its score and its deciles.
     budget : number
         The total to share, ``>= 0``. A float is read as its shortest decimal (``0.1`` is ``Decimal("0.1")``).
     population : pandas.Series, optional
@@ -320,9 +292,14 @@ def allocate(
     hotspots : Hotspots or pandas.Series, optional
         A :func:`local_moran` result or its labels (or a boolean Series): the High-High areas, for
         ``threshold="hotspots"`` and the equity diagnostics.
+    direction : {1, -1}
+        Which way the need runs, as an indicator's direction in an index: ``1`` (default) when higher values
+        mean more need, ``-1`` when lower values do (a population change, an income): the need used is then
+        :math:`-n_i`, and a numeric ``threshold`` selects the areas at or below it.
     negative : {"raise", "shift", "clip"}
-        Negative needs (z-scores) are refused by default; ``"shift"`` subtracts the lowest need, ``"clip"``
-        counts them as zero.
+        Negative needs (after ``direction``) are refused by default, asking first which way the need runs;
+        ``"shift"`` subtracts the lowest need, ``"clip"`` counts them as zero (those areas get only the floor:
+        bound ``"floor_only"``, listed in :attr:`Allocation.floor_only` and :meth:`Allocation.summary`).
     missing : {"raise", "exclude"}
         Areas with no need are refused by default; ``"exclude"`` gives them nothing (no floor either).
     baseline : {"equal_per_capita", "equal"} or pandas.Series, optional
@@ -361,27 +338,26 @@ def allocate(
     >>> int(alloc.minor_units.sum()), float(alloc.amounts.max()), alloc.amounts.index.equals(gdf.index)
     (100000000, 60000.0, True)
     """
-    score, decile = need_values(need)
+    score, decile = need_values(need, direction)
     func, name, default = v.lookup(METHODS, method, what="allocation method")
     option = _option(method, name, default, {"power": power, "threshold": threshold})
-    if units and decimals not in (None, 0):
-        raise ValidationError(f"units=True allocates whole units: decimals must be 0 or left out, got {decimals!r}.")
-    decimals = v.require_int((0 if units else 2) if decimals is None else decimals, what="decimals", minimum=0)
+    decimals = _decimals(decimals, units)
     exact, total = minor_total(budget, decimals)
     ids = score.index
     canon = ids[np.argsort(ids.to_numpy(dtype=str), kind="stable")]
     people, hot = population_weights(population, ids, against="the need"), _hotspot_mask(hotspots, ids)
     decile = decile if decile is not None else rank_most_deprived(score)["decile"]
-    used, absent = need_policies(score.reindex(canon), negative, missing)
+    used, absent = need_policies(score.reindex(canon), negative, missing, direction=direction)
     inputs = _Inputs(
         need=used,
         raw_need=score.reindex(canon),
         people=np.ones(len(ids)) if people is None else people.reindex(canon).to_numpy(),
         decile=decile.reindex(canon),
         hotspot=None if hot is None else hot.reindex(canon),
+        direction=direction,
     )
     weights = np.where(absent, 0.0, func(inputs, option))
-    minor, label = _solve(weights, absent, floor, cap, canon, 10**decimals, total)
+    minor, label = solve(weights, absent, floor, cap, canon, 10**decimals, total)
     back = lambda values, name: pd.Series(values, index=canon, name=name).reindex(ids)  # noqa: E731
     minor = back(minor, "minor_units")
     amounts = minor.rename("amount") if units else (minor / 10**decimals).rename("amount")
@@ -402,6 +378,7 @@ def allocate(
         "cap": by_area(cap),
         "units": units,
         "decimals": decimals,
+        "direction": direction,
         "negative": negative,
         "missing": missing,
         "hotspots": hot is not None,
@@ -411,7 +388,7 @@ def allocate(
         minor_units=minor,
         shares=(minor / total if total else minor * 0.0).rename("share"),
         per_capita=per.rename("per_capita"),
-        need=score.rename("need"),
+        need=(score * direction).rename("need"),
         population=people,
         weights=back(weights, "weight"),
         bound=back(label, "bound").astype(pd.CategoricalDtype(list(BOUNDS))),

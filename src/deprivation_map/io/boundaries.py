@@ -1,7 +1,9 @@
 """Reading area boundaries, indexed by their ID as a string, with their CRS and geometries checked.
 
-Repaired geometries are named in a warning; a ``.prj`` that is not a CRS, empty geometries and repeated IDs
-are refused with the fix.
+Repaired geometries are named in a warning; a ``.prj`` that is not a CRS, empty geometries, geometries that
+are not polygons, coordinates outside the CRS's range, areas across the antimeridian and repeated IDs are
+refused with the fix. Failures of the reader itself (a missing ``.shx``, a truncated file, a layer that does
+not exist) are the library's errors too, naming the file.
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ import os
 import warnings
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 
 from .. import _validation as v
 from ..errors import DeprivationMapWarning, ValidationError, format_ids
+from . import _readers, _shapes
+
+if TYPE_CHECKING:
+    import pyproj
 
 __all__ = ["ON_INVALID", "read_boundaries"]
 
@@ -33,17 +42,44 @@ def _prj_text(path: Path) -> str | None:
     return found[0].read_text(encoding="latin-1") if path.suffix.lower() == ".shp" and found else None
 
 
+_VECTOR = "a vector file (GeoPackage, GeoJSON, Shapefile, FlatGeobuf ...)"
+
+
 def _read_vector(path: Path, layer: str | int | None, *, what: str) -> gpd.GeoDataFrame:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return gpd.read_parquet(path)
-    if layer is None and suffix in (".gpkg", ".zip"):
-        import pyogrio
-
-        layers = pyogrio.list_layers(path)[:, 0].tolist()
-        if len(layers) > 1:
+        with _readers.reader_errors(path, what=what, expected="a GeoParquet file"):
+            return gpd.read_parquet(path)
+    _readers.require_shapefile_parts(path, what=what)
+    if layer is not None or suffix in (".gpkg", ".zip"):
+        layers = _readers.layer_names(path, what=what)
+        if layer is None and len(layers) > 1:
             raise ValidationError(f"{what} has {len(layers)} layers ({format_ids(layers)}); choose one with layer=.")
-    return gpd.read_file(path, layer=layer, engine="pyogrio")
+        if layer is not None:
+            _readers.require_layer(path, layer, layers, what=what)
+    with _readers.reader_errors(path, what=what, expected=_VECTOR):
+        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ValidationError(
+            f"{what} holds a table without geometries (columns {format_ids(frame.columns, limit=4)}), not area "
+            "boundaries. Read tables with read_indicators, or check that this is the boundaries file."
+        )
+    return frame
+
+
+def _index_by_id(frame: gpd.GeoDataFrame, path: Path, id_col: str, *, what: str) -> gpd.GeoDataFrame:
+    """Indexed by the ID column as text; codes stored as floats too large to be exact are shown as the file holds them."""
+    if id_col in frame.columns and pd.api.types.is_float_dtype(frame[id_col]):
+        rows = np.flatnonzero(frame[id_col].abs().to_numpy() >= v.EXACT_FLOAT_INTEGERS)[:5]
+        held = _readers.dbf_text(path, id_col, rows) if len(rows) else None
+        if held is not None:
+            raise ValidationError(
+                f"{what}: the IDs in {id_col!r} are a numeric field of the .dbf with more digits than a float holds "
+                f"exactly (2**53 = {v.EXACT_FLOAT_INTEGERS:,}): the file holds {format_ids(held)}, which would be read "
+                f"as {format_ids(f'{x:.17g}' for x in frame[id_col].iloc[rows])}. Store the IDs as a text (character) "
+                "field, e.g. in QGIS with the field calculator's to_string(), then read the file again."
+            )
+    return v.index_by_id(frame, id_col, what=what)
 
 
 def _set_crs(frame: gpd.GeoDataFrame, crs, path: Path, *, what: str) -> gpd.GeoDataFrame:
@@ -61,7 +97,24 @@ def _set_crs(frame: gpd.GeoDataFrame, crs, path: Path, *, what: str) -> gpd.GeoD
     return frame
 
 
+def _antimeridian(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
+    wide = _shapes.crossing_antimeridian(frame)
+    if not wide.any() or on_invalid == "keep":
+        return frame
+    message = _shapes.antimeridian_message(frame, wide, what=what)
+    if on_invalid == "raise":
+        raise ValidationError(
+            f"{message}. Split them at the antimeridian (GDAL: ogr2ogr -wrapdateline), or pass on_invalid='fix' "
+            "to move their western longitudes by +360 (reported), or on_invalid='keep' if they truly are that wide."
+        )
+    warnings.warn(f"{message}; their longitudes below 0 were moved by +360.", DeprivationMapWarning, stacklevel=3)
+    return _shapes.unwrap_antimeridian(frame, wide)
+
+
 def _check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
+    _shapes.require_polygons(frame, what=what)
+    _shapes.check_coordinates(frame, what=what)
+    frame = _antimeridian(frame, on_invalid, what=what)
     geoms = frame.geometry.to_numpy()
     invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     if invalid.any() and on_invalid == "raise":
@@ -91,7 +144,12 @@ def _check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) ->
 
 
 def read_boundaries(
-    path: PathLike, *, id_col: str, crs=None, layer: str | int | None = None, on_invalid: str = "raise"
+    path: PathLike,
+    *,
+    id_col: str,
+    crs: str | int | pyproj.CRS | None = None,
+    layer: str | int | None = None,
+    on_invalid: str = "raise",
 ) -> gpd.GeoDataFrame:
     """Read area boundaries, indexed by their ID as a string.
 
@@ -109,10 +167,13 @@ def read_boundaries(
     layer : str or int, optional
         The layer of a multi-layer file; a GeoPackage or zip with several layers needs it.
     on_invalid : {"raise", "fix", "keep"}
-        Invalid geometries (self-intersections ...): ``"raise"`` (default) names them with the reason;
-        ``"fix"`` repairs them with :func:`shapely.make_valid` (``method="structure"``, keeping only the
-        polygonal parts) and warns, counting and naming them; ``"keep"`` leaves them as they are.
-        Empty geometries and duplicated IDs are always refused.
+        Invalid geometries (self-intersections ...) and areas wider than 180 degrees of longitude (stored
+        across the antimeridian): ``"raise"`` (default) names them with the reason; ``"fix"`` repairs them
+        with :func:`shapely.make_valid` (``method="structure"``, keeping only the polygonal parts), moves the
+        western longitudes of areas across the antimeridian by +360, and warns, counting and naming them;
+        ``"keep"`` leaves them as they are. Empty geometries, geometries that are not polygons, coordinates
+        outside the CRS's range (projected metres in a file that says degrees) and duplicated IDs are
+        always refused.
 
     Returns
     -------
@@ -128,8 +189,8 @@ def read_boundaries(
     (['13001', '13003', '13005'], 26716)
     """
     v.choose(on_invalid, ON_INVALID, what="on_invalid policy")
-    path = v.existing_file(path, what="boundaries")
+    path = _readers.nonempty_file(path, what="boundaries")
     what = f"Boundaries {path.name!r}"
     frame = _set_crs(_read_vector(path, layer, what=what), crs, path, what=what)
-    frame = v.index_by_id(frame, id_col, what=what)
+    frame = _index_by_id(frame, path, id_col, what=what)
     return _check_geometries(frame, on_invalid, what=what)

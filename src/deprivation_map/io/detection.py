@@ -5,23 +5,28 @@ and :func:`check_table` (in :mod:`deprivation_map.io`) put them together into a 
 
 Rules, each one reported when it is applied and overridable by the matching option:
 
-- **encoding**: a UTF-8 byte-order mark means ``utf-8-sig``; text that decodes as UTF-8 is ``utf-8``;
-  anything else is ``cp1252`` (Windows Western European, a superset of Latin-1's letters), or ``latin-1``
-  when it holds bytes cp1252 leaves undefined. Other code pages (Greek ``cp1253`` ...) must be named.
+- **encoding**: a byte-order mark names it (UTF-8, UTF-16 as Excel's "Unicode text" saves); text that
+  decodes as UTF-8 is ``utf-8``; Greek text in Windows-1253 is ``cp1253``; other Latin text is ``cp1252``
+  (Windows Western European), or ``latin-1`` when it holds bytes cp1252 leaves undefined. UTF-16 without a
+  byte-order mark and other non-Latin code pages are refused, naming the encodings to try.
 - **separator**: the one of ``,`` ``;`` tab ``|`` that splits every one of the first lines into the same
-  number (more than one) of fields; none or several such is an error asking for ``sep=``.
+  number (more than one) of fields; none or several such is an error asking for ``sep=``, or for
+  ``skiprows=`` when the lines after a title split evenly, or naming the lines that do not split like
+  the others. A line beyond the first 50 with too many fields is named by the reader's error.
+- **missing markers**: pandas' defaults (``NA``, ``n/a``, ``null``, ``nan`` ...), ``na_values`` and
+  spreadsheet errors (``#DIV/0!`` ...) in numeric columns are missing values, counted per column in the
+  report (spreadsheet errors also warned about). IDs are never read as missing: ``"NA"`` is Namibia.
 - **decimal and thousands separators**: read from the values themselves. ``2,5`` or ``0,125`` prove a
   decimal comma, ``1.234.567`` or ``1.234,5`` a thousands dot, and the same with the roles swapped.
   Values that read both ways (``1.234`` alone) and contradicting values are errors asking for ``decimal=``.
 - **numbers stored as text**: a column whose values are mostly numbers once spaces, ``%`` and the
-  separators are handled is numeric; the values left over are errors naming column, row and ID. A column
-  holding integers with leading zeros (``01059``) is a code and stays text.
+  separators are handled is numeric (markers such as ``'..'`` or ``'*'`` count neither way); the values
+  left over are errors naming column, row and ID, offering markers as ``na_values``. A column holding
+  integers with leading zeros (``01059``) is a code and stays text.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,9 +38,7 @@ from ..errors import ValidationError, format_ids
 
 __all__ = ["TableReport"]
 
-SEPARATORS = (",", ";", "\t", "|")
 _SPACES = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space: all used between digit groups
-_SNIFF_LINES = 50
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +69,11 @@ class TableReport:
         Columns kept as text, with the reason in :meth:`summary`.
     unparsed : Mapping[str, tuple of str]
         Under ``on_unparsed="missing"``: per column, the IDs whose value was not a number and became missing.
+    missing_markers : Mapping[str, Mapping[str, int]]
+        Per numeric column, the markers read as missing values (``"NA"``, ``"n/a"``, ``"#DIV/0!"``, those of
+        ``na_values``) and how many cells held each. Blank cells are missing without being counted here.
+    skiprows : int
+        Lines (CSV) or rows (Excel) skipped above the header.
     notes : tuple of str
         Anything else a reader should know (cells a long table did not have).
 
@@ -98,6 +106,8 @@ class TableReport:
     parsed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     text_columns: Mapping[str, str] = field(default_factory=dict)
     unparsed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    missing_markers: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    skiprows: int = 0
     notes: tuple[str, ...] = ()
 
     @property
@@ -114,7 +124,8 @@ class TableReport:
         """The reading options, to pass back to :func:`read_indicators` to read the same way without detection."""
         keys = {"csv": ("sep", "decimal", "thousands", "encoding"), "excel": ("sheet", "decimal", "thousands")}
         chosen = {k: getattr(self, k) for k in keys.get(self.format, ("decimal", "thousands"))}
-        return chosen | {"thousands": self.thousands or ""}  # "" is "none": given, so not detected again
+        skip = {"skiprows": self.skiprows} if self.skiprows else {}
+        return chosen | {"thousands": self.thousands or ""} | skip  # "" is "none": given, so not detected again
 
     def _repr_html_(self) -> str:
         options = {k: f"{v!r} ({self._how(k)})" for k, v in self.options.items()}
@@ -138,14 +149,16 @@ class TableReport:
         return (
             f"TableReport({self._file_name!r}, {self.format}, rows={self.n_rows}, "
             f"columns={len(self.columns)}, {opts}, parsed={len(self.parsed)}, text={len(self.text_columns)}, "
-            f"unparsed={sum(len(i) for i in self.unparsed.values())})"
+            f"unparsed={sum(len(i) for i in self.unparsed.values())}, "
+            f"missing_markers={sum(sum(m.values()) for m in self.missing_markers.values())})"
         )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per column of the table: how it was read.
 
         Columns ``read_as`` (``"number"``, ``"text"`` or ``"as stored"``), ``how`` (conversions done, or why it
-        stayed text) and ``unparsed`` (values turned missing).
+        stayed text), ``unparsed`` (values turned missing) and ``missing_markers`` (cells holding a missing
+        marker).
         """
         rows = {}
         for col in self.columns:
@@ -156,7 +169,10 @@ class TableReport:
             else:
                 rows[col] = ("as stored", "not text in the file")
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=["read_as", "how"]).rename_axis("column")
-        return frame.assign(unparsed=[len(self.unparsed.get(c, ())) for c in frame.index])
+        return frame.assign(
+            unparsed=[len(self.unparsed.get(c, ())) for c in frame.index],
+            missing_markers=[sum(self.missing_markers.get(c, {}).values()) for c in frame.index],
+        )
 
     def summary(self) -> str:
         """A few lines for people: each choice (detected or given), conversions, columns kept as text."""
@@ -170,56 +186,15 @@ class TableReport:
             f"  column {c!r}: {len(i)} values not numbers, now missing: {format_ids(i)}"
             for c, i in self.unparsed.items()
         ]
+        lines += [
+            f"  column {c!r}: {sum(m.values())} cells read as missing from markers: "
+            + ", ".join(f"{k!r} x{n}" for k, n in m.items())
+            for c, m in self.missing_markers.items()
+        ]
         return "\n".join(lines + [f"  {note}" for note in self.notes])
 
 
 # -- encoding and separator -------------------------------------------------------------------------------
-
-
-def detect_encoding(raw: bytes) -> tuple[str, str]:
-    """The encoding of ``raw`` and why (see the module's rules)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", "UTF-8 byte-order mark"
-    if raw.isascii():
-        return "utf-8", "ASCII only (the same in UTF-8, cp1252 and Latin-1)"
-    try:
-        raw.decode("utf-8")
-        return "utf-8", "valid UTF-8"
-    except UnicodeDecodeError as err:
-        sample = raw[max(err.start - 10, 0) : err.start + 10]
-    try:
-        raw.decode("cp1252")
-        return "cp1252", f"not valid UTF-8 (bytes {sample!r}); read as Windows Western European"
-    except UnicodeDecodeError:
-        return "latin-1", f"not valid UTF-8 (bytes {sample!r}) nor cp1252; read as Latin-1"
-
-
-def detect_sep(text: str) -> tuple[str, str]:
-    """The field separator of CSV ``text``: the one that splits the first lines into equal field counts."""
-    lines = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
-    consistent = {}
-    for sep in SEPARATORS:
-        counts = {len(row) for row in csv.reader(lines, delimiter=sep)}
-        if len(counts) == 1 and counts != {1}:
-            consistent[sep] = counts.pop()
-    if len(consistent) == 1:
-        sep, n = consistent.popitem()
-        return sep, f"{sep!r} splits each of the first {len(lines)} lines into {n} fields"
-    shown = ", ".join(repr(s) for s in SEPARATORS)
-    if not consistent:
-        raise ValidationError(
-            f"Could not tell the field separator: none of {shown} splits the first {len(lines)} lines into the "
-            "same number of fields. Pass sep= (for example sep=';'), or check that the file is a table."
-        )
-    raise ValidationError(
-        f"Could not tell the field separator: {', '.join(repr(s) for s in consistent)} each split every line "
-        "evenly. Pass sep= to choose."
-    )
-
-
-def parse_csv(text: str, *, sep: str, na_values: Sequence[str]) -> pd.DataFrame:
-    """Every cell as text (missing markers as missing); numbers are parsed later, by the reported rules."""
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, na_values=list(na_values), keep_default_na=True)
 
 
 # -- decimal and thousands separators ---------------------------------------------------------------------
@@ -239,6 +214,7 @@ _PROOFS = {  # values that can only be read with this decimal separator
 _EITHER = r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$"  # 1.234: a decimal, or a thousand with a separator
 _SPACED = rf"^[+-]?\d{{1,3}}(?:{_SPACES}\d{{3}})+(?:[.,]\d+)?$"
 _CODE = r"^0\d+$"  # an integer with a leading zero is a code, not a number
+MARKER = r"[^\w\s]+|\[[a-z]\]"  # punctuation alone ('*', '..', ':', '-') or a bracketed letter ('[c]', as ONS)
 _MOSTLY = 0.5  # a column is numeric when more than this share of its text values are numbers
 
 
@@ -357,67 +333,38 @@ def classify(values: pd.Series, *, decimal: str, thousands: str | None):
         return "text", f"integers with leading zeros such as {code!r} (a code)"
     numbers, failed, done = parse_numbers(values, decimal=decimal, thousands=thousands)
     n_ok = len(text) - int(failed.sum())
-    if n_ok <= _MOSTLY * len(text):
+    withheld = values[failed.to_numpy()].astype(str).str.strip()  # '*', '..', ':', '-': numbers withheld, not words
+    n_markers = int(withheld.str.fullmatch(MARKER).sum()) if len(withheld) else 0
+    if n_ok == 0 or n_ok <= _MOSTLY * (len(text) - n_markers):
         return "text", f"only {n_ok} of its {len(text)} text values are numbers"
     return "numeric", numbers, failed, done
 
 
-def unparsed_message(what: str, failures: Mapping[str, pd.Series], ids: pd.Series) -> str:
-    """Name each column, row (as in the file, after one header line) and ID whose value is not a number."""
+def unparsed_message(
+    what: str, failures: Mapping[str, pd.Series], ids: pd.Series, *, rows: Sequence[int] | None = None
+) -> str:
+    """Name each column, row and ID whose value is not a number; markers such as ``'..'`` are offered as ``na_values``.
+
+    ``failures`` holds the bad values by position; ``rows`` the file's row number of each position (by
+    default, position + 2: one header line).
+    """
     parts = []
     for col, bad in failures.items():
-        rows = [f"row {pos + 2} (ID {ids.iloc[pos]!r}): {value!r}" for pos, value in list(bad.items())[:3]]
+        shown = [(rows[pos] if rows is not None else pos + 2, pos, value) for pos, value in list(bad.items())[:3]]
         more = f", ... ({len(bad)} in all)" if len(bad) > 3 else ""
-        parts.append(f"column {col!r}: " + ", ".join(rows) + more)
+        parts.append(
+            f"column {col!r}: " + ", ".join(f"row {r} (ID {ids.iloc[p]!r}): {x!r}" for r, p, x in shown) + more
+        )
+    values = pd.Series(pd.unique(pd.concat(list(failures.values())).astype(str).str.strip()), dtype=str)
+    markers = values[values.str.fullmatch(MARKER)].tolist()
+    declare = (
+        f"Values such as {format_ids(markers)} look like markers of missing or withheld data: pass "
+        f"na_values={markers[:6]!r} to read them as missing (the report counts them)"
+        if markers
+        else "Fix them, or declare missing-value markers with na_values=[...]"
+    )
     return (
-        f"{what} has values that are not numbers in numeric columns: " + "; ".join(parts) + ". Fix them, declare "
-        "missing-value markers with na_values=[...], keep a column as text with text_cols=[...], or turn them "
-        "into missing values with on_unparsed='missing' (the report lists them)."
+        f"{what} has values that are not numbers in numeric columns: " + "; ".join(parts) + f". {declare}. Or keep "
+        "a column as text with text_cols=[...], or turn them into missing values with on_unparsed='missing' (the "
+        "report lists them)."
     )
-
-
-# -- long tables ------------------------------------------------------------------------------------------
-
-
-def pivot_long(
-    frame: pd.DataFrame, *, id_col: str, indicator_col: str, value_col: str, year_col: str | None, what: str
-) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """(id, indicator, value[, year]) rows to one row per ID and one column per indicator (``name_year``).
-
-    IDs and columns keep their order of first appearance; a repeated (id, indicator[, year]) is refused.
-    """
-    keys = [indicator_col] + ([year_col] if year_col else [])
-    extra = [c for c in frame.columns if c not in (id_col, value_col, *keys)]
-    if extra:
-        raise ValidationError(
-            f"{what} is read as a long table (id, indicator, value{', year' if year_col else ''}) but also has "
-            f"columns {format_ids(extra)}. Read only the long columns with usecols=[...]."
-        )
-    name = frame[indicator_col].astype(str)
-    if year_col:
-        name = name + "_" + _year_labels(frame[year_col], what=what)
-    cells = pd.DataFrame(
-        {"id": frame[id_col].to_numpy(), "name": name.to_numpy(), "value": frame[value_col].to_numpy()}
-    )
-    repeated = cells.duplicated(["id", "name"], keep=False)
-    if repeated.any():
-        examples = cells.loc[repeated, ["id", "name"]].drop_duplicates().head(3)
-        pairs = ", ".join(f"({i!r}, {n!r})" for i, n in examples.itertuples(index=False))
-        raise ValidationError(
-            f"{what} has {int(repeated.sum())} rows repeating an (id, indicator{', year' if year_col else ''}) pair, "
-            f"such as {pairs}. Keep one value per pair (aggregate or remove the repeats)."
-        )
-    wide = cells.pivot(index="id", columns="name", values="value")
-    wide = wide.reindex(index=pd.unique(cells["id"]), columns=pd.unique(cells["name"]))
-    absent = int(wide.size - len(cells))
-    notes = (f"{absent} (ID, indicator) pairs absent from the long table are missing values",) if absent else ()
-    wide.columns.name = None
-    return wide.rename_axis(id_col).reset_index(), notes
-
-
-def _year_labels(years: pd.Series, *, what: str) -> pd.Series:
-    numbers = pd.to_numeric(years, errors="coerce")
-    if numbers.isna().any() or not np.allclose(numbers, numbers.round()):
-        bad = years[numbers.isna() | (numbers != numbers.round())]
-        raise ValidationError(f"{what} has years that are not whole numbers: {format_ids(bad)}. Fix them.")
-    return numbers.round().astype("int64").astype(str)

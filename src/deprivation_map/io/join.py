@@ -6,6 +6,7 @@ explicit policy for unmatched IDs. Nothing is dropped, reordered or guessed with
 
 from __future__ import annotations
 
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -154,6 +155,32 @@ def _string_index(index: pd.Index, *, what: str) -> pd.Index:
     return pd.Index(v.ids_as_strings(index.to_series(), what=what).to_numpy(), name=index.name)
 
 
+def _id_column_hint(frame: pd.DataFrame, areas: pd.Index) -> str:
+    """The column of ``frame`` holding the most of the ``areas`` IDs, as a hint, or a generic one."""
+    best, hits = None, 0
+    for col in frame.columns:
+        dtype = frame[col].dtype
+        if not (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)):
+            continue
+        found = int(_isin(frame[col].dropna().astype(str).unique(), areas).sum())
+        if found > hits:
+            best, hits = col, found
+    if best is None:
+        return "table.set_index('<code column>')"
+    return f"table.set_index({best!r}) (column {best!r} holds {hits} of the {len(areas)} area IDs)"
+
+
+def _require_id_index(frame: pd.DataFrame, *, what: str, areas: pd.Index | None = None) -> None:
+    """Refuse a frame indexed by row position: joined, its rows would be paired with areas by position."""
+    fix = _id_column_hint(frame, areas) if areas is not None else "frame.set_index('<code column>')"
+    v.require_id_index(
+        frame.index,
+        what=what,
+        fix=f"Index it by its code column: {fix}, or read it with read_indicators(path, id_col=...).",
+        error=JoinError,
+    )
+
+
 def _isin(values: pd.Index, others: pd.Index) -> np.ndarray:
     """``values.isin(others)`` through a hash table of Python strings.
 
@@ -163,13 +190,15 @@ def _isin(values: pd.Index, others: pd.Index) -> np.ndarray:
 
 
 def _canonical(keys: pd.Index) -> pd.Index:
-    """Keys as compared once normalised: trimmed, case-folded, all-digit keys without leading zeros."""
-    text = keys.str.strip().str.casefold()
+    """Keys as compared once normalised: Unicode NFC, trimmed, case-folded, all-digit keys without leading zeros."""
+    text = keys.str.normalize("NFC").str.strip().str.casefold()
     digits = text.str.fullmatch(r"\d+")
     return pd.Index(np.where(digits, text.str.lstrip("0").str.pad(1, fillchar="0"), text))
 
 
 def _repair_kind(original: str, repaired: str) -> str:
+    if unicodedata.normalize("NFC", original) == unicodedata.normalize("NFC", repaired) != original:
+        return "Unicode normalisation"
     trimmed = original.strip()
     if trimmed == repaired:
         return "whitespace"
@@ -181,7 +210,8 @@ def _repair_kind(original: str, repaired: str) -> str:
 def repair_keys(areas: pd.Index, keys: pd.Index) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Match table keys that are not area IDs to the one area ID they equal once normalised.
 
-    Normalising trims whitespace, ignores case, and compares all-digit codes without their leading
+    Normalising composes accented letters (Unicode NFC: ``"i" + combining acute`` as written by macOS
+    equals ``"í"``), trims whitespace, ignores case, and compares all-digit codes without their leading
     zeros, so a code that lost its zeros in a spreadsheet (``801901001``) finds its area
     (``0801901001``), padded to that area's width. A key is repaired only when exactly one area
     matches; keys matching several are returned as ambiguous. Keys that are already area IDs are untouched.
@@ -226,8 +256,8 @@ def check_join(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, keys: str =
     table : pandas.DataFrame
         Indexed by area ID.
     keys : {"normalise", "exact"}
-        ``"normalise"`` (default) repairs table keys that match exactly one area once whitespace, case and
-        lost leading zeros are set aside (:func:`repair_keys`), and reports every repair in ``repairs``;
+        ``"normalise"`` (default) repairs table keys that match exactly one area once Unicode composition
+        (NFC against NFD), whitespace, case and lost leading zeros are set aside (:func:`repair_keys`), and reports every repair in ``repairs``;
         ``"exact"`` matches keys as they are.
 
     Examples
@@ -243,7 +273,9 @@ def check_join(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, *, keys: str =
 def _check(boundaries: gpd.GeoDataFrame, table: pd.DataFrame, keys: str) -> tuple[JoinReport, pd.Index]:
     """The report and the table's index after repairs."""
     v.choose(keys, KEYS, what="keys policy")
+    _require_id_index(boundaries, what="The boundaries frame")
     areas = _string_index(boundaries.index, what="Boundaries index")
+    _require_id_index(table, what="The indicator table", areas=areas)
     v.require_unique_ids(areas, what="Boundaries")
     original = _string_index(table.index, what="Indicator table index")
     repairs, ambiguous = repair_keys(areas, original) if keys == "normalise" else ({}, {})

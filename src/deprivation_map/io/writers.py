@@ -8,6 +8,7 @@ Each format carries the record where its readers will find it: the GeoPackage me
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
 import json
@@ -89,12 +90,28 @@ def build_metadata(*, inputs: Sequence[PathLike] = (), options: Mapping | None =
     }
 
 
+# OWASP, "CSV Injection": a cell beginning with one of these is run as a formula by spreadsheets
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with ``'`` (other values as they are)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _inert_text(values: pd.Series | pd.Index) -> pd.Series | pd.Index:
+    """``values`` with :func:`_inert` applied to their text; numbers (negative ones too) are left alone."""
+    if pd.api.types.is_string_dtype(values.dtype) or pd.api.types.is_object_dtype(values.dtype):
+        return values.map(_inert)
+    return values
+
+
 def _table(frame: gpd.GeoDataFrame) -> pd.DataFrame:
-    return (
-        pd.DataFrame(frame.drop(columns=frame.geometry.name, errors="ignore"))
-        if isinstance(frame, gpd.GeoDataFrame)
-        else frame
-    )
+    """The frame without geometry, for spreadsheets: text that would run as a formula is made inert."""
+    table = frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame
+    table = pd.DataFrame(table).apply(_inert_text)
+    table.index = _inert_text(table.index)
+    return table.rename(columns=_inert)
 
 
 def _sidecar(path: Path) -> Path:
@@ -123,7 +140,7 @@ def _write_geojson(frame, path: Path, record: str) -> None:
 
 
 def _write_csv(frame, path: Path, record: str) -> None:
-    _table(frame).to_csv(path)
+    _table(frame).to_csv(path, quoting=csv.QUOTE_NONNUMERIC)  # text quoted (OWASP), so a CR in it stays text
     _sidecar(path).write_text(record, encoding="utf-8")
 
 
@@ -167,6 +184,11 @@ def write_results(frame: gpd.GeoDataFrame, path: PathLike, *, metadata: Mapping 
     Notes
     -----
     The area ID is written as the first column, as text. Categorical columns are written as their labels.
+
+    In CSV and Excel, text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a
+    name, an ID or a column name) is written with a leading ``'``, as OWASP's advice on CSV injection
+    recommends, so that no spreadsheet runs it as a formula (``=HYPERLINK(...)`` stays text); in CSV every
+    text field is also quoted. Numbers, negative ones included, are written as numbers.
 
     Examples
     --------

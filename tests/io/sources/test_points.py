@@ -34,7 +34,7 @@ def test_counts_rates_and_suppression_by_hand(two):
     )  # last: on the edge
     out = count_points(two, points(xy), population="pop", name="users")
     assert out.columns.tolist() == ["users_count", "users_rate", "users_suppressed"]
-    assert out.loc["A"].tolist() == [13, 5.0, False]  # 12 + the edge point (first area); 13 / 2600 * 1000
+    assert out.loc["A"].tolist() == [13, 5.0, False]  # 12 + the edge point (ID A sorts first); 13 / 2600 * 1000
     assert (
         pd.isna(out.loc["B", "users_count"])
         and np.isnan(out.loc["B", "users_rate"])
@@ -78,3 +78,18 @@ def test_no_small_count_leaves_and_published_counts_are_exact(xy, threshold):
         np.bincount(np.maximum(np.ceil([x for x, _ in xy]).astype(int) - 1, 0), minlength=4) if xy else np.zeros(4, int)
     )
     assert shown.tolist() == [n for n in truth if n >= threshold]
+
+
+def test_a_point_on_a_shared_edge_goes_to_the_area_whose_id_sorts_first_whatever_the_row_order():
+    # four unit squares meeting at (1, 1); points on their edges and on the shared corner
+    squares = gpd.GeoDataFrame(
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(0, 1, 1, 2), box(1, 1, 2, 2)],
+        index=pd.Index(["d", "b", "c", "a"], name="code"),
+        crs="EPSG:25831",
+    )
+    xy = [(1, 1)] * 3 + [(1, 0.5)] * 4 + [(0.5, 1)] * 5 + [(1.5, 1)] * 6 + [(1, 1.5)] * 7
+    expected = {"a": 3 + 6 + 7, "b": 4, "c": 5, "d": 0}  # corner -> a; (1, .5): b < d; (.5, 1): c < d; ...
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]):
+        out = count_points(squares.iloc[order], points(xy), threshold=1)
+        assert out.index.equals(squares.index[order])
+        assert out["points_count"].fillna(0).astype(int).to_dict() == expected

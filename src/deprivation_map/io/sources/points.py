@@ -19,11 +19,21 @@ ON_OUTSIDE = ("raise", "warn")
 
 
 def _area_of_each_point(areas: gpd.GeoSeries, points: gpd.GeoSeries) -> np.ndarray:
-    """The position of the area holding each point (-1: none); a point on a shared edge goes to the first."""
+    """The position of the area holding each point (-1: none).
+
+    A point on an edge shared by several areas goes to the one whose ID sorts first, so the counts do not
+    depend on the order of the rows.
+    """
     pairs = shapely.STRtree(areas.to_numpy()).query(points.to_numpy(), predicate="intersects")
+    by_id = np.argsort(areas.index.to_numpy(dtype=str), kind="stable")  # rank -> position
+    rank = np.empty(len(areas), dtype=np.int64)
+    rank[by_id] = np.arange(len(areas))
     holder = np.full(len(points), len(areas), dtype=np.int64)
-    np.minimum.at(holder, pairs[0], pairs[1])
-    return np.where(holder == len(areas), -1, holder)
+    np.minimum.at(holder, pairs[0], rank[pairs[1]])
+    found = holder < len(areas)
+    out = np.full(len(points), -1, dtype=np.int64)
+    out[found] = by_id[holder[found]]
+    return out
 
 
 def _population(areas: gpd.GeoDataFrame, population: str | pd.Series) -> pd.Series:
@@ -89,7 +99,8 @@ def count_points(
 
     Notes
     -----
-    A point on the edge shared by two areas is counted once, in the first of them in the areas' order.
+    A point on the edge shared by two areas (or a vertex shared by several) is counted once, in the area whose
+    ID sorts first (as text), so the counts do not depend on the order of the rows.
     The rate of area :math:`j` is :math:`n_j / P_j \times` ``per``. Suppression is primary only: whoever
     also publishes the total of the counts can recover a single suppressed cell from it.
 
