@@ -2,20 +2,24 @@
 
 - :mod:`~deprivation_map.allocation.shares.shares`: :func:`allocate` -> :class:`Allocation` (exact in minor units);
 - :mod:`~deprivation_map.allocation.shares.equity`: Gini, concentration index and curve -> :class:`Equity`;
-- :mod:`~deprivation_map.allocation.shares.access`: :func:`distance_to_services` and :func:`select_sites`.
+- :mod:`~deprivation_map.allocation.shares.access`: :func:`distance_to_services` and :func:`select_sites`;
+- :mod:`~deprivation_map.allocation.accessibility`: :func:`accessibility`, floating catchment scores with capacity.
 """
 
 from __future__ import annotations
 
 from .access import ServiceAccess, SiteSelection, distance_to_services, select_sites
+from .accessibility import Accessibility, accessibility
 from .equity import Equity, assess_equity, concentration_curve, concentration_index, gini
 from .shares import Allocation, allocate
 
 __all__ = [
+    "Accessibility",
     "Allocation",
     "Equity",
     "ServiceAccess",
     "SiteSelection",
+    "accessibility",
     "allocate",
     "assess_equity",
     "concentration_curve",

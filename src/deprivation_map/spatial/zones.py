@@ -57,9 +57,10 @@ class Zones:
     --------
     >>> import deprivation_map as dm
     >>> gdf = dm.datasets.load_georgia()
-    >>> zones = dm.regionalise(gdf, ["PctPov", "PctBach"], floor_col="TotPop90", floor=200_000, seed=0)
-    >>> bool(zones.totals().min() >= 200_000), len(zones.labels) == len(gdf)
-    (True, True)
+    >>> fast = {"max_iterations_construction": 5, "max_iterations_sa": 1}  # spopt's defaults: 99 and 10
+    >>> zones = dm.regionalise(gdf, ["PctPov", "PctBach"], floor_col="TotPop90", floor=200_000, seed=0, options=fast)
+    >>> bool(zones.totals().min() >= 200_000), len(zones.labels) == len(gdf), zones.labels.iloc[:3].tolist()
+    (True, True, ['Z01', 'Z02', 'Z03'])
     """
 
     labels: pd.Series
@@ -121,7 +122,8 @@ class Zones:
         --------
         >>> import deprivation_map as dm
         >>> gdf = dm.datasets.load_georgia()
-        >>> zones = dm.regionalise(gdf, ["PctPov"], floor_col="TotPop90", floor=150_000, seed=1)
+        >>> zones = dm.regionalise(gdf, ["PctPov"], method="ward", n_zones=12, floor_col="TotPop90", floor=150_000,
+        ...                        undersized="merge")
         >>> table = zones.aggregate(gdf[["TotPop90"]])
         >>> int(table["TotPop90"].sum()) == int(gdf.loc[zones.placed, "TotPop90"].sum())
         True
