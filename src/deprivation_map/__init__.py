@@ -26,6 +26,7 @@ from .allocation import (
     Equity,
     ServiceAccess,
     SiteSelection,
+    VulnerableGroups,
     accessibility,
     allocate,
     assess_equity,
@@ -34,6 +35,7 @@ from .allocation import (
     distance_to_services,
     gini,
     select_sites,
+    vulnerable_groups,
 )
 from .index import (
     DeprivationIndex,
@@ -147,6 +149,7 @@ __all__ = [
     "Equity",
     "ServiceAccess",
     "SiteSelection",
+    "VulnerableGroups",
     "accessibility",
     "allocate",
     "assess_equity",
@@ -155,6 +158,7 @@ __all__ = [
     "distance_to_services",
     "gini",
     "select_sites",
+    "vulnerable_groups",
 ]
 
 install_old_paths()

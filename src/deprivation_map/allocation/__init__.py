@@ -3,7 +3,8 @@
 - :mod:`~deprivation_map.allocation.shares.shares`: :func:`allocate` -> :class:`Allocation` (exact in minor units);
 - :mod:`~deprivation_map.allocation.shares.equity`: Gini, concentration index and curve -> :class:`Equity`;
 - :mod:`~deprivation_map.allocation.shares.access`: :func:`distance_to_services` and :func:`select_sites`;
-- :mod:`~deprivation_map.allocation.accessibility`: :func:`accessibility`, floating catchment scores with capacity.
+- :mod:`~deprivation_map.allocation.accessibility`: :func:`accessibility`, floating catchment scores with capacity;
+- :mod:`~deprivation_map.allocation.groups`: :func:`vulnerable_groups`, where vulnerable groups live, safe to publish.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from .access import ServiceAccess, SiteSelection, distance_to_services, select_sites
 from .accessibility import Accessibility, accessibility
 from .equity import Equity, assess_equity, concentration_curve, concentration_index, gini
+from .groups import VulnerableGroups, vulnerable_groups
 from .shares import Allocation, allocate
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "Equity",
     "ServiceAccess",
     "SiteSelection",
+    "VulnerableGroups",
     "accessibility",
     "allocate",
     "assess_equity",
@@ -27,4 +30,5 @@ __all__ = [
     "distance_to_services",
     "gini",
     "select_sites",
+    "vulnerable_groups",
 ]

@@ -192,6 +192,8 @@ def _determined(values: np.ndarray, mask: np.ndarray, margins: str) -> np.ndarra
     """
     from scipy.optimize import linprog
 
+    if not mask.any():
+        return np.empty((0, 2), dtype=np.int64)
     frame = pd.DataFrame(np.where(mask, np.nan, values))
     totals = pd.Series(values.sum(axis=1)), pd.Series(values.sum(axis=0))
     a_eq, b_eq = _margin_system(frame, mask, *totals, margins)
