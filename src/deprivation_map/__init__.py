@@ -24,6 +24,7 @@ from .allocation import (
     Accessibility,
     Allocation,
     Equity,
+    Locations,
     ServiceAccess,
     SiteSelection,
     VulnerableGroups,
@@ -34,7 +35,9 @@ from .allocation import (
     concentration_index,
     distance_to_services,
     gini,
+    p_median,
     select_sites,
+    set_cover,
     vulnerable_groups,
 )
 from .index import (
@@ -147,6 +150,7 @@ __all__ = [
     "Accessibility",
     "Allocation",
     "Equity",
+    "Locations",
     "ServiceAccess",
     "SiteSelection",
     "VulnerableGroups",
@@ -157,7 +161,9 @@ __all__ = [
     "concentration_index",
     "distance_to_services",
     "gini",
+    "p_median",
     "select_sites",
+    "set_cover",
     "vulnerable_groups",
 ]
 
