@@ -1,6 +1,6 @@
 """Points for distances: areas and point layers in one projected CRS, one origin point per area, coordinates.
 
-Shared by :mod:`~deprivation_map.allocation.access`, :mod:`~deprivation_map.allocation.accessibility` and
+Shared by :mod:`~deprivation_map.allocation.access`, :mod:`~deprivation_map.allocation.catchment` and
 :mod:`~deprivation_map.allocation.location`.
 """
 

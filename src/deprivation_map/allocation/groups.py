@@ -22,7 +22,7 @@ from ..index.composite import DeprivationIndex, rank_most_deprived
 from ..io.disclosure import SuppressedTable, suppress_table
 from ..spatial.lisa import eb_rates
 from .access import ServiceAccess
-from .accessibility import Accessibility
+from .catchment import Accessibility
 from .shares import need_values
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from .._repr import html_repr, id_list
 from ..errors import DeprivationMapWarning, ValidationError, format_ids
 from ._median import p_median_solve, set_cover_solve
 from ._points import check_distance, crs_unit, origin_points, point_coords, to_projected
-from .accessibility import COST_COLUMNS
+from .catchment import COST_COLUMNS
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -19,7 +19,7 @@ from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError, format_ids
 from ..index.composite import DeprivationIndex
-from ._catchment import DECAYS, euclidean_pairs, floating_catchment, step_weights
+from ._fca import DECAYS, euclidean_pairs, floating_catchment, step_weights
 from ._points import check_distance, crs_unit, origin_points, point_coords, to_projected
 from .shares import need_values
 

@@ -1,4 +1,4 @@
-"""Floating catchment accessibility (allocation/accessibility.py): equal to PySAL's access on the same inputs.
+"""Floating catchment accessibility (allocation/catchment.py): equal to PySAL's access on the same inputs.
 
 The reference is access's ``two_stage_fca`` with its own Euclidean costs (``create_euclidean_distance``,
 centroid origins) and its own weight functions (``step_fn``, ``gravity``, ``gaussian``); also on Greater
@@ -21,6 +21,7 @@ from deprivation_map.errors import ValidationError
 
 access = pytest.importorskip("access")
 CRS = "EPSG:25831"
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")  # inside access, the reference
 
 
 @pytest.fixture(scope="module")

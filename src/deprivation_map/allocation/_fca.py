@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy import sparse
-from scipy.spatial import cKDTree
 
 __all__ = ["DECAYS", "euclidean_pairs", "floating_catchment", "step_weights"]
 
 
 def euclidean_pairs(origins: np.ndarray, destinations: np.ndarray, max_cost: float):
     """(origin position, destination position, distance) of every pair within ``max_cost``, zeros included."""
+    from scipy.spatial import cKDTree  # imported here: `import deprivation_map` stays light
+
     pairs = cKDTree(origins).sparse_distance_matrix(cKDTree(destinations), max_cost, output_type="ndarray")
     order = np.lexsort((pairs["j"], pairs["i"]))
     return pairs["i"][order].astype(np.int64), pairs["j"][order].astype(np.int64), pairs["v"][order]
