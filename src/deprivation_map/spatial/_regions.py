@@ -23,7 +23,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ..errors import DeprivationMapError
 
-__all__ = ["SOLVERS", "Solver", "contiguous", "import_spopt", "merge_small", "seeded", "to_w"]
+__all__ = ["SOLVERS", "Solver", "contiguous", "import_spopt", "merge_small", "seeded", "to_w", "zone_names"]
 
 
 def import_spopt():
@@ -165,3 +165,17 @@ def merge_small(
         means = np.array([x[inverse == k].mean(axis=0) for k in touching])
         distance = np.linalg.norm(means - x[inverse == worst].mean(axis=0), axis=1)
         labels[inverse == worst] = names[touching[np.argmin(distance)]]
+
+
+def zone_names(labels: np.ndarray, unplaced: tuple[str, str]) -> np.ndarray:
+    """Labels >= 0 renamed Z01, Z02 ... in order of first appearance (canonical order); -1, -2 kept apart."""
+    placed = labels >= 0
+    _, first = np.unique(labels[placed], return_index=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    width = max(2, len(str(len(first))))
+    names = np.array([f"Z{k + 1:0{width}d}" for k in range(len(first))], dtype=object)
+    out = np.full(len(labels), unplaced[0], dtype=object)
+    out[labels == -2] = unplaced[1]
+    out[placed] = names[rank[np.unique(labels[placed], return_inverse=True)[1]]]
+    return out

@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import connected_components
 from .. import _validation as v
 from .._repr import html_repr, id_list
 from ..errors import GraphError, ValidationError, format_ids
-from ._regions import SOLVERS, Solver, contiguous, merge_small
+from ._regions import SOLVERS, Solver, contiguous, merge_small, zone_names
 from .districts import district_summary
 from .graph import as_graph, build_graph
 
@@ -250,20 +250,6 @@ def _adjacency(data, graph, ids: pd.Index, order: np.ndarray) -> sparse.csr_arra
     return matrix
 
 
-def _zone_names(labels: np.ndarray) -> np.ndarray:
-    """Labels >= 0 renamed Z01, Z02 ... in order of first appearance (canonical order); -1, -2 kept apart."""
-    placed = labels >= 0
-    _, first = np.unique(labels[placed], return_index=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first)] = np.arange(len(first))
-    width = max(2, len(str(len(first))))
-    names = np.array([f"Z{k + 1:0{width}d}" for k in range(len(first))], dtype=object)
-    out = np.full(len(labels), UNPLACED[0], dtype=object)
-    out[labels == -2] = UNPLACED[1]
-    out[placed] = names[rank[np.unique(labels[placed], return_inverse=True)[1]]]
-    return out
-
-
 def _solve(solver, x, adjacency, floor_values, *, floor, n_zones, seed, options, native) -> np.ndarray:
     """Labels >= 0 for zones, -1 isolates below the floor, -2 groups below the floor."""
     labels = np.full(len(x), -1, dtype=np.int64)
@@ -377,7 +363,7 @@ def regionalise(
         options=dict(options or {}), native=native,
     )  # fmt: skip
     labels = _undersized(labels, adjacency, floor_values, x, bound, undersized)
-    names = pd.Series(_zone_names(labels), index=ids[order], name="zone").reindex(ids)
+    names = pd.Series(zone_names(labels, UNPLACED), index=ids[order], name="zone").reindex(ids)
     return Zones(
         labels=names,
         floor_values=pd.Series(floor_values, index=ids[order], name=floor_col or "areas").reindex(ids),
