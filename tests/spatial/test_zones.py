@@ -25,6 +25,7 @@ from deprivation_map.spatial.zones import UNPLACED, regionalise
 
 spopt = pytest.importorskip("spopt")
 FAST = {"max_iterations_construction": 3, "max_iterations_sa": 1}
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")  # inside spopt, the reference
 
 
 def adjacency(gdf) -> tuple[sparse.csr_array, pd.Index]:
