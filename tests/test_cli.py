@@ -42,3 +42,59 @@ def test_the_command_is_installed_and_runs_in_a_fresh_process(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert re.search(r"Global Moran's I = 0\.\d{4}", done.stdout)
+
+
+def test_init_check_and_run_as_a_new_user_would(tmp_path, capsys):
+    toy = dm.datasets.get_path("toy_areas.geojson"), dm.datasets.get_path("toy_indicators.csv")
+    config = tmp_path / "config.toml"
+    assert main(["init", str(toy[0]), "--id", "code", "--table", str(toy[1]), "--out", str(config)]) == 0
+    assert main(["check", str(config)]) == 0
+    assert "No problem found" in capsys.readouterr().out
+    assert main(["--quiet", "run", str(config)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    assert (tmp_path / "out" / "map.html").is_file()  # [output] dir = "out", beside the configuration
+
+
+def test_check_reports_every_problem_and_exits_2(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[boundaries]\npath = "bundled:toy_areas.geojson"\nid_col = "code"\n'
+        '[indicators]\npath = "bundled:toy_indicators.csv"\nid_col = "code"\n'
+        "[index.indicators]\npoverty = 1\npovrty = 1\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "[join]" in err and "'012'" in err  # the join policy refuses the unmatched area, named
+    assert "[graph]" in err and "013" in err  # the island the graph policy refuses
+    assert "no column 'povrty'" in err
+    assert "Join: 12 of 13 areas matched" in err  # the audit is shown even when the policy refuses the join
+
+
+def test_an_internal_error_is_one_line_and_exit_1(tmp_path, capsys, monkeypatch):
+    from deprivation_map import pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "run", broken)
+    assert main(["demo", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: ZeroDivisionError" in err and "--traceback" in err
+
+
+def test_warnings_are_lines_of_the_command(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[boundaries]\npath = "bundled:toy_areas.geojson"\nid_col = "code"\n'
+        "[join]\non_unmatched = 'warn'\n"
+        '[indicators]\npath = "bundled:toy_indicators.csv"\nid_col = "code"\n'
+        "[index]\nmissing = 'drop'\n[index.indicators]\npoverty = 1\n[graph]\nislands = 'keep'\n"
+        "[hotspots]\nmissing = 'exclude'\nseed = 0\n",
+        encoding="utf-8",
+    )
+    assert main(["--quiet", "run", str(config), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "deprivation-map: warning: Indicator table 1: 1 areas have no row" in err
+    assert ".py:" not in err  # no file and line of the library

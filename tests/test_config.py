@@ -99,7 +99,7 @@ TOY = """
         (("normalise", "normalize"), "Unknown key 'normalize' in [index]. Did you mean 'normalise'?"),
         (('path = "bundled:toy_areas.geojson"', 'path = "nowhere.gpkg"'), "Key 'boundaries.path': no file at"),
         (("poverty = 1", "povrty = 1"), "[index] The data has no column 'povrty'"),
-        (("seed = 1", 'seed = "one"'), "Key 'hotspots.seed' must be a int, got 'one'"),
+        (("seed = 1", 'seed = "one"'), "Key 'hotspots.seed' must be an integer, got 'one'"),
         (('islands = "keep"', 'islands = "drop"'), "Unknown value for 'graph.islands' 'drop'"),
         (('on_unmatched = "keep"', 'on_unmatched = "raise"'), "[join] Indicator table 1: 1 areas have no row ('012')"),
     ],
@@ -125,3 +125,101 @@ def test_missing_sections_and_files_are_named(tmp_path):
         load_config(tmp_path / "absent.toml")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(_write(tmp_path, "[boundaries\n"))
+
+
+def test_every_problem_of_a_configuration_is_reported_at_once(tmp_path, capsys):
+    text = TOY.replace('islands = "keep"', 'islands = "drop"').replace("seed = 1", 'seed = "one"')
+    text = text.replace("[index]\n    missing", "[index]\n    normalize = 'zscore'\n    missing")
+    with pytest.raises(ConfigError) as info:
+        load_config(_write(tmp_path, text))
+    lines = str(info.value).splitlines()
+    assert len(lines) == 3
+    assert any("'graph.islands'" in line for line in lines)
+    assert any("'hotspots.seed'" in line for line in lines)
+    assert any("Unknown key 'normalize' in [index]" in line for line in lines)
+    assert main(["run", str(_write(tmp_path, text))]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3 and all(line.startswith("deprivation-map: error: ") for line in err)
+
+
+def test_defaults_are_the_api_s_own():
+    """Every key that feeds an API parameter has that parameter's default (none is retyped in config.py)."""
+    import inspect
+
+    from deprivation_map.config import sections
+
+    checked = 0
+    for section in sections():
+        if section.api is None:
+            continue
+        params = inspect.signature(section.api).parameters
+        for key in section.keys:
+            if (
+                key.param is not None
+                and key.param in params
+                and params[key.param].default is not inspect.Parameter.empty
+            ):
+                assert key.default == params[key.param].default, f"{section.name}.{key.name}"
+                checked += 1
+    assert checked > 30
+
+
+def test_choices_are_the_api_s_registries():
+    from deprivation_map.config import sections
+    from deprivation_map.index.normalise import NORMALISERS
+    from deprivation_map.spatial.graph import BUILDERS
+
+    by_name = {s.name: s for s in sections()}
+    assert list(by_name["index"].key("normalise").choices) == list(NORMALISERS)
+    assert list(by_name["graph"].key("method").choices) == list(BUILDERS)
+
+
+def test_indicators_can_come_from_the_boundaries_file(tmp_path):
+    areas = dm.datasets.load_georgia()
+    areas.reset_index().to_file(tmp_path / "areas.gpkg")
+    config = _write(
+        tmp_path,
+        """
+        [boundaries]
+        path = "areas.gpkg"
+        id_col = "AreaKey"
+        [index.indicators]
+        PctPov = 1
+        [hotspots]
+        seed = 0
+        """,
+    )
+    from deprivation_map.pipeline import run
+
+    result = run(config, out_dir=tmp_path / "out")
+    assert result.reports == () and result.table_report is None
+    expected = dm.build_index(areas, {"PctPov": 1}).score
+    assert result.index.score.equals(expected.loc[result.index.score.index])
+
+
+def test_the_saved_configuration_runs_again_and_writes_beside_itself(tmp_path):
+    from deprivation_map.pipeline import run
+
+    first = run(_write(tmp_path, TOY), out_dir=tmp_path / "first")
+    saved = first.outputs["config"]
+    assert 'dir = "."' in saved.read_text(encoding="utf-8")
+    again = run(saved)
+    assert again.outputs["map"].parent == saved.parent  # not a nested copy such as first/first/
+    assert again.index.score.equals(first.index.score)
+    assert again.hotspots.labels.equals(first.hotspots.labels)
+
+
+def test_the_reference_page_in_the_repository_is_the_code_s():
+    """docs/reference/config.rst holds tables generated from the schema; regenerate with the script it names."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "docs" / "_ext" / "dm_reference.py"
+    spec = importlib.util.spec_from_file_location("dm_reference", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = module.PAGE.read_text(encoding="utf-8")
+    assert page == module.config_page(), "run `python docs/_ext/dm_reference.py` to regenerate the page"
+    for section in ("[boundaries]", "[index]", "[hotspots]", "[allocation]", "[output]"):
+        assert section in page
+    assert "The layer of a multi-layer file" in page  # meanings come from the API's own docstrings

@@ -10,6 +10,7 @@ import difflib
 import os
 import warnings
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -186,3 +187,51 @@ def resolve_seed(seed: int | None) -> int:
     if seed is None:
         return int(np.random.SeedSequence().entropy % (2**63))
     return require_int(seed, what="seed", minimum=0)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range of a numeric option, declared once in the API's signature (``Annotated[float, Bounds(...)]``).
+
+    The function checks its argument with :meth:`check`, and the configuration reads the same bounds from the
+    signature to refuse a bad value before anything runs.
+
+    Examples
+    --------
+    >>> Bounds(0, 1, low_open=True).check(0.05, what="alpha")
+    0.05
+    >>> Bounds(0, 1, low_open=True).check(0, what="alpha")
+    Traceback (most recent call last):
+    ...
+    deprivation_map.errors.ValidationError: alpha must be in (0, 1], got 0.
+    """
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    integer: bool = False
+
+    def describe(self) -> str:
+        """The range in interval notation (``(0, 1]``, ``[0, inf)``)."""
+        low = "-inf" if self.low is None else f"{self.low:g}"
+        high = "inf" if self.high is None else f"{self.high:g}"
+        return f"{'(' if self.low_open or self.low is None else '['}{low}, {high}{')' if self.high_open or self.high is None else ']'}"
+
+    def check(self, value: float, *, what: str) -> float:
+        """Return ``value`` if it lies in the range (and is an integer when ``integer``), else raise."""
+        number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+        integral = isinstance(value, int | np.integer) and not isinstance(value, bool)
+        inside = number and np.isfinite(value) and (not self.integer or integral)
+        if inside and self.low is not None:
+            inside = value > self.low if self.low_open else value >= self.low
+        if inside and self.high is not None:
+            inside = value < self.high if self.high_open else value <= self.high
+        if not inside:
+            kind = "an integer" if self.integer else "a number"
+            raise ValidationError(
+                f"{what} must be {kind} in {self.describe()}, got {value!r}."
+                if self.integer
+                else f"{what} must be in {self.describe()}, got {value!r}."
+            )
+        return value

@@ -1,9 +1,13 @@
-"""The validated schema of a pipeline configuration (TOML).
+"""The validated schema of a pipeline configuration (TOML), read from the API it configures.
 
-A configuration names the input files and their ID columns, the indicators with their direction, and the
-choices of every step. Every problem is reported as one :class:`~deprivation_map.errors.ConfigError`
-naming the key (``index.normalise``) and the fix. Relative paths are relative to the configuration file;
-``bundled:NAME`` names a file bundled with the library (see :mod:`deprivation_map.datasets`).
+Each table of the file configures one step, and its keys are that step's keyword options, with the same
+names, defaults and allowed values as the Python function (read from its signature and the registries it
+looks names up in, never retyped here): ``[graph]`` is :func:`~deprivation_map.build_graph`, ``[index]``
+:func:`~deprivation_map.build_index`, ``[hotspots]`` :func:`~deprivation_map.local_moran`, ``[map]``
+:func:`~deprivation_map.explore`, ``[allocation]`` :func:`~deprivation_map.allocate`. A few keys name files
+and columns. The whole file is checked before anything runs; every problem is reported, one line each, as
+one :class:`~deprivation_map.errors.ConfigError` naming the key (``index.normalise``) and the fix. Relative
+paths are relative to the configuration file; ``bundled:NAME`` names a file bundled with the library.
 
 Example::
 
@@ -11,7 +15,7 @@ Example::
     path = "areas.gpkg"
     id_col = "code"
 
-    [indicators]
+    [indicators]            # optional: without it, the indicators are columns of the boundaries file
     path = "indicators.csv"
     id_col = "code"
 
@@ -36,245 +40,347 @@ Example::
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
+import json
+import math
+import os
 import tomllib
-import types
-import typing
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from . import _validation as v
-from .allocation.shares import METHODS as ALLOCATION_METHODS
-from .allocation.shares import MISSING as ALLOCATION_MISSING
-from .allocation.shares import NEGATIVE
+from . import _schema as s
 from .errors import ConfigError, DeprivationMapError
-from .index.aggregate import AGGREGATORS
-from .index.composite import MISSING as INDEX_MISSING
-from .index.normalise import NORMALISERS
-from .index.weighting import WEIGHTINGS
-from .io.join import KEYS, ON_UNMATCHED
-from .maps.i18n import LANGS
-from .maps.interactive import SCHEMES
-from .maps.palettes import SEQUENTIAL
-from .spatial import MISSING as STAT_MISSING
-from .spatial.graph import BUILDERS, COMPONENTS, ISLANDS
-from .spatial.inference import ALTERNATIVES
-from .spatial.multiple_testing import CORRECTIONS
 
-__all__ = ["Config", "load_config"]
-
-BUNDLED = "bundled:"
+__all__ = ["Config", "Settings", "load_config", "sections"]
 
 
-def _choices(options: Collection[str]) -> Any:
-    """A field whose value must be one of ``options`` (a registry or a tuple); the first is the default."""
-    return field(default=next(iter(options)), metadata={"choices": dict.fromkeys(options)})
+@cache
+def sections() -> tuple[s.Section, ...]:
+    """Every section of the configuration, in the order the pipeline runs them.
+
+    Examples
+    --------
+    >>> [section.name for section in sections()][:4]
+    ['boundaries', 'indicators', 'join', 'graph']
+    >>> section = next(x for x in sections() if x.name == "graph")
+    >>> import inspect, deprivation_map as dm
+    >>> section.key("method").default == inspect.signature(dm.build_graph).parameters["method"].default
+    True
+    """
+    from .allocation.equity import BASELINES
+    from .allocation.shares import METHODS, MISSING, NEGATIVE, allocate
+    from .index.aggregate import AGGREGATORS
+    from .index.composite import MISSING as INDEX_MISSING
+    from .index.composite import build_index
+    from .index.normalise import NORMALISERS
+    from .index.weighting import WEIGHTINGS
+    from .io.boundaries import ON_INVALID, read_boundaries
+    from .io.join import KEYS, ON_UNMATCHED, join_indicators
+    from .io.tables import ON_UNPARSED, read_indicators
+    from .maps.classify import SCHEMES
+    from .maps.i18n import LANGS
+    from .maps.interactive import RENDERERS, explore
+    from .maps.palettes import SEQUENTIAL
+    from .spatial import MISSING as STAT_MISSING
+    from .spatial import TRANSFORMS
+    from .spatial.graph import BUILDERS, COMPONENTS, ISLANDS, build_graph
+    from .spatial.inference import ALTERNATIVES
+    from .spatial.lisa import local_moran
+    from .spatial.multiple_testing import CORRECTIONS
+
+    def path(doc: str) -> s.Key:
+        return s.Key("path", (str,), path=True, must_exist=True, doc=doc)
+
+    def column(name: str, doc: str, *, required: bool = False) -> s.Key:
+        return s.Key(name, (str,), s.REQUIRED if required else None, doc=doc)
+
+    id_col = s.Key("id_col", (str,), doc="the column holding the area code", param="id_col")
+    return (
+        s.Section(
+            "boundaries",
+            (
+                path("the boundaries file (GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet)"),
+                id_col,
+                s.Key("crs", (str, int), None, param="crs", doc="the CRS when the file has none (EPSG code)"),
+                *s.api_keys(read_boundaries, skip=("id_col", "crs"), choices={"on_invalid": ON_INVALID}),
+                column("name_col", "a column of area names, shown in tooltips and reports"),
+            ),
+            doc="The areas.",
+            api=read_boundaries,
+        ),
+        s.Section(
+            "indicators",
+            (
+                path("the indicator table (CSV, Excel, Parquet)"),
+                id_col,
+                *s.api_keys(read_indicators, skip=("id_col",), choices={"on_unparsed": ON_UNPARSED}),
+            ),
+            doc="The indicator table. Without it, the indicators are columns of the boundaries file.",
+            optional=True,
+            api=read_indicators,
+        ),
+        s.Section(
+            "join",
+            s.api_keys(join_indicators, choices={"on_unmatched": ON_UNMATCHED, "keys": KEYS}),
+            doc="Joining the table to the areas by ID.",
+            api=join_indicators,
+        ),
+        s.Section(
+            "graph",
+            s.api_keys(build_graph, choices={"method": BUILDERS, "islands": ISLANDS, "components": COMPONENTS}),
+            doc="Who neighbours whom.",
+            api=build_graph,
+        ),
+        s.Section(
+            "index",
+            (
+                s.Key("indicators", (dict,), doc="the indicators with their direction, nested in domains"),
+                *s.api_keys(
+                    build_index,
+                    skip=("graph",),
+                    choices={
+                        "normalise": NORMALISERS,
+                        "weighting": WEIGHTINGS,
+                        "aggregate": AGGREGATORS,
+                        "missing": INDEX_MISSING,
+                    },
+                ),
+            ),
+            doc="The composite index.",
+            api=build_index,
+        ),
+        s.Section(
+            "hotspots",
+            s.api_keys(
+                local_moran,
+                choices={
+                    "alternative": ALTERNATIVES,
+                    "correction": CORRECTIONS,
+                    "missing": STAT_MISSING,
+                    "transform": TRANSFORMS,
+                },
+            ),
+            doc="Global Moran's I and the LISA clusters of the index (global_moran takes the options it shares).",
+            api=local_moran,
+        ),
+        s.Section(
+            "allocation",
+            (
+                s.Key("budget", (float, int), doc="the amount to share"),
+                s.Key("need", (str,), "index", doc='"index" (the composite score) or a column of the data'),
+                column("population_col", "a column of population, for amounts per person"),
+                *s.api_keys(
+                    allocate,
+                    skip=("population", "hotspots"),
+                    choices={"method": METHODS, "negative": NEGATIVE, "missing": MISSING, "baseline": BASELINES},
+                ),
+            ),
+            doc="Sharing a budget by need. Without it, nothing is allocated.",
+            optional=True,
+            api=allocate,
+        ),
+        s.Section(
+            "map",
+            s.api_keys(
+                explore,
+                skip=("index", "hotspots", "gi", "allocation", "services", "name_col", "services_name_col", "bins"),
+                choices={"scheme": SCHEMES, "palette": SEQUENTIAL, "allocation_palette": SEQUENTIAL, "lang": LANGS}
+                | {"renderer": RENDERERS},
+            ),
+            doc="The interactive map (its language is also the report's).",
+            api=explore,
+        ),
+        s.Section(
+            "output",
+            (
+                s.Key("dir", (str,), "out", path=True, doc="the output folder; the CLI's --out overrides it"),
+                s.Key("map", (str,), "map.html", doc="the map's file name"),
+                s.Key("geopackage", (str,), "results.gpkg", doc="the results with their geometries"),
+                s.Key("csv", (str,), "results.csv", doc="the results as a table"),
+                s.Key("report", (str,), None, doc='e.g. "report.html": also write the report (needs matplotlib)'),
+            ),
+            doc="What is written, and where.",
+        ),
+    )
 
 
-_INPUT = {"must_exist": True}
+class Settings:
+    """The checked values of one section, read as attributes (``config.graph.method``) or by key.
 
+    Examples
+    --------
+    >>> from deprivation_map.datasets import get_path
+    >>> graph = load_config(get_path("demo.toml")).graph
+    >>> graph.method, graph["islands"], graph.api_options()["method"]
+    ('queen', 'raise', 'queen')
+    """
 
-@dataclass(frozen=True)
-class BoundariesConfig:
-    path: Path = field(metadata=_INPUT)
-    id_col: str
-    layer: str | None = None
-    crs: str | None = None
-    name_col: str | None = None
+    def __init__(self, section: s.Section, values: Mapping[str, Any]) -> None:
+        self._section = section
+        self._values = MappingProxyType(dict(values))
 
-
-@dataclass(frozen=True)
-class TableConfig:
-    path: Path = field(metadata=_INPUT)
-    id_col: str
-    sep: str | None = None  # None: detected and reported (see deprivation_map.io.detection)
-    decimal: str | None = None
-    encoding: str | None = None
-    thousands: str | None = None
-    sheet: str | None = None
-
-
-@dataclass(frozen=True)
-class JoinConfig:
-    on_unmatched: str = _choices(ON_UNMATCHED)
-    keys: str = _choices(KEYS)
-
-
-@dataclass(frozen=True)
-class IndexConfig:
-    indicators: dict
-    normalise: str = _choices(NORMALISERS)
-    weighting: str = _choices(WEIGHTINGS)
-    aggregate: str = _choices(AGGREGATORS)
-    missing: str = _choices(INDEX_MISSING)
-    min_available: float = 0.0  # the least share of indicators an area needs to be imputed and scored
-
-    def __post_init__(self) -> None:
-        # Domains, weights and treatments nest inside [index.indicators]; see indicators.parse_spec.
-        from .index.spec import parse_spec
-
+    def __getattr__(self, name: str) -> Any:
         try:
-            parse_spec(self.indicators)
-        except DeprivationMapError as err:
-            raise ConfigError(f"Key 'index.indicators': {err}") from err
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"[{self._section.name}] has no key {name!r}") from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._values
+
+    def __repr__(self) -> str:
+        return f"Settings[{self._section.name}]({dict(self._values)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The values as a plain dict."""
+        return dict(self._values)
+
+    def api_options(self) -> dict[str, Any]:
+        """The keyword options for the API function this section configures (lists become tuples)."""
+        options = s.api_options(self._section, self._values)
+        return {k: tuple(x) if isinstance(x, list) else x for k, x in options.items()}
 
 
-@dataclass(frozen=True)
-class GraphConfig:
-    method: str = _choices(BUILDERS)
-    islands: str = _choices(ISLANDS)
-    k: int | None = None  # knn / kernel: neighbours per area
-    threshold: float | None = None  # distance / kernel: band or bandwidth, in CRS units
-    kernel: str = "gaussian"
-    components: str = _choices(COMPONENTS)
-
-
-@dataclass(frozen=True)
-class HotspotsConfig:
-    permutations: int = 999
-    seed: int | None = None
-    alpha: float = 0.05
-    alternative: str = _choices(ALTERNATIVES)
-    missing: str = _choices(STAT_MISSING)
-    correction: str = _choices(CORRECTIONS)
-
-
-@dataclass(frozen=True)
-class MapConfig:
-    scheme: str = _choices(SCHEMES)
-    k: int = 5
-    palette: str = _choices(SEQUENTIAL)
-    tiles: str | None = None  # a folium basemap name; none by default, so the saved map needs no network
-    lang: str = _choices(LANGS)  # language of the map's and the report's labels: en, es, ca, el
-
-
-@dataclass(frozen=True)
-class AllocationConfig:
-    budget: float
-    need: str = "index"  # "index" (the composite score) or a column of the joined data
-    population_col: str | None = None
-    method: str = _choices(ALLOCATION_METHODS)
-    floor: float = 0.0
-    cap: float | None = None
-    power: float | None = None  # progressive: need ** power
-    threshold: float | str | None = None  # threshold: a need value, "decile" or "hotspots" (see allocate)
-    negative: str = _choices(NEGATIVE)
-    missing: str = _choices(ALLOCATION_MISSING)
-    units: bool = False  # whole units (no cents)
-
-
-@dataclass(frozen=True)
-class OutputConfig:
-    dir: Path = Path("out")
-    map: str = "map.html"
-    geopackage: str = "results.gpkg"
-    csv: str = "results.csv"
-    report: str | None = None  # e.g. "report.html": also write the HTML report (needs matplotlib)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Config:
-    """A whole pipeline run; see the module docstring for the TOML form.
+    """A whole pipeline run: one :class:`Settings` per section (None for an optional section not given).
 
     Examples
     --------
     >>> from pathlib import Path
-    >>> from deprivation_map.config import Config
     >>> raw = {"boundaries": {"path": "bundled:georgia_counties.gpkg", "id_col": "AreaKey"},
     ...        "indicators": {"path": "bundled:georgia_indicators.csv", "id_col": "AreaKey"},
     ...        "index": {"indicators": {"PctPov": 1, "PctBach": -1}}, "map": {"lang": "es"}}
     >>> config = Config.from_dict(raw, base_dir=Path("."))
     >>> config.boundaries.path.name, config.map.lang, config.graph.method, config.hotspots.correction  # defaults
     ('georgia_counties.gpkg', 'es', 'queen', 'fdr')
+    >>> config.allocation is None  # an optional step that was not configured
+    True
     """
 
-    boundaries: BoundariesConfig
-    indicators: TableConfig
-    index: IndexConfig
-    join: JoinConfig = JoinConfig()
-    graph: GraphConfig = GraphConfig()
-    hotspots: HotspotsConfig = HotspotsConfig()
-    map: MapConfig = MapConfig()
-    output: OutputConfig = OutputConfig()
-    allocation: AllocationConfig | None = None  # no allocation unless an [allocation] table is given
+    settings: Mapping[str, Settings | None]
     source: Path | None = None
 
+    def __getattr__(self, name: str) -> Any:  # Settings, or None for an optional section not given
+        settings = self.__dict__.get("settings", {})
+        if name in settings:
+            return settings[name]
+        raise AttributeError(f"The configuration has no section {name!r}")
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Every section's values, as plain data (paths as text): what the run's metadata records."""
+        return {
+            name: {k: str(x) if isinstance(x, Path) else x for k, x in values.items()}
+            for name, section in self.settings.items()
+            if section is not None
+            for values in [section.to_dict()]
+        }
+
+    def to_toml(self, folder: Path) -> str:
+        """The configuration as run, every key with its value, for a copy saved in ``folder``.
+
+        Input paths become relative to ``folder`` (bundled files stay ``bundled:NAME``) and ``[output] dir``
+        becomes ``"."``, so that running the copy reads the same files and writes beside it. Keys whose
+        value is None (the API's "not set") are left out: TOML has no null.
+        """
+        lines = []
+        for name, values in self.to_dict().items():
+            lines.append(f"[{name}]")
+            for key, value in values.items():
+                if name == "output" and key == "dir":
+                    value = "."
+                elif isinstance(value, str) and isinstance(self.settings[name][key], Path):
+                    value = _portable(Path(value), folder)
+                if value is not None:
+                    lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+            lines.append("")
+        return "\n".join(lines)
+
     @classmethod
-    def from_dict(cls, raw: dict, *, base_dir: Path, source: Path | None = None) -> Config:
-        """Validate a parsed TOML document; relative paths are resolved against ``base_dir``."""
-        sections = {f.name: f for f in dataclasses.fields(cls) if f.name != "source"}
-        values = _section(cls, raw, "", base_dir, sections=sections)
-        return cls(**values, source=source)
+    def from_dict(cls, raw: Mapping[str, Any], *, base_dir: Path, source: Path | None = None) -> Config:
+        """Check a parsed TOML document whole; relative paths are resolved against ``base_dir``.
+
+        Raises
+        ------
+        ConfigError
+            Listing every problem found, one per line.
+        """
+        errors: list[str] = []
+        by_name = {section.name: section for section in sections()}
+        errors.extend(s.unknown(name, list(by_name), "") for name in raw if name not in by_name)
+        settings: dict[str, Settings | None] = {}
+        for section in by_name.values():
+            if section.name in raw:
+                values = s.check_section(section, raw[section.name], section.name, base_dir, errors)
+            elif section.optional:
+                settings[section.name] = None
+                continue
+            elif any(k.required for k in section.keys):
+                errors.append(f"The configuration needs a [{section.name}] table: {section.doc}")
+                continue
+            else:
+                values = s.defaults(section)
+            settings[section.name] = Settings(section, values)
+        if not errors and "index" in settings:
+            errors.extend(_check_spec(settings["index"]))
+        if errors:
+            raise ConfigError("\n".join(errors))
+        return cls(MappingProxyType(settings), source)
 
 
-def _unknown(key: str, valid: list[str], where: str) -> ConfigError:
-    close = difflib.get_close_matches(key, valid, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    place = f"in [{where}]" if where else "at the top level"
-    return ConfigError(f"Unknown key {key!r} {place}.{hint} Valid keys: {', '.join(valid)}.")
+def _portable(path: Path, folder: Path) -> str:
+    """``bundled:NAME`` for a bundled file, else the path relative to ``folder`` (absolute on another drive)."""
+    from .datasets import BUNDLED, get_path
+
+    try:
+        if get_path(path.name) == path:
+            return BUNDLED + path.name
+    except DeprivationMapError:
+        pass
+    try:
+        return os.path.relpath(path, folder.resolve())
+    except ValueError:  # another drive (Windows)
+        return str(path)
 
 
-def _section(cls, raw: Any, where: str, base_dir: Path, *, sections=None) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"[{where}] must be a table of keys, got {type(raw).__name__}.")
-    fields = sections or {f.name: f for f in dataclasses.fields(cls)}
-    for key in raw:
-        if key not in fields:
-            raise _unknown(key, list(fields), where)
-    hints = typing.get_type_hints(cls)
-    out = {}
-    for name, spec in fields.items():
-        key = f"{where}.{name}" if where else name
-        if name not in raw:
-            if spec.default is dataclasses.MISSING:
-                what = f"a [{key}] table" if dataclasses.is_dataclass(hints[name]) else f"the key {key!r}"
-                raise ConfigError(f"The configuration needs {what}; see the example in the documentation.")
-            continue
-        out[name] = _value(raw[name], hints[name], spec, key, base_dir)
-    return out
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else json.dumps(key)
 
 
-def _value(value: Any, hint: Any, spec: dataclasses.Field, key: str, base_dir: Path) -> Any:
-    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-    allowed = tuple(a for a in allowed if a is not type(None))
-    if dataclasses.is_dataclass(allowed[0]):  # a section, optional or not
-        return allowed[0](**_section(allowed[0], value, key, base_dir))
-    if Path in allowed:
-        return _path(value, key, base_dir, must_exist=spec.metadata.get("must_exist", False))
-    if float in allowed and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
-        names = " or ".join(a.__name__ for a in allowed)
-        raise ConfigError(f"Key {key!r} must be a {names}, got {value!r}.")
-    if "choices" in spec.metadata:
-        v.lookup(spec.metadata["choices"], value, what=f"value for {key!r}", error=ConfigError)
-    return value
+def _toml_value(value: Any) -> str:
+    """A TOML value: strings, numbers, booleans, lists and (inline) tables."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(str(k))} = {_toml_value(x)}" for k, x in value.items()) + " }"
+    return "[" + ", ".join(_toml_value(x) for x in value) + "]"
 
 
-def _path(value: Any, key: str, base_dir: Path, *, must_exist: bool) -> Path:
-    if not isinstance(value, str):
-        raise ConfigError(f"Key {key!r} must be a path (a string), got {value!r}.")
-    if value.startswith(BUNDLED):
-        from .datasets import get_path
+def _check_spec(index: Settings | None) -> list[str]:
+    """The nested [index.indicators] table, checked by the same parser :func:`build_index` uses."""
+    from .index.spec import parse_spec
 
-        try:
-            return get_path(value.removeprefix(BUNDLED))
-        except DeprivationMapError as err:
-            raise ConfigError(f"Key {key!r}: {err}") from err
-    path = (base_dir / value).resolve()
-    if must_exist and not path.is_file():
-        raise ConfigError(
-            f"Key {key!r}: no file at {str(path)!r}. Relative paths are read from the configuration file's folder "
-            f"({str(base_dir)!r}); fix the path or use an absolute one."
-        )
-    return path
+    try:
+        parse_spec(index.indicators)
+    except DeprivationMapError as err:
+        return [f"Key 'index.indicators': {err}"]
+    return []
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate a TOML configuration file.
+    """Read and check a TOML configuration file (every problem is reported at once).
 
     Examples
     --------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -199,12 +197,19 @@ def test_options_a_method_does_not_use_are_refused(grid):
 
 
 def test_the_configuration_carries_the_graph_options(georgia):
-    from deprivation_map.config import GraphConfig, HotspotsConfig
+    from pathlib import Path
 
-    config = GraphConfig(method="knn", k=3, islands="raise")
-    graph = dm.build_graph(georgia, **dataclasses.asdict(config))
+    from deprivation_map.config import Config
+
+    raw = {
+        "boundaries": {"path": "bundled:georgia_counties.gpkg", "id_col": "AreaKey"},
+        "index": {"indicators": {"PctPov": 1}},
+        "graph": {"method": "knn", "k": 3, "islands": "raise"},
+    }
+    config = Config.from_dict(raw, base_dir=Path("."))
+    graph = dm.build_graph(georgia, **config.graph.api_options())
     assert (graph.cardinalities == 3).all()
-    assert HotspotsConfig().correction == "fdr"
+    assert config.hotspots.correction == "fdr"
 
 
 def test_a_gwt_file_keeps_its_weights_and_works_in_a_statistic(tmp_path):

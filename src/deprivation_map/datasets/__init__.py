@@ -20,7 +20,9 @@ from ..errors import ValidationError
 from ..io import read_boundaries, read_indicators
 from ..io.join import join_indicators
 
-__all__ = ["get_path", "load_georgia", "load_toy"]
+__all__ = ["BUNDLED", "get_path", "load_georgia", "load_toy"]
+
+BUNDLED = "bundled:"  # in a configuration, a path "bundled:NAME" names a bundled file
 
 _PLACES = (files(__name__), files(f"{__name__}.boundaries"))
 

@@ -19,7 +19,7 @@ One module per concept, re-exported here (and from ``deprivation_map``):
 
 from __future__ import annotations
 
-from ._prepare import MISSING
+from ._prepare import MISSING, TRANSFORMS
 from .districts import assign_districts, district_summary
 from .getis_ord import GI_LABELS, GiHotspots, local_g
 from .global_stats import GlobalMoran, GlobalStatistic, bivariate_moran, geary, general_g, global_moran
@@ -34,6 +34,7 @@ __all__ = [
     "GI_LABELS",
     "LABELS",
     "MISSING",
+    "TRANSFORMS",
     "GiHotspots",
     "GlobalMoran",
     "GlobalStatistic",
