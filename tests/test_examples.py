@@ -52,6 +52,18 @@ EXPECTED = {
         [r"Municipalities read: 19;", rf"Allocated {BUDGET:,}\.00 EUR of {BUDGET:,} EUR to 19 municipalities"],
         [],
     ),
+    "zones_and_access.py": (
+        ["zones_barcelona.gpkg", "access_lsoas.csv"],
+        [
+            r"Barcelona: 120 sections in \d+ zones of at least 20,000 people",
+            r"Greater Manchester: 300 LSOAs, 12 libraries",
+        ],
+        [
+            r"Barcelona: 1068 sections in \d+ zones of at least 20,000 people",
+            r"Greater Manchester: 1702 LSOAs, 141 libraries, 631 pharmacies",
+        ],
+        [],
+    ),
     "english_lsoas_imd.py": (
         ["imd_map.html", "imd_report.html", "imd_lsoas.gpkg", "imd_local_authorities.csv"],
         [r"LSOAs read: 300 in 4 local authorities", r"300 LSOAs ranked", r"decile 1 holds 30 LSOAs"],

@@ -72,6 +72,17 @@ def built(evil, tmp_path_factory):
         "ServiceAccess": dm.distance_to_services(
             evil, services, within=50_000, need=index, population=evil["TotPop90"]
         ),
+        "Zones": dm.regionalise(evil, [EVIL_COL, "PctBach"], method="ward", n_zones=6),
+        "SuppressedTable": dm.suppress_table(
+            pd.DataFrame({EVIL_COL: [3, 40, 25], "b": [30, 12, 18]}, index=[EVIL_ID, "b", "c"]), threshold=10
+        ),
+        "Accessibility": dm.accessibility(
+            evil, services.assign(beds=[5, 9]), demand="TotPop90", supply="beds", max_cost=80_000
+        ),
+        "VulnerableGroups": dm.vulnerable_groups(
+            (evil[[EVIL_COL]] * 10).round().astype(int), evil["TotPop90"], index=index, hotspots=hot
+        ),
+        "Locations": dm.p_median(evil, candidates, 2, weight="TotPop90"),
         "SiteSelection": dm.select_sites(
             evil, candidates, 2, within=50_000, need=evil[EVIL_COL], population=evil["TotPop90"], services=services
         ),

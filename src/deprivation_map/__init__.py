@@ -21,17 +21,24 @@ from . import datasets, errors
 from ._compat import MOVED, install_old_paths, moved_module
 from ._version import __version__
 from .allocation import (
+    Accessibility,
     Allocation,
     Equity,
+    Locations,
     ServiceAccess,
     SiteSelection,
+    VulnerableGroups,
+    accessibility,
     allocate,
     assess_equity,
     concentration_curve,
     concentration_index,
     distance_to_services,
     gini,
+    p_median,
     select_sites,
+    set_cover,
+    vulnerable_groups,
 )
 from .index import (
     DeprivationIndex,
@@ -47,12 +54,14 @@ from .index import (
 )
 from .io import (
     JoinReport,
+    SuppressedTable,
     TableReport,
     check_join,
     check_table,
     join_indicators,
     read_boundaries,
     read_indicators,
+    suppress_table,
     write_results,
 )
 from .maps import explore, save_map
@@ -63,6 +72,7 @@ from .spatial import (
     GlobalStatistic,
     Hotspots,
     RobustHotspots,
+    Zones,
     adjust_p,
     assign_districts,
     bivariate_moran,
@@ -78,6 +88,7 @@ from .spatial import (
     local_moran,
     local_moran_bv,
     local_moran_rate,
+    regionalise,
     robust_hotspots,
 )
 
@@ -87,12 +98,14 @@ __all__ = [
     "errors",
     # data in
     "JoinReport",
+    "SuppressedTable",
     "TableReport",
     "check_join",
     "check_table",
     "join_indicators",
     "read_boundaries",
     "read_indicators",
+    "suppress_table",
     "write_results",
     # the index
     "DeprivationIndex",
@@ -111,6 +124,7 @@ __all__ = [
     "GlobalStatistic",
     "Hotspots",
     "RobustHotspots",
+    "Zones",
     "adjust_p",
     "assign_districts",
     "bivariate_moran",
@@ -126,23 +140,31 @@ __all__ = [
     "local_moran",
     "local_moran_bv",
     "local_moran_rate",
+    "regionalise",
     "robust_hotspots",
     # publishing
     "explore",
     "report",
     "save_map",
     # fair shares
+    "Accessibility",
     "Allocation",
     "Equity",
+    "Locations",
     "ServiceAccess",
     "SiteSelection",
+    "VulnerableGroups",
+    "accessibility",
     "allocate",
     "assess_equity",
     "concentration_curve",
     "concentration_index",
     "distance_to_services",
     "gini",
+    "p_median",
     "select_sites",
+    "set_cover",
+    "vulnerable_groups",
 ]
 
 install_old_paths()

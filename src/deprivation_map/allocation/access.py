@@ -10,7 +10,6 @@ mixed-integer programme, with HiGHS through :func:`scipy.optimize.milp`.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,72 +18,15 @@ import pandas as pd
 
 from .. import _validation as v
 from .._repr import html_repr, id_list
-from ..errors import DeprivationMapWarning, ValidationError, format_ids
+from ..errors import DeprivationMapWarning, ValidationError
 from ..index.composite import DeprivationIndex, rank_most_deprived
 from ._need import need_policies, need_values, population_weights
+from ._points import GEOGRAPHIC, ORIGINS, check_distance, crs_unit, origin_points, point_coords, to_projected
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = ["GEOGRAPHIC", "ORIGINS", "ServiceAccess", "SiteSelection", "distance_to_services", "select_sites"]
-
-ORIGINS: dict[str, Callable] = {
-    "representative": lambda geoms: geoms.representative_point(),
-    "centroid": lambda geoms: geoms.centroid,
-}
-GEOGRAPHIC = ("raise", "utm")
-
-
-def _projected(areas, others: dict[str, object], geographic: str):
-    """The areas and the point layers in one projected CRS, or a clear error."""
-    v.require_crs(areas, what="The areas")
-    v.require_unique_ids(areas.index, what="The areas")
-    areas = areas.set_axis(areas.index.astype(str))  # area IDs are text, as everywhere in the library
-    if areas.crs.is_geographic:
-        if v.choose(geographic, GEOGRAPHIC, what="geographic-CRS policy") == "raise":
-            raise ValidationError(
-                f"The areas are in a geographic CRS ({areas.crs.to_string()}, degrees), where distances are not "
-                "lengths. Reproject them to a projected CRS (areas.to_crs('EPSG:XXXX')), or pass "
-                "geographic='utm' to use the local UTM zone."
-            )
-        areas = areas.to_crs(areas.estimate_utm_crs())
-    out = {}
-    for what, points in others.items():
-        if points is None:
-            out[what] = None
-            continue
-        v.require_crs(points, what=f"The {what}")
-        points = points.to_crs(areas.crs)  # a known CRS to another: exact, not a guess
-        kinds = points.geometry.geom_type
-        bad = kinds.ne("Point") | points.geometry.is_empty
-        if bad.any():
-            raise ValidationError(
-                f"The {what} must be points, but {format_ids(points.index[bad.to_numpy()])} are "
-                f"{', '.join(sorted(set(kinds[bad].astype(str))))}. Use .representative_point() for areas."
-            )
-        v.require_unique_ids(points.index, what=f"The {what}")
-        out[what] = points.set_axis(points.index.astype(str))
-    return areas, out
-
-
-def _origins(areas, origin) -> np.ndarray:
-    """One point per area, as an (n, 2) array of coordinates in the areas' order."""
-    if isinstance(origin, str):
-        points = v.lookup(ORIGINS, origin, what="origin")(areas.geometry)
-    else:
-        fix = "Give one point (e.g. the population-weighted centroid) for every area."
-        given = getattr(origin, "geometry", origin)
-        points = v.align(given, areas.index, what="The origin", against="the areas", fix=fix)
-        v.require_crs(points, what="The origin")
-        points = points.to_crs(areas.crs)
-        bad = (points.geom_type != "Point").to_numpy()
-        if bad.any():
-            raise ValidationError(f"The origin must hold points, but not for {format_ids(areas.index[bad])}. {fix}")
-    return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
-
-
-def _coords(points) -> np.ndarray:
-    return np.column_stack([points.geometry.x.to_numpy(), points.geometry.y.to_numpy()])
 
 
 def _aligned_need(need, ids: pd.Index, direction: int) -> tuple[pd.Series, pd.Series]:
@@ -99,10 +41,6 @@ def _weights(need, population, ids: pd.Index, negative: str, missing: str, direc
     used, _ = need_policies(_aligned_need(need, ids, direction)[0], negative, missing, direction=direction)
     people = population_weights(population, ids, against="the areas")
     return pd.Series(used * (1.0 if people is None else people.to_numpy()), index=ids, name="need_weight")
-
-
-def _unit(crs) -> str:
-    return crs.axis_info[0].unit_name if crs.axis_info else "CRS units"
 
 
 @dataclass(frozen=True, eq=False)
@@ -236,14 +174,14 @@ def distance_to_services(
     >>> float(acc.distance["13121"]), int(acc.beyond.sum()) < len(gdf)
     (0.0, True)
     """
-    areas, pts = _projected(areas, {"services": services}, geographic)
+    areas, pts = to_projected(areas, {"services": services}, geographic)
     services = pts["services"]
     if not len(services):
         raise ValidationError("There are no services to measure a distance to.")
     from scipy.spatial import cKDTree
 
-    within = _distance(within)
-    distance, nearest = cKDTree(_coords(services)).query(_origins(areas, origin), k=1)
+    within = check_distance(within)
+    distance, nearest = cKDTree(point_coords(services)).query(origin_points(areas, origin), k=1)
     ids = areas.index
     decile = None if need is None else _aligned_need(need, ids, direction)[1]
     people = None if population is None else population_weights(population, ids, against="the areas")
@@ -254,7 +192,7 @@ def distance_to_services(
         decile=decile,
         population=people,
         within=float(within),
-        unit=_unit(areas.crs),
+        unit=crs_unit(areas.crs),
         origin=origin if isinstance(origin, str) else "given points",
     )
 
@@ -416,25 +354,25 @@ def select_sites(
     from ._covering import coverage_matrix, max_cover
 
     v.require_int(k, what="k", minimum=1)
-    within = _distance(within)
-    areas, pts = _projected(areas, {"candidates": candidates, "services": services}, geographic)
+    within = check_distance(within)
+    areas, pts = to_projected(areas, {"candidates": candidates, "services": services}, geographic)
     cands = pts["candidates"].sort_index()
     if k > len(cands):
         raise ValidationError(f"k={k} is more than the {len(cands)} candidate sites; lower k or add candidates.")
     weight = _weights(need, population, areas.index, negative, missing, direction)
     order = np.argsort(areas.index.to_numpy(dtype=str), kind="stable")
-    origins = _origins(areas, origin)[order]
+    origins = origin_points(areas, origin)[order]
     w = weight.to_numpy()[order]
     before = np.zeros(len(w), dtype=bool)
     if pts["services"] is not None and len(pts["services"]):
-        before = cKDTree(_coords(pts["services"])).query(origins, k=1)[0] <= within
-    cover = coverage_matrix(origins, _coords(cands), within)
+        before = cKDTree(point_coords(pts["services"])).query(origins, k=1)[0] <= within
+    cover = coverage_matrix(origins, point_coords(cands), within)
     chosen, optimal, message = max_cover(cover, np.where(before, 0.0, w), k, time_limit=time_limit)
     if not optimal:
         warnings.warn(f"The site selection is not proven optimal: {message}", DeprivationMapWarning, stacklevel=2)
     reach = cover[:, chosen]
     after = before | (np.diff(reach.indptr) > 0)
-    _, near = cKDTree(_coords(cands.iloc[chosen])).query(origins, k=1)
+    _, near = cKDTree(point_coords(cands.iloc[chosen])).query(origins, k=1)
     nearest = np.where(after & ~before, cands.index.to_numpy()[chosen][near], None)
     canon = areas.index[order]
     back = lambda values, name: pd.Series(values, index=canon, name=name).reindex(areas.index)  # noqa: E731
@@ -453,10 +391,3 @@ def select_sites(
         optimal=bool(optimal),
         solver="HiGHS via scipy.optimize.milp, relative gap 0",
     )
-
-
-def _distance(within: object) -> float:
-    number = isinstance(within, int | float | np.number) and not isinstance(within, bool)
-    if not number or not np.isfinite(within) or within < 0:
-        raise ValidationError(f"within must be a distance >= 0 in the CRS's units, got {within!r}.")
-    return float(within)

@@ -15,6 +15,7 @@ One module per concept, re-exported here (and from ``deprivation_map``):
 - :mod:`~deprivation_map.spatial.multiple_testing`: :func:`adjust_p` (FDR, Bonferroni);
 - :mod:`~deprivation_map.spatial.robust`: :func:`robust_hotspots` across graphs and index choices;
 - :mod:`~deprivation_map.spatial.districts`: :func:`assign_districts`, :func:`district_summary`;
+- :mod:`~deprivation_map.spatial.zones`: :func:`regionalise`, contiguous zones above a floor (spopt);
 - :mod:`~deprivation_map.spatial.inference`: permutation and analytic p-values, how many permutations;
   ``_prepare`` (alignment by ID, missing values and islands) and the numba kernels.
 """
@@ -32,6 +33,7 @@ from .inference import ALTERNATIVES, INFERENCES
 from .lisa import LABELS, Hotspots, eb_rates, local_moran, local_moran_bv, local_moran_rate
 from .multiple_testing import CORRECTIONS, adjust_p
 from .robust import RobustHotspots, graph_choices, robust_hotspots
+from .zones import Zones, regionalise
 
 __all__ = [
     "ALTERNATIVES",
@@ -47,6 +49,7 @@ __all__ = [
     "Hotspots",
     "LocalResult",
     "RobustHotspots",
+    "Zones",
     "adjust_p",
     "assign_districts",
     "bivariate_moran",
@@ -62,5 +65,6 @@ __all__ = [
     "local_moran",
     "local_moran_bv",
     "local_moran_rate",
+    "regionalise",
     "robust_hotspots",
 ]
