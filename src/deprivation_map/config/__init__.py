@@ -51,8 +51,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import _schema as s
 from ..errors import ConfigError, DeprivationMapError
+from . import _schema as s
 
 __all__ = ["Config", "Settings", "load_config", "sections"]
 
