@@ -104,7 +104,7 @@ def sections() -> tuple[s.Section, ...]:
             "boundaries",
             (
                 path("the boundaries file (GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet)"),
-                id_col,
+                s.Key("id_col", (str, list), items=str, param="id_col", doc="the column(s) holding the area code"),
                 s.Key("crs", (str, int), None, param="crs", doc="the CRS when the file has none (EPSG code)"),
                 *s.api_keys(read_boundaries, skip=("id_col", "crs"), choices={"on_invalid": ON_INVALID}),
                 column("name_col", "a column of area names, shown in tooltips and reports"),
