@@ -201,9 +201,21 @@ def test_every_toml_snippet_is_a_valid_configuration(tmp_path):
             for s in ("boundaries", "indicators")
             if s not in snippet
         )
+        for name in _file_names(snippet):  # the snippet's own files: load_config checks only that they exist
+            (tmp_path / name).touch()
         path = tmp_path / "snippet.toml"
         path.write_text(inputs.replace("'", '"') + text, encoding="utf-8")
         load_config(path)
+
+
+def _file_names(value) -> list[str]:
+    """Every relative file name (a string with an extension) among a parsed TOML document's values."""
+    if isinstance(value, dict):
+        return [n for x in value.values() for n in _file_names(x)]
+    if isinstance(value, list):
+        return [n for x in value for n in _file_names(x)]
+    is_file = isinstance(value, str) and re.fullmatch(r"[\w.-]+\.(gpkg|csv|xlsx|tif|geojson|shp|parquet)", value)
+    return [value] if is_file else []
 
 
 def test_the_shell_commands_shown_exist():

@@ -90,17 +90,28 @@ def _section_table(section) -> list[str]:
     return [*lines, ""]
 
 
+def _section_lines(section, where: str, level: str) -> list[str]:
+    """The title, description and table of one section, then those of its sub-tables."""
+    title = f"[[{where}]]" if section.many else f"[{where}]"
+    api = (
+        f" Its keys are the options of :func:`{section.api.__module__}.{section.api.__name__}`." if section.api else ""
+    )
+    need = "optional" if section.optional or section.many or not any(k.required for k in section.keys) else "required"
+    repeat = " It may be given several times, as an array of tables." if section.many else ""
+    lines = [title, level * len(title), "", f"{section.doc}{api}{repeat} This table is {need}.", ""]
+    lines += _section_table(section) if section.keys else []
+    for sub in section.subsections:
+        lines += _section_lines(sub, f"{where}.{sub.name}", "^")
+    return lines
+
+
 def config_tables() -> list[str]:
     """RST for every section of the configuration, from :func:`deprivation_map.config.sections`."""
     from deprivation_map.config import sections
 
     lines: list[str] = []
     for section in sections():
-        title = f"[{section.name}]"
-        api = f" Its keys are the options of :func:`deprivation_map.{section.api.__name__}`." if section.api else ""
-        need = "optional" if section.optional or not any(k.required for k in section.keys) else "required"
-        lines += [title, "~" * len(title), "", f"{section.doc}{api} This section is {need}.", ""]
-        lines += _section_table(section)
+        lines += _section_lines(section, section.name, "~")
     return lines
 
 

@@ -324,3 +324,19 @@ def test_chicago_tracts_poverty_hotspots(shared_data):
         population=people,
     )
     assert best.optimal and 0 < best.gained <= best.total_need
+
+
+def test_needs_spanning_hundreds_of_orders_of_magnitude_keep_their_shares():
+    """Found by Hypothesis: once the large needs reach their cap, what is left goes to the next largest need,
+    even a need of 1e-191, and not to one of 1e-324 (1e133 times smaller); raising a capped need changes nothing.
+    Before, prefix sums that subtracted large weights lost the tiny ones and split the rest equally."""
+    ids = ["000", "001", "002", "003", "004", "005", "006"]
+    need = pd.Series([6984.458, 0.0, 5e-324, 5e-191, 3327.008, 1618.865, 8627.46], index=ids)
+    people = pd.Series([84.0, 0, 160, 385, 37, 391, 0], index=ids)
+    budget, cap = Decimal("104554.92"), 29872.834285714285
+    before = dm.allocate(need, budget, population=people, cap=cap)
+    capped = int(round(cap * 100))
+    assert before.minor_units.tolist() == [capped, 0, 0, 10455492 - 3 * capped, capped, capped, 0]
+    more = need.copy()
+    more.iloc[0] += 0.01
+    assert dm.allocate(more, budget, population=people, cap=cap).minor_units.equals(before.minor_units)

@@ -82,8 +82,10 @@ def test_the_pipeline_records_its_inputs_options_and_seed(tmp_path):
     assert names["georgia_indicators.csv"] == hashlib.sha256(path.read_bytes()).hexdigest()
     hotspots = record["options"]["hotspots"]
     assert record["seed"] == 0 and hotspots["permutations"] == "auto"
-    assert hotspots["permutations_run"] == {"global_moran": 999, "local_moran": result.hotspots.permutations}
-    assert result.table_report is not None and result.table_report.n_rows == 159
+    ran = record["options"]["run"]  # what "auto" and the seeds chose, by result
+    assert ran["permutations"] == {"moran": result.moran.permutations, "hotspots": result.hotspots.permutations}
+    assert ran["seeds"] == {"moran": 0, "hotspots": 0}
+    assert [r.n_rows for r in result.table_reports] == [159]
 
 
 def test_results_round_trip_with_text_ids(tmp_path, toy_joined):

@@ -32,7 +32,11 @@ def water_fill(weights: np.ndarray, lower: np.ndarray, upper: np.ndarray, total:
     :math:`f` is continuous, non-decreasing and linear between the breakpoints :math:`l_i/w_i` and
     :math:`u_i/w_i`, so sorting the breakpoints and accumulating the three sums
     :math:`\sum_{\lambda < l_i/w_i} l_i + \lambda \sum_{\text{free}} w_i + \sum_{\lambda \ge u_i/w_i} u_i`
-    finds the segment that holds :math:`T` in :math:`O(n \log n)`. Areas with :math:`w_i = 0` stay at
+    finds the segment that holds :math:`T`, by bisection over the sorted breakpoints, each step evaluating
+    :math:`f` as a sum of non-negative terms (:math:`O(n \log n)` in all); on that segment the free areas
+    give :math:`\lambda = (T - \sum_{\text{floor}} l_i - \sum_{\text{cap}} u_i) / \sum_{\text{free}} w_i`.
+    No sum subtracts one large weight from another, so weights spanning hundreds of orders of magnitude
+    (a need of 1e-300 beside one of 1e4) still get their exact share. Areas with :math:`w_i = 0` stay at
     their floor. The caller guarantees :math:`l \le u`, :math:`w \ge 0` and
     :math:`\sum l \le T \le \sum_{w>0} u + \sum_{w=0} l`.
     """
@@ -43,30 +47,31 @@ def water_fill(weights: np.ndarray, lower: np.ndarray, upper: np.ndarray, total:
     if not active.any():
         return lower.copy()
     w, lo, hi = weights[active], lower[active], upper[active]
-    with np.errstate(over="ignore"):  # a tiny weight puts a breakpoint at infinity: never reached
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny weight puts a breakpoint at infinity: never reached
         lam_lo, lam_hi = lo / w, hi / w
     fixed = lower[~active].sum()
     points = np.unique(np.concatenate([[0.0], lam_lo[np.isfinite(lam_lo)], lam_hi[np.isfinite(lam_hi)]]))
-    # f and its right-hand slope at every breakpoint, from sorted prefix sums.
-    order_lo, order_hi = np.argsort(lam_lo, kind="stable"), np.argsort(lam_hi, kind="stable")
-    s_lo, s_hi = lam_lo[order_lo], lam_hi[order_hi]
-    cum_l = np.concatenate([[0.0], np.cumsum(lo[order_lo])])
-    cum_wl = np.concatenate([[0.0], np.cumsum(w[order_lo])])
-    cum_u = np.concatenate([[0.0], np.cumsum(hi[order_hi])])
-    cum_wu = np.concatenate([[0.0], np.cumsum(w[order_hi])])
-    n_lo = np.searchsorted(s_lo, points, side="right")  # areas with l_i/w_i <= lambda (past their floor)
-    n_hi = np.searchsorted(s_hi, points, side="right")  # areas with u_i/w_i <= lambda (at their cap)
-    slope = cum_wl[n_lo] - cum_wu[n_hi]
-    value = fixed + (cum_l[-1] - cum_l[n_lo]) + points * slope + cum_u[n_hi]
-    k = int(np.searchsorted(value, total, side="right")) - 1
-    k = min(max(k, 0), len(points) - 1)
-    with np.errstate(over="ignore"):  # a vanishing slope: the clamp below brings the step back in range
-        step = (total - value[k]) / slope[k] if slope[k] > 0 else 0.0
-    lam = points[k] + step
-    if k + 1 < len(points):  # value[k] <= total < value[k + 1]: the root lies in this segment
-        lam = min(lam, points[k + 1])
+
+    def f(lam: float) -> float:  # a sum of non-negative terms: no cancellation, whatever the weights' range
+        with np.errstate(over="ignore", invalid="ignore"):
+            return fixed + float(np.clip(lam * w, lo, hi).sum())
+
+    # The last breakpoint where f <= T, by bisection over the sorted breakpoints (f is non-decreasing).
+    left, right = 0, len(points) - 1
+    while left < right:
+        mid = (left + right + 1) // 2
+        left, right = (mid, right) if f(points[mid]) <= total else (left, mid - 1)
+    at = points[left]
+    # On the segment after ``at`` the areas past their floor and below their cap are free: x = lambda w.
+    free = (lam_lo <= at) & (lam_hi > at)
+    held = lo[lam_lo > at].sum() + hi[lam_hi <= at].sum()
+    slope = w[free].sum()
+    lam = (total - fixed - held) / slope if slope > 0 else at
+    if left + 1 < len(points):  # the root lies in this segment
+        lam = min(max(lam, at), points[left + 1])
     out = lower.copy()
-    out[active] = np.clip(lam * w, lo, hi)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out[active] = np.clip(lam * w, lo, hi)
     return out
 
 

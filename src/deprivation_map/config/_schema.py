@@ -13,13 +13,16 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import difflib
+import functools
 import inspect
+import operator
 import types
 import typing
 import warnings
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .. import _validation as v
@@ -28,8 +31,8 @@ __all__ = [
     "REQUIRED",
     "Key",
     "Section",
+    "Settings",
     "api_keys",
-    "api_options",
     "check_section",
     "defaults",
     "kinds_of",
@@ -76,7 +79,12 @@ class Section:
     subsections: tuple[Section, ...] = field(default=())
 
     def key(self, name: str) -> Key:
+        """The key called ``name``."""
         return next(k for k in self.keys if k.name == name)
+
+    def subsection(self, name: str) -> Section:
+        """The sub-table called ``name``."""
+        return next(s for s in self.subsections if s.name == name)
 
 
 def _hints(func: Callable) -> dict[str, Any]:
@@ -88,10 +96,17 @@ def _hints(func: Callable) -> dict[str, Any]:
     namespace = {**vars(typing), **getattr(inspect.unwrap(func), "__globals__", {})}
     hints = {}
     for name, param in inspect.signature(func).parameters.items():
-        try:
-            hints[name] = eval(param.annotation, namespace) if isinstance(param.annotation, str) else param.annotation
-        except Exception:  # a type only imported for type checkers: not configurable from TOML anyway
+        if not isinstance(param.annotation, str):
+            hints[name] = param.annotation
             continue
+        parts = []  # a union is read part by part: a type only imported for type checkers is left out
+        for part in param.annotation.split("|"):
+            try:
+                parts.append(eval(part.strip(), namespace))
+            except Exception:
+                continue
+        if parts:
+            hints[name] = functools.reduce(operator.or_, parts)
     return hints
 
 
@@ -109,7 +124,7 @@ def kinds_of(hint: Any) -> tuple[tuple[type, ...], tuple[str, ...] | None, v.Bou
         return kinds, tuple(choices) or None, bounds or next((p[2] for p in parts if p[2]), None), None
     if origin is typing.Literal:
         return (str,), tuple(typing.get_args(hint)), bounds, None
-    if origin in (list, tuple, collections.abc.Sequence, collections.abc.Collection):
+    if origin in (list, tuple, collections.abc.Sequence, collections.abc.Collection, collections.abc.Iterable):
         args = typing.get_args(hint)
         return (list,), None, bounds, args[0] if args and args[0] in (str, int, float) else None
     if hint in (float,):
@@ -186,11 +201,12 @@ def _check_value(value: Any, key: Key, where: str, base_dir: Path, errors: list[
     if isinstance(value, str) and value in key.renamed:
         warnings.warn(f"Key {name!r}: {value!r} is deprecated; write {key.renamed[value]!r}.", DeprecationWarning, 2)
         value = key.renamed[value]
-    if key.choices is not None and isinstance(value, str) and value not in key.choices:
-        try:
-            v.lookup(dict.fromkeys(key.choices), value, what=f"value for {name!r}")
-        except v.ValidationError as err:
-            errors.append(str(err))
+    for choice in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+        if key.choices is not None and isinstance(choice, str) and choice not in key.choices:
+            try:
+                v.lookup(dict.fromkeys(key.choices), choice, what=f"value for {name!r}")
+            except v.ValidationError as err:
+                errors.append(str(err))
     if key.bounds is not None and isinstance(value, int | float) and not isinstance(value, bool):
         try:
             key.bounds.check(value, what=f"Key {name!r}")
@@ -217,11 +233,87 @@ def _path(value: str, name: str, base_dir: Path, must_exist: bool, errors: list[
     return path
 
 
-def check_section(section: Section, raw: Any, where: str, base_dir: Path, errors: list[str]) -> dict[str, Any]:
-    """The values of one table (defaults filled in), appending every problem found to ``errors``."""
+class Settings:
+    """The checked values of one section, read as attributes (``config.graph.method``) or by key.
+
+    A sub-table is a :class:`Settings` of its own (``config.index.imd``), an array of tables a tuple of them
+    (``config.sources.raster``), and an optional one that was not given is None.
+
+    Examples
+    --------
+    >>> from deprivation_map.config import load_config
+    >>> from deprivation_map.datasets import get_path
+    >>> graph = load_config(get_path("demo.toml")).graph
+    >>> graph.method, graph["islands"], graph.api_options()["method"]
+    ('queen', 'raise', 'queen')
+    """
+
+    def __init__(self, section: Section, values: Mapping[str, Any], where: str = "") -> None:
+        self._section = section
+        self._where = where or section.name
+        self._values = MappingProxyType(dict(values))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(f"[{self.__dict__.get('_where')}] has no key {name!r}") from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._values
+
+    def __repr__(self) -> str:
+        return f"Settings[{self._where}]({dict(self._values)})"
+
+    @property
+    def section(self) -> Section:
+        """The section these values were checked against."""
+        return self._section
+
+    @property
+    def where(self) -> str:
+        """Where the table is in the file (``index.imd``)."""
+        return self._where
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """``(key, value)`` pairs, sub-tables included."""
+        return iter(self._values.items())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The values as plain data: sub-tables as dicts, arrays of tables as lists of dicts."""
+
+        def plain(x: Any) -> Any:
+            if isinstance(x, Settings):
+                return x.to_dict()
+            if isinstance(x, tuple) and x and all(isinstance(y, Settings) for y in x):
+                return [y.to_dict() for y in x]
+            return x
+
+        return {k: plain(x) for k, x in self._values.items()}
+
+    def api_options(self) -> dict[str, Any]:
+        """The keyword options for the API function this section configures (lists become tuples)."""
+        options = {k.param: self._values[k.name] for k in self._section.keys if k.param and k.name in self._values}
+        return {k: tuple(x) if isinstance(x, list) else x for k, x in options.items()}
+
+
+def check_section(
+    section: Section, raw: Any, where: str, base_dir: Path, errors: list[str]
+) -> Settings | tuple[Settings, ...]:
+    """The values of one table, or of each table of an array (``many``), appending every problem to ``errors``."""
+    if section.many and isinstance(raw, list):
+        return tuple(_check_table(section, item, f"{where}[{i}]", base_dir, errors) for i, item in enumerate(raw))
+    table = _check_table(section, raw, where, base_dir, errors)
+    return (table,) if section.many else table
+
+
+def _check_table(section: Section, raw: Any, where: str, base_dir: Path, errors: list[str]) -> Settings:
     if not isinstance(raw, dict):
         errors.append(f"[{where}] must be a table of keys, got {type(raw).__name__}.")
-        return {}
+        return Settings(section, {}, where)
     names = [k.name for k in section.keys] + [s.name for s in section.subsections]
     if not section.open_keys:
         errors.extend(unknown(k, names, where) for k in raw if k not in names)
@@ -238,19 +330,19 @@ def check_section(section: Section, raw: Any, where: str, base_dir: Path, errors
     for sub in section.subsections:
         if sub.name in raw:
             values[sub.name] = check_section(sub, raw[sub.name], f"{where}.{sub.name}", base_dir, errors)
+        elif sub.optional or sub.many:
+            values[sub.name] = () if sub.many else None
+        else:
+            values[sub.name] = _check_table(sub, {}, f"{where}.{sub.name}", base_dir, errors)
     if section.open_keys:
         values.update({k: val for k, val in raw.items() if k not in names})
-    return values
+    return Settings(section, values, where)
 
 
-def defaults(section: Section) -> dict[str, Any]:
+def defaults(section: Section, base_dir: Path) -> Settings:
     """The values of a section that is absent from the file (every key has a default)."""
-    return {k.name: k.default for k in section.keys}
-
-
-def api_options(section: Section, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword options to pass to the section's API function: the keys that feed a parameter."""
-    return {k.param: values[k.name] for k in section.keys if k.param is not None and k.name in values}
+    errors: list[str] = []
+    return _check_table(section, {}, section.name, base_dir, errors)
 
 
 def replace_keys(keys: tuple[Key, ...], **changes: Mapping[str, Any]) -> tuple[Key, ...]:

@@ -14,7 +14,7 @@ zeros survive and every later step can align by ID.
 
 from __future__ import annotations
 
-from .boundaries import ON_INVALID, read_boundaries
+from .boundaries import ON_INVALID, read_boundaries, read_points
 from .detection import TableReport
 from .disclosure import SuppressedTable, suppress_table
 from .join import JoinReport, check_join, join_indicators
@@ -33,6 +33,7 @@ __all__ = [
     "read_boundaries",
     "read_indicators",
     "read_metadata",
+    "read_points",
     "suppress_table",
     "write_results",
 ]

@@ -27,7 +27,7 @@ from . import _readers, _shapes
 if TYPE_CHECKING:
     import pyproj
 
-__all__ = ["ON_INVALID", "read_boundaries"]
+__all__ = ["ON_INVALID", "read_boundaries", "read_points"]
 
 PathLike = str | os.PathLike
 ON_INVALID = ("raise", "fix", "keep")
@@ -209,3 +209,54 @@ def read_boundaries(
     frame = _set_crs(_read_vector(path, layer, what=what), crs, path, what=what)
     frame = _index_by_id(frame, path, id_col, id_format, what=what)
     return _check_geometries(frame, on_invalid, what=what)
+
+
+def read_points(
+    path: PathLike,
+    *,
+    id_col: str | None = None,
+    crs: str | int | pyproj.CRS | None = None,
+    layer: str | int | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a layer of points (services, candidate sites, cases), indexed by their ID as a string.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Any vector file :func:`read_boundaries` reads.
+    id_col : str, optional
+        The column holding each point's code; without it, points are numbered from 0 in file order.
+    crs : optional
+        The CRS to use when the file has none, or to override a wrong one.
+    layer : str or int, optional
+        The layer of a multi-layer file.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by the ID, in file order. Geometries that are not points, or empty, are refused, named.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd, deprivation_map as dm
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "services.geojson"
+    >>> gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=gpd.points_from_xy([0, 1], [0, 1]), crs=4326).to_file(path)
+    >>> read_points(path).index.tolist(), read_points(path, id_col="name").index.tolist()
+    (['0', '1'], ['a', 'b'])
+    """
+    path = _readers.nonempty_file(path, what="points")
+    what = f"Points {path.name!r}"
+    frame = _set_crs(_read_vector(path, layer, what=what), crs, path, what=what)
+    if id_col is None:
+        frame = frame.set_axis(pd.Index([str(i) for i in range(len(frame))], name="point"))
+    else:
+        frame = v.index_by_id(frame, id_col, what=what)
+    geoms = frame.geometry
+    wrong = (geoms.isna() | geoms.is_empty | (geoms.geom_type != "Point")).to_numpy()
+    if wrong.any():
+        raise ValidationError(
+            f"{what} has {int(wrong.sum())} features that are not points: {format_ids(frame.index[wrong])}. "
+            "Give one point per service (e.g. its address geocoded, or the centroid of its building)."
+        )
+    return frame

@@ -404,10 +404,14 @@ def report_from_result(result, path: str | Path, *, lang: str = "en", **options)
     True
     """
     config = result.config
-    b, t = config.boundaries, config.indicators
+    b = config.boundaries
     choices = {
         text("boundaries", lang): f"{b.path.name} ({b.id_col})",
-        text("table", lang): f"{t.path.name} ({t.id_col})",
+        **(
+            {text("table", lang): "; ".join(f"{t.path.name} ({t.id_col})" for t in config.indicators)}
+            if config.indicators
+            else {}
+        ),
         text("graph", lang): f"{method_label(config.graph.method, lang)}, islands = {config.graph.islands}",
     }
     mc = config.map

@@ -1,0 +1,87 @@
+"""The last stages of a run: the map, then every output file with the same metadata record.
+
+The results by area go to the GeoPackage and CSV (and the Excel, GeoParquet or GeoJSON files asked for);
+results by district, zone, group or site go to their own CSV files; the configuration as run is saved
+beside them, so that it runs again as it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..io import write_results
+from ..io.writers import build_metadata
+from ..maps import explore, save_map
+from ._result import PipelineResult
+
+__all__ = ["draw_map", "save_outputs"]
+
+_FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
+
+
+def draw_map(results: dict[str, Any], config: Any) -> Any:
+    """The interactive map of the results, with the options of ``[map]``."""
+    points = results.get("service_points")
+    return explore(
+        results["data"],
+        index=results["index"],
+        hotspots=results["hotspots"],
+        gi=results.get("gi"),
+        allocation=results.get("allocation"),
+        services=points,
+        name_col=config.boundaries.name_col,
+        services_name_col=config.services.name_col if points is not None else None,
+        **config.map.api_options(),
+    )
+
+
+def _tables(result: PipelineResult) -> dict[str, pd.DataFrame]:
+    """Results that are not one row per area, each as a frame to write as CSV."""
+    tables: dict[str, Any] = {"districts": result.districts, "sites": result.sites}
+    if result.groups is not None:
+        g = result.groups
+        tables |= {"groups_by_decile": g.by_decile, "groups_by_cluster": g.by_cluster, "groups_by_access": g.by_access}
+    if result.zones is not None:
+        tables["zones"] = result.zones.summary(result.index.score, hotspots=result.hotspots)
+    if result.uncertainty is not None:
+        tables["uncertainty_sensitivity"] = result.uncertainty.sensitivity
+    frames = {k: (x.to_frame() if hasattr(x, "to_frame") else x) for k, x in tables.items() if x is not None}
+    return {k: x for k, x in frames.items() if isinstance(x, pd.DataFrame)}
+
+
+def _metadata(result: PipelineResult) -> dict:
+    c = result.config
+    inputs = [c.boundaries.path, *(t.path for t in c.indicators)]
+    options = c.to_dict()
+    seeds = {n: getattr(r, "seed", None) for n, r in result.results.items() if getattr(r, "seed", None) is not None}
+    ran = {n: r.permutations for n, r in result.results.items() if isinstance(getattr(r, "permutations", None), int)}
+    options["run"] = {"seeds": seeds, "permutations": ran}  # what fresh seeds and "auto" chose
+    return build_metadata(inputs=inputs, options=options, seed=result.moran.seed)
+
+
+def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path]:
+    """Write every output of ``result`` into ``out``; returns their paths by kind."""
+    o = result.config.output
+    frame = result.to_frame()
+    metadata = _metadata(result)
+    outputs = {"map": save_map(m, out / o.map)}
+    for kind in _FILES:
+        if o[kind] is not None:
+            outputs[kind] = write_results(frame, out / o[kind], metadata=metadata)
+    if o.tables:
+        for name, table in _tables(result).items():
+            outputs[name] = write_results(table, out / f"{name}.csv", metadata=metadata)
+    if o.report:
+        from ..maps.report import report_from_result
+
+        outputs["report"] = report_from_result(
+            result, out / o.report, lang=result.config.map.lang, map_href=outputs["map"].name
+        )
+    if result.config.source is not None:
+        config_path = out / "config.toml"
+        config_path.write_text(result.config.to_toml(out), encoding="utf-8")
+        outputs["config"] = config_path
+    return outputs
