@@ -335,7 +335,7 @@ def test_needs_spanning_hundreds_of_orders_of_magnitude_keep_their_shares():
     people = pd.Series([84.0, 0, 160, 385, 37, 391, 0], index=ids)
     budget, cap = Decimal("104554.92"), 29872.834285714285
     before = dm.allocate(need, budget, population=people, cap=cap)
-    capped = int(round(cap * 100))
+    capped = round(cap * 100)
     assert before.minor_units.tolist() == [capped, 0, 0, 10455492 - 3 * capped, capped, capped, 0]
     more = need.copy()
     more.iloc[0] += 0.01
