@@ -25,6 +25,7 @@ __all__ = [
     "EXTRA",
     "METADATA_TABLE",
     "Relation",
+    "Source",
     "check_source",
     "columns",
     "connect",
@@ -34,11 +35,13 @@ __all__ = [
     "parse_url",
     "query_errors",
     "relation",
-    "source_sql",
 ]
 
 EXTRA = 'pip install "deprivation-map[postgis]"'
 METADATA_TABLE = "deprivation_map_metadata"  # the companion table of the metadata records, one per schema
+# PostGIS's own catalogue and the metadata records: never the table a user means
+_NOT_DATA = {"geometry_columns", "geography_columns", "spatial_ref_sys", "raster_columns", "raster_overviews"}
+_NOT_DATA.add(METADATA_TABLE)
 CONNECT_TIMEOUT = 10  # seconds; a URL's own connect_timeout wins
 _DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg", "postgresql+psycopg": None}
 _EXAMPLE = "'postgresql://analyst@db.example.org:5432/observatory' or 'postgresql:///?service=observatory'"
@@ -94,10 +97,23 @@ def parse_url(url: str) -> sqlalchemy.URL:
     return parsed
 
 
-def _server_message(err: BaseException) -> str:
-    """What the server or libpq said, without SQLAlchemy's wrapping."""
+def _server_message(err: BaseException, query: str | None = None, start: int = 0) -> str:
+    """What the server or libpq said, without SQLAlchemy's wrapping.
+
+    Where the server points in ``query`` (which begins at character ``start`` of the statement sent) is
+    quoted from the query itself, so that the subquery the readers wrap it in never shows.
+    """
     orig = getattr(err, "orig", None) or err
-    return redact_url(" ".join(str(orig).split()) if "\n" not in str(orig).strip() else str(orig).strip())
+    diag = getattr(orig, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    if not primary:
+        return redact_url(" ".join(str(orig).split()))
+    said = [primary, *(x for x in (diag.message_detail, diag.message_hint) if x)]
+    position = int(diag.statement_position or 0) - start
+    if query is not None and 0 < position <= len(query):
+        near = query[max(0, position - 25) : position + 25].replace("\n", " ")
+        said.append(f"at character {position} of the query, in {near!r}")
+    return redact_url("; ".join(said))
 
 
 def _where(parsed: sqlalchemy.URL) -> str:
@@ -142,8 +158,11 @@ _SQL_FIXES = {  # SQLSTATE -> the fix
 
 
 @contextmanager
-def query_errors(url: str, *, what: str) -> Iterator[None]:
-    """Turn an error of the server while running SQL into a DatabaseError quoting it (ours pass through)."""
+def query_errors(url: str, *, what: str, query: str | None = None, start: int = 0) -> Iterator[None]:
+    """Turn an error of the server while running SQL into a DatabaseError quoting it (ours pass through).
+
+    ``query``, the user's SQL, begins at character ``start`` of the statement run: the error says where in it.
+    """
     try:
         yield
     except (DeprivationMapError, ImportError, MemoryError):
@@ -154,7 +173,8 @@ def query_errors(url: str, *, what: str) -> Iterator[None]:
             raise
         state = getattr(getattr(cause, "orig", None), "sqlstate", None)
         fix = _SQL_FIXES.get(state, "Check the SQL and the database.")
-        raise DatabaseError(f"{what} failed in {redact_url(url)!r}: {_server_message(cause)} {fix}") from err
+        said = _server_message(cause, query, start)
+        raise DatabaseError(f"{what} failed in {redact_url(url)!r}: {said}. {fix}") from err
 
 
 def _visible_tables(connection) -> list[str]:
@@ -164,7 +184,7 @@ def _visible_tables(connection) -> list[str]:
         "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') "
         "UNION SELECT schemaname, matviewname FROM pg_matviews ORDER BY 1, 2"
     ).fetchall()
-    return [f"{schema}.{name}" for schema, name in rows if name != METADATA_TABLE]
+    return [f"{schema}.{name}" for schema, name in rows if name not in _NOT_DATA]
 
 
 def escape(sql: str) -> str:
@@ -232,30 +252,46 @@ def check_source(table: str | None, query: str | None, *, what: str) -> None:
     """Exactly one of ``table`` and ``query`` is given (checked before connecting)."""
     if (table is None) == (query is None):
         raise ValidationError(f"{what}: give either table= (a table or view) or query= (an SQL SELECT), not both.")
-    if query is not None and (not isinstance(query, str) or not query.strip().rstrip(";").strip()):
+    if query is not None and (not isinstance(query, str) or not _bare(query)):
         raise ValidationError(f"{what}: query= must be an SQL SELECT, got {query!r}.")
 
 
-def source_sql(connection, url: str, *, table: str | None, query: str | None, what: str) -> tuple[str, Relation | None]:
-    """The FROM clause of what to read: the quoted table (which must exist), or the query as a subquery."""
-    check_source(table, query, what=what)
-    if query is not None:
-        return f"({escape(query.strip().rstrip(';'))}) AS source", None
-    found = relation(connection, url, table, what=what)
-    return found.sql, found
+def _bare(query: str) -> str:
+    """The query without surrounding space and final semicolons, as it is placed in a subquery."""
+    return query.strip().rstrip(";").rstrip()
 
 
-def columns(connection, url: str, source: str, *, what: str) -> dict[str, str]:
+class Source:
+    """What to read, as the FROM clause of a statement: a quoted table (``relation``) or a query in parentheses."""
+
+    def __init__(self, connection, url: str, *, table: str | None, query: str | None, what: str) -> None:
+        check_source(table, query, what=what)
+        self.url, self.what, self.query = url, what, None if query is None else _bare(query)
+        self.relation = None if table is None else relation(connection, url, table, what=what)
+        self.sql = self.relation.sql if self.relation is not None else f"({escape(self.query)}) AS source"
+
+    def select(self, columns: str = "*") -> str:
+        """A statement reading ``columns`` of the source."""
+        return f"SELECT {columns} FROM {self.sql}"
+
+    def errors(self, statement: str, *, what: str):
+        """:func:`query_errors` for ``statement``, pointing into the user's query where the server does."""
+        start = statement.replace("%%", "%").find("(" + (self.query or "")) + 1 if self.query else 0
+        return query_errors(self.url, what=what, query=self.query, start=start)
+
+
+def columns(connection, source: Source) -> dict[str, str]:
     """``{column: type name}`` of what ``source`` returns, asked without reading a row; SQL errors quoted."""
-    with query_errors(url, what=what), connection.begin_nested():
-        description = connection.exec_driver_sql(f"SELECT * FROM {source} LIMIT 0").cursor.description
+    statement = source.select() + " LIMIT 0"
+    with source.errors(statement, what=source.what), connection.begin_nested():
+        description = connection.exec_driver_sql(statement).cursor.description
     oids = sorted({int(d.type_code) for d in description})
     names = dict(connection.exec_driver_sql("SELECT oid::int, typname FROM pg_type WHERE oid = ANY(%s)", (oids,)).all())
     found = [d.name for d in description]
     repeated = sorted({c for c in found if found.count(c) > 1})
     if repeated:
         raise ValidationError(
-            f"{what} returns the columns {format_ids(repeated)} more than once. Give each column one name "
+            f"{source.what} returns the columns {format_ids(repeated)} more than once. Give each column one name "
             "(SELECT a.code, b.code AS code_b ...)."
         )
     return {d.name: names.get(int(d.type_code), str(d.type_code)) for d in description}

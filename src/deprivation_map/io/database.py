@@ -153,17 +153,17 @@ def read_boundaries_sql(
     what = _what("Boundaries", table)
     db.check_source(table, query, what=what)
     with db.connect(url) as connection:
-        source, found = db.source_sql(connection, url, table=table, query=query, what=what)
-        types = db.columns(connection, url, source, what=what)
+        source = db.Source(connection, url, table=table, query=query, what=what)
+        types = db.columns(connection, source)
         v.require_columns(pd.DataFrame(columns=list(types)), [id_col], what=what)
         geometry = _geometry_column(types, geometry_col, what=what)
-        with db.query_errors(url, what=f"Reading {what}"):
-            frame = gpd.read_postgis(f"SELECT * FROM {source}", connection, geom_col=geometry, crs=crs)
+        with source.errors(source.select(), what=f"Reading {what}"):
+            frame = gpd.read_postgis(source.select(), connection, geom_col=geometry, crs=crs)
     if frame.empty:
         raise ValidationError(f"{what} returned no rows: there are no areas to read.")
     frame = v.index_by_id(frame, id_col, what=what)
     frame = _named_geometry(_set_crs(frame, crs, what=what))
-    frame = frame.sort_index(kind="stable") if found is not None else frame
+    frame = frame.sort_index(kind="stable") if table is not None else frame
     return _shapes.check_geometries(frame, on_invalid, what=what)
 
 
@@ -224,15 +224,15 @@ def read_indicators_sql(
     long = (indicator_col, value_col, year_col) if indicator_col is not None else ()
     db.check_source(table, query, what=what)
     with db.connect(url) as connection:
-        source, found = db.source_sql(connection, url, table=table, query=query, what=what)
-        types = db.columns(connection, url, source, what=what)
+        source = db.Source(connection, url, table=table, query=query, what=what)
+        types = db.columns(connection, source)
         wanted = _indicator_columns(types, id_col, usecols, long, what=what)
-        selected = ", ".join(db.identifier(connection, c) for c in wanted)
-        with db.query_errors(url, what=f"Reading {what}"):
-            frame = pd.read_sql(f"SELECT {selected} FROM {source}", connection, coerce_float=True)
+        statement = source.select(", ".join(db.identifier(connection, c) for c in wanted))
+        with source.errors(statement, what=f"Reading {what}"):
+            frame = pd.read_sql(statement, connection, coerce_float=True)
     if long:
         frame, _ = _long.pivot_long(
             frame, id_col=id_col, indicator_col=indicator_col, value_col=value_col, year_col=year_col, what=what
         )
     frame = v.index_by_id(frame, id_col, what=what)
-    return frame.sort_index(kind="stable") if found is not None else frame
+    return frame.sort_index(kind="stable") if table is not None else frame
