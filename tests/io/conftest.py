@@ -36,7 +36,7 @@ def postgres_server() -> str:
         with _engine(url).connect() as connection:
             connection.exec_driver_sql("SELECT postgis_version()")
     except Exception as err:
-        message = f"no PostgreSQL server with PostGIS answers at {url} ({type(err).__name__}: {str(err).strip()[:200]})"
+        message = f"no PostgreSQL server with PostGIS answers at {url} ({type(err).__name__}: {' '.join(str(err).split())[:160]})"
         if given:
             pytest.fail(f"{ENV} names a server, but {message}")
         pytest.skip(f"{message}; start one with `bash .ci/postgres` (as root on Debian)")

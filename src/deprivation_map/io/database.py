@@ -69,6 +69,30 @@ def _geometry_column(types: dict[str, str], geometry_col: str | None, *, what: s
     return found[0]
 
 
+def _srid_crs(connection, srids: np.ndarray) -> str | None:
+    """The CRS of the first SRID that is not 0, as PostGIS's ``spatial_ref_sys`` names it (EPSG when it has none)."""
+    srid = next((int(s) for s in srids if s > 0), None)
+    if srid is None:
+        return None
+    row = connection.exec_driver_sql(
+        "SELECT auth_name, auth_srid FROM spatial_ref_sys WHERE srid = %s AND auth_name IS NOT NULL", (srid,)
+    ).first()
+    return f"{row[0]}:{row[1]}" if row else f"EPSG:{srid}"
+
+
+def _read_geometries(connection, statement: str, geometry: str, crs) -> gpd.GeoDataFrame:
+    """The rows with their geometries parsed at once from the (E)WKB the server sends (each keeps its SRID).
+
+    As :func:`geopandas.read_postgis`, but parsed in one vectorised call rather than one call per row
+    (2.4 s -> 0.9 s for 100,000 areas, benchmarks/bench_database.py).
+    """
+    frame = pd.read_sql(statement, connection, coerce_float=True)
+    geoms = shapely.from_wkb(frame[geometry].to_numpy(dtype=object, na_value=None))
+    frame[geometry] = geoms
+    found = crs if crs is not None else _srid_crs(connection, shapely.get_srid(geoms))
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=found)
+
+
 def _set_crs(frame: gpd.GeoDataFrame, crs, *, what: str) -> gpd.GeoDataFrame:
     """The CRS given, or the one SRID every geometry carries (SRID 0, or several, refused)."""
     if crs is not None:
@@ -158,7 +182,7 @@ def read_boundaries_sql(
         v.require_columns(pd.DataFrame(columns=list(types)), [id_col], what=what)
         geometry = _geometry_column(types, geometry_col, what=what)
         with source.errors(source.select(), what=f"Reading {what}"):
-            frame = gpd.read_postgis(source.select(), connection, geom_col=geometry, crs=crs)
+            frame = _read_geometries(connection, source.select(), geometry, crs)
     if frame.empty:
         raise ValidationError(f"{what} returned no rows: there are no areas to read.")
     frame = v.index_by_id(frame, id_col, what=what)
