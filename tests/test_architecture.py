@@ -18,7 +18,6 @@ import pytest
 import deprivation_map
 
 ROOT = Path(deprivation_map.__file__).parent
-PART_OF = {"_schema": "config"}  # a private top-floor module that belongs to the floor of the one it serves
 PACKAGE = "deprivation_map"
 SHARED = {"errors", "_validation", "_repr", "_version", "_compat", "_progress"}
 FLOORS = {
@@ -31,7 +30,6 @@ FLOORS = {
     "maps": 5,
     "config": 6,
     "pipeline": 7,
-    "starter": 7,
     "cli": 8,
     "": 9,  # deprivation_map/__init__.py: the public API gathers every floor
 }
@@ -81,8 +79,6 @@ def _package(module: str) -> str:
     parts = module.split(".")[1:]
     if parts and parts[0] in SHARED:
         return "shared"
-    if parts and parts[0] in PART_OF:
-        return PART_OF[parts[0]]
     return parts[0] if parts else ""
 
 

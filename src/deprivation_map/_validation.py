@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import warnings
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -111,13 +111,24 @@ def ids_as_strings(values: pd.Series, *, what: str) -> pd.Series:
     return text
 
 
-def require_unique_ids(index: pd.Index, *, what: str, error: type[DeprivationMapError] = ValidationError) -> None:
-    """Raise if an ID appears more than once, naming the duplicated IDs."""
+def require_unique_ids(
+    index: pd.Index, *, what: str, error: type[DeprivationMapError] = ValidationError, hint: bool = False
+) -> None:
+    """Raise if an ID appears more than once, naming the duplicated IDs.
+
+    ``hint`` adds that a code split over several columns (district + section) is built from all of them.
+    """
     if not index.is_unique:
         dup = index[index.duplicated()].unique()
+        split = (
+            " If the code is split over several columns (a district and a section number), build it from all of "
+            "them: id_col=['district', 'section'], with id_format for a prefix or a layout."
+            if hint
+            else ""
+        )
         raise error(
-            f"{what} has {len(dup)} IDs that appear more than once: {format_ids(dup)}. "
-            "Each area must appear once: remove or aggregate the repeated rows."
+            f"{what} has {len(dup)} IDs that appear more than once: {format_ids(dup)}. Each area must appear "
+            f"once.{split} Otherwise remove or aggregate the repeated rows."
         )
 
 
@@ -227,14 +238,42 @@ def existing_file(path: str | os.PathLike, *, what: str) -> Path:
     return path
 
 
-def index_by_id(frame: pd.DataFrame, id_col: str, *, what: str) -> pd.DataFrame:
-    """``frame`` indexed by its ID column read as text (the column is removed); repeated IDs are refused."""
-    require_columns(frame, [id_col], what=what)
-    ids = ids_as_strings(frame[id_col], what=f"{what} column {id_col!r}")
-    out = frame.drop(columns=id_col)
-    out.index = pd.Index(ids.to_numpy(), name=id_col)
-    require_unique_ids(out.index, what=what)
+def index_by_id(
+    frame: pd.DataFrame, id_col: str | Sequence[str], *, what: str, id_format: str | None = None
+) -> pd.DataFrame:
+    """``frame`` indexed by its ID read as text; repeated IDs are refused.
+
+    One column is the ID itself (and is removed). Several columns (district + section) build it: joined
+    as they are, or by ``id_format``, a Python format string naming them (``"08019{C_Distri}{C_SecCens}"``);
+    they stay as columns, and the index is named ``"id"``.
+    """
+    columns = [id_col] if isinstance(id_col, str) else list(id_col)
+    if not columns:
+        raise ValidationError(f"{what}: id_col names no column; give the column (or columns) of the area code.")
+    require_columns(frame, columns, what=what)
+    parts = {c: ids_as_strings(frame[c], what=f"{what} column {c!r}") for c in columns}
+    if len(columns) == 1 and id_format is None:
+        out = frame.drop(columns=columns[0])
+        out.index = pd.Index(parts[columns[0]].to_numpy(), name=columns[0])
+    else:
+        out = frame.copy()
+        out.index = pd.Index(_built_key(parts, id_format, what=what), name="id")
+    require_unique_ids(out.index, what=what, hint=len(columns) == 1)
     return out
+
+
+def _built_key(parts: Mapping[str, pd.Series], id_format: str | None, *, what: str) -> np.ndarray:
+    """The code of each row from its parts: concatenated, or by ``id_format``."""
+    if id_format is None:
+        return np.asarray(pd.concat(list(parts.values()), axis=1).astype(str).agg("".join, axis=1), dtype=object)
+    rows = pd.DataFrame(parts).to_dict("records")
+    try:
+        return np.asarray([id_format.format(**row) for row in rows], dtype=object)
+    except (KeyError, IndexError, ValueError) as err:
+        raise ValidationError(
+            f"{what}: id_format {id_format!r} cannot build the code ({type(err).__name__}: {err}). It may name "
+            f"only the id columns ({', '.join(parts)}), as {{column}}, e.g. '08019{{C_Distri}}{{C_SecCens}}'."
+        ) from err
 
 
 def resolve_seed(seed: int | None) -> int:

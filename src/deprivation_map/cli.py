@@ -71,7 +71,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from .starter import starter_config
+    from .pipeline.starter import starter_config
 
     path = starter_config(
         args.boundaries, id_col=args.id_col, table=args.table, table_id_col=args.table_id, out=args.out

@@ -238,3 +238,38 @@ def test_blank_ids_are_refused_and_namibias_code_is_an_id(tmp_path, squares, cod
         dm.read_boundaries(tmp_path / "ids.geojson", id_col="code")
     squares.assign(code=["NA", "NAM", "ZA"]).to_file(tmp_path / "na.geojson")
     assert dm.read_boundaries(tmp_path / "na.geojson", id_col="code").index.tolist() == ["NA", "NAM", "ZA"]
+
+
+def test_a_code_split_over_two_columns_is_built_from_both(tmp_path):
+    """Barcelona's section code is district + section; a format string adds the province and town prefix."""
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame(
+        {"C_Distri": ["01", "01", "02"], "C_SecCens": ["001", "002", "001"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
+        crs="EPSG:25831",
+    )
+    frame.to_file(tmp_path / "sections.gpkg")
+    with pytest.raises(ValidationError, match=r"appear more than once.*split over several columns"):
+        dm.read_boundaries(tmp_path / "sections.gpkg", id_col="C_SecCens")
+    joined = dm.read_boundaries(tmp_path / "sections.gpkg", id_col=["C_Distri", "C_SecCens"])
+    assert joined.index.tolist() == ["01001", "01002", "02001"] and joined.index.name == "id"
+    assert joined["C_Distri"].tolist() == ["01", "01", "02"]  # the parts stay, e.g. to summarise districts
+    ine = dm.read_boundaries(
+        tmp_path / "sections.gpkg", id_col=["C_Distri", "C_SecCens"], id_format="08019{C_Distri}{C_SecCens}"
+    )
+    assert ine.index.tolist() == ["0801901001", "0801901002", "0801902001"]
+    with pytest.raises(ValidationError, match=r"id_format .*C_Barri"):
+        dm.read_boundaries(tmp_path / "sections.gpkg", id_col=["C_Distri"], id_format="{C_Barri}")
+
+
+def test_barcelona_sections_join_medea_by_their_ine_code(shared_data):
+    sections = dm.read_boundaries(
+        shared_data / "barcelona" / "sections.geojson",
+        id_col=["C_Distri", "C_SecCens"],
+        id_format="08019{C_Distri}{C_SecCens}",
+    )
+    medea = dm.read_indicators(shared_data / "barcelona" / "medea_deprivation_spain_cities.csv", id_col="seccion")
+    report = dm.check_join(sections, medea)
+    assert len(sections) == 1068 and sections.index.is_unique
+    assert len(report.matched) == 512  # the README: only 512 of the 1,068 current sections have a value

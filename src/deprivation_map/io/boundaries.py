@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,8 +66,17 @@ def _read_vector(path: Path, layer: str | int | None, *, what: str) -> gpd.GeoDa
     return frame
 
 
-def _index_by_id(frame: gpd.GeoDataFrame, path: Path, id_col: str, *, what: str) -> gpd.GeoDataFrame:
+def _index_by_id(
+    frame: gpd.GeoDataFrame, path: Path, id_col: str | Sequence[str], id_format: str | None, *, what: str
+) -> gpd.GeoDataFrame:
     """Indexed by the ID column as text; codes stored as floats too large to be exact are shown as the file holds them."""
+    for column in [id_col] if isinstance(id_col, str) else id_col:
+        _exact_float_ids(frame, path, column, what=what)
+    return v.index_by_id(frame, id_col, what=what, id_format=id_format)
+
+
+def _exact_float_ids(frame: gpd.GeoDataFrame, path: Path, id_col: str, *, what: str) -> None:
+    """Refuse float IDs too long for a float (a .dbf N(24,15) field), showing them as the file holds them."""
     if id_col in frame.columns and pd.api.types.is_float_dtype(frame[id_col]):
         rows = np.flatnonzero(frame[id_col].abs().to_numpy() >= v.EXACT_FLOAT_INTEGERS)[:5]
         held = _readers.dbf_text(path, id_col, rows) if len(rows) else None
@@ -77,7 +87,6 @@ def _index_by_id(frame: gpd.GeoDataFrame, path: Path, id_col: str, *, what: str)
                 f"as {format_ids(f'{x:.17g}' for x in frame[id_col].iloc[rows])}. Store the IDs as a text (character) "
                 "field, e.g. in QGIS with the field calculator's to_string(), then read the file again."
             )
-    return v.index_by_id(frame, id_col, what=what)
 
 
 def _set_crs(frame: gpd.GeoDataFrame, crs, path: Path, *, what: str) -> gpd.GeoDataFrame:
@@ -98,7 +107,8 @@ def _set_crs(frame: gpd.GeoDataFrame, crs, path: Path, *, what: str) -> gpd.GeoD
 def read_boundaries(
     path: PathLike,
     *,
-    id_col: str,
+    id_col: str | Sequence[str],
+    id_format: str | None = None,
     crs: str | int | pyproj.CRS | None = None,
     layer: str | int | None = None,
     on_invalid: str = "raise",
@@ -110,9 +120,13 @@ def read_boundaries(
     path : str or path-like
         GeoPackage, GeoJSON, Shapefile (``.shp``, or a ``.zip`` holding one, read directly), FlatGeobuf
         (``.fgb``), GeoParquet (``.parquet``) or any other vector format pyogrio reads.
-    id_col : str
+    id_col : str or sequence of str
         The column holding the area code. Integer codes become strings; whole-number floats (as shapefiles
-        store codes) become their integer digits.
+        store codes) become their integer digits. Several columns build the code when it is split over them
+        (Barcelona's section code is district + section): joined as they are, or by ``id_format``.
+    id_format : str, optional
+        A Python format string building the code from the ``id_col`` columns, for a prefix or a layout:
+        ``"08019{C_Distri}{C_SecCens}"`` (Spain's INE code: province and town, district, section).
     crs : optional
         The CRS to use when the file has none, or to override a wrong one (anything pyproj accepts). A
         shapefile whose ``.prj`` is not a CRS is read with this one, ignoring the ``.prj``.
@@ -130,7 +144,8 @@ def read_boundaries(
     Returns
     -------
     geopandas.GeoDataFrame
-        Indexed by the ID (name ``id_col``), in file order; ``id_col`` is no longer a column. (A FlatGeobuf
+        Indexed by the ID (name ``id_col``; ``"id"`` when built from several columns, which stay), in file
+        order; a single ``id_col`` is no longer a column. (A FlatGeobuf
         written with a spatial index stores its features in that index's order, so that is its file order.)
 
     Examples
@@ -144,5 +159,5 @@ def read_boundaries(
     path = _readers.nonempty_file(path, what="boundaries")
     what = f"Boundaries {path.name!r}"
     frame = _set_crs(_read_vector(path, layer, what=what), crs, path, what=what)
-    frame = _index_by_id(frame, path, id_col, what=what)
+    frame = _index_by_id(frame, path, id_col, id_format, what=what)
     return _shapes.check_geometries(frame, on_invalid, what=what)

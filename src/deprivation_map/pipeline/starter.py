@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from .config import load_config
-from .errors import ValidationError
-from .index.composite import MISSING as INDEX_MISSING
-from .io import check_join, read_boundaries, read_indicators
-from .spatial.graph import build_graph, describe_graph
+from ..config import load_config
+from ..errors import ValidationError
+from ..index.composite import MISSING as INDEX_MISSING
+from ..io import check_join, read_boundaries, read_indicators
+from ..spatial.graph import build_graph, describe_graph
 
 __all__ = ["starter_config"]
 

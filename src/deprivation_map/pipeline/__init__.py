@@ -19,24 +19,24 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from . import _validation as v
-from ._progress import Progress, progress_bar
-from .allocation import allocate
-from .allocation.shares import Allocation
-from .config import Config, load_config
-from .errors import DeprivationMapError
-from .index.composite import DeprivationIndex, build_index
-from .index.spec import parse_spec
-from .io import read_boundaries, write_results
-from .io.detection import TableReport
-from .io.join import JoinReport, check_join, join_with_reports
-from .io.tables import read_indicators_with_report
-from .io.writers import build_metadata
-from .maps import explore, save_map
-from .spatial import GlobalMoran, Hotspots, global_moran, local_moran
-from .spatial.graph import GraphSummary, build_graph, describe_graph
-from .spatial.labels import NOT_TESTED
-from .spatial.multiple_testing import CORRECTION_NAMES
+from .. import _validation as v
+from .._progress import Progress, progress_bar
+from ..allocation import allocate
+from ..allocation.shares import Allocation
+from ..config import Config, load_config
+from ..errors import DeprivationMapError
+from ..index.composite import DeprivationIndex, build_index
+from ..index.spec import parse_spec
+from ..io import read_boundaries, write_results
+from ..io.detection import TableReport
+from ..io.join import JoinReport, check_join, join_with_reports
+from ..io.tables import read_indicators_with_report
+from ..io.writers import build_metadata
+from ..maps import explore, save_map
+from ..spatial import GlobalMoran, Hotspots, global_moran, local_moran
+from ..spatial.graph import GraphSummary, build_graph, describe_graph
+from ..spatial.labels import NOT_TESTED
+from ..spatial.multiple_testing import CORRECTION_NAMES
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -91,7 +91,7 @@ class PipelineResult:
         )
 
     def _repr_html_(self) -> str:
-        from ._repr import html_repr
+        from .._repr import html_repr
 
         m = self.moran
         summary = {
@@ -270,7 +270,7 @@ def _save(result: PipelineResult, m, out: Path) -> dict[str, Path]:
         "csv": write_results(frame, out / o.csv, metadata=metadata),
     }
     if o.report:
-        from .maps.report import report_from_result
+        from ..maps.report import report_from_result
 
         outputs["report"] = report_from_result(
             result, out / o.report, lang=result.config.map.lang, map_href=outputs["map"].name

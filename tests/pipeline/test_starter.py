@@ -7,7 +7,7 @@ import pytest
 import deprivation_map as dm
 from deprivation_map.config import load_config
 from deprivation_map.pipeline import check, run
-from deprivation_map.starter import starter_config
+from deprivation_map.pipeline.starter import starter_config
 
 
 def test_the_toy_data_gets_explicit_policies_for_each_of_its_edge_cases(tmp_path):

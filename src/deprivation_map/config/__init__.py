@@ -51,8 +51,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..errors import ConfigError, DeprivationMapError
 from . import _schema as s
-from .errors import ConfigError, DeprivationMapError
 
 __all__ = ["Config", "Settings", "load_config", "sections"]
 
@@ -70,27 +70,27 @@ def sections() -> tuple[s.Section, ...]:
     >>> section.key("method").default == inspect.signature(dm.build_graph).parameters["method"].default
     True
     """
-    from .allocation.equity import BASELINES
-    from .allocation.shares import METHODS, MISSING, NEGATIVE, allocate
-    from .index.aggregate import AGGREGATORS
-    from .index.composite import MISSING as INDEX_MISSING
-    from .index.composite import build_index
-    from .index.impute import RENAMED as INDEX_RENAMED
-    from .index.normalise import NORMALISERS
-    from .index.weighting import WEIGHTINGS
-    from .io.boundaries import ON_INVALID, read_boundaries
-    from .io.join import KEYS, ON_UNMATCHED, join_indicators
-    from .io.tables import ON_UNPARSED, read_indicators
-    from .maps.classify import SCHEMES
-    from .maps.i18n import LANGS
-    from .maps.interactive import RENDERERS, explore
-    from .maps.palettes import SEQUENTIAL
-    from .spatial import MISSING as STAT_MISSING
-    from .spatial import TRANSFORMS
-    from .spatial.graph import BUILDERS, COMPONENTS, ISLANDS, build_graph
-    from .spatial.inference import ALTERNATIVES
-    from .spatial.lisa import local_moran
-    from .spatial.multiple_testing import CORRECTIONS
+    from ..allocation.equity import BASELINES
+    from ..allocation.shares import METHODS, MISSING, NEGATIVE, allocate
+    from ..index.aggregate import AGGREGATORS
+    from ..index.composite import MISSING as INDEX_MISSING
+    from ..index.composite import build_index
+    from ..index.impute import RENAMED as INDEX_RENAMED
+    from ..index.normalise import NORMALISERS
+    from ..index.weighting import WEIGHTINGS
+    from ..io.boundaries import ON_INVALID, read_boundaries
+    from ..io.join import KEYS, ON_UNMATCHED, join_indicators
+    from ..io.tables import ON_UNPARSED, read_indicators
+    from ..maps.classify import SCHEMES
+    from ..maps.i18n import LANGS
+    from ..maps.interactive import RENDERERS, explore
+    from ..maps.palettes import SEQUENTIAL
+    from ..spatial import MISSING as STAT_MISSING
+    from ..spatial import TRANSFORMS
+    from ..spatial.graph import BUILDERS, COMPONENTS, ISLANDS, build_graph
+    from ..spatial.inference import ALTERNATIVES
+    from ..spatial.lisa import local_moran
+    from ..spatial.multiple_testing import CORRECTIONS
 
     def path(doc: str) -> s.Key:
         return s.Key("path", (str,), path=True, must_exist=True, doc=doc)
@@ -104,7 +104,7 @@ def sections() -> tuple[s.Section, ...]:
             "boundaries",
             (
                 path("the boundaries file (GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet)"),
-                id_col,
+                s.Key("id_col", (str, list), items=str, param="id_col", doc="the column(s) holding the area code"),
                 s.Key("crs", (str, int), None, param="crs", doc="the CRS when the file has none (EPSG code)"),
                 *s.api_keys(read_boundaries, skip=("id_col", "crs"), choices={"on_invalid": ON_INVALID}),
                 column("name_col", "a column of area names, shown in tooltips and reports"),
@@ -338,7 +338,7 @@ class Config:
 
 def _portable(path: Path, folder: Path) -> str:
     """``bundled:NAME`` for a bundled file, else the path relative to ``folder`` (absolute on another drive)."""
-    from .datasets import BUNDLED, get_path
+    from ..datasets import BUNDLED, get_path
 
     try:
         if get_path(path.name) == path:
@@ -372,7 +372,7 @@ def _toml_value(value: Any) -> str:
 
 def _check_spec(index: Settings | None) -> list[str]:
     """The nested [index.indicators] table, checked by the same parser :func:`build_index` uses."""
-    from .index.spec import parse_spec
+    from ..index.spec import parse_spec
 
     try:
         parse_spec(index.indicators)

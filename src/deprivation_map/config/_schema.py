@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import _validation as v
+from .. import _validation as v
 
 __all__ = [
     "REQUIRED",
@@ -200,7 +200,7 @@ def _check_value(value: Any, key: Key, where: str, base_dir: Path, errors: list[
 
 
 def _path(value: str, name: str, base_dir: Path, must_exist: bool, errors: list[str]) -> Path | str:
-    from .datasets import BUNDLED, get_path
+    from ..datasets import BUNDLED, get_path
 
     if value.startswith(BUNDLED):
         try:
