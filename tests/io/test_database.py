@@ -67,6 +67,19 @@ def test_leading_zeros_are_kept_and_integer_ids_become_text(postgres):
     assert all(isinstance(i, str) for i in ids)
 
 
+def test_a_code_split_over_columns_is_built_as_from_files(postgres):
+    url, db = postgres.url, postgres
+    load_file(db, TOY_AREAS, "areas")
+    execute(db, "CREATE TABLE split AS SELECT left(code, 2) AS district, right(code, 1) AS section, geom FROM areas")
+    areas = dm.read_boundaries_sql(
+        url, table="split", id_col=["district", "section"], id_format="08019{district}{section}"
+    )
+    assert areas.index.name == "id" and areas.index[:2].tolist() == ["08019001", "08019002"]
+    assert areas.columns.tolist() == ["district", "section", "geometry"]
+    with pytest.raises(ValidationError, match="build it from all of them: id_col="):
+        dm.read_boundaries_sql(url, table="split", id_col="section")
+
+
 @pytest.mark.parametrize(("path", "id_col"), [(TOY_TABLE, "code"), (GEORGIA_TABLE, "AreaKey")])
 def test_indicators_from_postgresql_equal_the_file(postgres, path, id_col):
     url, db = postgres.url, postgres

@@ -125,7 +125,8 @@ def read_boundaries_sql(
     *,
     table: str | None = None,
     query: str | None = None,
-    id_col: str,
+    id_col: str | Sequence[str],
+    id_format: str | None = None,
     geometry_col: str | None = None,
     crs: str | int | pyproj.CRS | None = None,
     on_invalid: str = "raise",
@@ -142,8 +143,11 @@ def read_boundaries_sql(
     query : str, optional
         An SQL ``SELECT`` instead of a table (one of the two is required). Reading is done in a read-only
         transaction: nothing is ever changed.
-    id_col : str
+    id_col : str or sequence of str
         The column holding the area code; integer codes become strings, text keeps its leading zeros.
+        Several columns build the code, as in :func:`~deprivation_map.io.read_boundaries`.
+    id_format : str, optional
+        A format string building the code from the ``id_col`` columns (``"08019{district}{section}"``).
     geometry_col : str, optional
         The PostGIS geometry (or geography) column; None takes the only one there is.
     crs : optional
@@ -154,7 +158,8 @@ def read_boundaries_sql(
     Returns
     -------
     geopandas.GeoDataFrame
-        Indexed by the ID (name ``id_col``), with the geometry column named ``geometry``. A table's rows come
+        Indexed by the ID (name ``id_col``; ``"id"`` when built from several columns, which stay), with the
+        geometry column named ``geometry``. A table's rows come
         in the order of their IDs (a table has no order of its own); a query's in the order it returns them.
 
     Raises
@@ -179,13 +184,13 @@ def read_boundaries_sql(
     with db.connect(url) as connection:
         source = db.Source(connection, url, table=table, query=query, what=what)
         types = db.columns(connection, source)
-        v.require_columns(pd.DataFrame(columns=list(types)), [id_col], what=what)
+        v.require_columns(pd.DataFrame(columns=list(types)), [id_col] if isinstance(id_col, str) else id_col, what=what)
         geometry = _geometry_column(types, geometry_col, what=what)
         with source.errors(source.select(), what=f"Reading {what}"):
             frame = _read_geometries(connection, source.select(), geometry, crs)
     if frame.empty:
         raise ValidationError(f"{what} returned no rows: there are no areas to read.")
-    frame = v.index_by_id(frame, id_col, what=what)
+    frame = v.index_by_id(frame, id_col, what=what, id_format=id_format)
     frame = _named_geometry(_set_crs(frame, crs, what=what))
     frame = frame.sort_index(kind="stable") if table is not None else frame
     return _shapes.check_geometries(frame, on_invalid, what=what)
