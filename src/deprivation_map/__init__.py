@@ -60,9 +60,12 @@ from .io import (
     check_table,
     join_indicators,
     read_boundaries,
+    read_boundaries_sql,
     read_indicators,
+    read_indicators_sql,
     suppress_table,
     write_results,
+    write_results_sql,
 )
 from .maps import explore, save_map
 from .maps.report import report
@@ -104,9 +107,12 @@ __all__ = [
     "check_table",
     "join_indicators",
     "read_boundaries",
+    "read_boundaries_sql",
     "read_indicators",
+    "read_indicators_sql",
     "suppress_table",
     "write_results",
+    "write_results_sql",
     # the index
     "DeprivationIndex",
     "Diagnostics",

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "ConfigError",
+    "DatabaseError",
     "DeprivationMapError",
     "DeprivationMapWarning",
     "GraphError",
@@ -92,6 +93,23 @@ class ConfigError(DeprivationMapError, ValueError):
     ... except ConfigError as err:
     ...     print(str(err).split(" Valid keys")[0])
     Unknown key 'idcol' in [boundaries]. Did you mean 'id_col'?
+    """
+
+
+class DatabaseError(DeprivationMapError):
+    """A database could not be reached or read as asked: the connection, the password, a table, the SQL.
+
+    The message names the URL with its password replaced by ``***``, quotes what the server said and
+    says how to fix it (check host and port, where the password is read from, the tables there are).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> try:  # nothing listens on port 1: the connection is refused at once
+    ...     dm.read_indicators_sql("postgresql://analyst:s3cr3t@127.0.0.1:1/observatory", table="x", id_col="code")
+    ... except dm.errors.DatabaseError as err:
+    ...     print(str(err).split(" (")[0])
+    Could not connect to the database 'postgresql://analyst:***@127.0.0.1:1/observatory'
     """
 
 

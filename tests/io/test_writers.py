@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import geopandas as gpd
 import pandas as pd
@@ -127,3 +128,23 @@ def test_text_that_a_spreadsheet_would_run_is_written_inert_and_numbers_stay_num
     assert back["change"].tolist() == frame["change"].tolist()  # still numbers, still negative
     assert back["code"].tolist()[:2] == ["'=1", "002"] and "'=cmd" in back.columns
     assert frame.index[0] == "=1" and frame["name"].iloc[0] == FORMULAS[0]  # the caller's frame is untouched
+
+
+def test_build_metadata_records_database_inputs_without_their_password():
+    url = "postgresql://analyst:hunter2@db.example.org:5432/observatory?sslmode=require"
+    record = build_metadata(
+        inputs=[url, {"url": url, "table": "areas"}],
+        options={"boundaries": {"url": url}, "database": {"password": "hunter2", "user": "analyst"}},
+    )
+    assert "hunter2" not in json.dumps(record)
+    shown = "postgresql://analyst:***@db.example.org:5432/observatory?sslmode=require"
+    assert record["inputs"] == [{"url": shown}, {"url": shown, "table": "areas"}]
+    assert record["options"] == {"boundaries": {"url": shown}, "database": {"password": "***", "user": "analyst"}}
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".csv", ".parquet", ".xlsx", ".geojson"])
+def test_write_results_never_writes_a_password(toy, tmp_path, suffix):
+    areas, _ = toy
+    url = "postgresql://analyst:hunter2@db/observatory"
+    path = dm.write_results(areas, tmp_path / f"out{suffix}", metadata={"source": url, "password": "hunter2"})
+    assert read_metadata(path) == {"source": "postgresql://analyst:***@db/observatory", "password": "***"}

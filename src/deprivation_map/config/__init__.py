@@ -138,6 +138,7 @@ class Config:
                 settings[section.name] = s.defaults(section, base_dir)
         if not errors:
             errors.extend(_check_index(settings["index"]))
+            errors.extend(_check_sources(settings))
         if errors:
             raise ConfigError("\n".join(errors))
         return cls(MappingProxyType(settings), source)
@@ -176,6 +177,27 @@ def _check_index(index: Settings) -> list[str]:
     except DeprivationMapError as err:
         return [f"Key 'index.indicators': {err}"]
     return []
+
+
+def _check_sources(settings: Mapping[str, Any]) -> list[str]:
+    """Each input is a file (path) or a database (url with table or query), and no URL holds a password."""
+    from ..io.database import redact_url
+
+    inputs = [settings["boundaries"], *settings["indicators"]]
+    errors = [
+        f"[{i.where}] needs a file (path = ...) or a database (url = ... with table or query), not "
+        f"{'both' if i.path is not None else 'neither'}."
+        for i in inputs
+        if (i.path is None) == (i.url is None)
+    ]
+    urls = [(i.where, i.url) for i in inputs] + [("output", settings["output"].database)]
+    errors += [
+        f"[{where}] url holds a password ({redact_url(url)}): never write it in a configuration. Set PGPASSWORD, "
+        "or use ~/.pgpass or a service (postgresql:///?service=NAME with ~/.pg_service.conf)."
+        for where, url in urls
+        if url is not None and redact_url(url) != url
+    ]
+    return errors
 
 
 def load_config(path: str | Path) -> Config:

@@ -25,6 +25,14 @@ def _column(name: str, doc: str, *, required: bool = False, param: str | None = 
     return s.Key(name, (str,), s.REQUIRED if required else None, doc=doc, param=param)
 
 
+def _union(*keys: tuple[s.Key, ...]) -> tuple[s.Key, ...]:
+    """The keys of several functions fed by one section (a file reader and a database reader), each once."""
+    seen: dict[str, s.Key] = {}
+    for group in keys:
+        seen |= {k.name: k for k in group if k.name not in seen}
+    return tuple(seen.values())
+
+
 def _values() -> s.Key:
     return s.Key("values", (str,), "index", doc=_VALUES_DOC)
 
@@ -32,6 +40,7 @@ def _values() -> s.Key:
 def _data_sections() -> tuple[s.Section, ...]:
     """Reading: the areas, the tables, other sources, the join."""
     from ..io.boundaries import ON_INVALID, read_boundaries
+    from ..io.database import read_boundaries_sql, read_indicators_sql
     from ..io.join import KEYS, ON_UNMATCHED, join_indicators
     from ..io.sources import count_points, interpolate_areas, zonal_stats
     from ..io.sources.rasters import STATS
@@ -72,24 +81,34 @@ def _data_sections() -> tuple[s.Section, ...]:
         s.Section(
             "boundaries",
             (
-                _path("the boundaries file (GeoPackage, GeoJSON, Shapefile, FlatGeobuf, GeoParquet)"),
+                s.Key("path", (str,), None, path=True, must_exist=True, doc="the boundaries file (GeoPackage, ...)"),
+                s.Key("url", (str,), None, doc="or a PostgreSQL/PostGIS URL (no password: PGPASSWORD, ~/.pgpass)"),
                 s.Key("id_col", (str, list), items=str, param="id_col", doc="the column(s) holding the area code"),
                 s.Key("crs", (str, int), None, param="crs", doc="the CRS when the file has none (EPSG code)"),
-                *s.api_keys(read_boundaries, skip=("id_col", "crs"), choices={"on_invalid": ON_INVALID}),
+                *_union(
+                    s.api_keys(read_boundaries, skip=("id_col", "crs"), choices={"on_invalid": ON_INVALID}),
+                    s.api_keys(read_boundaries_sql, skip=("id_col", "crs"), choices={"on_invalid": ON_INVALID}),
+                ),
                 _column("name_col", "a column of area names, shown in tooltips and reports"),
             ),
-            doc="The areas.",
+            doc="The areas: a file (path) or a database table or query (url with table or query).",
             api=read_boundaries,
         ),
         s.Section(
             "indicators",
             (
-                _path("the indicator table (CSV, Excel, Parquet)"),
+                s.Key(
+                    "path", (str,), None, path=True, must_exist=True, doc="the indicator table (CSV, Excel, Parquet)"
+                ),
+                s.Key("url", (str,), None, doc="or a PostgreSQL URL (no password: PGPASSWORD, ~/.pgpass)"),
                 s.Key("id_col", (str,), doc="the column holding the area code", param="id_col"),
-                *s.api_keys(read_indicators, skip=("id_col",), choices={"on_unparsed": ON_UNPARSED}),
+                *_union(
+                    s.api_keys(read_indicators, skip=("id_col",), choices={"on_unparsed": ON_UNPARSED}),
+                    s.api_keys(read_indicators_sql, skip=("id_col",)),
+                ),
             ),
-            doc="The indicator tables: one [indicators] table, or several as [[indicators]]. Without any, the "
-            "indicators are columns of the boundaries file.",
+            doc="The indicator tables: one [indicators] table, or several as [[indicators]]; each a file (path) "
+            "or a database table or query (url). Without any, the indicators are columns of the boundaries file.",
             many=True,
             api=read_indicators,
         ),
@@ -338,6 +357,7 @@ def _service_sections() -> tuple[s.Section, ...]:
 def _publishing_sections() -> tuple[s.Section, ...]:
     from ..allocation.equity import BASELINES
     from ..allocation.shares import METHODS, MISSING, NEGATIVE, allocate
+    from ..io.database_results import IF_EXISTS
     from ..maps.classify import SCHEMES
     from ..maps.i18n import LANGS
     from ..maps.interactive import RENDERERS, explore
@@ -383,6 +403,9 @@ def _publishing_sections() -> tuple[s.Section, ...]:
                 s.Key("geojson", (str,), None, doc='e.g. "results.geojson": also as GeoJSON'),
                 s.Key("report", (str,), None, doc='e.g. "report.html": also write the report (needs matplotlib)'),
                 s.Key("tables", (bool,), True, doc="also write each extra result (districts, zones ...) as a CSV"),
+                s.Key("database", (str,), None, doc="a PostgreSQL/PostGIS URL to write the results to"),
+                s.Key("database_table", (str,), "deprivation_map_results", doc="the table written there"),
+                s.Key("if_exists", (str,), "raise", choices=IF_EXISTS, doc="when that table exists already"),
             ),
             doc="What is written, and where.",
         ),

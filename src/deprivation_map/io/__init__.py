@@ -5,6 +5,9 @@
   :mod:`~deprivation_map.io.detection` found in the file (:class:`TableReport`);
 - :mod:`~deprivation_map.io.join`: :func:`check_join` and :func:`join_indicators` (:class:`JoinReport`);
 - :mod:`~deprivation_map.io.writers`: :func:`write_results` with a metadata record;
+- :mod:`~deprivation_map.io.database`: :func:`read_boundaries_sql` and :func:`read_indicators_sql` from
+  PostgreSQL/PostGIS, and :mod:`~deprivation_map.io.database_results`: :func:`write_results_sql` with its
+  metadata record (the ``postgis`` extra);
 - :mod:`~deprivation_map.io.disclosure`: :func:`suppress_table`, complementary cell suppression;
 - :mod:`deprivation_map.io.sources`: rasters, point counts and areal interpolation (the ``sources`` extra).
 
@@ -15,6 +18,8 @@ zeros survive and every later step can align by ID.
 from __future__ import annotations
 
 from .boundaries import ON_INVALID, read_boundaries, read_points
+from .database import read_boundaries_sql, read_indicators_sql, redact_url
+from .database_results import IF_EXISTS, read_metadata_sql, write_results_sql
 from .detection import TableReport
 from .disclosure import SuppressedTable, suppress_table
 from .join import JoinReport, check_join, join_indicators
@@ -22,6 +27,7 @@ from .tables import ON_UNPARSED, check_table, read_indicators
 from .writers import read_metadata, write_results
 
 __all__ = [
+    "IF_EXISTS",
     "ON_INVALID",
     "ON_UNPARSED",
     "JoinReport",
@@ -31,9 +37,14 @@ __all__ = [
     "check_table",
     "join_indicators",
     "read_boundaries",
+    "read_boundaries_sql",
     "read_indicators",
+    "read_indicators_sql",
     "read_metadata",
     "read_points",
+    "read_metadata_sql",
+    "redact_url",
     "suppress_table",
     "write_results",
+    "write_results_sql",
 ]

@@ -12,16 +12,19 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..errors import ValidationError
+from ..errors import DeprivationMapWarning, ValidationError, format_ids
 
 __all__ = [
     "AREA_TYPES",
     "antimeridian_message",
     "check_coordinates",
+    "check_geometries",
     "crossing_antimeridian",
     "require_polygons",
     "unwrap_antimeridian",
@@ -106,3 +109,53 @@ def unwrap_antimeridian(frame: gpd.GeoDataFrame, wide: np.ndarray) -> gpd.GeoDat
     geoms = frame.geometry.to_numpy().copy()
     geoms[wide] = shapely.transform(geoms[wide], _east_of_180)
     return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+
+
+def _antimeridian(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
+    wide = crossing_antimeridian(frame)
+    if not wide.any() or on_invalid == "keep":
+        return frame
+    message = antimeridian_message(frame, wide, what=what)
+    if on_invalid == "raise":
+        raise ValidationError(
+            f"{message}. Split them at the antimeridian (GDAL: ogr2ogr -wrapdateline), or pass on_invalid='fix' "
+            "to move their western longitudes by +360 (reported), or on_invalid='keep' if they truly are that wide."
+        )
+    warnings.warn(f"{message}; their longitudes below 0 were moved by +360.", DeprivationMapWarning, stacklevel=3)
+    return unwrap_antimeridian(frame, wide)
+
+
+def check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
+    """The boundaries' geometry checks, with the ``on_invalid`` policy of :func:`~deprivation_map.io.read_boundaries`.
+
+    Warnings name the caller of the public reader that called this (``stacklevel=3``).
+    """
+    require_polygons(frame, what=what)
+    check_coordinates(frame, what=what)
+    frame = _antimeridian(frame, on_invalid, what=what)
+    geoms = frame.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if invalid.any() and on_invalid == "raise":
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        examples = "; ".join(f"{i!r}: {r}" for i, r in list(zip(frame.index[invalid], reasons, strict=True))[:3])
+        raise ValidationError(
+            f"{what} has {int(invalid.sum())} invalid geometries ({examples}). Repair them with "
+            "on_invalid='fix' (shapely.make_valid, reported), keep them with on_invalid='keep', or fix the file."
+        )
+    if invalid.any() and on_invalid == "fix":
+        fixed = geoms.copy()
+        fixed[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        frame = frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))
+        warnings.warn(
+            f"{what}: repaired {int(invalid.sum())} invalid geometries with shapely.make_valid: "
+            f"{format_ids(frame.index[invalid])}.",
+            DeprivationMapWarning,
+            stacklevel=3,
+        )
+    empty = frame.geometry.isna().to_numpy() | frame.geometry.is_empty.to_numpy()
+    if empty.any():
+        raise ValidationError(
+            f"{what} has {int(empty.sum())} areas with no geometry: {format_ids(frame.index[empty])}. "
+            "Remove them or fix their polygons before reading."
+        )
+    return frame

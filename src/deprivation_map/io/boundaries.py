@@ -9,7 +9,6 @@ not exist) are the library's errors too, naming the file.
 from __future__ import annotations
 
 import os
-import warnings
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,10 +17,9 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from .. import _validation as v
-from ..errors import DeprivationMapWarning, ValidationError, format_ids
+from ..errors import ValidationError, format_ids
 from . import _readers, _shapes
 
 if TYPE_CHECKING:
@@ -106,52 +104,6 @@ def _set_crs(frame: gpd.GeoDataFrame, crs, path: Path, *, what: str) -> gpd.GeoD
     return frame
 
 
-def _antimeridian(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
-    wide = _shapes.crossing_antimeridian(frame)
-    if not wide.any() or on_invalid == "keep":
-        return frame
-    message = _shapes.antimeridian_message(frame, wide, what=what)
-    if on_invalid == "raise":
-        raise ValidationError(
-            f"{message}. Split them at the antimeridian (GDAL: ogr2ogr -wrapdateline), or pass on_invalid='fix' "
-            "to move their western longitudes by +360 (reported), or on_invalid='keep' if they truly are that wide."
-        )
-    warnings.warn(f"{message}; their longitudes below 0 were moved by +360.", DeprivationMapWarning, stacklevel=3)
-    return _shapes.unwrap_antimeridian(frame, wide)
-
-
-def _check_geometries(frame: gpd.GeoDataFrame, on_invalid: str, *, what: str) -> gpd.GeoDataFrame:
-    _shapes.require_polygons(frame, what=what)
-    _shapes.check_coordinates(frame, what=what)
-    frame = _antimeridian(frame, on_invalid, what=what)
-    geoms = frame.geometry.to_numpy()
-    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    if invalid.any() and on_invalid == "raise":
-        reasons = shapely.is_valid_reason(geoms[invalid])
-        examples = "; ".join(f"{i!r}: {r}" for i, r in list(zip(frame.index[invalid], reasons, strict=True))[:3])
-        raise ValidationError(
-            f"{what} has {int(invalid.sum())} invalid geometries ({examples}). Repair them with "
-            "on_invalid='fix' (shapely.make_valid, reported), keep them with on_invalid='keep', or fix the file."
-        )
-    if invalid.any() and on_invalid == "fix":
-        fixed = geoms.copy()
-        fixed[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
-        frame = frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))
-        warnings.warn(
-            f"{what}: repaired {int(invalid.sum())} invalid geometries with shapely.make_valid: "
-            f"{format_ids(frame.index[invalid])}.",
-            DeprivationMapWarning,
-            stacklevel=3,
-        )
-    empty = frame.geometry.isna().to_numpy() | frame.geometry.is_empty.to_numpy()
-    if empty.any():
-        raise ValidationError(
-            f"{what} has {int(empty.sum())} areas with no geometry: {format_ids(frame.index[empty])}. "
-            "Remove them or fix their polygons before reading."
-        )
-    return frame
-
-
 def read_boundaries(
     path: PathLike,
     *,
@@ -208,7 +160,7 @@ def read_boundaries(
     what = f"Boundaries {path.name!r}"
     frame = _set_crs(_read_vector(path, layer, what=what), crs, path, what=what)
     frame = _index_by_id(frame, path, id_col, id_format, what=what)
-    return _check_geometries(frame, on_invalid, what=what)
+    return _shapes.check_geometries(frame, on_invalid, what=what)
 
 
 def read_points(

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError
+from . import _secrets
 
 __all__ = ["build_metadata", "read_metadata", "write_results"]
 
@@ -60,13 +61,29 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def build_metadata(*, inputs: Sequence[PathLike] = (), options: Mapping | None = None, seed: int | None = None) -> dict:
+def _input(source: PathLike | Mapping) -> dict:
+    """One input as recorded: a file with its size and SHA-256, a database URL without its password, a mapping as given."""
+    if isinstance(source, Mapping):
+        return dict(source)
+    if isinstance(source, str) and "://" in source:
+        return {"url": source}
+    path = Path(source)
+    return {"name": path.name, "path": str(path), "bytes": path.stat().st_size, "sha256": _sha256(path)}
+
+
+def build_metadata(
+    *, inputs: Sequence[PathLike | Mapping] = (), options: Mapping | None = None, seed: int | None = None
+) -> dict:
     """The metadata record of an output: inputs with SHA-256 checksums, options, library versions, seed.
+
+    Passwords never enter it: database URLs anywhere in it are recorded with their password replaced by
+    ``***``, and so is the value of any key named like a password.
 
     Parameters
     ----------
-    inputs : sequence of paths
-        The files the output was computed from; each is recorded with its size and SHA-256.
+    inputs : sequence of paths, URLs or mappings
+        What the output was computed from: each file is recorded with its size and SHA-256; a database URL
+        (``postgresql://...``) as ``{"url": ...}``; a mapping (``{"url": ..., "table": "areas"}``) as it is.
     options : mapping, optional
         The choices that produced the output (JSON-serialisable; paths and other objects become text).
     seed : int, optional
@@ -79,15 +96,18 @@ def build_metadata(*, inputs: Sequence[PathLike] = (), options: Mapping | None =
     >>> record = build_metadata(inputs=[dm.datasets.get_path("toy_indicators.csv")], seed=7)
     >>> record["seed"], record["inputs"][0]["name"], len(record["inputs"][0]["sha256"])
     (7, 'toy_indicators.csv', 64)
+    >>> build_metadata(inputs=[{"url": "postgresql://analyst:s3cr3t@db/observatory", "table": "areas"}])["inputs"]
+    [{'url': 'postgresql://analyst:***@db/observatory', 'table': 'areas'}]
     """
-    files = [Path(p) for p in inputs]
-    return {
-        "created_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "inputs": [{"name": p.name, "path": str(p), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
-        "options": json.loads(json.dumps(dict(options or {}), default=str)),
-        "seed": seed,
-        "versions": _versions(),
-    }
+    return _secrets.redact(
+        {
+            "created_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "inputs": json.loads(json.dumps([_input(p) for p in inputs], default=str)),
+            "options": json.loads(json.dumps(dict(options or {}), default=str)),
+            "seed": seed,
+            "versions": _versions(),
+        }
+    )
 
 
 # OWASP, "CSV Injection": a cell beginning with one of these is run as a formula by spreadsheets
@@ -175,7 +195,7 @@ def write_results(frame: gpd.GeoDataFrame, path: PathLike, *, metadata: Mapping 
         geometry.
     metadata : mapping, optional
         The record, usually from :func:`build_metadata`; when None, one without inputs is built (versions
-        and time only). :func:`read_metadata` reads it back.
+        and time only). Passwords in it are replaced by ``***``. :func:`read_metadata` reads it back.
 
     Returns
     -------
@@ -208,7 +228,8 @@ def write_results(frame: gpd.GeoDataFrame, path: PathLike, *, metadata: Mapping 
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-    record = json.dumps(dict(metadata) if metadata is not None else build_metadata(), default=str, ensure_ascii=False)
+    record = json.loads(json.dumps(dict(metadata) if metadata is not None else build_metadata(), default=str))
+    record = json.dumps(_secrets.redact(record), ensure_ascii=False)  # no password is ever written
     writer(frame.astype(dict.fromkeys(categorical, str)), path, record)
     return path
 

@@ -406,9 +406,13 @@ def report_from_result(result, path: str | Path, *, lang: str = "en", **options)
     config = result.config
     b = config.boundaries
     choices = {
-        text("boundaries", lang): f"{b.path.name} ({b.id_col})",
+        text("boundaries", lang): f"{b.path.name if b.path else b.table} ({b.id_col})",
         **(
-            {text("table", lang): "; ".join(f"{t.path.name} ({t.id_col})" for t in config.indicators)}
+            {
+                text("table", lang): "; ".join(
+                    f"{t.path.name if t.path else t.table} ({t.id_col})" for t in config.indicators
+                )
+            }
             if config.indicators
             else {}
         ),

@@ -11,11 +11,10 @@ import pandas as pd
 from ..config import Config, load_config
 from ..errors import DeprivationMapError
 from ..index.spec import parse_spec
-from ..io import read_boundaries
 from ..io.detection import TableReport
 from ..io.join import JoinReport, check_join, join_with_reports
-from ..io.tables import read_indicators_with_report
 from ..spatial.graph import GraphSummary, build_graph, describe_graph
+from ._stages import read_areas, read_table, source_name
 
 __all__ = ["CheckResult", "check"]
 
@@ -48,7 +47,7 @@ class CheckResult:
 
     def summary(self) -> str:
         """The reading, the join audit, the graph and the indicators, then the problems, for the terminal."""
-        lines = [f"Areas read: {self.n_read} ({self.config.boundaries.path.name})"]
+        lines = [f"Areas read: {self.n_read} ({source_name(self.config.boundaries)})"]
         lines += [f"Table: {r.summary()}" for r in self.table_reports]
         lines += [f"Join: {r.summary()}" for r in self.reports]
         lines += [f"Graph: {self.graph!r}"] if self.graph is not None else []
@@ -84,14 +83,12 @@ def check(config: Config | str | Path) -> CheckResult:
     """
     config = config if isinstance(config, Config) else load_config(config)
     problems: list[str] = []
-    b = config.boundaries
-    areas = _attempt(problems, "boundaries", lambda: read_boundaries(b.path, **b.api_options()))
+    areas = _attempt(problems, "boundaries", lambda: read_areas(config.boundaries))
     if areas is None:
         return CheckResult(config, 0, (), (), None, pd.DataFrame(), tuple(problems))
-    read = [_attempt(problems, "indicators", lambda t=t: read_indicators_with_report(t.path, **t.api_options()))
-            for t in config.indicators]  # fmt: skip
+    read = [_attempt(problems, "indicators", lambda t=t: read_table(t)) for t in config.indicators]
     tables = tuple(r[0] for r in read if r is not None)
-    table_reports = tuple(r[1] for r in read if r is not None)
+    table_reports = tuple(r[1] for r in read if r is not None and r[1] is not None)
     data, reports = areas, ()
     if tables:
         joined = _attempt(problems, "join", lambda: join_with_reports(areas, tables, **config.join.api_options()))

@@ -52,9 +52,16 @@ def _tables(result: PipelineResult) -> dict[str, pd.DataFrame]:
     return {k: x for k, x in frames.items() if isinstance(x, pd.DataFrame)}
 
 
+def _input(settings: Any) -> Any:
+    """A file's path, or a database source as a mapping (its URL redacted by build_metadata)."""
+    if settings.url is None:
+        return settings.path
+    return {"url": settings.url, "table": settings.table, "query": settings.query}
+
+
 def _metadata(result: PipelineResult) -> dict:
     c = result.config
-    inputs = [c.boundaries.path, *(t.path for t in c.indicators)]
+    inputs = [_input(i) for i in (c.boundaries, *c.indicators)]
     options = c.to_dict()
     seeds = {n: getattr(r, "seed", None) for n, r in result.results.items() if getattr(r, "seed", None) is not None}
     ran = {n: r.permutations for n, r in result.results.items() if isinstance(getattr(r, "permutations", None), int)}
@@ -62,7 +69,7 @@ def _metadata(result: PipelineResult) -> dict:
     return build_metadata(inputs=inputs, options=options, seed=result.moran.seed)
 
 
-def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path]:
+def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Any]:
     """Write every output of ``result`` into ``out``; returns their paths by kind."""
     o = result.config.output
     frame = result.to_frame()
@@ -74,6 +81,11 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path]:
     if o.tables:
         for name, table in _tables(result).items():
             outputs[name] = write_results(table, out / f"{name}.csv", metadata=metadata)
+    if o.database is not None:
+        from ..io import write_results_sql
+
+        table = write_results_sql(frame, o.database, table=o.database_table, if_exists=o.if_exists, metadata=metadata)
+        outputs["database"] = table  # "schema.table", not a file
     if o.report:
         from ..maps.report import report_from_result
 

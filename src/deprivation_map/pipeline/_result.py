@@ -12,6 +12,7 @@ import geopandas as gpd
 from ..config import Config
 from ..spatial.labels import NOT_TESTED
 from ..spatial.multiple_testing import CORRECTION_NAMES
+from ._stages import source_name
 
 __all__ = ["PipelineResult"]
 
@@ -90,7 +91,7 @@ class PipelineResult:
         h = self.hotspots
         counts = ", ".join(f"{label} {n}" for label, n in h.counts().items() if n or label not in NOT_TESTED)
         lines = [
-            f"Areas read: {self.n_read} ({self.config.boundaries.path.name})",
+            f"Areas read: {self.n_read} ({source_name(self.config.boundaries)})",
             *(f"Table: {r.summary()}" for r in self.table_reports),
             *(f"Join: {r.summary()}" for r in self.reports),
             f"Areas joined: {len(self.data)}",

@@ -20,7 +20,7 @@ from .. import _validation as v
 from ..config import Config, recipe_of
 from ..errors import DeprivationMapError
 
-__all__ = ["STAGES", "Run", "Stage"]
+__all__ = ["STAGES", "Run", "Stage", "read_areas", "read_table", "source_name"]
 
 
 @dataclass
@@ -76,14 +76,45 @@ class Stage:
         return not self.optional or (value is not None and value != ())
 
 
-def _read(run: Run) -> dict[str, Any]:
-    from ..io import read_boundaries
+def _own(func: Callable, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options ``func`` takes (a section may feed a file reader or a database reader)."""
+    params = inspect.signature(func).parameters
+    return {k: x for k, x in options.items() if k in params}
+
+
+def read_areas(b: Any) -> Any:
+    """The boundaries of a [boundaries] section: from a file, or from a database table or query."""
+    from ..io import read_boundaries, read_boundaries_sql
+
+    if b.url is not None:
+        return read_boundaries_sql(b.url, **_own(read_boundaries_sql, b.api_options()))
+    return read_boundaries(b.path, **_own(read_boundaries, b.api_options()))
+
+
+def read_table(t: Any) -> tuple[pd.DataFrame, Any]:
+    """An [indicators] table and what was detected in it (None for a database, which needs no detection)."""
+    from ..io import read_indicators, read_indicators_sql
     from ..io.tables import read_indicators_with_report
 
-    b = run.config.boundaries
-    areas = read_boundaries(b.path, **b.api_options())
-    read = [read_indicators_with_report(t.path, **t.api_options()) for t in run.config.indicators]
-    return {"areas": areas, "n_read": len(areas), "tables": [t for t, _ in read], "table_reports": [r for _, r in read]}
+    if t.url is not None:
+        return read_indicators_sql(t.url, **_own(read_indicators_sql, t.api_options())), None
+    return read_indicators_with_report(t.path, **_own(read_indicators, t.api_options()))
+
+
+def source_name(settings: Any) -> str:
+    """How a summary names an input: the file's name, or the database table (the URL without password)."""
+    if settings.url is None:
+        return settings.path.name
+    from ..io import redact_url
+
+    return f"{settings.table or 'query'} at {redact_url(settings.url)}"
+
+
+def _read(run: Run) -> dict[str, Any]:
+    areas = read_areas(run.config.boundaries)
+    read = [read_table(t) for t in run.config.indicators]
+    reports = [r for _, r in read if r is not None]
+    return {"areas": areas, "n_read": len(areas), "tables": [t for t, _ in read], "table_reports": reports}
 
 
 def _sources(run: Run) -> dict[str, Any]:
