@@ -288,6 +288,18 @@ def test_monotone_in_need(problem, data):
     assert after.minor_units.iloc[i] >= before.minor_units.iloc[i]
 
 
+def test_a_subnormal_need_beside_a_normal_one_gets_nothing():
+    """Hand case (found by Hypothesis): need 1 beside 2.2e-309 must give all 10 places to the first area.
+
+    The subnormal weight's cap breakpoint overflows to infinity, so the root lies on the last segment, where
+    the free slope is 2.2e-309 and the remaining budget is 0: lambda must not fall below that segment's start.
+    """
+    for tiny in (2.2e-309, 2.2e-313, 5e-324):
+        need = pd.Series([1.0, tiny], index=["a", "b"])
+        assert dm.allocate(need, 10, units=True).amounts.tolist() == [10, 0]
+        assert dm.allocate(need, 10.0).amounts.tolist() == [10.0, 0.0]
+
+
 @settings(max_examples=60, deadline=None)
 @given(needs, st.integers(0, 500), st.integers(0, 3))
 def test_whole_units_sum_to_the_budget(need, places, floor):

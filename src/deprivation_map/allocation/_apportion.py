@@ -66,9 +66,9 @@ def water_fill(weights: np.ndarray, lower: np.ndarray, upper: np.ndarray, total:
     free = (lam_lo <= at) & (lam_hi > at)
     held = lo[lam_lo > at].sum() + hi[lam_hi <= at].sum()
     slope = w[free].sum()
-    lam = (total - fixed - held) / slope if slope > 0 else at
+    lam = max((total - fixed - held) / slope if slope > 0 else at, at)  # f(at) <= T: the root is at or after it
     if left + 1 < len(points):  # the root lies in this segment
-        lam = min(max(lam, at), points[left + 1])
+        lam = min(lam, points[left + 1])
     out = lower.copy()
     with np.errstate(over="ignore", invalid="ignore"):
         out[active] = np.clip(lam * w, lo, hi)
