@@ -65,6 +65,7 @@ def _new_path(fullname: str) -> str | None:
 def moved_module(old: str, *, stacklevel: int = 2) -> ModuleType:
     """Import the module that ``old`` (a full dotted path) moved to, warning with its new path."""
     new = _new_path(old)
+    assert new is not None, f"{old} is not a moved module"  # callers ask only for names in MOVED
     warnings.warn(
         f"{old} moved to {new}; import it from there (the old path will be removed in a future release).",
         DeprecationWarning,

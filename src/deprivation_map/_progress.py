@@ -47,4 +47,8 @@ def progress_bar(progress: Progress, total: int, *, desc: str) -> Iterator[Calla
         with tqdm(total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True) as bar:
             yield bar.update
     else:
-        yield lambda n=1: None
+        yield _ignore
+
+
+def _ignore(n: int = 1) -> None:
+    """Advance nothing: the bar when progress is off."""

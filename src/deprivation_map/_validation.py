@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from .errors import DeprivationMapError, DeprivationMapWarning, ValidationError,
 T = TypeVar("T")
 
 
-def lookup(registry: Mapping[str, T], name: str, *, what: str, error: type[DeprivationMapError] = ValidationError) -> T:
+def lookup(registry: Mapping[Any, T], name: str, *, what: str, error: type[DeprivationMapError] = ValidationError) -> T:
     """Return ``registry[name]``; an unknown name is answered with the valid ones (and a close match)."""
     try:
         return registry[name]
@@ -279,7 +279,9 @@ def _built_key(parts: Mapping[str, pd.Series], id_format: str | None, *, what: s
 def resolve_seed(seed: int | None) -> int:
     """The seed to use and record: ``seed`` itself, or fresh entropy when it is None."""
     if seed is None:
-        return int(np.random.SeedSequence().entropy % (2**63))
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # drawn fresh when none is given: one int, never a sequence
+        return entropy % (2**63)
     return require_int(seed, what="seed", minimum=0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import textwrap
@@ -82,6 +83,14 @@ def test_run_records_every_stage_time_and_the_seed(tmp_path):
     html = result._repr_html_()
     high_high = result.hotspots.counts()["High-High"]
     assert f"<th>High-High</th><td>{high_high}</td>" in html and "wrote map</th><td>map.html" in html
+
+
+def test_a_run_that_wrote_a_database_table_shows_it_in_html(tmp_path):
+    # a database output is recorded as "schema.table", not a path: the HTML repr names it (it raised before)
+    result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
+    wrote = dataclasses.replace(result, outputs={**result.outputs, "database": "public.areas_results"})
+    html = wrote._repr_html_()
+    assert "wrote database</th><td>public.areas_results" in html and "wrote map</th><td>map.html" in html
 
 
 def test_a_configured_allocation_is_the_api_s_and_reaches_every_output(tmp_path, capsys):

@@ -110,7 +110,7 @@ def minor_total(budget: object, decimals: int) -> tuple[Decimal, int]:
     if isinstance(budget, bool) or not isinstance(budget, Real | Decimal):
         raise ValidationError(f"budget must be a number, got {budget!r}.")
     try:
-        exact = Decimal(str(budget)) if isinstance(budget, float) else Decimal(budget)
+        exact = Decimal(str(budget)) if isinstance(budget, float) else Decimal(budget)  # type: ignore[arg-type]  # numbers.Real
     except InvalidOperation as exc:  # pragma: no cover - every Real converts
         raise ValidationError(f"budget must be a number, got {budget!r}.") from exc
     if not exact.is_finite() or exact < 0:

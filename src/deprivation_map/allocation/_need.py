@@ -6,6 +6,8 @@ the access functions; everything is aligned by area ID, never by position.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -104,7 +106,7 @@ def population_weights(population: pd.Series | None, ids: pd.Index, *, against: 
     return people.astype("float64").rename("population")
 
 
-def by_id(**given: object) -> list[object]:
+def by_id(**given: object) -> list[Any]:
     """The arguments as arrays paired by area ID when they are Series (refused unless their IDs match).
 
     Arrays and lists are paired by position; a Series mixed with an array is refused, since nothing says
@@ -122,6 +124,7 @@ def by_id(**given: object) -> list[object]:
             "indexed by area ID, or every one as an array in the same order (.to_numpy())."
         )
     first = present[series[0]]
+    assert isinstance(first, pd.Series)  # the first of the Series
     v.require_unique_ids(first.index, what=f"{series[0]}")
     ids = first.index.astype(str)
     fix = "Give every Series the same area IDs (subset one to the other)."

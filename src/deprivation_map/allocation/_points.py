@@ -6,12 +6,16 @@ Shared by :mod:`~deprivation_map.allocation.access`, :mod:`~deprivation_map.allo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["GEOGRAPHIC", "ORIGINS", "point_coords", "check_distance", "origin_points", "to_projected", "crs_unit"]
 
@@ -22,7 +26,9 @@ ORIGINS: dict[str, Callable] = {
 GEOGRAPHIC = ("raise", "utm")
 
 
-def to_projected(areas, others: dict[str, object], geographic: str):
+def to_projected(
+    areas: gpd.GeoDataFrame, others: Mapping[str, gpd.GeoDataFrame | None], geographic: str
+) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     """The areas and the point layers in one projected CRS, or a clear error."""
     v.require_crs(areas, what="The areas")
     v.require_unique_ids(areas.index, what="The areas")
@@ -35,7 +41,7 @@ def to_projected(areas, others: dict[str, object], geographic: str):
                 "geographic='utm' to use the local UTM zone."
             )
         areas = areas.to_crs(areas.estimate_utm_crs())
-    out = {}
+    out: dict[str, Any] = {}  # each layer reprojected, None where none is given
     for what, points in others.items():
         if points is None:
             out[what] = None
@@ -82,7 +88,11 @@ def crs_unit(crs) -> str:
 
 def check_distance(within: object, *, what: str = "within") -> float:
     """A distance >= 0 as a float, or a clear error."""
-    number = isinstance(within, int | float | np.number) and not isinstance(within, bool)
-    if not number or not np.isfinite(within) or within < 0:
+    if (
+        isinstance(within, bool)
+        or not isinstance(within, int | float | np.number)
+        or not np.isfinite(within)
+        or within < 0
+    ):
         raise ValidationError(f"{what} must be a distance >= 0 in the CRS's units, got {within!r}.")
     return float(within)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .. import _validation as v
 from .._repr import html_repr, id_list
@@ -22,7 +23,7 @@ from ._need import by_id, population_weights
 __all__ = ["BASELINES", "Equity", "assess_equity", "concentration_curve", "concentration_index", "gini"]
 
 
-def _weights(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _weights(values: ArrayLike, weights: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(values, dtype="float64")
     p = np.ones_like(y) if weights is None else np.asarray(weights, dtype="float64")
     if y.shape != p.shape or not (np.isfinite(y).all() and np.isfinite(p).all()) or (p < 0).any():
@@ -30,7 +31,7 @@ def _weights(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray
     return y, p
 
 
-def gini(values: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None) -> float:
+def gini(values: pd.Series | ArrayLike, weights: pd.Series | ArrayLike | None = None) -> float:
     r"""Gini coefficient of ``values``, each counted ``weights`` times (population weights).
 
     Parameters
@@ -72,7 +73,7 @@ def _groups(rank_by: np.ndarray, p: np.ndarray, y: np.ndarray) -> tuple[np.ndarr
 
 
 def concentration_curve(
-    values: pd.Series | np.ndarray, rank_by: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+    values: pd.Series | ArrayLike, rank_by: pd.Series | ArrayLike, weights: pd.Series | ArrayLike | None = None
 ) -> pd.DataFrame:
     r"""The concentration curve of ``values`` against ``rank_by`` (ascending), tied areas taken together.
 
@@ -98,7 +99,7 @@ def concentration_curve(
 
 
 def concentration_index(
-    values: pd.Series | np.ndarray, rank_by: pd.Series | np.ndarray, weights: pd.Series | np.ndarray | None = None
+    values: pd.Series | ArrayLike, rank_by: pd.Series | ArrayLike, weights: pd.Series | ArrayLike | None = None
 ) -> float:
     r"""Concentration index of ``values`` against ``rank_by``; positive when they go where ``rank_by`` is high.
 

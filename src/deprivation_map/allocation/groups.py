@@ -287,7 +287,8 @@ def vulnerable_groups(
     counts = _counts(counts)
     ids = pd.Index(counts.index)
     people = _population(population, ids)
-    tables, audits = {}, {}
+    tables: dict[str, pd.DataFrame | None] = {}
+    audits: dict[str, SuppressedTable] = {}
     classes = {
         "decile": (index, lambda x: _deciles(x, ids)),
         "cluster": (hotspots, lambda x: _clusters(x, ids)),

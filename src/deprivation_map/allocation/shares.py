@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Real
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,7 @@ def _proportional(x: _Inputs, option: object) -> np.ndarray:
 
 
 def _progressive(x: _Inputs, power: object) -> np.ndarray:
-    if isinstance(power, bool) or not isinstance(power, Real) or not np.isfinite(power) or power <= 0:
+    if isinstance(power, bool) or not isinstance(power, Real) or not np.isfinite(power) or power <= 0:  # type: ignore[call-overload]  # numbers.Real is not in NumPy's stubs
         raise ValidationError(f"power must be a positive number (2 squares the need), got {power!r}.")
     return x.need ** float(power) * x.people
 
@@ -58,7 +59,7 @@ def _eligible(x: _Inputs, threshold: object) -> np.ndarray:
         if x.hotspot is None:
             raise ValidationError("threshold='hotspots' needs hotspots=... (a Hotspots result or its labels).")
         return x.hotspot.to_numpy(dtype=bool)
-    if isinstance(threshold, Real) and not isinstance(threshold, bool) and np.isfinite(threshold):
+    if isinstance(threshold, Real) and not isinstance(threshold, bool) and np.isfinite(threshold):  # type: ignore[call-overload]  # numbers.Real is not in NumPy's stubs
         return (x.raw_need >= x.direction * threshold).fillna(False).to_numpy(dtype=bool)
     raise ValidationError(
         f"threshold must be 'decile' (the most deprived 10 % of areas), 'hotspots' (High-High areas) or a "
@@ -144,7 +145,7 @@ class Allocation:
     equity: Equity
     budget: Decimal
     method: str
-    parameters: Mapping[str, object]
+    parameters: Mapping[str, Any]
 
     @property
     def floor_only(self) -> pd.Index:

@@ -8,6 +8,7 @@ files to read, the columns that hold a population or a need, and where a statist
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cache
 
 from . import _schema as s
@@ -179,7 +180,12 @@ def _statistics_sections() -> tuple[s.Section, ...]:
     from ..spatial.multiple_testing import CORRECTIONS
     from ..spatial.robust import STATISTICS, graph_choices, robust_hotspots
 
-    stat = {"alternative": ALTERNATIVES, "correction": CORRECTIONS, "missing": MISSING, "transform": TRANSFORMS}
+    stat: dict[str, Collection[str]] = {
+        "alternative": ALTERNATIVES,
+        "correction": CORRECTIONS,
+        "missing": MISSING,
+        "transform": TRANSFORMS,
+    }
 
     def optional(name: str, func, doc: str, *extra: s.Key, skip: tuple[str, ...] = ()) -> s.Section:
         return s.Section(name, (*extra, *s.api_keys(func, choices=stat, skip=skip)), doc=doc, optional=True, api=func)
@@ -238,7 +244,12 @@ def _uncertainty_section() -> s.Section:
     from ..index.sensitivity import uncertainty
     from ..index.weighting import WEIGHTINGS
 
-    choices = {"weighting": WEIGHTINGS, "aggregate": AGGREGATORS, "normalise": NORMALISERS, "missing": MISSING}
+    choices: dict[str, Collection[str]] = {
+        "weighting": WEIGHTINGS,
+        "aggregate": AGGREGATORS,
+        "normalise": NORMALISERS,
+        "missing": MISSING,
+    }
     return s.Section(
         "uncertainty",
         s.api_keys(uncertainty, skip=("graph",), choices=choices),
@@ -363,7 +374,12 @@ def _publishing_sections() -> tuple[s.Section, ...]:
     from ..maps.interactive import RENDERERS, explore
     from ..maps.palettes import SEQUENTIAL
 
-    maps = {"scheme": SCHEMES, "palette": SEQUENTIAL, "allocation_palette": SEQUENTIAL, "lang": LANGS}
+    maps: dict[str, Collection[str]] = {
+        "scheme": SCHEMES,
+        "palette": SEQUENTIAL,
+        "allocation_palette": SEQUENTIAL,
+        "lang": LANGS,
+    }
     return (
         s.Section(
             "allocation",

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .engine import evaluate
-from .normalise import Choice
+from .aggregate import Aggregator
+from .engine import Weigh, evaluate
 from .spec import Node, levels
 
-__all__ = ["Plan", "Shift", "blocks", "draw_weights", "populated", "rank_rows", "rank_summary", "shift"]
+__all__ = ["Plan", "Rows", "Shift", "blocks", "draw_weights", "populated", "rank_rows", "rank_summary", "shift"]
+
+Rows = np.ndarray | slice
+"""The positions of a matrix's rows among all areas (``slice(None)``: every area, in order)."""
 
 BLOCK_VALUES = 2**21  # scores evaluated at a time: 16 MiB of float64, replicates per block = this / areas
 # (Memory is reused, never mapped afresh per block: a fresh page costs more than the arithmetic done in it.)
@@ -66,8 +69,8 @@ class Plan:
     """
 
     top: Node
-    inputs: Sequence[tuple[np.ndarray, np.ndarray]]
-    aggregators: Sequence[Choice]
+    inputs: Sequence[tuple[np.ndarray, Rows]]
+    aggregators: Sequence[Aggregator]
     uses: np.ndarray
     weights: Mapping[str, np.ndarray]
     areas: int
@@ -82,10 +85,12 @@ class Plan:
             y, rows = self.inputs[self.uses[r, 0]]
             if not isinstance(rows, slice):
                 out[i] = np.nan
-            out[i, rows] = evaluate(
-                self.top, y, self.aggregators[self.uses[r, 1]], lambda level, _, r=r: self.weights[level.name][r]
-            )
+            out[i, rows] = evaluate(self.top, y, self.aggregators[self.uses[r, 1]], self._weigh(r))
         return out
+
+    def _weigh(self, r: int) -> Weigh:
+        """The weights of replicate ``r``, level by level."""
+        return lambda level, _: self.weights[level.name][r]
 
     def scored(self) -> np.ndarray:
         """The number of areas each replicate scores."""
@@ -116,11 +121,15 @@ def draw_weights(
     order = list(levels(top))
     noisy = [level.name for level in order if noise and len(level.members) > 1]
     width = sum(len(level.members) for level in order if level.name in noisy)
-    u = rng.uniform(1.0 - noise, 1.0 + noise, size=(replicates, width)) if width else None
+    u: np.ndarray | None = None
+    if width:  # some level is perturbed: noise > 0, drawn from rng
+        assert rng is not None
+        u = rng.uniform(1.0 - noise, 1.0 + noise, size=(replicates, width))
     out, column = {}, 0
     for level in order:
         w = np.tile(base[level.name].reindex(list(level.members)).to_numpy(dtype=float), (replicates, 1))
         if level.name in noisy:
+            assert u is not None
             w = w * u[:, column : column + len(level.members)]
             column += len(level.members)
         out[level.name] = w / w.sum(axis=1, keepdims=True)
@@ -199,8 +208,8 @@ def rank_summary(plan: Plan, index: pd.Index) -> dict[str, pd.Series]:
         block = rank_rows(scores, ranks[start:stop])
         top += np.count_nonzero(block <= threshold[start:stop, None], axis=0)
     ranked = np.zeros(plan.areas, dtype=np.int64)  # replicates that score each area
-    for (_, rows), times in zip(plan.inputs, np.bincount(plan.uses[:, 0], minlength=len(plan.inputs)), strict=True):
-        ranked[rows] += times
+    for (_, at), times in zip(plan.inputs, np.bincount(plan.uses[:, 0], minlength=len(plan.inputs)), strict=True):
+        ranked[at] += times
     quantiles = np.percentile if (ranked == len(plan)).all() else np.nanpercentile
     low, mid, high = np.full((3, plan.areas), np.nan)
     size = 512  # areas at a time: each area's ranks copied together, sorted, then read

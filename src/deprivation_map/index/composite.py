@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from .. import _validation as v
 from .._repr import html_repr, id_list
 from .aggregate import Aggregator
-from .engine import Prepared, Weigh, decompose, evaluate, indicator_values, normalised, prepare
+from .engine import Level, Prepared, Weigh, decompose, evaluate, indicator_values, normalised, prepare
 from .impute import MISSING, MissingPolicy, missing_policy
 from .normalise import Choice, Normaliser
 from .spec import IndexSpec, Node, parse_spec, tree
@@ -172,7 +172,7 @@ def label(choice: Choice) -> str:
     return f"{name}({', '.join(f'{k}={v!r}' for k, v in dict(options).items())})"
 
 
-def _level_weights(ids: pd.Index, weighting: str, weights: dict, info: dict) -> Weigh:
+def _level_weights(ids: pd.Index, weighting: WeightingName, weights: dict, info: dict) -> Weigh:
     """The :data:`~.engine.Weigh` of ``build_index``: the weighting scheme applied to each level's values."""
 
     def weigh(level: Node, values: np.ndarray) -> np.ndarray:
@@ -198,6 +198,15 @@ def _effective_weights(top: Node, level_weights: Mapping[str, pd.Series]) -> pd.
 
     walk(top, 1.0)
     return pd.Series(out, name="weight")
+
+
+class Method(TypedDict):
+    """The choices an index is built with, as :func:`build_index` takes them."""
+
+    normalise: Normaliser
+    weighting: WeightingName
+    aggregate: Aggregator
+    missing: MissingPolicy
 
 
 def build_index(
@@ -290,7 +299,7 @@ def compose(
     prepared: Prepared,
     components: tuple[pd.DataFrame, np.ndarray],
     *,
-    method: Mapping[str, object],
+    method: Method,
 ) -> DeprivationIndex:
     """The index over ``ids`` from prepared, normalised values: weight and aggregate every level, then rank.
 
@@ -300,8 +309,10 @@ def compose(
     """
     frame, y = components
     top = tree(spec)
-    level_weights, info, record = {}, {}, {}
-    weigh = _level_weights(frame.index, str(method["weighting"]), level_weights, info)
+    level_weights: dict[str, pd.Series] = {}
+    info: dict[str, dict] = {}
+    record: dict[str, Level] = {}
+    weigh = _level_weights(frame.index, method["weighting"], level_weights, info)
     score = evaluate(top, y, method["aggregate"], weigh, ids=frame.index, record=record)
     names, parts = decompose(top, record)
     return assemble(
@@ -311,7 +322,7 @@ def compose(
         contributions=pd.DataFrame(parts, index=frame.index, columns=names),
         weights=_effective_weights(top, level_weights),
         spec=spec,
-        method={k: label(c) if k in ("normalise", "aggregate") else c for k, c in method.items()},
+        method={**method, "normalise": label(method["normalise"]), "aggregate": label(method["aggregate"])},
         level_weights=level_weights,
         domain_scores=pd.DataFrame({k: r.score for k, r in record.items() if k != "index"}, index=frame.index),
         treated=prepared.treated,
@@ -322,7 +333,7 @@ def compose(
 
 
 def assemble(
-    ids: pd.Index, score: pd.Series, *, components: pd.DataFrame, contributions: pd.DataFrame, **fields: object
+    ids: pd.Index, score: pd.Series, *, components: pd.DataFrame, contributions: pd.DataFrame, **fields: Any
 ) -> DeprivationIndex:
     """A DeprivationIndex over ``ids`` in their order, ranked from the score.
 

@@ -38,11 +38,12 @@ def _raw_alpha(data: pd.DataFrame) -> float:
     return float(k / (k - 1) * (1 - data.var(ddof=1).sum() / data.sum(axis=1).var(ddof=1)))
 
 
-ALPHAS: dict[str, Callable[[pd.DataFrame], float]] = {"standardised": _standardised_alpha, "raw": _raw_alpha}
+AlphaKind = Literal["standardised", "raw"]
+ALPHAS: dict[AlphaKind, Callable[[pd.DataFrame], float]] = {"standardised": _standardised_alpha, "raw": _raw_alpha}
 """The kinds of Cronbach's alpha: on standardised items (the default) or on the values as given."""
 
 
-def cronbach_alpha(frame: pd.DataFrame, *, kind: Literal["standardised", "raw"] = "standardised") -> float:
+def cronbach_alpha(frame: pd.DataFrame, *, kind: AlphaKind = "standardised") -> float:
     r"""Cronbach's alpha of the columns of ``frame`` (complete rows): how far the items measure one thing.
 
     Parameters

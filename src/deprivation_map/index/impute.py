@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,7 @@ IMPUTERS: dict[str, Callable[[pd.DataFrame, object], pd.DataFrame]] = {
 MissingPolicy = Literal["raise", "exclude", "mean", "median", "neighbours"]
 MISSING: tuple[str, ...] = ("raise", "exclude", *IMPUTERS)
 """The missing-value policies, by name (the configuration reads its choices here)."""
-RENAMED = {"drop": "exclude"}
+RENAMED: dict[str, MissingPolicy] = {"drop": "exclude"}
 """Former names of policies, still accepted with a :class:`DeprecationWarning`."""
 
 
@@ -109,7 +109,7 @@ def missing_policy(name: str, *, stacklevel: int = 2) -> MissingPolicy:
             stacklevel=stacklevel + 1,
         )
         return new
-    return v.choose(name, MISSING, what="missing-value policy")
+    return cast(MissingPolicy, v.choose(name, MISSING, what="missing-value policy"))  # MISSING lists the Literal
 
 
 def _explain_gaps(raw: pd.DataFrame, incomplete: pd.Series) -> str:

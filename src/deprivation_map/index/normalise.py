@@ -39,6 +39,8 @@ Choice = str | tuple[str, Mapping[str, object]]
 NormaliserName = Literal["zscore", "minmax", "rank", "percentile", "exponential", "distance", "goalposts"]
 Normaliser = NormaliserName | tuple[NormaliserName, Mapping[str, object]]
 """A normaliser of :data:`NORMALISERS`, by name or with options."""
+Target = float | Mapping[str, float]
+"""One value for every indicator, or one per indicator (``{column: value}``)."""
 
 
 def zscore(frame: pd.DataFrame) -> pd.DataFrame:
@@ -143,7 +145,7 @@ def exponential(frame: pd.DataFrame, *, constant: float = 23.0) -> pd.DataFrame:
     return -constant * np.log(1.0 - share * (1.0 - np.exp(-100.0 / constant)))
 
 
-def _per_column(value: object, columns: pd.Index, what: str) -> pd.Series:
+def _per_column(value: Target, columns: pd.Index, what: str) -> pd.Series:
     if isinstance(value, Mapping):
         missing = [c for c in columns if c not in value]
         if missing:
@@ -152,7 +154,7 @@ def _per_column(value: object, columns: pd.Index, what: str) -> pd.Series:
     return pd.Series(float(value), index=columns)
 
 
-def distance(frame: pd.DataFrame, *, reference: object = "max") -> pd.DataFrame:
+def distance(frame: pd.DataFrame, *, reference: Literal["max", "mean", "median"] | Target = "max") -> pd.DataFrame:
     r"""Distance to a reference: each value as a ratio of a reference value.
 
     Notes
@@ -185,7 +187,7 @@ def distance(frame: pd.DataFrame, *, reference: object = "max") -> pd.DataFrame:
     return frame / ref
 
 
-def goalposts(frame: pd.DataFrame, *, lower: object, upper: object, directions: Mapping[str, int]) -> pd.DataFrame:
+def goalposts(frame: pd.DataFrame, *, lower: Target, upper: Target, directions: Mapping[str, int]) -> pd.DataFrame:
     r"""Goalposts: rescale between fixed bounds given in the indicator's own units, and cap at them.
 
     Notes
@@ -243,7 +245,7 @@ def resolve(choice: Choice, registry: Mapping[str, Callable], *, what: str) -> t
     ...
     deprivation_map.errors.ValidationError: Normalisation 'minmax' takes the options ['low', 'high'], not ['top'].
     """
-    name, options = (choice, {}) if isinstance(choice, str) else tuple(choice)
+    name, options = (choice, {}) if isinstance(choice, str) else choice
     func = v.lookup(registry, name, what=what)
     if not isinstance(options, Mapping):
         raise ValidationError(f"Options of {what} {name!r} must be a mapping, got {options!r}.")

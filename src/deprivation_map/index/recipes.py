@@ -20,7 +20,7 @@ from ..errors import ValidationError, format_ids
 from ._universe import Universe, result, universe_mask, values_in
 from .composite import DeprivationIndex
 from .normalise import exponential, zscore
-from .spec import Domain, IndexSpec, Indicator
+from .spec import Direction, Domain, IndexSpec, Indicator
 from .svi import SVI_2018_THEMES, SVI_2020_THEMES, svi
 from .weighting import first_component, principal_axes
 
@@ -50,7 +50,7 @@ IMD_2019_WEIGHTS = {
 def _imd_level(values, domains, given, constant, parts, path="") -> tuple[pd.Series, IndexSpec]:
     """Score of one level: sum of weight x exponentially transformed rank of each member."""
     score = pd.Series(0.0, index=values.index)
-    members = []
+    members: list[Indicator | Domain] = []
     for name, spec in domains.items():
         if isinstance(spec, Mapping):
             unknown = set(spec) - {"weight", "domains"}
@@ -304,7 +304,7 @@ def carstairs(
 
 
 def pca_index(
-    data: pd.DataFrame, indicators: Mapping[str, int], *, universe: Universe = None, standardise: bool = True
+    data: pd.DataFrame, indicators: Mapping[str, Direction], *, universe: Universe = None, standardise: bool = True
 ) -> DeprivationIndex:
     r"""A deprivation index from the first principal component, as Spain's MEDEA index is built.
 

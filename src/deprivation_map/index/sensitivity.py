@@ -18,12 +18,12 @@ import pandas as pd
 from .. import _validation as v
 from .._repr import html_repr
 from ..errors import ValidationError
-from ._montecarlo import Plan, draw_weights, rank_summary, shift
+from ._montecarlo import Plan, Rows, draw_weights, rank_summary, shift
 from .aggregate import Aggregator, kernel, require_domain
-from .composite import DeprivationIndex, compose, label
+from .composite import DeprivationIndex, Method, compose, label
 from .engine import indicator_values, normalised, prepare
 from .impute import MissingPolicy, missing_policy
-from .normalise import Choice, Normaliser
+from .normalise import Normaliser
 from .spec import IndexSpec, levels, parse_spec, tree
 from .weighting import WeightingName
 
@@ -140,7 +140,9 @@ def _alternatives(normalise, aggregate, missing, replicates: int, weight_noise: 
     return list(map(partial(missing_policy, stacklevel=3), missing))
 
 
-def _check_combinations(inputs: Mapping[tuple[str, str], tuple], aggregators: Sequence[Choice], ids) -> None:
+def _check_combinations(
+    inputs: Mapping[tuple[str, str], tuple[np.ndarray, Rows]], aggregators: Sequence[Aggregator], ids
+) -> None:
     for (_policy, norm), (y, rows) in inputs.items():
         for a in aggregators:
             try:
@@ -226,14 +228,20 @@ def uncertainty(
     seed = v.resolve_seed(seed)
     raw = indicator_values(data, spec)
     position = pd.Series(np.arange(len(data)), index=data.index)
-    prepared, frames, inputs = {}, {}, {}
+    prepared, frames = {}, {}
+    inputs: dict[tuple[str, str], tuple[np.ndarray, Rows]] = {}
     for policy in dict.fromkeys(missing):
         prepared[policy] = prepare(raw, spec, policy, min_available=min_available, graph=graph, stacklevel=3)
         for choice in normalise:
             frames[policy, label(choice)] = frame, y = normalised(prepared[policy].oriented, choice, spec)
             rows = slice(None) if frame.index.equals(data.index) else position[frame.index].to_numpy()
             inputs[policy, label(choice)] = (y, rows)
-    method = {"normalise": normalise[0], "weighting": weighting, "aggregate": aggregate[0], "missing": missing[0]}
+    method: Method = {
+        "normalise": normalise[0],
+        "weighting": weighting,
+        "aggregate": aggregate[0],
+        "missing": missing[0],
+    }
     base = compose(data.index, spec, prepared[missing[0]], frames[missing[0], label(normalise[0])], method=method)
     _check_combinations(inputs, aggregate, data.index)
     top = tree(spec)
@@ -287,7 +295,7 @@ def _runs(base, top, inputs, normalise, aggregate, missing, noise: float, draws:
         "normalise": [plan(missing[0], c, aggregate[0], fixed) for c in normalise[1:]],
         "aggregate": [plan(missing[0], normalise[0], a, fixed) for a in aggregate[1:]],
         "missing": [plan(m, normalise[0], aggregate[0], fixed) for m in missing[1:]],
-        "weights": [plan(missing[0], normalise[0], aggregate[0], noisy)] if noise else [],
+        "weights": [plan(missing[0], normalise[0], aggregate[0], noisy)] if noisy is not None else [],
     }
 
 

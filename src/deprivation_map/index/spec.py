@@ -27,10 +27,12 @@ from .. import _validation as v
 from ..errors import ValidationError
 from .treat import TREATMENTS, TreatmentName
 
-__all__ = ["Domain", "IndexSpec", "Indicator", "Node", "groups", "levels", "parse_spec", "tree"]
+__all__ = ["Direction", "Domain", "IndexSpec", "Indicator", "Node", "groups", "levels", "parse_spec", "tree"]
 
 INDICATOR_KEYS = ("direction", "weight", "treatment")
 DOMAIN_KEYS = ("indicators", "weight")
+Direction = Literal[1, -1]
+"""+1: a higher value is more deprived; -1: less deprived."""
 
 
 def _check_weight(name: str, weight: object) -> None:
@@ -69,7 +71,7 @@ class Indicator:
     """
 
     column: str
-    direction: Literal[1, -1] = 1
+    direction: Direction = 1
     weight: float = 1.0
     treatment: TreatmentName | None = None
 
@@ -210,7 +212,7 @@ def _node(name: str, value: object, path: str) -> Indicator | Domain:
         except ValidationError as err:
             raise ValidationError(f"At {where!r}: {err}") from err
     try:
-        return Indicator(str(name), direction=value)
+        return Indicator(str(name), direction=value)  # type: ignore[arg-type]  # any value: Indicator checks it
     except ValidationError as err:
         raise ValidationError(f"At {where!r}: {err}") from err
 

@@ -155,10 +155,10 @@ def blank_ids(ids: pd.Series, *, what: str, id_col: str, rows: np.ndarray) -> No
     """Refuse IDs that are blank or only spaces, naming their rows in the file (``rows``: each one's number)."""
     blank = ids.map(_blank).to_numpy(dtype=bool)
     if blank.any():
-        rows = [str(r) for r in rows[blank]]
+        at = [str(r) for r in rows[blank]]
         raise ValidationError(
             f"{what} has {int(blank.sum())} rows with no ID in column {id_col!r} (blank or only spaces), at rows "
-            f"{format_ids(rows)} of the file. Every area needs an ID: fill them in or remove those rows."
+            f"{format_ids(at)} of the file. Every area needs an ID: fill them in or remove those rows."
         )
 
 

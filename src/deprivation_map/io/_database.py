@@ -108,6 +108,7 @@ def _server_message(err: BaseException, query: str | None = None, start: int = 0
     primary = getattr(diag, "message_primary", None)
     if not primary:
         return redact_url(" ".join(str(orig).split()))
+    assert diag is not None  # a primary message came from it
     said = [primary, *(x for x in (diag.message_detail, diag.message_hint) if x)]
     position = int(diag.statement_position or 0) - start
     if query is not None and 0 < position <= len(query):
@@ -172,7 +173,7 @@ def query_errors(url: str, *, what: str, query: str | None = None, start: int = 
         if not hasattr(cause, "orig") and not type(cause).__module__.startswith(("psycopg", "sqlalchemy")):
             raise
         state = getattr(getattr(cause, "orig", None), "sqlstate", None)
-        fix = _SQL_FIXES.get(state, "Check the SQL and the database.")
+        fix = _SQL_FIXES.get(state or "", "Check the SQL and the database.")
         said = _server_message(cause, query, start)
         raise DatabaseError(f"{what} failed in {redact_url(url)!r}: {said}. {fix}") from err
 
@@ -268,7 +269,11 @@ class Source:
         check_source(table, query, what=what)
         self.url, self.what, self.query = url, what, None if query is None else _bare(query)
         self.relation = None if table is None else relation(connection, url, table, what=what)
-        self.sql = self.relation.sql if self.relation is not None else f"({escape(self.query)}) AS source"
+        if self.relation is not None:
+            self.sql = self.relation.sql
+        else:
+            assert self.query is not None  # check_source: a table or a query
+            self.sql = f"({escape(self.query)}) AS source"
 
     def select(self, columns: str = "*") -> str:
         """A statement reading ``columns`` of the source."""

@@ -13,9 +13,13 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import _validation as v
 from ..errors import DeprivationMapError, ValidationError, format_ids
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["dbf_text", "layer_names", "nonempty_file", "reader_errors", "require_layer", "require_shapefile_parts"]
 
@@ -76,7 +80,7 @@ def require_layer(path: Path, layer: str | int, names: Sequence[str], *, what: s
         )
 
 
-def dbf_text(path: Path, field: str, rows: Sequence[int]) -> list[str] | None:
+def dbf_text(path: Path, field: str, rows: Sequence[int] | np.ndarray) -> list[str] | None:
     """The values of ``field`` in ``rows`` (positions) as the shapefile's ``.dbf`` holds them (text), or None.
 
     A DBF stores numbers as text in fixed-width fields, so this shows a code exactly as written, where the

@@ -259,7 +259,7 @@ def read_indicators_sql(
         statement = source.select(", ".join(db.identifier(connection, c) for c in wanted))
         with source.errors(statement, what=f"Reading {what}"):
             frame = pd.read_sql(statement, connection, coerce_float=True)
-    if long:
+    if indicator_col is not None:  # the long layout
         frame, _ = _long.pivot_long(
             frame, id_col=id_col, indicator_col=indicator_col, value_col=value_col, year_col=year_col, what=what
         )

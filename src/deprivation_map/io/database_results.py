@@ -86,6 +86,7 @@ def _target(connection, url: str, table: str, if_exists: str) -> tuple[db.Relati
 def _comment(connection, target: db.Relation) -> None:
     from psycopg import sql
 
+    assert target.schema is not None  # a resolved relation names its schema
     text = (
         f"Results written by deprivation_map {__version__}. Their metadata record (inputs, options, library "
         f"versions, seed) is in {target.schema}.{METADATA_TABLE}, in the row whose table_name is {target.name!r}."

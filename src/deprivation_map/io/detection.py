@@ -341,7 +341,7 @@ def classify(values: pd.Series, *, decimal: str, thousands: str | None):
 
 
 def unparsed_message(
-    what: str, failures: Mapping[str, pd.Series], ids: pd.Series, *, rows: Sequence[int] | None = None
+    what: str, failures: Mapping[str, pd.Series], ids: pd.Series, *, rows: Sequence[int] | np.ndarray | None = None
 ) -> str:
     """Name each column, row and ID whose value is not a number; markers such as ``'..'`` are offered as ``na_values``.
 

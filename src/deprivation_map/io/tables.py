@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -357,7 +358,7 @@ def read_indicators(
     return read_indicators_with_report(path, id_col=id_col, **options)[0]
 
 
-def check_table(path: PathLike, *, id_col: str, **options) -> TableReport:
+def check_table(path: PathLike, *, id_col: str, **options: Any) -> TableReport:
     """Read an indicator table as :func:`read_indicators` would (same options) and report what was done.
 
     Examples

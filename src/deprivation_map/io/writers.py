@@ -99,7 +99,7 @@ def build_metadata(
     >>> build_metadata(inputs=[{"url": "postgresql://analyst:s3cr3t@db/observatory", "table": "areas"}])["inputs"]
     [{'url': 'postgresql://analyst:***@db/observatory', 'table': 'areas'}]
     """
-    return _secrets.redact(
+    record = _secrets.redact(
         {
             "created_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "inputs": json.loads(json.dumps([_input(p) for p in inputs], default=str)),
@@ -108,6 +108,8 @@ def build_metadata(
             "versions": _versions(),
         }
     )
+    assert isinstance(record, dict)  # redact returns a mapping as a dict
+    return record
 
 
 # OWASP, "CSV Injection": a cell beginning with one of these is run as a formula by spreadsheets

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -17,6 +19,8 @@ from ..spatial.graph import GraphSummary, build_graph, describe_graph
 from ._stages import read_areas, read_table, source_name
 
 __all__ = ["CheckResult", "check"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,7 +62,7 @@ class CheckResult:
         return "\n".join(lines)
 
 
-def _attempt(problems: list[str], section: str, func: Callable[[], object]) -> object:
+def _attempt(problems: list[str], section: str, func: Callable[[], T]) -> T | None:
     """``func()``, or None with its error recorded as a problem of ``section``."""
     try:
         return func()
@@ -86,10 +90,11 @@ def check(config: Config | str | Path) -> CheckResult:
     areas = _attempt(problems, "boundaries", lambda: read_areas(config.boundaries))
     if areas is None:
         return CheckResult(config, 0, (), (), None, pd.DataFrame(), tuple(problems))
-    read = [_attempt(problems, "indicators", lambda t=t: read_table(t)) for t in config.indicators]
+    read = [_attempt(problems, "indicators", partial(read_table, t)) for t in config.indicators]
     tables = tuple(r[0] for r in read if r is not None)
     table_reports = tuple(r[1] for r in read if r is not None and r[1] is not None)
-    data, reports = areas, ()
+    data = areas
+    reports: tuple[JoinReport, ...] = ()
     if tables:
         joined = _attempt(problems, "join", lambda: join_with_reports(areas, tables, **config.join.api_options()))
         if joined is not None:

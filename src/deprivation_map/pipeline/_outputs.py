@@ -69,12 +69,13 @@ def _metadata(result: PipelineResult) -> dict:
     return build_metadata(inputs=inputs, options=options, seed=result.moran.seed)
 
 
-def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Any]:
+def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | str]:
     """Write every output of ``result`` into ``out``; returns their paths by kind."""
     o = result.config.output
     frame = result.to_frame()
     metadata = _metadata(result)
-    outputs = {"map": save_map(m, out / o.map)}
+    map_path = save_map(m, out / o.map)
+    outputs: dict[str, Path | str] = {"map": map_path}
     for kind in _FILES:
         if o[kind] is not None:
             outputs[kind] = write_results(frame, out / o[kind], metadata=metadata)
@@ -90,7 +91,7 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Any]:
         from ..maps.report import report_from_result
 
         outputs["report"] = report_from_result(
-            result, out / o.report, lang=result.config.map.lang, map_href=outputs["map"].name
+            result, out / o.report, lang=result.config.map.lang, map_href=map_path.name
         )
     if result.config.source is not None:
         config_path = out / "config.toml"

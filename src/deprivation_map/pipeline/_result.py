@@ -44,7 +44,7 @@ class PipelineResult:
 
     config: Config
     results: Mapping[str, Any]
-    outputs: Mapping[str, Path]
+    outputs: Mapping[str, Path | str]  # a file, or the database table written ("schema.table")
     timings: Mapping[str, float]
 
     def __getattr__(self, name: str) -> Any:
@@ -78,7 +78,7 @@ class PipelineResult:
             "Moran's I": m.I,
             "p": m.p,
             "seed": m.seed,
-            **{f"wrote {k}": p.name for k, p in self.outputs.items()},
+            **{f"wrote {k}": p.name if isinstance(p, Path) else p for k, p in self.outputs.items()},
             **{f"{k} (s)": t for k, t in self.timings.items()},
         }
         frame = self.to_frame().drop(columns=self.data.geometry.name)

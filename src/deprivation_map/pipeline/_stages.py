@@ -152,7 +152,12 @@ def _index(run: Run) -> dict[str, Any]:
     if recipe is None:  # after the graph: missing = "neighbours" imputes from it
         return {"index": build_index(data, index.indicators, graph=run["graph"], **index.api_options())}
     settings = index[recipe]
-    func = {"imd": recipes.imd, "svi": recipes.svi, "townsend": recipes.townsend, "carstairs": recipes.carstairs}
+    func: dict[str, Callable[..., Any]] = {
+        "imd": recipes.imd,
+        "svi": recipes.svi,
+        "townsend": recipes.townsend,
+        "carstairs": recipes.carstairs,
+    }
     if recipe == "pca":
         return {"index": recipes.pca_index(data, settings.indicators, **settings.api_options())}
     return {"index": func[recipe](data, **settings.api_options())}
@@ -179,7 +184,8 @@ def _statistic(name: str) -> Callable[[Run], dict[str, Any]]:
     def stage(run: Run) -> dict[str, Any]:
         from ..spatial import geary, general_g, local_g
 
-        func = {"gi": local_g, "geary": geary, "general_g": general_g}[name]
+        funcs: dict[str, Callable[..., Any]] = {"gi": local_g, "geary": geary, "general_g": general_g}
+        func = funcs[name]
         settings = getattr(run.config, name)
         return {name: func(run.values(settings.values, what=f"[{name}] values"), run["graph"], **_seeded(settings))}
 
