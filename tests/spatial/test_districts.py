@@ -73,3 +73,49 @@ def test_assign_districts_from_a_second_layer():
         assign_districts(areas, layer, name_col="name")
     out = assign_districts(areas, layer, name_col="name", unassigned="keep")
     assert out.tolist() == ["W", "W", "E", "(unassigned)"]
+
+
+def _overlapping():
+    """Areas a..d side by side (unit squares); districts W = [0, 2.6] and E = [1.4, 4] overlap over [1.4, 2.6],
+    where the representative points of b and c lie: b is all in W and 60 % in E, c 60 % in W and all in E."""
+    areas = gpd.GeoDataFrame(geometry=[box(i, 0, i + 1, 1) for i in range(4)], index=list("abcd"), crs="EPSG:3857")
+    layer = gpd.GeoDataFrame({"name": ["W", "E"]}, geometry=[box(0, 0, 2.6, 1), box(1.4, 0, 4, 1)], crs="EPSG:3857")
+    return areas, layer
+
+
+def test_overlapping_districts_are_reported_and_resolved_by_shared_surface_not_row_order():
+    from deprivation_map.errors import DeprivationMapWarning
+
+    areas, layer = _overlapping()
+    with pytest.warns(
+        DeprivationMapWarning, match=r"2 areas lie in more than one district .*'b' \(E / W\), 'c' \(E / W\)"
+    ):
+        out = assign_districts(areas, layer, name_col="name")
+
+    assert out.tolist() == ["W", "W", "E", "E"]
+    reversed_layer = assign_districts(areas[::-1], layer[::-1], name_col="name", overlaps="largest")
+    pd.testing.assert_series_equal(reversed_layer.sort_index(), out.sort_index())
+    with pytest.raises(ValidationError, match=r"more than one district.*overlaps='largest'"):
+        assign_districts(areas, layer, name_col="name", overlaps="raise")
+
+
+def test_equal_overlap_goes_to_the_first_name_alphabetically():
+    areas = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], index=["a"], crs="EPSG:3857")
+    for order in ([0, 1], [1, 0]):
+        layer = gpd.GeoDataFrame({"name": ["Z", "M"]}, geometry=[box(0, 0, 1, 1)] * 2, crs="EPSG:3857")
+        assert assign_districts(areas, layer.iloc[order], name_col="name", overlaps="largest").tolist() == ["M"]
+
+
+def test_district_rows_of_one_name_are_one_district():
+    areas, _ = _overlapping()
+    layer = gpd.GeoDataFrame({"name": ["W", "W"]}, geometry=[box(0, 0, 2.6, 1), box(1.4, 0, 4, 1)], crs="EPSG:3857")
+    assert assign_districts(areas, layer, name_col="name").tolist() == ["W"] * 4  # no overlap to report
+
+
+def test_districts_in_another_crs_are_refused_unless_reprojection_is_asked_for(georgia):
+    halves = georgia.dissolve(by=georgia["Longitud"] > -83.5).reset_index(names="east")
+    other = halves.to_crs("EPSG:4326")
+    with pytest.raises(ValidationError, match=r"districts are in 'WGS 84'.*on_crs_mismatch='reproject'"):
+        assign_districts(georgia, other, name_col="east")
+    out = assign_districts(georgia, other, name_col="east", on_crs_mismatch="reproject")
+    pd.testing.assert_series_equal(out, assign_districts(georgia, halves, name_col="east"))

@@ -8,9 +8,12 @@ deprived tenth of population is (local concentration), and how many people live 
 
 from __future__ import annotations
 
+from typing import Literal
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
@@ -18,19 +21,74 @@ from ..index.composite import rank_most_deprived
 from . import labels as lab
 from .lisa import Hotspots
 
-__all__ = ["UNASSIGNED", "assign_districts", "district_summary"]
+__all__ = ["OVERLAPS", "UNASSIGNED", "assign_districts", "district_summary"]
 
 UNASSIGNED = ("raise", "keep")
+OVERLAPS = ("warn", "raise", "largest")
+
+
+def _largest_share(areas: gpd.GeoSeries, hits: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
+    """For areas in several districts: the district sharing the most of the area's surface (ties: smallest name)."""
+    shared = shapely.area(
+        shapely.intersection(areas.values[hits["area"].to_numpy()], districts.geometry.values[hits["row"].to_numpy()])
+    )
+    table = hits.assign(shared=shared).groupby(["area", "name"], as_index=False)["shared"].sum()
+    table = table.sort_values(["area", "shared", "name"], ascending=[True, False, True], kind="stable")
+    return table.drop_duplicates("area").set_index("area")["name"]
+
+
+def _report_overlaps(ids: pd.Index, names: pd.DataFrame, policy: str) -> None:
+    pairs = names.groupby("area")["name"].agg(lambda n: " / ".join(sorted(map(str, n))))
+    examples = ", ".join(f"{ids[a]!r} ({d})" for a, d in pairs.head(5).items())
+    v.raise_or_warn(
+        f"{len(pairs)} areas lie in more than one district (their representative point is inside overlapping "
+        f"district polygons): {examples}{', ...' if len(pairs) > 5 else ''}. "
+        + (
+            "Fix the districts layer, or pass overlaps='largest' to give each area the district sharing most "
+            "of its surface."
+            if policy == "raise"
+            else "Each went to the district sharing most of its surface (ties: the first name in alphabetical "
+            "order); pass overlaps='raise' to refuse, or overlaps='largest' to accept this silently."
+        ),
+        policy,
+        stacklevel=4,
+    )
 
 
 def assign_districts(
-    areas: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, *, name_col: str, unassigned: str = "raise"
+    areas: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    *,
+    name_col: str,
+    unassigned: Literal["raise", "keep"] = "raise",
+    overlaps: Literal["warn", "raise", "largest"] = "warn",
+    on_crs_mismatch: Literal["raise", "reproject"] = "raise",
 ) -> pd.Series:
-    """The district of each area: the district polygon containing the area's representative point.
+    r"""The district of each area: the district polygon containing the area's representative point.
 
     A representative point always lies inside its area, so an area split by a district boundary goes to the
     district holding a point of its interior (not its centroid, which can fall outside). Areas in no
     district raise (``unassigned="raise"``, naming them) or are put in the group ``"(unassigned)"``.
+
+    Parameters
+    ----------
+    areas, districts : geopandas.GeoDataFrame
+        The small areas (indexed by area ID) and the district polygons, with their names in ``name_col``
+        (several rows of one name form one district).
+    unassigned : {"raise", "keep"}
+        Areas in no district: refused (default, naming them) or grouped as ``"(unassigned)"``.
+    overlaps : {"warn", "raise", "largest"}
+        Areas whose point lies in several districts (overlapping polygons). Each goes to the district with the
+        largest shared surface, :math:`\arg\max_d |A \cap D_d|` (ties: the first name in alphabetical
+        order), never to whichever row comes first; ``"warn"`` (default) says so naming a few, ``"largest"``
+        does it silently, ``"raise"`` refuses.
+    on_crs_mismatch : {"raise", "reproject"}
+        Districts in another CRS than the areas: refused (default), or reprojected to the areas' CRS.
+
+    Returns
+    -------
+    pandas.Series
+        ``district`` by area ID, in the areas' order.
 
     Examples
     --------
@@ -41,18 +99,27 @@ def assign_districts(
     [88, 71]
     """
     v.choose(unassigned, UNASSIGNED, what="unassigned-areas policy")
+    v.choose(overlaps, OVERLAPS, what="overlaps policy")
     v.require_columns(districts, [name_col], what="The districts layer")
-    if areas.crs != districts.crs:
-        districts = districts.to_crs(areas.crs)
-    points = gpd.GeoDataFrame(geometry=areas.geometry.representative_point(), crs=areas.crs)
-    hits = points.sjoin(districts[[name_col, districts.geometry.name]], how="left", predicate="within")
-    hits = hits[~hits.index.duplicated(keep="first")][name_col].reindex(areas.index)
-    if hits.isna().any() and unassigned == "raise":
+    districts = v.same_crs(districts, areas.crs, on_crs_mismatch, what="The districts", other="the areas")
+    points = areas.geometry.representative_point().values
+    area, row = districts.sindex.query(points, predicate="within")
+    hits = pd.DataFrame({"area": area, "row": row, "name": districts[name_col].to_numpy()[row]})
+    names = hits.drop_duplicates(["area", "name"])
+    several = names["area"].duplicated(keep=False)
+    chosen = names[~several].set_index("area")["name"]
+    if several.any():
+        if overlaps != "largest":
+            _report_overlaps(areas.index, names[several], overlaps)
+        crowded = hits[hits["area"].isin(names.loc[several, "area"])]
+        chosen = pd.concat([chosen, _largest_share(areas.geometry, crowded, districts)])
+    out = pd.Series(chosen.reindex(np.arange(len(areas))).to_numpy(), index=areas.index, dtype=object)
+    if out.isna().any() and unassigned == "raise":
         raise ValidationError(
-            f"{int(hits.isna().sum())} areas lie in no district: {format_ids(hits.index[hits.isna()])}. Check that "
+            f"{int(out.isna().sum())} areas lie in no district: {format_ids(out.index[out.isna()])}. Check that "
             "both layers cover the same territory, or pass unassigned='keep' to group them as '(unassigned)'."
         )
-    return hits.astype(object).fillna("(unassigned)").rename("district")
+    return out.fillna("(unassigned)").rename("district")
 
 
 def _concentration(rank: np.ndarray, pop: np.ndarray) -> float:
