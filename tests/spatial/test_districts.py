@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -119,3 +121,41 @@ def test_districts_in_another_crs_are_refused_unless_reprojection_is_asked_for(g
         assign_districts(georgia, other, name_col="east")
     out = assign_districts(georgia, other, name_col="east", on_crs_mismatch="reproject")
     pd.testing.assert_series_equal(out, assign_districts(georgia, halves, name_col="east"))
+
+
+def test_coverage_is_reported_and_low_coverage_hides_the_extent():
+    """District A: 4 areas of 100 people, only a00 scored (and most deprived): 25 % coverage, so no extent.
+    District B: 4 areas, all scored. District C: 2 areas, none scored."""
+    ids = IDS[:10]
+    score = pd.Series([9.0, np.nan, np.nan, np.nan, 1.0, 2.0, 3.0, 4.0, np.nan, np.nan], index=ids)
+    district = pd.Series(["A"] * 4 + ["B"] * 4 + ["C"] * 2, index=ids)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning for C's empty division
+        out = district_summary(score, district, population=pd.Series(100.0, index=ids))
+    assert out.loc["A", ["areas_scored", "population_scored"]].tolist() == [1, 100]
+    assert out.loc["A", "coverage_population"] == 0.25 and out.loc["B", "coverage_areas"] == 1
+    assert np.isnan(out.loc["A", "extent"]) and "only 1 of 4 areas scored" in out.loc["A", "reason"]
+    assert np.isnan(out.loc["C", "local_concentration"]) and out.loc["C", "reason"] == "no scored area"
+    assert out.loc["B", "reason"] == "" and out.loc["B", "extent"] == 0
+    lower = district_summary(score, district, min_coverage=0.25).loc["A"]  # 5 scored areas: no decile 1 (r <= 0.5)
+    assert lower["extent"] == 0 and lower["local_concentration"] == 1 and lower["reason"] == ""
+
+
+def test_trinitat_nova_is_not_reported_as_wholly_deprived(shared_data):
+    """Barcelona, MEDEA 2011: la Trinitat Nova has 1 scored section of 5 (the README's unified sectioning)."""
+    folder = shared_data / "barcelona"
+    sections = gpd.read_file(folder / "sections.geojson")
+    sections.index = (
+        "08019" + sections["C_Distri"].astype(str).str.zfill(2) + sections["C_SecCens"].astype(str).str.zfill(3)
+    )
+    medea = pd.read_csv(folder / "medea_deprivation_spain_cities.csv", dtype={"seccion": str}).set_index("seccion")
+    score = medea["privacion_2011"].reindex(sections.index)
+    population = sections["Homes"].astype(float) + sections["Dones"].astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = district_summary(score, sections["N_Barri"], population=population)
+    row = out.loc["la Trinitat Nova"]
+    assert (row["areas"], row["areas_scored"]) == (5, 1)
+    assert np.isnan(row["extent"]) and row["reason"].startswith("only 1 of 5 areas scored")
+    assert (out["reason"] == "no scored area").sum() == out["areas_scored"].eq(0).sum() > 0
+    assert out["areas"].sum() == len(sections)

@@ -132,8 +132,24 @@ def _concentration(rank: np.ndarray, pop: np.ndarray) -> float:
     return float((rank * take).sum() / take.sum()) if take.sum() > 0 else np.nan
 
 
+def _reason(scored: int, areas: int, people: float, coverage: float, min_coverage: float) -> str:
+    """Why a district's extent is not reported (empty when it is)."""
+    if scored == 0:
+        return "no scored area"
+    if not people > 0:
+        return "its scored areas have no population"
+    if coverage < min_coverage:
+        return f"only {scored} of {areas} areas scored ({coverage:.0%} of the population, below min_coverage)"
+    return ""
+
+
 def district_summary(
-    score: pd.Series, districts: pd.Series, *, population: pd.Series | None = None, hotspots: Hotspots | None = None
+    score: pd.Series,
+    districts: pd.Series,
+    *,
+    population: pd.Series | None = None,
+    hotspots: Hotspots | None = None,
+    min_coverage: float = 0.5,
 ) -> pd.DataFrame:
     r"""Deprivation and clusters per district.
 
@@ -148,18 +164,25 @@ def district_summary(
         Residents by area ID; without it every area counts as one person.
     hotspots : Hotspots, optional
         LISA results; adds the population in High-High clusters and the count of areas per label.
+    min_coverage : float
+        The share of a district's population living in scored areas below which its ``extent`` and
+        ``local_concentration`` are not reported (NaN, with the ``reason``): a district with one scored area
+        of five is not known to be 100 % deprived. Default 0.5; 0 reports them whenever one area is scored.
 
     Returns
     -------
     pandas.DataFrame
-        One row per district: ``areas``, ``population``, ``extent`` (share of the population in the most
+        One row per district: ``areas``, ``population``, ``areas_scored``, ``population_scored``, their
+        shares ``coverage_areas`` and ``coverage_population``, ``extent`` (share of the population in the most
         deprived decile of all areas), ``local_concentration`` (population-weighted mean national rank,
         1 = most deprived, of its most deprived areas holding 10 % of its population),
+        ``reason`` (why they are NaN: no scored area, or coverage below ``min_coverage``; empty otherwise),
         ``population_high_high`` and ``share_high_high``, and ``n_<label>`` per LISA label.
 
     Notes
     -----
-    Areas are ranked over all scored areas, :math:`r_i = 1` for the most deprived; the most deprived decile
+    Coverage is :math:`\sum_{i \in d, \text{scored}} p_i / \sum_{i \in d} p_i` (``coverage_population``;
+    every area counts as one person without ``population``). Areas are ranked over all scored areas, :math:`r_i = 1` for the most deprived; the most deprived decile
     is decile 1 of :func:`~deprivation_map.index.composite.rank_most_deprived`, :math:`\lceil 10 r_i / n \rceil = 1`, that is
     :math:`r_i \le n/10`. With the district's areas sorted by rank and :math:`P` its
     population, local concentration is :math:`\sum_i r_i t_i / \sum_i t_i` with
@@ -181,6 +204,8 @@ def district_summary(
     pop = v.align(population, ids, what="The population") if population is not None else pd.Series(1.0, index=ids)
     if group.isna().any():
         raise ValidationError(f"{int(group.isna().sum())} areas have no district: {format_ids(ids[group.isna()])}.")
+    if not 0 <= min_coverage <= 1:
+        raise ValidationError(f"min_coverage is a share of the population, from 0 to 1; got {min_coverage!r}.")
     ranks = rank_most_deprived(score)  # the library's one definition of rank and decile (IMD's)
     frame = pd.DataFrame(
         {
@@ -193,18 +218,28 @@ def district_summary(
     rows = {}
     for name, part in frame.groupby("district", sort=True):
         known = part[part["rank"].notna()]
+        total, scored = part["pop"].sum(), known["pop"].sum()
+        coverage = scored / total if total > 0 else float(len(known) > 0)
+        reason = _reason(len(known), len(part), scored, coverage, min_coverage)
         rows[name] = {
             "areas": len(part),
-            "population": part["pop"].sum(),
-            "extent": known.loc[known["top"].astype(bool), "pop"].sum() / known["pop"].sum(),
-            "local_concentration": _concentration(known["rank"].to_numpy(), known["pop"].to_numpy()),
+            "population": total,
+            "areas_scored": len(known),
+            "population_scored": scored,
+            "coverage_areas": len(known) / len(part),
+            "coverage_population": coverage,
+            "extent": np.nan if reason else known.loc[known["top"].astype(bool), "pop"].sum() / scored,
+            "local_concentration": np.nan
+            if reason
+            else _concentration(known["rank"].to_numpy(), known["pop"].to_numpy()),
+            "reason": reason,
         }
     out = pd.DataFrame.from_dict(rows, orient="index").rename_axis("district")
     if hotspots is not None:
         labels = v.align(hotspots.labels, ids, what="The hotspots").astype(str)
         high = frame["pop"].where(labels == lab.HIGH_HIGH, 0.0).groupby(frame["district"]).sum()
         out["population_high_high"] = high
-        out["share_high_high"] = high / out["population"]
+        out["share_high_high"] = (high / out["population"]).where(out["population"] > 0)
         counts = pd.crosstab(frame["district"], labels).reindex(columns=list(lab.LISA_LABELS), fill_value=0)
         out = out.join(counts.add_prefix("n_"))
     return out
