@@ -26,8 +26,8 @@ from ._prepare import prepare
 from .base import check_local_options
 from .getis_ord import local_g
 from .graph import as_graph, build_graph
-from .inference import conditional_moments, normal_p
-from .lisa import _standardised, local_moran
+from .inference import conditional_moments, moment_z, normal_p
+from .lisa import local_moran
 from .multiple_testing import adjust_p
 
 __all__ = ["STATISTICS", "RobustHotspots", "graph_choices", "robust_hotspots"]
@@ -91,7 +91,7 @@ def _lisa_batch(frame: pd.DataFrame, graph, options: dict, advance) -> tuple[np.
         zr, lr = z[:, r], lag[:, r]
         scaling = (len(zr) - 1) / (zr @ zr)
         ei, vi = conditional_moments(zr, off, diagonal * zr, scaling * zr)
-        zi = _standardised(scaling * zr * lr, ei, vi)
+        zi = moment_z(scaling * zr * lr, ei, vi)
         p_adjusted = adjust_p(normal_p(np.where(isolated, np.nan, zi), opts["alternative"]), opts["correction"])
         hot[:, r] = ~isolated & (p_adjusted <= opts["alpha"]) & (zr > 0) & (lr > 0)
         advance()
