@@ -8,7 +8,7 @@ deprived tenth of population is (local concentration), and how many people live 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -149,7 +149,7 @@ def district_summary(
     *,
     population: pd.Series | None = None,
     hotspots: Hotspots | None = None,
-    min_coverage: float = 0.5,
+    min_coverage: Annotated[float, v.Bounds(0, 1)] = 0.5,
 ) -> pd.DataFrame:
     r"""Deprivation and clusters per district.
 
@@ -204,8 +204,7 @@ def district_summary(
     pop = v.align(population, ids, what="The population") if population is not None else pd.Series(1.0, index=ids)
     if group.isna().any():
         raise ValidationError(f"{int(group.isna().sum())} areas have no district: {format_ids(ids[group.isna()])}.")
-    if not 0 <= min_coverage <= 1:
-        raise ValidationError(f"min_coverage is a share of the population, from 0 to 1; got {min_coverage!r}.")
+    min_coverage = v.Bounds(0, 1).check(min_coverage, what="min_coverage (a share of the population)")
     ranks = rank_most_deprived(score)  # the library's one definition of rank and decile (IMD's)
     frame = pd.DataFrame(
         {
