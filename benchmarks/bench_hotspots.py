@@ -13,9 +13,12 @@ with an empty cache, paid once per installation). Peak resident memory is the ch
 Measured per size:
 
 - ``queen graph``: :func:`deprivation_map.build_graph` (vectorised shared-vertex contiguity + Graph);
-- ``LISA 999``: :func:`deprivation_map.local_moran` with 999 permutations (graph given);
-- ``graph + LISA``: both, in one process, from geometries to labels;
-- ``Moran 999``: :func:`deprivation_map.global_moran` with 999 permutations;
+- ``LISA 999``: :func:`deprivation_map.local_moran` with 999 permutations (graph given; given explicitly,
+  since the default is ``permutations="auto"``);
+- ``graph + LISA``: both, in one process, from geometries to labels (the defaults: ``permutations="auto"``);
+- ``Moran 999``: :func:`deprivation_map.global_moran` with 999 permutations (``inference="permutation"``);
+- ``Moran default``: :func:`deprivation_map.global_moran` with its defaults (``inference="auto"``: analytic from
+  50,000 areas);
 - with ``--esda`` (up to 100,000 areas): libpysal's ``Graph.build_contiguity(rook=False)``, esda's
   ``Moran`` and ``Moran_Local`` (999 permutations, ``n_jobs=1``, compile time included as a CLI pays it);
 - thread independence: LISA p-values with 1 and 2 numba threads must be identical.
@@ -25,6 +28,12 @@ national small-area map), the defaults of :func:`deprivation_map.local_moran` in
 (``permutations="auto"``, FDR, two-sided: the permutations chosen, the seconds, and the kernel's cost per area x
 permutation x neighbour step, from which ``deprivation_map.spatial.inference.AUTO_WORK`` is set) and
 ``LISA analytic`` (``inference="analytic"``).
+
+With ``--robust`` (default sizes 1,000 and 10,000 areas), :func:`deprivation_map.robust_hotspots` over 1,500 runs
+(3 graphs of :func:`deprivation_map.graph_choices` x 500 replicate scores), analytic local Moran (the runs of
+a graph computed together), graphs given.
+
+    flock /tmp/bench.lock python benchmarks/bench_hotspots.py --robust [--sizes 1000 10000]
 """
 
 from __future__ import annotations
@@ -60,7 +69,7 @@ t = time.perf_counter(); dm.build_graph(gdf, components="keep"); done({"s": time
     "LISA 999": """
 import deprivation_map as dm
 graph = dm.build_graph(gdf, components="keep")
-t = time.perf_counter(); dm.local_moran(y, graph, seed=0); done({"s": time.perf_counter() - t})
+t = time.perf_counter(); dm.local_moran(y, graph, seed=0, permutations=999); done({"s": time.perf_counter() - t})
 """,
     "graph + LISA": """
 import deprivation_map as dm
@@ -70,7 +79,19 @@ done({"s": time.perf_counter() - t})
     "Moran 999": """
 import deprivation_map as dm
 graph = dm.build_graph(gdf, components="keep")
+t = time.perf_counter(); dm.global_moran(y, graph, seed=0, inference="permutation", permutations=999)
+done({"s": time.perf_counter() - t})
+""",
+    "Moran default": """
+import deprivation_map as dm
+graph = dm.build_graph(gdf, components="keep")
 t = time.perf_counter(); dm.global_moran(y, graph, seed=0); done({"s": time.perf_counter() - t})
+""",
+    "robust 1500 analytic": """
+import deprivation_map as dm
+graphs = dm.graph_choices(gdf)
+reps = pd.DataFrame(y.to_numpy()[:, None] + rng.normal(scale=0.3, size=(len(y), 500)), index=y.index)
+t = time.perf_counter(); dm.robust_hotspots(reps, graphs, inference="analytic"); done({"s": time.perf_counter() - t})
 """,
     "LISA auto": """
 import deprivation_map as dm
@@ -112,6 +133,7 @@ done({"s": time.perf_counter() - t})
 }
 ESDA = ("libpysal queen", "esda Moran 999", "esda Moran_Local 999")
 AUTO = ("LISA auto", "LISA analytic")
+ROBUST = ("robust 1500 analytic",)
 
 
 def voronoi(n: int, cache: Path) -> Path:
@@ -144,9 +166,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+")
     parser.add_argument("--esda", action="store_true", help="also time libpysal/esda (sizes <= 100,000)")
     parser.add_argument("--auto", action="store_true", help="time the defaults: permutations='auto', analytic")
+    parser.add_argument("--robust", action="store_true", help="time robust_hotspots over 1,500 runs")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dm_bench_voronoi")
     args = parser.parse_args()
-    args.sizes = args.sizes or ([159, 3085, 100_000] if args.auto else [10_000, 100_000, 1_000_000])
+    default = [1_000, 10_000] if args.robust else [159, 3085, 100_000] if args.auto else [10_000, 100_000, 1_000_000]
+    args.sizes = args.sizes or default
     args.cache.mkdir(exist_ok=True)
     numba_cache = tempfile.mkdtemp(prefix="dm_numba_")
     small = voronoi(min(args.sizes), args.cache)
@@ -162,12 +186,14 @@ def main() -> None:
     print("-" * 58)
     for n in args.sizes:
         path = voronoi(n, args.cache)
-        tasks = [t for t in TASKS if t not in ESDA + AUTO and t != "threads"]
+        tasks = list(ROBUST) if args.robust else [t for t in TASKS if t not in ESDA + AUTO + ROBUST and t != "threads"]
         tasks += [t for t in ESDA if args.esda and n <= 100_000]
         for task in tasks:
             r = child(task, path, numba_cache)
             print(f"{n:>10,} | {task:<22} | {r['s']:>8.2f} | {r['peak GiB']:>8.2f}", flush=True)
         one, two = (child("threads", path, numba_cache, threads=t)["hash"] for t in (1, 2))
+        if args.robust:
+            continue
         print(f"{n:>10,} | {'1 vs 2 threads':<22} | {'same' if one == two else 'DIFFER':>8} |", flush=True)
 
 

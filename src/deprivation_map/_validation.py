@@ -181,6 +181,28 @@ def require_crs(frame, *, what: str) -> None:
         )
 
 
+ON_CRS_MISMATCH = ("raise", "reproject")
+
+
+def same_crs(frame, crs, policy: str, *, what: str, other: str):
+    """``frame`` in ``crs``: reprojected under ``policy="reproject"``, refused under ``"raise"`` when they differ.
+
+    The library's one policy for two layers in different coordinate reference systems (``on_crs_mismatch``).
+    """
+    choose(policy, ON_CRS_MISMATCH, what="on_crs_mismatch policy")
+    require_crs(frame, what=what)
+    if crs is None:
+        raise ValidationError(f"{other} has no coordinate reference system; set one before using it.")
+    if frame.crs == crs:
+        return frame
+    if policy == "raise":
+        raise ValidationError(
+            f"{what} are in {frame.crs.name!r} but {other} is in {getattr(crs, 'name', crs)!r}. Reproject one of "
+            "them, or pass on_crs_mismatch='reproject' to reproject the first to the second's CRS."
+        )
+    return frame.to_crs(crs)
+
+
 def align(
     values: pd.Series | pd.DataFrame,
     ids: pd.Index,

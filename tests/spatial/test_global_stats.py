@@ -159,3 +159,33 @@ def test_global_options_are_checked_before_any_work(columbus, columbus_graph):
     with pytest.warns(DeprecationWarning, match="'folded'"):
         old = dm.global_moran(columbus["CRIME"], columbus_graph, seed=0, alternative="directed")
     assert old.alternative == "folded"
+
+
+def test_auto_inference_is_analytic_for_many_areas_unless_permutations_are_asked_for(georgia, monkeypatch):
+    from deprivation_map.spatial import global_stats
+
+    graph = dm.build_graph(georgia)
+    small = dm.global_moran(georgia["PctPov"], graph, seed=0)
+    assert small.inference == "permutation" and small.permutations == 999 and small.p == small.p_sim
+    monkeypatch.setattr(global_stats, "ANALYTIC_FROM", 100)  # as if Georgia's 159 counties were many
+    large = dm.global_moran(georgia["PctPov"], graph, seed=0)
+    assert large.inference == "analytic" and large.permutations == 0 and large.p == large.p_rand
+    assert large.I == small.I and np.isnan(large.p_sim)
+    asked = dm.geary(georgia["PctPov"], graph, seed=0, permutations=99)
+    assert asked.inference == "permutation" and asked.permutations == 99
+
+
+def test_permuting_one_array_gives_the_sums_of_permuting_two():
+    """The kernel shuffles y once when x is y; a copy of y (a different object) takes the two-array path."""
+    from scipy import sparse
+
+    from deprivation_map.spatial.global_stats import _permuted_sums
+
+    rng = np.random.default_rng(1)
+    w = sparse.random_array((60, 60), density=0.1, random_state=2, format="csr")
+    z = rng.normal(size=60)
+    margins = rng.uniform(size=60)
+    one = _permuted_sums(z, z, w, 50, 7, margins=margins)
+    two = _permuted_sums(z, z.copy(), w, 50, 7, margins=margins)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])

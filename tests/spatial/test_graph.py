@@ -229,3 +229,46 @@ def test_a_gwt_file_keeps_its_weights_and_works_in_a_statistic(tmp_path):
     z = np.array([2.0, 4.0, 1.0, 3.0]) - 2.5  # areas 1, 2, 3, 4
     w = np.array([[0, 0.5, 0, 0], [0.5, 0, 2.0, 0], [0, 2.0, 0, 1.0], [0, 0, 1.0, 0]])
     assert pytest.approx(4 / w.sum() * (z @ w @ z) / (z @ z), rel=1e-12) == moran.I
+
+
+# --- ties in distance are broken by ID: shuffled rows give the same graph and the same statistics
+
+
+@pytest.fixture(scope="module")
+def regular_grid():
+    """A 12 x 12 grid of 100 m cells: every cell has 4 neighbours at 100 m and 4 at 141 m (ties for k=6)."""
+    cells = [box(x * 100, y * 100, x * 100 + 100, y * 100 + 100) for y in range(12) for x in range(12)]
+    ids = [f"c{i:03d}" for i in range(len(cells))]
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=len(cells)) + np.repeat(np.arange(12), 12) / 4  # a north-south gradient
+    return gpd.GeoDataFrame({"v": values}, geometry=cells, index=ids, crs="EPSG:25831")
+
+
+def _links(graph):
+    return {(f, n) for f, n in graph.adjacency.index if f != n}
+
+
+@pytest.mark.parametrize("method", ["knn", "kernel"])
+def test_distance_ties_are_broken_by_id_not_row_order(regular_grid, method):
+    shuffled = regular_grid.sample(frac=1, random_state=7)
+    graph = dm.build_graph(regular_grid, method=method, k=6)
+    again = dm.build_graph(shuffled, method=method, k=6)
+    assert _links(graph) == _links(again)
+    assert (graph.cardinalities == 6).all()
+    # of the 4 diagonal cells at 141 m, c013's are c000, c002, c024, c026: k=6 takes the two smallest IDs
+    assert set(graph.neighbors["c013"]) == {"c001", "c012", "c014", "c025", "c000", "c002"}
+    weights = graph.adjacency.drop(graph.isolates, errors="ignore")
+    np.testing.assert_allclose(weights.sort_index().to_numpy(), again.adjacency.sort_index().to_numpy())
+
+
+def test_shuffled_rows_give_the_same_lisa_and_moran(regular_grid):
+    shuffled = regular_grid.sample(frac=1, random_state=11)
+    results = []
+    for frame in (regular_grid, shuffled):
+        graph = dm.build_graph(frame, method="knn", k=6)
+        hot = dm.local_moran(frame["v"], graph, seed=5)
+        moran = dm.global_moran(frame["v"], graph, seed=5, permutations=999)
+        results.append((hot.labels.sort_index(), moran.I, moran.p_sim))
+    (labels, i, p), (labels2, i2, p2) = results
+    pd.testing.assert_series_equal(labels, labels2)
+    assert i == pytest.approx(i2, rel=1e-12) and p == p2

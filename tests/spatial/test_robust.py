@@ -55,3 +55,24 @@ def test_bad_input_is_refused(georgia, graphs):
     with pytest.raises(ValidationError, match=">= 1 graph"):
         robust_hotspots(georgia["PctPov"], {}, statistic="gi")
     assert np.isfinite(robust_hotspots(georgia["PctPov"], {"q": graphs["queen"]}, statistic="gi").share).all()
+
+
+def test_analytic_runs_computed_together_equal_one_local_moran_per_run(georgia):
+    """The batched path (analytic local Moran) gives exactly the labels of one local_moran call per run."""
+    rng = np.random.default_rng(4)
+    replicates = pd.DataFrame(
+        {f"r{i}": georgia["PctPov"] * rng.uniform(0.7, 1.3, len(georgia)) for i in range(6)}, index=georgia.index
+    )
+    graphs = dm.graph_choices(georgia)
+    seen = []
+    robust = dm.robust_hotspots(
+        replicates, graphs, inference="analytic", correction="fdr", progress=lambda d, t: seen.append((d, t))
+    )
+    expected = sum(
+        (dm.local_moran(replicates[c], g, inference="analytic").labels == "High-High").astype(int)
+        for g in graphs.values()
+        for c in replicates
+    )
+    pd.testing.assert_series_equal(robust.hits, expected.rename("hits"), check_dtype=False, check_names=False)
+    assert (robust.tested == 18).all() and robust.hits.sum() > 0
+    assert seen[-1] == (18, 18) and len(seen) == 18

@@ -18,10 +18,11 @@ __all__ = ["permuted_sums"]
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def permuted_sums(x, y, indptr, indices, weights, margins, permute_x, permutations, seed):
+def permuted_sums(x, y, indptr, indices, weights, margins, permute_x, permutations, seed, same=False):
     """``(cross, square)`` per permutation: ``x_p' W y_p`` and ``sum_i margins[i] * y_p[i]**2``.
 
-    ``W`` is given in CSR form. Each permutation is a Fisher-Yates shuffle whose index ``j`` in ``0..i`` comes
+    ``W`` is given in CSR form. With ``same`` (``x`` is ``y``, permuted together) only ``y`` is shuffled and
+    read as both, which gives the same sums with half the memory traffic. Each permutation is a Fisher-Yates shuffle whose index ``j`` in ``0..i`` comes
     from 32 random bits reduced by multiply-shift (bias below ``n / 2**32``).
     """
     n = y.shape[0]
@@ -31,11 +32,11 @@ def permuted_sums(x, y, indptr, indices, weights, margins, permute_x, permutatio
         state = uint64(seed) ^ (uint64(p + 1) * AREA)
         state, _ = splitmix(state)
         yp = y.copy()
-        xp = x.copy()
+        xp = yp if same else x.copy()
         for i in range(n - 1, 0, -1):  # the same swaps on y and (if permute_x) x
             state, j = below(state, i + 1)
             yp[i], yp[j] = yp[j], yp[i]
-            if permute_x:
+            if permute_x and not same:
                 xp[i], xp[j] = xp[j], xp[i]
         total = 0.0
         sq = 0.0

@@ -2,7 +2,8 @@
 
 Each takes values indexed by area ID and a graph (see :mod:`deprivation_map.spatial._prepare` for the policies on
 missing values and islands) and returns an immutable result with analytical and permutation inference; ``p`` is
-the p-value of the inference chosen (``inference="permutation"`` by default, or ``"analytic"``). Permutations
+the p-value of the inference chosen (``inference="auto"`` by default: permutations below 50,000 areas, the
+normal z-score under randomisation above; or ``"permutation"``, ``"analytic"``). Permutations
 run in a cached numba kernel (:mod:`deprivation_map.spatial._global_kernel`), in parallel and independent of
 the number of threads for a given seed. A statistic of values that do not vary is undefined: refused, never
 reported with a p-value.
@@ -72,6 +73,7 @@ def _permuted_sums(
         permute_x,
         permutations,
         np.uint64(seed),
+        permute_x and x is y,
     )
 
 
@@ -102,10 +104,21 @@ def _moran_moments(w: sparse.csr_array, z: np.ndarray) -> dict[str, float]:
     return {"EI": ei, "VI_norm": v_norm, "VI_rand": v_rand}
 
 
+GlobalInference = Literal["auto", "permutation", "analytic"]
+
+ANALYTIC_FROM = 50_000
+"""From this many areas, ``inference="auto"`` reads a global statistic's p-value from its normal z-score under
+randomisation: one statistic summing :math:`n` terms is close to normal at that size, while 999 permutations
+would cost seconds to minutes (``benchmarks/bench_hotspots.py``)."""
+
+
 def _start(values, graph, options: dict, missing, transform, *, what: str):
     """Check the options (before any work), prepare the values and refuse values that do not vary."""
-    inference = v.choose(options.pop("inference"), tuple(INFERENCES), what="inference")
+    inference = v.choose(options.pop("inference"), ("auto", *INFERENCES), what="inference")
     permutations = check_permutations(options["permutations"], minimum=0)
+    prep = prepare(values, graph, missing=missing, transform=transform)
+    if inference == "auto":  # an explicit number of permutations asks for them
+        inference = "analytic" if len(prep.y) >= ANALYTIC_FROM and permutations in ("auto", 0) else "permutation"
     if inference == "analytic":
         if permutations not in ("auto", 0):
             raise ValidationError(
@@ -119,7 +132,6 @@ def _start(values, graph, options: dict, missing, transform, *, what: str):
         seed=check_seed(options["seed"]) if permutations else None,
         inference=inference,
     )
-    prep = prepare(values, graph, missing=missing, transform=transform)
     for column in prep.y.T:
         require_variation(column, what=what)
     return prep, options
@@ -132,7 +144,7 @@ def global_moran(
     permutations: Permutations = "auto",
     seed: Seed = None,
     alternative: Alternative = "two-sided",
-    inference: Inference = "permutation",
+    inference: GlobalInference = "auto",
     missing: Literal["raise", "exclude"] = "raise",
     transform: Literal["r", "b", "o"] = "r",
 ) -> GlobalMoran:
@@ -151,9 +163,12 @@ def global_moran(
         Recorded on the result; None draws a fresh one (also recorded). From 0 to 2**64 - 1.
     alternative : {"two-sided", "greater", "less", "folded"}
         See :func:`deprivation_map.spatial.inference.p_values` (``"folded"`` was ``"directed"``).
-    inference : {"permutation", "analytic"}
-        Which p-value is ``p``: ``p_sim`` (default), or the normal p-value of ``z_rand``, the z-score under
-        randomisation (Cliff and Ord 1981), for ``alternative``; with ``"analytic"`` no permutation runs.
+    inference : {"auto", "permutation", "analytic"}
+        Which p-value is ``p``: ``p_sim`` (``"permutation"``), or the normal p-value of ``z_rand``, the z-score
+        under randomisation (Cliff and Ord 1981), for ``alternative`` (``"analytic"``: no permutation runs).
+        ``"auto"`` (default) is ``"permutation"`` below
+        :data:`~deprivation_map.spatial.global_stats.ANALYTIC_FROM` (50,000) areas or when ``permutations``
+        is a number, and ``"analytic"`` above; the result's ``inference`` says which was used.
     missing : {"raise", "exclude"}
         See :mod:`deprivation_map.spatial._prepare`.
     transform : {"r", "b", "o"}
@@ -236,7 +251,7 @@ def geary(
     permutations: Permutations = "auto",
     seed: Seed = None,
     alternative: Alternative = "two-sided",
-    inference: Inference = "permutation",
+    inference: GlobalInference = "auto",
     missing: Literal["raise", "exclude"] = "raise",
     transform: Literal["r", "b", "o"] = "r",
 ) -> GlobalStatistic:
@@ -285,7 +300,7 @@ def general_g(
     permutations: Permutations = "auto",
     seed: Seed = None,
     alternative: Alternative = "two-sided",
-    inference: Inference = "permutation",
+    inference: GlobalInference = "auto",
     missing: Literal["raise", "exclude"] = "raise",
     transform: Literal["r", "b", "o"] = "b",
 ) -> GlobalStatistic:

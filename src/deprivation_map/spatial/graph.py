@@ -57,13 +57,47 @@ def _rook(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
     return contiguity_matrix(geometry.values, rook=True)
 
 
-def _knn(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
-    from libpysal.graph import Graph
+_TIE = 1e-9  # distances within this relative difference are ties, broken by ID
 
+
+def nearest_neighbours(points: np.ndarray, k: int, ids: pd.Index) -> sparse.csr_array:
+    """The ``k`` nearest other points of each point as a matrix of distances, ties broken by ID.
+
+    A KD-tree returns equally distant points in an order that depends on the row order (on a regular grid most
+    cells have several neighbours at the k-th distance), so the k-th distance :math:`t_i` is found first,
+    every point within :math:`t_i (1 + 10^{-9})` is a candidate, and the candidates at (or within
+    :math:`10^{-9} t_i` of) the k-th distance are taken in the order of their IDs: the same areas get the
+    same neighbours whatever the order of the rows. Coincident points are neighbours at distance 0.
+    """
+    from scipy.spatial import KDTree
+
+    n = len(points)
+    tree = KDTree(points)
+    kth = tree.query(points, k=k + 1)[0][:, k]  # the point itself is one of the k + 1 nearest (distance 0)
+    found = tree.query_ball_point(points, kth * (1 + _TIE), return_sorted=False)
+    counts = np.fromiter(map(len, found), dtype=np.int64, count=n)
+    rows = np.repeat(np.arange(n), counts)
+    cols = np.fromiter((j for row in found for j in row), dtype=np.int64, count=int(counts.sum()))
+    keep = rows != cols
+    rows, cols = rows[keep], cols[keep]
+    dist = np.sqrt(((points[rows] - points[cols]) ** 2).sum(axis=1))
+    tied = dist >= kth[rows] * (1 - _TIE)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(ids.to_numpy(dtype=str), kind="stable")] = np.arange(n)
+    order = np.lexsort((rank[cols], tied, rows))
+    rows, cols, dist = rows[order], cols[order], dist[order]
+    start = np.searchsorted(rows, np.arange(n))
+    take = np.arange(len(rows)) - start[rows] < k
+    return sparse.csr_array((dist[take], (rows[take], cols[take])), shape=(n, n))
+
+
+def _knn(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
     k = v.require_int(6 if options.k is None else options.k, what="k (neighbours per area)", minimum=1)
     if k >= len(geometry):
         raise GraphError(f"k={k} neighbours needs more than {k} areas, got {len(geometry)}. Choose a smaller k.")
-    return Graph.build_knn(_points(geometry, "knn"), k=k).sparse
+    matrix = nearest_neighbours(_points(geometry, "knn"), k, geometry.index)
+    matrix.data = np.ones_like(matrix.data)  # coincident neighbours (distance 0) are neighbours too
+    return matrix
 
 
 def _distance(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
@@ -82,13 +116,22 @@ def _distance(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
 
 
 def _kernel(geometry: gpd.GeoSeries, options: _Options) -> sparse.csr_array:
-    from libpysal.graph import Graph
+    from libpysal.kernels import kernel
 
-    graph = Graph.build_kernel(
-        _points(geometry, "kernel"), kernel=options.kernel, k=options.k, bandwidth=options.threshold
-    )
-    matrix = sparse.csr_array(graph.sparse)
-    matrix.setdiag(0)
+    points = _points(geometry, "kernel")
+    if options.k is None:  # every pair within the bandwidth: no choice of neighbours, so no tie to break
+        from libpysal.graph import Graph
+
+        graph = Graph.build_kernel(points, kernel=options.kernel, bandwidth=options.threshold)
+        matrix = sparse.csr_array(graph.sparse)
+        matrix.setdiag(0)
+        return matrix
+    k = v.require_int(options.k, what="k (neighbours per area)", minimum=1)
+    if k >= len(geometry):
+        raise GraphError(f"k={k} neighbours needs more than {k} areas, got {len(geometry)}. Choose a smaller k.")
+    matrix = nearest_neighbours(points, k, geometry.index)
+    bandwidth = float(matrix.data.max()) if options.threshold is None else options.threshold
+    matrix.data = kernel(matrix.data, bandwidth, kernel=options.kernel)
     return matrix
 
 
@@ -113,9 +156,12 @@ def _check_options(method: str, options: _Options) -> None:
 
 
 def _attach_islands(matrix: sparse.csr_array, geometry: gpd.GeoSeries) -> sparse.csr_array:
-    """Link each island to its nearest area (by polygon distance), in both directions."""
+    """Link each island to its nearest area (by polygon distance; the smallest ID if equally near), both ways."""
     islands = np.flatnonzero(np.diff(matrix.indptr) == 0)
-    nearest = geometry.sindex.nearest(geometry.values[islands], exclusive=True, return_all=False)[1]
+    which, candidates = geometry.sindex.nearest(geometry.values[islands], exclusive=True, return_all=True)
+    by_id = np.lexsort((geometry.index.to_numpy(dtype=str)[candidates], which))  # equally near: smallest ID
+    first = np.r_[True, np.diff(which[by_id]) != 0]
+    nearest = candidates[by_id][first]
     n = matrix.shape[0]
     keys = np.unique(np.r_[islands * n + nearest, nearest * n + islands])
     rows, cols = np.divmod(keys, n)
@@ -175,7 +221,10 @@ def build_graph(
         ``"queen"``: areas sharing at least one vertex; ``"rook"``: sharing an edge (libpysal's vertex-set
         definitions, computed vectorised). ``"knn"``: the ``k`` nearest centroids (default 6; not
         symmetric). ``"distance"``: centroids within ``threshold`` (binary). ``"kernel"``: ``kernel``
-        weights of centroid distances with bandwidth ``threshold`` (or adaptive, to the ``k``-th neighbour).
+        weights of centroid distances to the ``k`` nearest (all pairs without ``k``), with bandwidth ``threshold``
+        (without it, the largest distance of an area to its ``k``-th neighbour, as libpysal's
+        ``Graph.build_kernel``). Ties in distance are broken by ID, so the neighbours do not depend on the
+        order of the rows.
         The last three need a projected CRS.
     k, threshold, kernel
         Options of the distance-based methods, as above.

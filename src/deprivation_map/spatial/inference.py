@@ -42,6 +42,7 @@ __all__ = [
     "check_seed",
     "choose_alternative",
     "choose_permutations",
+    "moment_z",
     "normal_p",
     "p_values",
     "permutations_needed",
@@ -412,3 +413,16 @@ def conditional_moments(pool, off, fixed, factor) -> tuple[np.ndarray, np.ndarra
     w_sq = np.asarray(off.multiply(off).sum(axis=1)).ravel()
     lag_var = sigma2 * (n - 1) / (n - 2) * np.maximum(w_sq - w_sum**2 / (n - 1), 0.0)
     return factor * (fixed + w_sum * mu), factor * factor * lag_var
+
+
+def moment_z(statistic: np.ndarray, mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """``(statistic - mean) / sqrt(variance)``; 0 where the null distribution is a single point (no variance).
+
+    Examples
+    --------
+    >>> moment_z(np.array([3.0, 1.0]), np.array([1.0, 1.0]), np.array([4.0, 0.0])).tolist()
+    [1.0, 0.0]
+    """
+    sd = np.sqrt(variance)
+    spread = sd > 1e-12 * (np.abs(statistic) + np.abs(mean))
+    return np.divide(statistic - mean, sd, out=np.zeros_like(sd), where=spread)

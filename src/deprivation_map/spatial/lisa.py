@@ -19,7 +19,7 @@ from ..errors import ValidationError
 from . import labels as lab
 from ._prepare import Prepared, pair, prepare, require_variation, standardise
 from .base import LocalResult, check_local_options, local_inference
-from .inference import Alternative, Inference, Permutations, Seed, conditional_moments
+from .inference import Alternative, Inference, Permutations, Seed, conditional_moments, moment_z
 from .multiple_testing import CORRECTION_NAMES, Correction
 
 __all__ = ["LABELS", "Hotspots", "eb_rates", "local_moran", "local_moran_bv", "local_moran_rate"]
@@ -93,13 +93,6 @@ def _labels(q: np.ndarray, p: np.ndarray, alpha: float, isolated: np.ndarray) ->
     return labels
 
 
-def _standardised(statistic: np.ndarray, mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
-    """``(statistic - mean) / sqrt(variance)``; 0 where the null distribution is a single point (no variance)."""
-    sd = np.sqrt(variance)
-    spread = sd > 1e-12 * (np.abs(statistic) + np.abs(mean))
-    return np.divide(statistic - mean, sd, out=np.zeros_like(sd), where=spread)
-
-
 def _lisa(prep: Prepared, zx: np.ndarray, zy: np.ndarray, *, statistic: str, options: dict) -> Hotspots:
     """Local Moran of ``zx`` against the lag of ``zy`` (``zx is zy`` for the univariate statistic)."""
     w, isolated = prep.w, prep.isolated
@@ -108,7 +101,7 @@ def _lisa(prep: Prepared, zx: np.ndarray, zy: np.ndarray, *, statistic: str, opt
     i_obs = scaling * zx * lag
     off, diagonal = prep.off_diagonal()
     ei, vi = conditional_moments(zy, off, diagonal * zy, scaling * zx)
-    zi = _standardised(i_obs, ei, vi)
+    zi = moment_z(i_obs, ei, vi)
     parts = (zy, diagonal * zy, scaling * zx, i_obs)
     inferred = local_inference(prep, parts, zi, stacklevel=3, **options)
     q = np.select([(zx > 0) & (lag > 0), (zx <= 0) & (lag > 0), (zx <= 0) & (lag <= 0)], [1, 2, 3], default=4)

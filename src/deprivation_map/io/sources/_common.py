@@ -5,12 +5,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-import geopandas as gpd
+from ..._validation import ON_CRS_MISMATCH, same_crs
 
-from ... import _validation as v
-from ...errors import ValidationError
-
-ON_CRS_MISMATCH = ("raise", "reproject")
+__all__ = ["ON_CRS_MISMATCH", "require", "same_crs"]  # the CRS policy is the library's one (_validation)
 
 
 def require(module: str) -> ModuleType:
@@ -23,19 +20,3 @@ def require(module: str) -> ModuleType:
             f"This needs {package}, which is not installed. Install the sources extra: "
             f'pip install "deprivation-map[sources]" (or pip install {package}).'
         ) from err
-
-
-def same_crs(frame: gpd.GeoDataFrame, crs, policy: str, *, what: str, other: str) -> gpd.GeoDataFrame:
-    """``frame`` in ``crs``: reprojected under ``policy="reproject"``, refused under ``"raise"`` when they differ."""
-    v.choose(policy, ON_CRS_MISMATCH, what="on_crs_mismatch policy")
-    v.require_crs(frame, what=what)
-    if crs is None:
-        raise ValidationError(f"{other} has no coordinate reference system; set one before using it.")
-    if frame.crs == crs:
-        return frame
-    if policy == "raise":
-        raise ValidationError(
-            f"{what} are in {frame.crs.name!r} but {other} is in {getattr(crs, 'name', crs)!r}. Reproject one of "
-            "them, or pass on_crs_mismatch='reproject' to reproject the first to the second's CRS."
-        )
-    return frame.to_crs(crs)
