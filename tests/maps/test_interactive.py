@@ -281,3 +281,28 @@ def test_allocation_layer_from_allocate(georgia):
     assert [props[a]["al"] for a in georgia.index] == expected.tolist()
     tip = dict(zip(georgia.index, _tooltips(html), strict=True))[georgia.index[0]]
     assert f"Por persona: {allocation.per_capita.iloc[0]:.2f}".replace(".", ",") in tip
+
+
+def _hostile_map(tmp_path, hostile, **options):
+    gdf, index, hot, services = hostile
+    m = dm.explore(
+        gdf, index=index, hotspots=hot, services=services, name_col="name", services_name_col="label", **options
+    )
+    return dm.save_map(m, tmp_path / "hostile.html").read_text(encoding="utf-8")
+
+
+def test_text_from_data_is_never_run_as_a_template(tmp_path, hostile, payloads, monkeypatch):
+    """Issue 13 item 0: names, IDs, indicator and service names reach the page as text, compiled by nothing."""
+    monkeypatch.chdir(tmp_path)
+    html = _hostile_map(tmp_path, hostile)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.html"]  # no "Cycler" directory made
+    tips = _tooltips(html)
+    shown = "\n".join(tips)
+    import html as html_module
+
+    for payload in payloads:  # each, escaped once, is in the tooltips as written: not evaluated, not dropped
+        assert html_module.escape(payload) in shown, payload
+    assert "<b>49</b>" not in shown and "looplooploop" not in shown
+    assert "<script>alert(1)" not in html and "<img src=x" not in html and 'onmouseover="alert' not in html
+    # the indicators' names in the "why" row, and the services' names in their own layer, escaped too
+    assert any("{{ 7*7 }}" in t for t in tips) and "&lt;/script&gt;&lt;script&gt;alert(1)" in _unescaped(html)

@@ -5,14 +5,20 @@ every feature's properties. A layer's style function reads its own colour key, s
 per-area JavaScript (folium's ``style_function`` emits a ``switch`` with one case per area, evaluated for
 every area). Every string that came from data is HTML-escaped before it gets here, and every JSON text is
 escaped so that it cannot close the ``<script>`` element it sits in.
+
+Data is never compiled as a template. branca's ``MacroElement.render`` wraps each rendered macro in
+``Element(text)``, which compiles the *rendered* text as a Jinja template a second time, so an area named
+``{{ 7*7 }}`` would show as 49 (and worse payloads run Python). Every element here renders through
+:class:`SafeRender`, which places each macro's output in the page as plain text (:class:`Raw`), and the layer
+control is :class:`SafeLayerControl`.
 """
 
 from __future__ import annotations
 
 import json
 
-from branca.element import MacroElement
-from folium.map import Layer
+from branca.element import Element, MacroElement
+from folium.map import Layer, LayerControl
 from folium.template import Template
 
 from .palettes import NO_DATA
@@ -24,7 +30,43 @@ def script_json(text_or_obj: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class AreaData(MacroElement):
+class Raw(Element):
+    """Text placed in the page as it is: never compiled or rendered as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        """The text, unchanged."""
+        return self.text
+
+
+class SafeRender(MacroElement):
+    """A ``MacroElement`` whose rendered macros go into the page as :class:`Raw` text, rendered once only.
+
+    Put it after folium's class in the bases (``class X(Layer, SafeRender)``) so that folium's own ``render``
+    runs first and reaches this one through ``super()``.
+    """
+
+    def render(self, **kwargs) -> None:
+        """Render the header, html and script macros once, then the children."""
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(Raw(str(macro(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class SafeLayerControl(LayerControl, SafeRender):
+    """folium's layer control, rendered once; layer names are HTML (Leaflet sets them as ``innerHTML``)."""
+
+
+class AreaData(SafeRender):
     """The areas, shared by every layer: rebuilt as one GeoJSON FeatureCollection when the page opens.
 
     The data sit in a ``<script type="application/json">`` element, read with ``JSON.parse`` (browsers parse it
@@ -79,7 +121,7 @@ class AreaData(MacroElement):
         self.vocab = script_json(vocab)
 
 
-class AreaLayer(Layer):
+class AreaLayer(Layer, SafeRender):
     """A toggleable layer drawing :class:`AreaData`, coloured by the class code stored under ``key``.
 
     A feature whose code is null is drawn in the no-data style, never in a class colour. Every area path
@@ -123,7 +165,7 @@ class AreaLayer(Layer):
         self.no_data = script_json(NO_DATA)
 
 
-class PointLayer(Layer):
+class PointLayer(Layer, SafeRender):
     """Points (service locations) as small circles with an escaped name in a tooltip, from one GeoJSON."""
 
     _template = Template(
@@ -148,7 +190,7 @@ class PointLayer(Layer):
         self.geojson = script_json(geojson)
 
 
-class PageMeta(MacroElement):
+class PageMeta(SafeRender):
     """The page's title (already escaped)."""
 
     _template = Template(
@@ -165,7 +207,7 @@ class PageMeta(MacroElement):
         self.title = title
 
 
-class Legend(MacroElement):
+class Legend(SafeRender):
     """A legend box for one layer, shown only while its layer is on the map.
 
     ``html`` must already be safe: built by :func:`legend_html` from escaped labels.

@@ -53,6 +53,9 @@ _POINT_JS = """([lat, lon]) => {
 class BrowserCheck:
     """What the page did: seconds until drawn and interactive, blocked requests, errors, areas, legends, tooltip.
 
+    ``dialogs`` holds the message of every ``alert``, ``confirm`` or ``prompt`` the page opened (dismissed at
+    once): a published map opens none, so any is a script that ran from data.
+
     Examples
     --------
     :func:`check_in_browser` returns one (its example opens a map); a map is fine when every area was drawn,
@@ -75,6 +78,7 @@ class BrowserCheck:
     screenshot: Path | None = field(default=None)
     toggled: dict | None = field(default=None)
     popup: str | None = field(default=None)
+    dialogs: list[str] = field(default_factory=list)
 
 
 def find_chromium(executable: str | None = None) -> str | None:
@@ -142,6 +146,7 @@ def check_in_browser(
     url = Path(path).resolve().as_uri()
     blocked: list[str] = []
     errors: list[str] = []
+    dialogs: list[str] = []
     profile = tempfile.mkdtemp(prefix="dm-chromium-")
     try:
         with sync_playwright() as pw:
@@ -157,6 +162,7 @@ def check_in_browser(
                 page = context.new_page()
                 page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
                 start = time.perf_counter()
                 page.goto(url, wait_until="load", timeout=timeout_s * 1000)
                 page.wait_for_function("() => typeof L !== 'undefined'", timeout=timeout_s * 1000)
@@ -185,6 +191,7 @@ def check_in_browser(
         Path(screenshot) if screenshot else None,
         toggled,
         popup,
+        dialogs,
     )
 
 

@@ -184,7 +184,7 @@ def explore(
     """
     import folium
 
-    from ._leaflet import AreaData, AreaLayer, Legend, PageMeta
+    from ._leaflet import AreaData, AreaLayer, Legend, PageMeta, SafeLayerControl
 
     lang = check_lang(lang)
     v.require_crs(gdf, what="The areas")
@@ -245,7 +245,7 @@ def explore(
             m.add_child(Legend(layer, classes.legend_html(note)))
     if services is not None:
         _add_services(m, services, services_name_col, lang)
-    folium.LayerControl(collapsed=False).add_to(m)
+    SafeLayerControl(collapsed=False).add_to(m)
     m.dm_size, m.dm_lang = size, lang
     return m
 
