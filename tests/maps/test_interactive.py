@@ -116,7 +116,8 @@ def test_tooltips_show_score_rank_decile_cluster_and_contributors(toy_joined, to
     assert f"Rank: {index.rank['008']} of {index.score.notna().sum()}" in tip
     assert f"Decile (1 = most deprived): {index.decile['008']}" in tip
     assert f"Main contributors: {top} " in tip
-    assert f"Cluster: {hot.labels['008'].replace('Isolate', 'Isolate (no neighbours)')} (p = {hot.p['008']:.3f})" in tip
+    label = hot.labels["008"].replace("Isolate", "Isolate (no neighbours)")
+    assert f"Cluster: {label}, adjusted p (FDR) = {hot.p_adjusted['008']:.3f}" in tip
     assert "Score: no data" in tips["012"] and "Rank" not in tips["012"]
 
 
@@ -306,3 +307,48 @@ def test_text_from_data_is_never_run_as_a_template(tmp_path, hostile, payloads, 
     assert "<script>alert(1)" not in html and "<img src=x" not in html and 'onmouseover="alert' not in html
     # the indicators' names in the "why" row, and the services' names in their own layer, escaped too
     assert any("{{ 7*7 }}" in t for t in tips) and "&lt;/script&gt;&lt;script&gt;alert(1)" in _unescaped(html)
+
+
+def test_tooltip_gives_the_p_value_the_label_was_decided_by(georgia):
+    """Issue 13 item 9: "Not significant (p = 0.050)" was shown where the adjusted p, which decided, was 0.221."""
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    graph = dm.build_graph(georgia)
+    for correction, name in (("fdr", "adjusted p (FDR)"), ("bonferroni", "adjusted p (Bonferroni)"), ("none", "p")):
+        hot = dm.local_moran(index.score, graph, seed=0, correction=correction)
+        html = dm.explore(georgia, hotspots=hot).get_root().render()
+        tips = dict(zip(georgia.index, _tooltips(html), strict=True))
+        # an area significant before the correction but not after (for the corrections): its adjusted p shown
+        changed = hot.p.le(0.05) & hot.p_adjusted.gt(0.05)
+        assert changed.any() == (correction != "none")
+        for area in georgia.index:
+            label = hot.labels[area].replace("Isolate", "Isolate (no neighbours)")
+            assert tips[area].endswith(f"Cluster: {label}, {name} = {hot.p_adjusted[area]:.3f}"), tips[area]
+            assert (hot.p_adjusted[area] <= hot.alpha) == (label in {"High-High", "Low-Low", "Low-High", "High-Low"})
+    gi = dm.local_g(index.score, graph, seed=0)
+    html = dm.explore(georgia, gi=gi, lang="es").get_root().render()
+    tips = dict(zip(georgia.index, _tooltips(html), strict=True))
+    area = georgia.index[0]
+    assert f", p ajustado (FDR) = {gi.p_adjusted[area]:.3f}".replace(".", ",") in tips[area]
+
+
+def test_significance_layer_like_geoda(georgia):
+    """Issue 13 item 1: GeoDa's significance map (0.05, 0.01, 0.001) of the p the labels used, as a layer."""
+    from deprivation_map.maps.palettes import SIGNIFICANCE_COLOURS
+
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    hot = dm.local_moran(index.score, dm.build_graph(georgia), seed=0, permutations=9999)
+    shuffled = georgia.sample(frac=1, random_state=1)  # matched by ID, not by row
+    html = dm.explore(shuffled, index=index, hotspots=hot, significance=True).get_root().render()
+    colours, props = _colours(html), _by_id(html, shuffled.index)
+    expected = dict.fromkeys(georgia.index, "Not significant")
+    for level in (0.05, 0.01, 0.001):  # by hand: the smallest level each adjusted p reaches
+        expected.update(dict.fromkeys(hot.p_adjusted.index[hot.p_adjusted <= level], f"p <= {level:g}"))
+    assert len({*expected.values()}) >= 3
+    for area, label in expected.items():
+        assert colours["sg"][props[area]["sg"]] == SIGNIFICANCE_COLOURS[label]
+    page = _unescaped(html)
+    assert "Significance (adjusted p (FDR))" in page
+    n = pd.Series(expected).value_counts()
+    assert f"p ≤ 0.001 ({n.get('p <= 0.001', 0)})" in page and f"Not significant ({n['Not significant']})" in page
+    with pytest.raises(dm.errors.ValidationError, match="pass hotspots"):
+        dm.explore(georgia, index=index, significance=True)

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import _validation as v
 from ..spatial import labels as lab
 
-__all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "method_label", "number", "percent", "text"]
+__all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "method_label", "number", "p_name", "percent", "text"]
 
 LANGS = ("en", "es", "ca", "el")
 
@@ -68,6 +68,19 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Απομονωμένη (χωρίς γειτονικές)",
     ),
     lab.UNDEFINED: ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
+    "p_raw": ("p", "p", "p", "p"),
+    "p_adjusted": (
+        "adjusted p ({correction})",
+        "p ajustado ({correction})",
+        "p ajustat ({correction})",
+        "διορθωμένο p ({correction})",
+    ),
+    "significance": (
+        "Significance ({which})",
+        "Significación ({which})",
+        "Significació ({which})",
+        "Στατιστική σημαντικότητα ({which})",
+    ),
     "hot_spot": ("Hot spot ({conf})", "Punto caliente ({conf})", "Punt calent ({conf})", "Θερμό σημείο ({conf})"),
     "cold_spot": ("Cold spot ({conf})", "Punto frío ({conf})", "Punt fred ({conf})", "Ψυχρό σημείο ({conf})"),
     # static images
@@ -509,6 +522,23 @@ def class_label(label: str, lang: str) -> str:
     if label in TEXTS:
         return html.escape(text(label, lang))
     return html.escape(label)
+
+
+# The short names of the multiple-testing corrections (spatial.multiple_testing), the same in every language.
+_CORRECTIONS = {"fdr": "FDR", "bonferroni": "Bonferroni"}
+
+
+def p_name(correction: str, lang: str) -> str:
+    """The name of the p-value a label was decided by: "p" with no correction, else "adjusted p (FDR)" ...
+
+    Examples
+    --------
+    >>> p_name("fdr", "en"), p_name("bonferroni", "ca"), p_name("none", "es")
+    ('adjusted p (FDR)', 'p ajustat (Bonferroni)', 'p')
+    """
+    if correction in _CORRECTIONS:
+        return text("p_adjusted", lang, correction=_CORRECTIONS[correction])
+    return text("p_raw", lang)
 
 
 def method_label(name: str, lang: str, *, kind: str = "m") -> str:

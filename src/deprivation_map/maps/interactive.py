@@ -16,7 +16,14 @@ from .. import _validation as v
 from ..errors import ValidationError, format_ids
 from .classify import SCHEMES, quantile_bins
 from .i18n import check_lang, number, text
-from .layers import Classes, allocation_classes, gi_classes, index_classes, lisa_classes
+from .layers import (
+    Classes,
+    allocation_classes,
+    gi_classes,
+    index_classes,
+    lisa_classes,
+    significance_classes,
+)
 from .simplify import MAX_VERTICES, fit_geometry
 from .tooltips import build_tooltips
 
@@ -42,6 +49,29 @@ def _attribute(obj: object, names: tuple[str, ...], what: str, keyword: str) -> 
     return tuple(getattr(obj, n) for n in names)
 
 
+def _decided_by(result, ids: pd.Index, what: str) -> tuple[pd.Series, pd.Series, str]:
+    """(labels, the p-values the labels were decided by, their correction), aligned to the areas.
+
+    A result with ``p_adjusted`` (every local statistic of this library) was labelled by it; a duck-typed
+    object with only ``p`` is taken as uncorrected, and its p named plainly "p".
+    """
+    adjusted = getattr(result, "p_adjusted", None)
+    correction = getattr(result, "correction", "none") if adjusted is not None else "none"
+    p = adjusted if adjusted is not None else result.p
+    return _aligned(result.labels, ids, what), _aligned(p, ids, what), correction
+
+
+class _Aligned:
+    """A local result's significance map, aligned to the map's areas (the result itself is left untouched)."""
+
+    def __init__(self, result, ids: pd.Index):
+        self.correction = result.correction
+        self._significance = _aligned(result.significance(), ids, "The hotspots' significance")
+
+    def significance(self) -> pd.Series:
+        return self._significance
+
+
 def _layers(gdf, lang, *, index, hotspots, gi, allocation, options) -> tuple[dict[str, Classes], dict]:
     """The layers' classes by property key, and the inputs aligned to the areas for the tooltips."""
     ids = gdf.index
@@ -59,11 +89,13 @@ def _layers(gdf, lang, *, index, hotspots, gi, allocation, options) -> tuple[dic
             lang=lang,
         )
     if hotspots is not None:
-        tips["lisa"] = (_aligned(hotspots.labels, ids, "The hotspots"), _aligned(hotspots.p, ids, "The hotspots"))
+        tips["lisa"] = _decided_by(hotspots, ids, "The hotspots")
         layers["cl"] = lisa_classes(tips["lisa"][0], lang=lang)
+        if options["significance"]:
+            layers["sg"] = significance_classes(_Aligned(hotspots, ids), lang=lang)
     if gi is not None:
-        labels, p = _attribute(gi, ("labels", "p"), "Gi* hot spot", "gi")
-        tips["gi"] = (_aligned(labels, ids, "The Gi* labels"), _aligned(p, ids, "The Gi* p-values"))
+        _attribute(gi, ("labels", "p"), "Gi* hot spot", "gi")
+        tips["gi"] = _decided_by(gi, ids, "The Gi* result")
         layers["gi"] = gi_classes(tips["gi"][0], lang=lang)
     if allocation is not None:
         amounts, per_capita = _attribute(allocation, ("amounts", "per_capita"), "Allocation", "allocation")
@@ -128,6 +160,7 @@ def explore(
     oversize: str = "raise",
     renderer: str = "auto",
     top: int = 3,
+    significance: bool = False,
 ):
     """An interactive map of the areas, with the index, clusters, hot spots and allocation as layers to toggle.
 
@@ -139,7 +172,8 @@ def explore(
         A choropleth of its score (``scheme`` into ``k`` classes, ``palette``); tooltips show score, rank,
         decile and the ``top`` indicators contributing most (``index.contributions``).
     hotspots : Hotspots, optional
-        LISA clusters in GeoDa's colours, with the p-value in the tooltip.
+        LISA clusters in GeoDa's colours; the tooltip gives the p-value the label was decided by, named
+        ("adjusted p (FDR) = 0.004", or "p" when no correction was applied).
     gi : object with ``.labels`` and ``.p``, optional
         Gi* hot and cold spots by confidence ("Hot spot (99%)" ... "Not significant", "Isolate", "Undefined").
     allocation : object with ``.amounts`` and ``.per_capita``, optional
@@ -166,6 +200,10 @@ def explore(
         "auto" draws with SVG up to 2,000 areas and with Leaflet's canvas renderer above.
     top : int
         Contributing indicators listed per area (0 for none).
+    significance : bool
+        Add GeoDa's significance map of ``hotspots`` as a layer (hidden at first): each area in the class of
+        the smallest of 0.05, 0.01, 0.001 that its p reaches, the p being the one its cluster label was decided
+        by (adjusted, when a correction was applied), named in the layer's title.
 
     Returns
     -------
@@ -192,7 +230,16 @@ def explore(
     v.choose(renderer, RENDERERS, what="renderer")
     if name_col is not None:
         v.require_columns(gdf, [name_col], what="The areas")
-    options = {"scheme": scheme, "k": k, "bins": bins, "palette": palette, "allocation_palette": allocation_palette}
+    if significance and hotspots is None:
+        raise ValidationError("significance=True maps the p-values of hotspots=...; pass hotspots as well.")
+    options = {
+        "scheme": scheme,
+        "k": k,
+        "bins": bins,
+        "palette": palette,
+        "allocation_palette": allocation_palette,
+        "significance": significance,
+    }
     layers, tips = _layers(gdf, lang, index=index, hotspots=hotspots, gi=gi, allocation=allocation, options=options)
     tooltips = build_tooltips(
         gdf.index,

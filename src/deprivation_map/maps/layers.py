@@ -15,12 +15,21 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
+from ..spatial import labels as lab
 from ..spatial.labels import ISOLATE, UNDEFINED
 from .classify import SCHEMES, classify_values
-from .i18n import class_label, number, text
-from .palettes import GI_COLOURS, LISA_COLOURS, sequential
+from .i18n import class_label, number, p_name, text
+from .palettes import GI_COLOURS, LISA_COLOURS, SIGNIFICANCE_COLOURS, sequential
 
-__all__ = ["Classes", "allocation_classes", "categorical_classes", "gi_classes", "index_classes", "lisa_classes"]
+__all__ = [
+    "Classes",
+    "allocation_classes",
+    "categorical_classes",
+    "gi_classes",
+    "index_classes",
+    "lisa_classes",
+    "significance_classes",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,11 +150,19 @@ def allocation_classes(per_capita: pd.Series, *, k: int, palette: str, lang: str
 
 
 def categorical_classes(
-    labels: pd.Series, colours: Mapping[str, str], *, title: str, lang: str, always: Sequence[str] = ()
+    labels: pd.Series,
+    colours: Mapping[str, str],
+    *,
+    title: str,
+    lang: str,
+    always: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Classes:
     """One class per label in ``colours`` (their order), shown when present or listed in ``always``.
 
-    Labels missing or ``"Undefined"`` are no data. Any other label not in ``colours`` is refused.
+    Labels missing or ``"Undefined"`` are no data. Any other label not in ``colours`` is refused. A label is
+    shown as ``names[label]`` (already escaped) when given, else translated by
+    :func:`~deprivation_map.maps.i18n.class_label`.
 
     Examples
     --------
@@ -169,7 +186,7 @@ def categorical_classes(
     return Classes(
         codes,
         [colours[lab] for lab in shown],
-        [class_label(lab, lang) for lab in shown],
+        [(names or {}).get(lab) or class_label(lab, lang) for lab in shown],
         [int(counts.get(lab, 0)) for lab in shown],
         title,
         lang,
@@ -214,4 +231,35 @@ def gi_classes(labels: pd.Series, *, lang: str) -> Classes:
     """
     return categorical_classes(
         labels, GI_COLOURS, title=text("gi", lang), lang=lang, always=[lab for lab in GI_COLOURS if lab != ISOLATE]
+    )
+
+
+def significance_classes(result, *, lang: str) -> Classes:
+    """GeoDa's significance map of a local statistic: the smallest of 0.05, 0.01, 0.001 each area's p reaches.
+
+    The p compared is the one the clusters' labels use (``result.p_adjusted``, as
+    ``result.significance()`` gives it), and the layer's title names it: "Significance (adjusted p (FDR))".
+    Every level is listed, zeros included; isolates when there are any.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> hot = dm.local_moran(gdf["PctPov"], dm.build_graph(gdf), seed=0)
+    >>> classes = significance_classes(hot, lang="es")
+    >>> classes.title, classes.labels[:3]
+    ('Significación (p ajustado (FDR))', ['p ≤ 0,05', 'p ≤ 0,01', 'p ≤ 0,001'])
+    >>> sum(classes.counts) == len(gdf), classes.counts[2] == int((hot.p_adjusted <= 0.001).sum())
+    (True, True)
+    """
+    levels = sorted(lab.SIGNIFICANCE_LEVELS, reverse=True)
+    names = {lab.significance_label(level): f"p ≤ {number(level, lang, len(f'{level:g}') - 2)}" for level in levels}
+    which = p_name(getattr(result, "correction", "none"), lang)
+    return categorical_classes(
+        result.significance(),
+        SIGNIFICANCE_COLOURS,
+        title=text("significance", lang, which=which),
+        lang=lang,
+        always=[label for label in SIGNIFICANCE_COLOURS if label != ISOLATE],
+        names=names,
     )

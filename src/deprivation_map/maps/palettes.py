@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import _validation as v
 from ..spatial import labels as lab
 
-__all__ = ["GI_COLOURS", "LISA_COLOURS", "NO_DATA", "SEQUENTIAL", "sequential"]
+__all__ = ["GI_COLOURS", "LISA_COLOURS", "NO_DATA", "SEQUENTIAL", "SIGNIFICANCE_COLOURS", "sequential"]
 
 # ColorBrewer 2.0 (Cynthia Brewer, Penn State), sequential, colour-blind safe; 3 to 9 classes.
 SEQUENTIAL: dict[str, dict[int, list[str]]] = {
@@ -71,6 +71,20 @@ LISA_COLOURS: dict[str, str] = {
     lab.LOW_LOW: "#0000ff",
     lab.LOW_HIGH: "#a7adf9",
     lab.HIGH_LOW: "#f4ada8",
+    lab.NOT_SIGNIFICANT: "#eeeeee",
+    lab.ISOLATE: "#999999",
+}
+
+# GeoDa's significance map: greens, darker for smaller p (ColorBrewer Greens, colour-blind safe), the areas not
+# significant and the isolates as in the LISA map. "Undefined" areas are drawn in the no-data style.
+SIGNIFICANCE_COLOURS: dict[str, str] = {
+    **dict(
+        zip(
+            (lab.significance_label(level) for level in sorted(lab.SIGNIFICANCE_LEVELS, reverse=True)),
+            ("#a1d99b", "#41ab5d", "#006d2c"),
+            strict=True,
+        )
+    ),
     lab.NOT_SIGNIFICANT: "#eeeeee",
     lab.ISOLATE: "#999999",
 }
