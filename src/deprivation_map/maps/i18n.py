@@ -68,7 +68,6 @@ TEXTS: dict[str, tuple[str, str, str, str]] = {
         "Απομονωμένη (χωρίς γειτονικές)",
     ),
     lab.UNDEFINED: ("no data", "sin datos", "sense dades", "χωρίς δεδομένα"),
-    "p_raw": ("p", "p", "p", "p"),
     "p_adjusted": (
         "adjusted p ({correction})",
         "p ajustado ({correction})",
@@ -538,7 +537,7 @@ def p_name(correction: str, lang: str) -> str:
     """
     if correction in _CORRECTIONS:
         return text("p_adjusted", lang, correction=_CORRECTIONS[correction])
-    return text("p_raw", lang)
+    return "p"  # the same symbol in every language
 
 
 def method_label(name: str, lang: str, *, kind: str = "m") -> str:
