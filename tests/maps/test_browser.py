@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -108,3 +109,17 @@ def test_hostile_names_show_as_text_and_run_nothing(tmp_path, hostile):
         assert check.tooltip is not None and check.tooltip.startswith(names.iloc[position].strip()), check.tooltip
         assert check.popup == check.tooltip
         assert check.toggled["legends"] == 3 and check.areas_drawn == len(gdf)  # index, services, LISA
+
+
+def test_column_title_attribution_and_visible_no_data(tmp_path, georgia):
+    """Issue 14 item 4 in a real browser: the title and the licence line shown, no-data areas hatched."""
+    gdf = georgia.copy()
+    gdf.loc[gdf.index[:9], "PctPov"] = np.nan
+    m = dm.explore(gdf, column="PctPov", unit="%", title="Poverty {{ 7*7 }}", attribution="Data: US Census, CC BY 4.0")
+    path = dm.save_map(m, tmp_path / "column.html")
+    SHOTS.mkdir(exist_ok=True)
+    check = check_in_browser(path, hover=_inside(gdf, gdf.index[20]), screenshot=SHOTS / "column_no_data.png")
+    assert check.blocked == [] and check.console_errors == [] and check.dialogs == []
+    assert check.title == "Poverty {{ 7*7 }}" and "Data: US Census, CC BY 4.0" in check.attribution
+    assert check.hatched == 9 and check.areas_drawn == len(gdf)
+    assert f"PctPov: {gdf['PctPov'].iloc[20]:.2f} %" in check.tooltip

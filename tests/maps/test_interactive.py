@@ -352,3 +352,115 @@ def test_significance_layer_like_geoda(georgia):
     assert f"p ≤ 0.001 ({n.get('p <= 0.001', 0)})" in page and f"Not significant ({n['Not significant']})" in page
     with pytest.raises(dm.errors.ValidationError, match="pass hotspots"):
         dm.explore(georgia, index=index, significance=True)
+
+
+def test_any_column_with_unit_title_and_attribution(georgia):
+    """Issue 14 item 4: a map of any column, its unit in the legend and tooltips, a title and a licence line."""
+    gdf = georgia.copy()
+    gdf.loc[gdf.index[:7], "PctPov"] = np.nan  # seven areas with no value
+    m = dm.explore(
+        gdf,
+        column="PctPov",
+        unit="%",
+        title="Poverty <1990>",
+        attribution="US Census Bureau, CC BY 4.0 https://creativecommons.org/licenses/by/4.0/",
+        lang="es",
+    )
+    html = m.get_root().render()
+    page = _unescaped(html)
+    props, colours = _by_id(html, gdf.index), _colours(html)
+    bins = mapclassify.Quantiles(gdf["PctPov"].dropna(), k=5).bins  # an independent classification
+    for area, value in gdf["PctPov"].items():
+        code = props[area]["c0"]
+        assert (
+            (code is None)
+            if np.isnan(value)
+            else colours["c0"][code] == SEQUENTIAL["YlOrRd"][5][int(np.searchsorted(bins, value))]
+        )
+    assert "PctPov (%)" in page and "sin datos (7)" in page  # the layer's name with its unit; no data counted
+    tips = dict(zip(gdf.index, _tooltips(html), strict=True))
+    area = gdf.index[10]
+    assert f"PctPov: {gdf.loc[area, 'PctPov']:.2f} %".replace(".", ",") in tips[area]
+    assert "PctPov" not in tips[gdf.index[0]]  # no row for an area with no value
+    assert "<title>Poverty &lt;1990&gt;</title>" in html and '"Poverty \\u0026lt;1990\\u0026gt;"' in html
+    assert "dm-title" in html
+    assert r"CC BY 4.0 <a href=\"https://creativecommons.org/licenses/by/4.0/\">" in page  # in a JSON string
+    assert "addAttribution" in html
+
+
+def test_categorical_column_and_extra_layers_by_id(georgia):
+    gdf = georgia.copy()
+    gdf["kind"] = np.where(gdf["TotPop90"] > 50_000, "urban", "rural")
+    change = gdf["TotPop90"].pct_change().fillna(0).iloc[::-1]  # reversed: matched by ID, not by position
+    m = dm.explore(gdf, column="kind", layers={"Change": change, "Kind again": gdf["kind"]})
+    html = m.get_root().render()
+    props, colours = _by_id(html, gdf.index), _colours(html)
+    assert colours["c0"] == ["#66c2a5", "#fc8d62"]  # rural, urban: Set2, in sorted order
+    assert all(
+        colours["c0"][props[a]["c0"]] == ("#66c2a5" if k == "rural" else "#fc8d62") for a, k in gdf["kind"].items()
+    )
+    classes = dm.maps.layers.column_classes(change, title="Change", lang="en")
+    assert [props[a]["c1"] for a in gdf.index] == classes.codes.reindex(gdf.index).astype(int).tolist()
+    assert "Change" in html and "Kind again" in html
+    with pytest.raises(dm.errors.ValidationError, match="layers\\['x'\\] must be a pandas Series"):
+        dm.explore(gdf, layers={"x": [1, 2]})
+    with pytest.raises(dm.errors.ValidationError, match="Change"):
+        dm.explore(gdf, layers={"Change": change.iloc[:50]})  # areas missing: refused, not dropped
+    with pytest.raises(dm.errors.ValidationError, match="no column 'PctPovv'"):
+        dm.explore(gdf, column="PctPovv")
+    many = pd.Series([f"k{i}" for i in range(len(gdf))], index=gdf.index)
+    with pytest.raises(dm.errors.ValidationError, match="at most 12"):
+        dm.explore(gdf, layers={"many": many})
+
+
+def test_allocation_amounts_in_a_currency(georgia):
+    alloc = dm.allocate(georgia["PctPov"], 1_000_000, population=georgia["TotPop90"])
+    html = dm.explore(georgia, allocation=alloc, currency="EUR", lang="es").get_root().render()
+    tips = dict(zip(georgia.index, _tooltips(html), strict=True))
+    area = alloc.amounts.idxmax()
+    from babel.numbers import format_currency
+
+    assert f"Importe: {format_currency(alloc.amounts[area], 'EUR', locale='es')}" in tips[area]
+    assert "Asignación por persona (€)" in _unescaped(html)
+    with pytest.raises(dm.errors.ValidationError, match="ISO 4217"):
+        dm.explore(georgia, allocation=alloc, currency="EURO")
+
+
+def test_keyless_basemaps_without_warning(georgia, recwarn):
+    """Issue 14 item 4: the documented tiles="CartoDB positron" works without a key, and without a warning."""
+    from deprivation_map.maps.basemaps import BASEMAPS
+
+    for name, tiles in BASEMAPS.items():
+        html = dm.explore(georgia, tiles=name).get_root().render()
+        link = re.search(r'href="([^"]+)"', tiles.attribution).group(1)
+        assert tiles.url in html and link in html
+    assert not [w for w in recwarn if "API key" in str(w.message)]
+    with pytest.raises(dm.errors.ValidationError, match="Unknown basemap"):
+        dm.explore(georgia, tiles="Stadia.AlidadeSmooth")
+
+
+def test_no_data_is_plainly_visible(toy_joined, toy_results):
+    """Issue 14 item 4: no-data areas were white at 15% opacity (invisible); now hatched grey, outlined."""
+    from deprivation_map.maps.palettes import NO_DATA, NO_DATA_CANVAS
+
+    index, _hot = toy_results
+    html = dm.explore(toy_joined, index=index).get_root().render()
+    assert NO_DATA["fillOpacity"] == 1 and NO_DATA_CANVAS["fillOpacity"] >= 0.8
+    assert NO_DATA["fillColor"] == "url(#dm-no-data)" and '<pattern id="dm-no-data"' in html
+    assert "i.dm-no-data" in html and f"no data ({index.score.isna().sum()})" in _unescaped(html)
+
+
+def test_title_attribution_and_layer_names_from_data_are_text(tmp_path, toy_joined, payloads, monkeypatch):
+    """Issue 13 item 0 for the texts a caller passes: title, attribution, column and layer names."""
+    import html as html_module
+
+    monkeypatch.chdir(tmp_path)
+    gdf = toy_joined.rename(columns={"poverty": payloads[2]})
+    layers = dict.fromkeys(payloads[3:6], gdf["degree"])
+    m = dm.explore(gdf, column=payloads[2], unit=payloads[0], title=payloads[1], attribution=payloads[4], layers=layers)
+    text_ = dm.save_map(m, tmp_path / "m.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.html"]
+    shown = _unescaped(text_)
+    for payload in payloads[:6]:
+        assert html_module.escape(payload) in shown, payload
+    assert "<script>alert(1)" not in text_ and "looplooploop" not in shown and "(49)" not in shown

@@ -21,7 +21,7 @@ from branca.element import Element, MacroElement
 from folium.map import Layer, LayerControl
 from folium.template import Template
 
-from .palettes import NO_DATA
+from .palettes import NO_DATA, NO_DATA_CANVAS, NO_DATA_FILL
 
 
 def script_json(text_or_obj: object) -> str:
@@ -131,13 +131,14 @@ class AreaLayer(Layer, SafeRender):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function (colours, noData) {
+        var {{ this.get_name() }} = (function (colours, noDataSvg, noDataCanvas) {
             // The areas are made into Leaflet layers only when the layer is first shown, so hidden layers
             // cost nothing while the page opens.
             var group = L.featureGroup(), built = false;
             group.on("add", function () {
                 if (built) { return; }
                 built = true;
+                var noData = group._map.options.preferCanvas ? noDataCanvas : noDataSvg;
                 var layer = L.geoJSON({{ this.data.get_name() }}, {
                     className: "dm-area",
                     style: function (feature) {
@@ -151,7 +152,7 @@ class AreaLayer(Layer, SafeRender):
                 group.addLayer(layer);
             });
             return group;
-        })({{ this.colours }}, {{ this.no_data }});
+        })({{ this.colours }}, {{ this.no_data }}, {{ this.no_data_canvas }});
         {% endmacro %}
         """
     )
@@ -163,6 +164,7 @@ class AreaLayer(Layer, SafeRender):
         self.key = key
         self.colours = script_json(colours)
         self.no_data = script_json(NO_DATA)
+        self.no_data_canvas = script_json(NO_DATA_CANVAS)
 
 
 class PointLayer(Layer, SafeRender):
@@ -222,7 +224,8 @@ class Legend(SafeRender):
         .dm-legend h4 {margin: 0 0 4px; font-size: 13px;}
         .dm-legend i {display: inline-block; width: 14px; height: 12px; margin-right: 6px; vertical-align: middle;
                       border: 1px solid #636363;}
-        .dm-legend i.dm-no-data {border: 1px dashed #737373; background: #ffffff;}
+        .dm-legend i.dm-no-data {border: 1px dashed #252525;
+            background: repeating-linear-gradient(45deg, #ffffff 0 2px, #737373 2px 3.5px);}
         .dm-legend .dm-note {font-size: 11px; color: #525252; margin-bottom: 2px;}
         </style>
         {% endmacro %}
@@ -250,3 +253,75 @@ class Legend(SafeRender):
         self._name = "Legend"
         self.layer = layer
         self.html = html
+
+
+class NoDataPattern(SafeRender):
+    """The hatch that SVG areas with no data are filled with (``fill: url(#dm-no-data)``), defined once."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>
+        <pattern id="dm-no-data" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+        <rect width="6" height="6" fill="{{ this.fill }}"/><line x1="0" y1="0" x2="0" y2="6" stroke="#525252"
+        stroke-width="2.5"/></pattern></defs></svg>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "NoDataPattern"
+        self.fill = NO_DATA_FILL
+
+
+class MapTitle(SafeRender):
+    """A title box at the top left of the map; ``html`` must already be escaped."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .dm-title {background: rgba(255,255,255,0.92); padding: 4px 10px; border-radius: 4px;
+                   box-shadow: 0 0 4px rgba(0,0,0,0.3); font: 600 16px/1.3 sans-serif; color: #252525;
+                   max-width: 40em; margin: 0;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var title = L.control({position: "topleft"});
+            title.onAdd = function () {
+                var div = L.DomUtil.create("h1", "dm-title");
+                div.innerHTML = {{ this.html }};
+                return div;
+            };
+            title.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "MapTitle"
+        self.html = script_json(json.dumps(html, ensure_ascii=False))  # a JSON string, not JSON text
+
+
+class Attribution(SafeRender):
+    """A source or licence line in the map's attribution control; ``html`` must already be escaped."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (!map.attributionControl) { map.attributionControl = L.control.attribution().addTo(map); }
+            map.attributionControl.addAttribution({{ this.html }});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.html = script_json(json.dumps(html, ensure_ascii=False))  # a JSON string, not JSON text

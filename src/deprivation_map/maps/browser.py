@@ -38,8 +38,11 @@ _STATE_JS = """() => {
     }
   });
   const legends = [...document.querySelectorAll(".dm-legend")].filter(e => e.offsetParent !== null).length;
+  const textOf = sel => { const e = document.querySelector(sel); return e ? e.innerText : null; };
   return {onMap, inRenderer, svgPaths: document.querySelectorAll("path.dm-area").length,
-          canvases: document.querySelectorAll(".leaflet-overlay-pane canvas").length, legends};
+          canvases: document.querySelectorAll(".leaflet-overlay-pane canvas").length, legends,
+          title: textOf(".dm-title"), attribution: textOf(".leaflet-control-attribution"),
+          hatched: document.querySelectorAll('path.dm-area[fill="url(#dm-no-data)"]').length};
 }"""
 
 _POINT_JS = """([lat, lon]) => {
@@ -53,7 +56,8 @@ _POINT_JS = """([lat, lon]) => {
 class BrowserCheck:
     """What the page did: seconds until drawn and interactive, blocked requests, errors, areas, legends, tooltip.
 
-    ``dialogs`` holds the message of every ``alert``, ``confirm`` or ``prompt`` the page opened (dismissed at
+    ``title`` and ``attribution`` are the texts the map's title box and attribution control show; ``hatched``
+    counts the SVG areas drawn with the no-data hatch. ``dialogs`` holds the message of every ``alert``, ``confirm`` or ``prompt`` the page opened (dismissed at
     once): a published map opens none, so any is a script that ran from data.
 
     Examples
@@ -79,6 +83,9 @@ class BrowserCheck:
     toggled: dict | None = field(default=None)
     popup: str | None = field(default=None)
     dialogs: list[str] = field(default_factory=list)
+    title: str | None = field(default=None)
+    attribution: str | None = field(default=None)
+    hatched: int = field(default=0)
 
 
 def find_chromium(executable: str | None = None) -> str | None:
@@ -192,6 +199,9 @@ def check_in_browser(
         toggled,
         popup,
         dialogs,
+        state["title"],
+        state["attribution"],
+        state["hatched"],
     )
 
 

@@ -14,9 +14,22 @@ import re
 import pandas as pd
 
 from .. import _validation as v
+from ..errors import ValidationError
 from ..spatial import labels as lab
 
-__all__ = ["LANGS", "TEXTS", "check_lang", "class_label", "method_label", "number", "p_name", "percent", "text"]
+__all__ = [
+    "LANGS",
+    "TEXTS",
+    "check_lang",
+    "class_label",
+    "method_label",
+    "amount",
+    "currency_symbol",
+    "number",
+    "p_name",
+    "percent",
+    "text",
+]
 
 LANGS = ("en", "es", "ca", "el")
 
@@ -488,6 +501,42 @@ def number(value: float | None, lang: str, digits: int = 2) -> str:
     if len(whole) >= min_digits:
         whole = re.sub(r"(?<=\d)(?=(\d{3})+$)", group_mark, whole)
     return sign + whole + (decimal_mark + frac if frac else "")
+
+
+def amount(value: float | None, lang: str, *, currency: str | None = None, unit: str | None = None) -> str:
+    """A value with its currency (ISO 4217 code, formatted by Babel for ``lang``) or its unit; "–" if missing.
+
+    The result is plain text: escape it before it goes into HTML.
+
+    Examples
+    --------
+    >>> amount(1234.5, "es", currency="EUR"), amount(1234.5, "en", currency="EUR"), amount(12.5, "ca", unit="%")
+    ('1.234,50\\xa0€', '€1,234.50', '12,50 %')
+    >>> amount(3.25, "el", unit="km²"), amount(None, "en", currency="GBP")
+    ('3,25 km²', '–')
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    if currency is not None:
+        from babel.numbers import format_currency
+
+        return format_currency(float(value), currency, locale=check_lang(lang))
+    return number(value, lang) + (f" {unit}" if unit else "")
+
+
+def currency_symbol(currency: str, lang: str) -> str:
+    """The symbol of ``currency`` (ISO 4217) in ``lang`` (Babel, CLDR), refusing an unknown code.
+
+    Examples
+    --------
+    >>> currency_symbol("EUR", "el"), currency_symbol("GBP", "en")
+    ('€', '£')
+    """
+    from babel.numbers import get_currency_symbol, is_currency
+
+    if not is_currency(str(currency)):
+        raise ValidationError(f"Unknown currency {currency!r}: give its ISO 4217 code, such as 'EUR', 'GBP' or 'USD'.")
+    return get_currency_symbol(currency, locale=check_lang(lang))
 
 
 def percent(value: float, lang: str, digits: int = 0) -> str:

@@ -7,6 +7,7 @@ translated and HTML-escaped. The same objects feed the interactive map and the s
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,12 +20,13 @@ from ..spatial import labels as lab
 from ..spatial.labels import ISOLATE, UNDEFINED
 from .classify import SCHEMES, classify_values
 from .i18n import class_label, number, p_name, text
-from .palettes import GI_COLOURS, LISA_COLOURS, SIGNIFICANCE_COLOURS, sequential
+from .palettes import GI_COLOURS, LISA_COLOURS, QUALITATIVE, SIGNIFICANCE_COLOURS, sequential
 
 __all__ = [
     "Classes",
     "allocation_classes",
     "categorical_classes",
+    "column_classes",
     "gi_classes",
     "index_classes",
     "lisa_classes",
@@ -129,6 +131,60 @@ def index_classes(
     if len(valid) == 0:
         raise ValidationError("The index has no score for any area, so there is nothing to classify.")
     return _choropleth(score, func(valid, k, bins), palette, text("index", lang), lang)
+
+
+def column_classes(
+    values: pd.Series,
+    *,
+    title: str,
+    lang: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str = "YlOrRd",
+    bins: Sequence[float] | None = None,
+) -> Classes:
+    """Any column as a layer: numbers classified like the index; text or categories one colour each.
+
+    Numbers (booleans excepted) go into ``k`` classes by ``scheme`` coloured by ``palette``; anything else is
+    categorical, at most 12 categories, each in a ColorBrewer qualitative colour (Set2 up to 8, Paired up to
+    12), sorted. Missing values are no data. ``title`` must already be escaped.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> classes = column_classes(gdf["TotPop90"], title="Population", lang="en", k=4)
+    >>> classes.counts, classes.labels[0]
+    ([40, 40, 39, 40], '1,915.00 – 9,219.50')
+    >>> kind = pd.Series(["urban", "rural", None, "rural"], index=list("abcd"))
+    >>> rural = column_classes(kind, title="Kind", lang="en")
+    >>> rural.labels, rural.counts, rural.codes_list()
+    (['rural', 'urban'], [2, 1], [1, 0, None, 0])
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        valid = values.dropna().to_numpy(dtype="float64")
+        if len(valid) == 0:
+            raise ValidationError(f"{html.unescape(title)!r} has no value for any area, so there is nothing to map.")
+        func = v.lookup(SCHEMES, scheme, what="classification scheme")
+        return _choropleth(
+            values.astype("float64"), func(valid, min(k, len(np.unique(valid))), bins), palette, title, lang
+        )
+    as_text = values.astype(object).where(values.notna())
+    categories = sorted({str(x) for x in as_text.dropna()})
+    if len(categories) > max(QUALITATIVE):
+        raise ValidationError(
+            f"{html.unescape(title)!r} has {len(categories)} categories ({format_ids(categories)}); a map can "
+            f"tell apart at most {max(QUALITATIVE)}. Group them, or map a numeric column."
+        )
+    palette_ = QUALITATIVE[8] if len(categories) <= 8 else QUALITATIVE[12]
+    colours = dict(zip(categories, palette_, strict=False))
+    return categorical_classes(
+        as_text.map(str, na_action="ignore"),
+        colours,
+        title=title,
+        lang=lang,
+        names={c: html.escape(c) for c in categories},
+    )
 
 
 def allocation_classes(per_capita: pd.Series, *, k: int, palette: str, lang: str) -> Classes:

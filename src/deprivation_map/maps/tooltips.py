@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..spatial.labels import UNDEFINED
-from .i18n import class_label, number, p_name, text
+from .i18n import amount, class_label, number, p_name, text
 
 __all__ = ["Tooltips", "build_tooltips"]
 
@@ -88,6 +88,13 @@ def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, correction: str, 
     }
 
 
+def _column_values(values: pd.Series, unit: str | None, lang: str) -> list:
+    """A column's values as tooltip parts: numbers in the locale's format with their unit, text escaped."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return [None if pd.isna(x) else [html.escape(amount(x, lang, unit=unit))] for x in values]
+    return [None if pd.isna(x) else [html.escape(str(x))] for x in values]
+
+
 def _encode(columns: Sequence[list], n: int) -> tuple[list[str], list[list[object]]]:
     """Share the parts that recur: a part used by at least 3 areas is written once, then referred to by number."""
     counts = Counter(part for col in columns for value in col if value for part in value)
@@ -114,13 +121,17 @@ def build_tooltips(
     gi: tuple[pd.Series, pd.Series, str] | None = None,
     allocation: tuple[pd.Series, pd.Series] | None = None,
     top: int = 3,
+    currency: str | None = None,
+    columns: dict[str, tuple[pd.Series, str | None]] | None = None,
 ) -> Tooltips:
     """Tooltips for the areas ``ids``; every input already aligned to ``ids``.
 
     ``index`` has columns score, rank and decile; ``contributions`` one column per indicator; ``lisa`` and
     ``gi`` are (labels, the p-values the labels were decided by, the correction applied to them). Rows: name
     (or ID), ID, score, rank of N, decile, main contributors, LISA cluster (and its p, named: "adjusted p
-    (FDR)"), Gi* (likewise), amount and amount per person. Values are formatted for ``lang`` and escaped.
+    (FDR)"), Gi* (likewise), amount and amount per person (in ``currency``, an ISO 4217 code, when given),
+    then a row per entry of ``columns`` (plain row name: (values, unit); numbers formatted with the unit, other
+    values as text). Values are formatted for ``lang`` and escaped.
 
     Examples
     --------
@@ -154,7 +165,11 @@ def build_tooltips(
         rows.update(_cluster_rows(text("hotspot", lang), *gi, lang))
     if allocation is not None:
         amounts, per_capita = allocation
-        rows[text("amount", lang)] = [None if pd.isna(a) else [number(a, lang)] for a in amounts]
-        rows[text("per_capita", lang)] = [None if pd.isna(a) else [number(a, lang)] for a in per_capita]
+        rows[text("amount", lang)] = [None if pd.isna(a) else [amount(a, lang, currency=currency)] for a in amounts]
+        rows[text("per_capita", lang)] = [
+            None if pd.isna(a) else [amount(a, lang, currency=currency)] for a in per_capita
+        ]
+    for row, (values, unit) in (columns or {}).items():
+        rows[row] = _column_values(values, unit, lang)
     vocab, values = _encode(list(rows.values()), len(ids))
     return Tooltips([html.escape(r) for r in rows], vocab, values)
