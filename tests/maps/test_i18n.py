@@ -10,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deprivation_map.errors import ValidationError
-from deprivation_map.maps.i18n import LANGS, TEXTS, class_label, number, percent, text
+from deprivation_map.maps.i18n import LANGS, class_label, number, percent, text, texts
+
+TEXTS = texts()
 
 
 def _fields(template: str) -> set[str]:

@@ -25,7 +25,7 @@ from ..spatial import labels as lab
 
 __all__ = [
     "LANGS",
-    "TEXTS",
+    "LOCALES",
     "check_lang",
     "class_label",
     "method_label",
@@ -35,6 +35,8 @@ __all__ = [
     "p_name",
     "percent",
     "text",
+    "texts",
+    "catalogue",
 ]
 
 LOCALES = Path(__file__).with_name("locales")
@@ -77,11 +79,16 @@ def catalogue(lang: str) -> dict[str, str]:
     }
 
 
-def __getattr__(name: str):
-    if name == "TEXTS":  # the catalogues as one table, ``TEXTS[key]`` = one string per language of LANGS
-        tables = [catalogue(lang) for lang in LANGS]
-        return {key: tuple(t.get(key, tables[0][key]) for t in tables) for key in tables[0]}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def texts() -> dict[str, tuple[str, ...]]:
+    """Every catalogue as one table: ``texts()[key]`` holds the string in each language of :data:`LANGS`.
+
+    Examples
+    --------
+    >>> texts()["rank_of"]
+    ('{rank} of {n}', '{rank} de {n}', '{rank} de {n}', '{rank} από {n}')
+    """
+    tables = [catalogue(lang) for lang in LANGS]
+    return {key: tuple(t.get(key, tables[0][key]) for t in tables) for key in tables[0]}
 
 
 # (decimal mark, group mark, minimum digits before grouping applies), from CLDR.
