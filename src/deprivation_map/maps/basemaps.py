@@ -20,7 +20,13 @@ _CARTO = f'{_OSM} &copy; <a href="https://carto.com/attributions">CARTO</a>'
 
 @dataclass(frozen=True)
 class Basemap:
-    """A tile layer: its URL template, attribution (HTML, fixed here: never from data), subdomains, zoom range."""
+    """A tile layer: its URL template, attribution (HTML, fixed here: never from data), subdomains, zoom range.
+
+    Examples
+    --------
+    >>> BASEMAPS["CartoDB positron"].url.startswith("https://{s}.basemaps.cartocdn.com/")  # no key in it
+    True
+    """
 
     url: str
     attribution: str
