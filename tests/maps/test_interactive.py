@@ -464,3 +464,26 @@ def test_title_attribution_and_layer_names_from_data_are_text(tmp_path, toy_join
     for payload in payloads[:6]:
         assert html_module.escape(payload) in shown, payload
     assert "<script>alert(1)" not in text_ and "looplooploop" not in shown and "(49)" not in shown
+
+
+def test_legends_follow_the_shared_label_definitions():
+    """Every legend lists its classes in the order spatial.labels defines, from the same constants."""
+    from deprivation_map.maps.palettes import SIGNIFICANCE_COLOURS
+    from deprivation_map.spatial import labels as lab
+
+    def tested(labels):
+        return [label for label in labels if label != lab.UNDEFINED]
+
+    assert list(LISA_COLOURS) == tested(lab.LISA_LABELS)
+    assert set(GI_COLOURS) == set(tested(lab.GI_LABELS))  # as a diverging legend: hot, not significant, cold
+    assert list(GI_COLOURS)[:4] == [*tested(lab.GI_LABELS)[:3], lab.NOT_SIGNIFICANT]
+    assert list(SIGNIFICANCE_COLOURS) == tested(lab.significance_labels())
+    shown = dm.maps.layers.lisa_classes(pd.Series(list(lab.LISA_LABELS)), lang="en")
+    assert shown.labels == [
+        "High-High",
+        "Low-Low",
+        "Low-High",
+        "High-Low",
+        "Not significant",
+        "Isolate (no neighbours)",
+    ]

@@ -304,8 +304,8 @@ def significance_classes(result, *, lang: str) -> Classes:
     >>> hot = dm.local_moran(gdf["PctPov"], dm.build_graph(gdf), seed=0)
     >>> classes = significance_classes(hot, lang="es")
     >>> classes.title, classes.labels[:3]
-    ('Significación (p ajustado (FDR))', ['p ≤ 0,05', 'p ≤ 0,01', 'p ≤ 0,001'])
-    >>> sum(classes.counts) == len(gdf), classes.counts[2] == int((hot.p_adjusted <= 0.001).sum())
+    ('Significación (p ajustado (FDR))', ['p ≤ 0,001', 'p ≤ 0,01', 'p ≤ 0,05'])
+    >>> sum(classes.counts) == len(gdf), classes.counts[0] == int((hot.p_adjusted <= 0.001).sum())
     (True, True)
     """
     levels = sorted(lab.SIGNIFICANCE_LEVELS, reverse=True)

@@ -106,17 +106,13 @@ LISA_COLOURS: dict[str, str] = {
 
 # GeoDa's significance map: greens, darker for smaller p (ColorBrewer Greens, colour-blind safe), the areas not
 # significant and the isolates as in the LISA map. "Undefined" areas are drawn in the no-data style.
-SIGNIFICANCE_COLOURS: dict[str, str] = {
-    **dict(
-        zip(
-            (lab.significance_label(level) for level in sorted(lab.SIGNIFICANCE_LEVELS, reverse=True)),
-            ("#a1d99b", "#41ab5d", "#006d2c"),
-            strict=True,
-        )
-    ),
-    lab.NOT_SIGNIFICANT: "#eeeeee",
-    lab.ISOLATE: "#999999",
-}
+SIGNIFICANCE_COLOURS: dict[str, str] = dict(
+    zip(
+        [label for label in lab.significance_labels() if label != lab.UNDEFINED],  # the shared order, strongest first
+        ("#006d2c", "#41ab5d", "#a1d99b", "#eeeeee", "#999999"),
+        strict=True,
+    )
+)
 
 # Gi* hot and cold spots by confidence: ColorBrewer RdBu (7 classes, colour-blind safe), as ArcGIS's hot
 # spot maps order them; isolates in GeoDa's grey. "Undefined" areas are drawn in the no-data style.
@@ -134,7 +130,6 @@ GI_COLOURS: dict[str, str] = dict(
     )
 )
 
-# Areas with no value are never drawn in a class colour: white, faint, with a dashed grey outline.
 # Areas with no value: hatched grey with a dark dashed outline (SVG); plain mid grey on a canvas, which cannot
 # fill with a pattern. Both plainly visible on white and on a basemap, and unlike every class colour.
 NO_DATA_FILL = "#bdbdbd"
