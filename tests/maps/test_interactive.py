@@ -392,7 +392,7 @@ def test_categorical_column_and_extra_layers_by_id(georgia):
     gdf = georgia.copy()
     gdf["kind"] = np.where(gdf["TotPop90"] > 50_000, "urban", "rural")
     change = gdf["TotPop90"].pct_change().fillna(0).iloc[::-1]  # reversed: matched by ID, not by position
-    m = dm.explore(gdf, column="kind", layers={"Change": change, "Kind again": gdf["kind"]})
+    m = dm.explore(gdf, column="kind", layers={"Change": change, "Kind again": "kind"})  # a Series or a column
     html = m.get_root().render()
     props, colours = _by_id(html, gdf.index), _colours(html)
     assert colours["c0"] == ["#66c2a5", "#fc8d62"]  # rural, urban: Set2, in sorted order

@@ -125,9 +125,13 @@ def _columns(gdf, column: str | None, unit: str | None, extra: Mapping | None) -
             'Pass e.g. layers={"Population change": change}.'
         )
     for name, values in (extra or {}).items():
+        if isinstance(values, str):  # a column of the areas, by name (as a configuration gives it)
+            v.require_columns(gdf, [values], what="The areas")
+            values = gdf[values]
         if not isinstance(values, pd.Series):
             raise ValidationError(
-                f"layers[{name!r}] must be a pandas Series by area ID; got a {type(values).__name__}."
+                f"layers[{name!r}] must be a pandas Series by area ID or the name of a column of the areas; "
+                f"got a {type(values).__name__}."
             )
         if str(name) in out:
             raise ValidationError(f"Two layers are named {str(name)!r}; give each layer its own name.")
@@ -225,7 +229,7 @@ def explore(
     attribution: str | None = None,
     unit: str | None = None,
     currency: str | None = None,
-    layers: Mapping[str, pd.Series] | None = None,
+    layers: Mapping[str, pd.Series | str] | None = None,
 ):
     """An interactive map of the areas, with the index, clusters, hot spots and allocation as layers to toggle.
 
@@ -284,9 +288,10 @@ def explore(
     currency : str, optional
         ISO 4217 code of the allocation's amounts ("EUR", "GBP"): amounts in the tooltips formatted for
         ``lang`` by Babel (``1.234,50 €`` in Spanish), its symbol in the layer's name.
-    layers : mapping of str to pandas.Series, optional
-        Further layers to toggle, ``{"name": values by area ID}``, classified as ``column`` is (hidden at
-        first); aligned by ID (a Series missing areas, or with areas that are not on the map, is refused).
+    layers : mapping of str to pandas.Series or str, optional
+        Further layers to toggle, ``{"name": values by area ID}`` or ``{"name": "a column of gdf"}``,
+        classified as ``column`` is (hidden at first); aligned by ID (a Series missing areas, or with areas
+        that are not on the map, is refused).
 
     Returns
     -------
