@@ -8,6 +8,7 @@ that it needs a key; the keyless URL does not). The tiles are loaded from the ne
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .. import _validation as v
@@ -48,12 +49,18 @@ BASEMAPS: dict[str, Basemap] = {
 }
 
 
+def _loose(name: str) -> str:
+    """A name without case, spaces, dots, dashes or underscores: folium's ``"cartodbpositron"`` is ours too."""
+    return re.sub(r"[\s._-]", "", name.lower())
+
+
 def basemap(name: str):
-    """A folium ``TileLayer`` for the basemap ``name`` (one of :data:`BASEMAPS`, case-insensitive).
+    """A folium ``TileLayer`` for the basemap ``name`` (one of :data:`BASEMAPS`; case, spaces, dots, dashes
+    and underscores ignored, so folium's spellings such as ``"cartodbpositron"`` work too).
 
     Examples
     --------
-    >>> layer = basemap("cartodb positron")
+    >>> layer = basemap("cartodbpositron")
     >>> layer.tiles, "CARTO" in layer.options["attribution"]
     ('https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png', True)
     >>> basemap("Stadia.AlidadeSmooth")
@@ -63,8 +70,8 @@ def basemap(name: str):
     """
     import folium
 
-    by_lower = {key.lower(): key for key in BASEMAPS}
-    key = by_lower.get(str(name).lower()) or v.choose(name, tuple(BASEMAPS), what="basemap")
+    by_loose = {_loose(key): key for key in BASEMAPS}
+    key = by_loose.get(_loose(str(name))) or v.choose(name, tuple(BASEMAPS), what="basemap")
     tiles = BASEMAPS[key]
     return folium.TileLayer(
         tiles=tiles.url,
