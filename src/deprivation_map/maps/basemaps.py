@@ -55,8 +55,9 @@ def _loose(name: str) -> str:
 
 
 def basemap(name: str):
-    """A folium ``TileLayer`` for the basemap ``name`` (one of :data:`BASEMAPS`; case, spaces, dots, dashes
-    and underscores ignored, so folium's spellings such as ``"cartodbpositron"`` work too).
+    """A folium ``TileLayer`` for the basemap ``name``, one of :data:`BASEMAPS`.
+
+    Case, spaces, dots, dashes and underscores are ignored, so folium's spellings (``"cartodbpositron"``) work.
 
     Examples
     --------
