@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -91,3 +92,34 @@ def test_barcelona_sections_with_medea_in_catalan(tmp_path, shared_data):
     assert check.blocked == [] and check.console_errors == []
     assert check.svg_paths == check.areas_drawn == 1068 and check.legends_visible == 1
     assert "Puntuació: sense dades" in check.tooltip
+
+
+def test_hostile_names_show_as_text_and_run_nothing(tmp_path, hostile):
+    """Issue 13 item 0, in a real browser: names made of template, script and attribute payloads are shown as
+    written in the tooltip and the popup, no dialog opens, and the console is clean."""
+    gdf, index, hot, services = hostile
+    m = dm.explore(gdf, index=index, hotspots=hot, services=services, name_col="name", services_name_col="label")
+    path = dm.save_map(m, tmp_path / "hostile.html")
+    assert [p.name for p in tmp_path.iterdir()] == ["hostile.html"]
+    names = gdf["name"]
+    for position in (0, 3, 4, 5, 8):  # "{{ 7*7 }}", "</script>...", '" onmouseover=...', "<img ... onerror>", non-ASCII
+        area = gdf.index[position]
+        check = check_in_browser(path, hover=_inside(gdf, area), toggle="LISA clusters")
+        assert check.dialogs == [] and check.console_errors == [] and check.blocked == []
+        assert check.tooltip is not None and check.tooltip.startswith(names.iloc[position].strip()), check.tooltip
+        assert check.popup == check.tooltip
+        assert check.toggled["legends"] == 3 and check.areas_drawn == len(gdf)  # index, services, LISA
+
+
+def test_column_title_attribution_and_visible_no_data(tmp_path, georgia):
+    """Issue 14 item 4 in a real browser: the title and the licence line shown, no-data areas hatched."""
+    gdf = georgia.copy()
+    gdf.loc[gdf.index[:9], "PctPov"] = np.nan
+    m = dm.explore(gdf, column="PctPov", unit="%", title="Poverty {{ 7*7 }}", attribution="Data: US Census, CC BY 4.0")
+    path = dm.save_map(m, tmp_path / "column.html")
+    SHOTS.mkdir(exist_ok=True)
+    check = check_in_browser(path, hover=_inside(gdf, gdf.index[20]), screenshot=SHOTS / "column_no_data.png")
+    assert check.blocked == [] and check.console_errors == [] and check.dialogs == []
+    assert check.title == "Poverty {{ 7*7 }}" and "Data: US Census, CC BY 4.0" in check.attribution
+    assert check.hatched == 9 and check.areas_drawn == len(gdf)
+    assert f"PctPov: {gdf['PctPov'].iloc[20]:.2f} %" in check.tooltip

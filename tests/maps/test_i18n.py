@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -9,7 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deprivation_map.errors import ValidationError
-from deprivation_map.maps.i18n import LANGS, TEXTS, class_label, number, percent, text
+from deprivation_map.maps.i18n import LANGS, class_label, number, percent, text, texts
+
+TEXTS = texts()
 
 
 def _fields(template: str) -> set[str]:
@@ -59,19 +62,80 @@ def test_numbers_read_back_to_the_rounded_value(value, lang, digits):
     assert all(len(g) == 3 for g in whole.split(group)[1:])  # groups of three digits
 
 
+def _entries(path) -> list:
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as f:
+        return [m for m in read_po(f) if m.id]
+
+
+def test_every_catalogue_is_complete():
+    """Every key of the template is translated (not empty, not fuzzy) in every language, placeholders kept."""
+    from deprivation_map.maps.i18n import LOCALES
+
+    template = {m.context: m.id for m in _entries(LOCALES / "deprivation_map.pot")}
+    assert len(template) == len(TEXTS) > 100
+    for lang in LANGS:
+        entries = _entries(LOCALES / lang / "LC_MESSAGES" / "deprivation_map.po")
+        by_key = {m.context: m for m in entries}
+        assert set(by_key) == set(template), lang  # nothing missing, nothing obsolete
+        untranslated = [k for k, m in by_key.items() if not m.string.strip() or m.fuzzy]
+        assert untranslated == [], (lang, untranslated)
+        assert all(by_key[k].id == template[k] for k in template), lang  # translated from the current English
+        changed = [k for k, m in by_key.items() if _fields(m.string) != _fields(m.id)]
+        assert changed == [], (lang, changed)
+
+
 def test_no_catalogue_key_is_written_twice():
-    """A dict literal keeps the last of two equal keys silently, so a second entry would change a string."""
-    import ast
-    import inspect
+    """Babel keeps one of two entries with the same key, silently: each key is written once in every file."""
+    from deprivation_map.maps.i18n import LOCALES
 
-    import deprivation_map.maps.i18n as i18n
+    for path in [LOCALES / "deprivation_map.pot", *LOCALES.glob("*/LC_MESSAGES/*.po")]:
+        keys = re.findall(r'^msgctxt "(.*)"$', path.read_text(encoding="utf-8"), re.M)
+        assert len(keys) == len(set(keys)) == len(TEXTS), path
 
-    tree = ast.parse(inspect.getsource(i18n))
-    (catalogue,) = [
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "TEXTS"
-    ]
-    keys = [k.value for k in catalogue.keys]
-    assert sorted({k for k in keys if keys.count(k) > 1}) == []
-    assert len(keys) == len(i18n.TEXTS)
+
+def test_a_new_po_file_adds_a_language(tmp_path, monkeypatch):
+    """A translator adds Galician by adding locales/gl/LC_MESSAGES/deprivation_map.po: no Python changes."""
+    import shutil
+
+    import deprivation_map as dm
+    from deprivation_map.maps import i18n
+
+    shutil.copytree(i18n.LOCALES, tmp_path / "locales")
+    po = tmp_path / "locales" / "gl" / "LC_MESSAGES" / "deprivation_map.po"
+    po.parent.mkdir(parents=True)
+    text_ = (i18n.LOCALES / "es" / "LC_MESSAGES" / "deprivation_map.po").read_text(encoding="utf-8")
+    po.write_text(text_.replace('msgstr "Índice de privación"', 'msgstr "Índice de privación (gl)"'), "utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    monkeypatch.setattr(i18n, "LANGS", i18n._languages())
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.LANGS == ("en", "es", "ca", "el", "gl")
+        assert text("index", "gl") == "Índice de privación (gl)"
+        from babel.numbers import format_decimal
+
+        # Galician's marks from CLDR, as Babel's own formatter writes them
+        assert number(1234.5, "gl") == format_decimal(1234.5, format="#,##0.00", locale="gl")
+        toy = dm.join_indicators(*dm.datasets.load_toy(), on_unmatched="keep")
+        index = dm.build_index(toy, {"poverty": 1}, missing="exclude")
+        assert "Índice de privación (gl)" in dm.explore(toy, index=index, lang="gl").get_root().render()
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_catalogues_ship_with_the_package():
+    """pyproject's package data covers every catalogue, so that pip install ships them."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    from deprivation_map.maps.i18n import LOCALES
+
+    root = Path(__file__).resolve().parents[2]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["deprivation_map.maps"]
+    files = [p.relative_to(LOCALES.parent).as_posix() for p in LOCALES.rglob("*.po*")]
+    assert len(files) == len(LANGS) + 1
+    assert all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in files)

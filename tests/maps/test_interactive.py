@@ -116,7 +116,8 @@ def test_tooltips_show_score_rank_decile_cluster_and_contributors(toy_joined, to
     assert f"Rank: {index.rank['008']} of {index.score.notna().sum()}" in tip
     assert f"Decile (1 = most deprived): {index.decile['008']}" in tip
     assert f"Main contributors: {top} " in tip
-    assert f"Cluster: {hot.labels['008'].replace('Isolate', 'Isolate (no neighbours)')} (p = {hot.p['008']:.3f})" in tip
+    label = hot.labels["008"].replace("Isolate", "Isolate (no neighbours)")
+    assert f"Cluster: {label}, adjusted p (FDR) = {hot.p_adjusted['008']:.3f}" in tip
     assert "Score: no data" in tips["012"] and "Rank" not in tips["012"]
 
 
@@ -281,3 +282,208 @@ def test_allocation_layer_from_allocate(georgia):
     assert [props[a]["al"] for a in georgia.index] == expected.tolist()
     tip = dict(zip(georgia.index, _tooltips(html), strict=True))[georgia.index[0]]
     assert f"Por persona: {allocation.per_capita.iloc[0]:.2f}".replace(".", ",") in tip
+
+
+def _hostile_map(tmp_path, hostile, **options):
+    gdf, index, hot, services = hostile
+    m = dm.explore(
+        gdf, index=index, hotspots=hot, services=services, name_col="name", services_name_col="label", **options
+    )
+    return dm.save_map(m, tmp_path / "hostile.html").read_text(encoding="utf-8")
+
+
+def test_text_from_data_is_never_run_as_a_template(tmp_path, hostile, payloads, monkeypatch):
+    """Issue 13 item 0: names, IDs, indicator and service names reach the page as text, compiled by nothing."""
+    monkeypatch.chdir(tmp_path)
+    html = _hostile_map(tmp_path, hostile)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.html"]  # no "Cycler" directory made
+    tips = _tooltips(html)
+    shown = "\n".join(tips)
+    import html as html_module
+
+    for payload in payloads:  # each, escaped once, is in the tooltips as written: not evaluated, not dropped
+        assert html_module.escape(payload) in shown, payload
+    assert "<b>49</b>" not in shown and "looplooploop" not in shown
+    assert "<script>alert(1)" not in html and "<img src=x" not in html and 'onmouseover="alert' not in html
+    # the indicators' names in the "why" row, and the services' names in their own layer, escaped too
+    assert any("{{ 7*7 }}" in t for t in tips) and "&lt;/script&gt;&lt;script&gt;alert(1)" in _unescaped(html)
+
+
+def test_tooltip_gives_the_p_value_the_label_was_decided_by(georgia):
+    """Issue 13 item 9: "Not significant (p = 0.050)" was shown where the adjusted p, which decided, was 0.221."""
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    graph = dm.build_graph(georgia)
+    for correction, name in (("fdr", "adjusted p (FDR)"), ("bonferroni", "adjusted p (Bonferroni)"), ("none", "p")):
+        hot = dm.local_moran(index.score, graph, seed=0, correction=correction)
+        html = dm.explore(georgia, hotspots=hot).get_root().render()
+        tips = dict(zip(georgia.index, _tooltips(html), strict=True))
+        # an area significant before the correction but not after (for the corrections): its adjusted p shown
+        changed = hot.p.le(0.05) & hot.p_adjusted.gt(0.05)
+        assert changed.any() == (correction != "none")
+        for area in georgia.index:
+            label = hot.labels[area].replace("Isolate", "Isolate (no neighbours)")
+            assert tips[area].endswith(f"Cluster: {label}, {name} = {hot.p_adjusted[area]:.3f}"), tips[area]
+            assert (hot.p_adjusted[area] <= hot.alpha) == (label in {"High-High", "Low-Low", "Low-High", "High-Low"})
+    gi = dm.local_g(index.score, graph, seed=0)
+    html = dm.explore(georgia, gi=gi, lang="es").get_root().render()
+    tips = dict(zip(georgia.index, _tooltips(html), strict=True))
+    area = georgia.index[0]
+    assert f", p ajustado (FDR) = {gi.p_adjusted[area]:.3f}".replace(".", ",") in tips[area]
+
+
+def test_significance_layer_like_geoda(georgia):
+    """Issue 13 item 1: GeoDa's significance map (0.05, 0.01, 0.001) of the p the labels used, as a layer."""
+    from deprivation_map.maps.palettes import SIGNIFICANCE_COLOURS
+
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    hot = dm.local_moran(index.score, dm.build_graph(georgia), seed=0, permutations=9999)
+    shuffled = georgia.sample(frac=1, random_state=1)  # matched by ID, not by row
+    html = dm.explore(shuffled, index=index, hotspots=hot, significance=True).get_root().render()
+    colours, props = _colours(html), _by_id(html, shuffled.index)
+    expected = dict.fromkeys(georgia.index, "Not significant")
+    for level in (0.05, 0.01, 0.001):  # by hand: the smallest level each adjusted p reaches
+        expected.update(dict.fromkeys(hot.p_adjusted.index[hot.p_adjusted <= level], f"p <= {level:g}"))
+    assert len({*expected.values()}) >= 3
+    for area, label in expected.items():
+        assert colours["sg"][props[area]["sg"]] == SIGNIFICANCE_COLOURS[label]
+    page = _unescaped(html)
+    assert "Significance (adjusted p (FDR))" in page
+    n = pd.Series(expected).value_counts()
+    assert f"p ≤ 0.001 ({n.get('p <= 0.001', 0)})" in page and f"Not significant ({n['Not significant']})" in page
+    with pytest.raises(dm.errors.ValidationError, match="pass hotspots"):
+        dm.explore(georgia, index=index, significance=True)
+
+
+def test_any_column_with_unit_title_and_attribution(georgia):
+    """Issue 14 item 4: a map of any column, its unit in the legend and tooltips, a title and a licence line."""
+    gdf = georgia.copy()
+    gdf.loc[gdf.index[:7], "PctPov"] = np.nan  # seven areas with no value
+    m = dm.explore(
+        gdf,
+        column="PctPov",
+        unit="%",
+        title="Poverty <1990>",
+        attribution="US Census Bureau, CC BY 4.0 https://creativecommons.org/licenses/by/4.0/",
+        lang="es",
+    )
+    html = m.get_root().render()
+    page = _unescaped(html)
+    props, colours = _by_id(html, gdf.index), _colours(html)
+    bins = mapclassify.Quantiles(gdf["PctPov"].dropna(), k=5).bins  # an independent classification
+    for area, value in gdf["PctPov"].items():
+        code = props[area]["c0"]
+        assert (
+            (code is None)
+            if np.isnan(value)
+            else colours["c0"][code] == SEQUENTIAL["YlOrRd"][5][int(np.searchsorted(bins, value))]
+        )
+    assert "PctPov (%)" in page and "sin datos (7)" in page  # the layer's name with its unit; no data counted
+    tips = dict(zip(gdf.index, _tooltips(html), strict=True))
+    area = gdf.index[10]
+    assert f"PctPov: {gdf.loc[area, 'PctPov']:.2f} %".replace(".", ",") in tips[area]
+    assert "PctPov" not in tips[gdf.index[0]]  # no row for an area with no value
+    assert "<title>Poverty &lt;1990&gt;</title>" in html and '"Poverty \\u0026lt;1990\\u0026gt;"' in html
+    assert "dm-title" in html
+    assert r"CC BY 4.0 <a href=\"https://creativecommons.org/licenses/by/4.0/\">" in page  # in a JSON string
+    assert "addAttribution" in html
+
+
+def test_categorical_column_and_extra_layers_by_id(georgia):
+    gdf = georgia.copy()
+    gdf["kind"] = np.where(gdf["TotPop90"] > 50_000, "urban", "rural")
+    change = gdf["TotPop90"].pct_change().fillna(0).iloc[::-1]  # reversed: matched by ID, not by position
+    m = dm.explore(gdf, column="kind", layers={"Change": change, "Kind again": "kind"})  # a Series or a column
+    html = m.get_root().render()
+    props, colours = _by_id(html, gdf.index), _colours(html)
+    assert colours["c0"] == ["#66c2a5", "#fc8d62"]  # rural, urban: Set2, in sorted order
+    assert all(
+        colours["c0"][props[a]["c0"]] == ("#66c2a5" if k == "rural" else "#fc8d62") for a, k in gdf["kind"].items()
+    )
+    classes = dm.maps.layers.column_classes(change, title="Change", lang="en")
+    assert [props[a]["c1"] for a in gdf.index] == classes.codes.reindex(gdf.index).astype(int).tolist()
+    assert "Change" in html and "Kind again" in html
+    with pytest.raises(dm.errors.ValidationError, match="layers\\['x'\\] must be a pandas Series"):
+        dm.explore(gdf, layers={"x": [1, 2]})
+    with pytest.raises(dm.errors.ValidationError, match="Change"):
+        dm.explore(gdf, layers={"Change": change.iloc[:50]})  # areas missing: refused, not dropped
+    with pytest.raises(dm.errors.ValidationError, match="no column 'PctPovv'"):
+        dm.explore(gdf, column="PctPovv")
+    many = pd.Series([f"k{i}" for i in range(len(gdf))], index=gdf.index)
+    with pytest.raises(dm.errors.ValidationError, match="at most 12"):
+        dm.explore(gdf, layers={"many": many})
+
+
+def test_allocation_amounts_in_a_currency(georgia):
+    alloc = dm.allocate(georgia["PctPov"], 1_000_000, population=georgia["TotPop90"])
+    html = dm.explore(georgia, allocation=alloc, currency="EUR", lang="es").get_root().render()
+    tips = dict(zip(georgia.index, _tooltips(html), strict=True))
+    area = alloc.amounts.idxmax()
+    from babel.numbers import format_currency
+
+    assert f"Importe: {format_currency(alloc.amounts[area], 'EUR', locale='es')}" in tips[area]
+    assert "Asignación por persona (€)" in _unescaped(html)
+    with pytest.raises(dm.errors.ValidationError, match="ISO 4217"):
+        dm.explore(georgia, allocation=alloc, currency="EURO")
+
+
+def test_keyless_basemaps_without_warning(georgia, recwarn):
+    """Issue 14 item 4: the documented tiles="CartoDB positron" works without a key, and without a warning."""
+    from deprivation_map.maps.basemaps import BASEMAPS
+
+    for name, tiles in BASEMAPS.items():
+        html = dm.explore(georgia, tiles=name).get_root().render()
+        link = re.search(r'href="([^"]+)"', tiles.attribution).group(1)
+        assert tiles.url in html and link in html
+    assert not [w for w in recwarn if "API key" in str(w.message)]
+    with pytest.raises(dm.errors.ValidationError, match="Unknown basemap"):
+        dm.explore(georgia, tiles="Stadia.AlidadeSmooth")
+
+
+def test_no_data_is_plainly_visible(toy_joined, toy_results):
+    """Issue 14 item 4: no-data areas were white at 15% opacity (invisible); now hatched grey, outlined."""
+    from deprivation_map.maps.palettes import NO_DATA, NO_DATA_CANVAS
+
+    index, _hot = toy_results
+    html = dm.explore(toy_joined, index=index).get_root().render()
+    assert NO_DATA["fillOpacity"] == 1 and NO_DATA_CANVAS["fillOpacity"] >= 0.8
+    assert NO_DATA["fillColor"] == "url(#dm-no-data)" and '<pattern id="dm-no-data"' in html
+    assert "i.dm-no-data" in html and f"no data ({index.score.isna().sum()})" in _unescaped(html)
+
+
+def test_title_attribution_and_layer_names_from_data_are_text(tmp_path, toy_joined, payloads, monkeypatch):
+    """Issue 13 item 0 for the texts a caller passes: title, attribution, column and layer names."""
+    import html as html_module
+
+    monkeypatch.chdir(tmp_path)
+    gdf = toy_joined.rename(columns={"poverty": payloads[2]})
+    layers = dict.fromkeys(payloads[3:6], gdf["degree"])
+    m = dm.explore(gdf, column=payloads[2], unit=payloads[0], title=payloads[1], attribution=payloads[4], layers=layers)
+    text_ = dm.save_map(m, tmp_path / "m.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.html"]
+    shown = _unescaped(text_)
+    for payload in payloads[:6]:
+        assert html_module.escape(payload) in shown, payload
+    assert "<script>alert(1)" not in text_ and "looplooploop" not in shown and "(49)" not in shown
+
+
+def test_legends_follow_the_shared_label_definitions():
+    """Every legend lists its classes in the order spatial.labels defines, from the same constants."""
+    from deprivation_map.maps.palettes import SIGNIFICANCE_COLOURS
+    from deprivation_map.spatial import labels as lab
+
+    def tested(labels):
+        return [label for label in labels if label != lab.UNDEFINED]
+
+    assert list(LISA_COLOURS) == tested(lab.LISA_LABELS)
+    assert set(GI_COLOURS) == set(tested(lab.GI_LABELS))  # as a diverging legend: hot, not significant, cold
+    assert list(GI_COLOURS)[:4] == [*tested(lab.GI_LABELS)[:3], lab.NOT_SIGNIFICANT]
+    assert list(SIGNIFICANCE_COLOURS) == tested(lab.significance_labels())
+    shown = dm.maps.layers.lisa_classes(pd.Series(list(lab.LISA_LABELS)), lang="en")
+    assert shown.labels == [
+        "High-High",
+        "Low-Low",
+        "Low-High",
+        "High-Low",
+        "Not significant",
+        "Isolate (no neighbours)",
+    ]

@@ -164,3 +164,19 @@ def test_report_shows_the_allocation_and_its_equity(tmp_path, georgia):
     share = f"{100 * equity.share_most_deprived:.1f}".replace(".", ",")
     assert value("share_decile").startswith(share + "\xa0%")  # CLDR: a non-breaking space before %
     assert value("underfunded") == dm.errors.format_ids(equity.underfunded_hotspots)
+
+
+def test_report_shows_hostile_text_as_text(tmp_path, hostile, payloads, monkeypatch):
+    """Issue 13 item 0: names, IDs and indicator names in the report are escaped once, never run as templates."""
+    gdf, index, hot, _services = hostile
+    monkeypatch.chdir(tmp_path)
+    title = "{{ 7*7 }} </script><script>alert(1)</script>"
+    path = dm.report(gdf, tmp_path / "r.html", index=index, hotspots=hot, name_col="name", title=title, top=13)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]  # nothing made by the cycler payload
+    page = _parse(path)
+    assert "script" not in page.tags  # no script element, from the title or any name
+    cells = "\n".join(page.cells)
+    for payload in payloads:  # every area's name and ID, and the indicators', shown exactly as written
+        assert payload in cells, payload
+    text_ = path.read_text(encoding="utf-8")
+    assert "<title>{{ 7*7 }} &lt;/script&gt;" in text_ and 'onmouseover="alert' not in text_

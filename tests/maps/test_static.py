@@ -61,3 +61,53 @@ def test_scale_bar_is_a_round_fifth_of_the_width():
         length = scale_bar_length(width)
         assert width / 12.5 < length <= width / 5
         assert length / 10 ** np.floor(np.log10(length)) in (1, 2, 5)
+
+
+def _bar(gdf, tmp_path, monkeypatch) -> tuple[float, float, str]:
+    """The scale bar save_png draws: (its length in metres on the ground, the map's width in metres, label)."""
+    from matplotlib.figure import Figure
+
+    from deprivation_map.maps import static
+
+    drawn = {}
+    savefig = Figure.savefig
+
+    def spy(fig, *args, **kwargs):
+        ax = fig.axes[0]
+        bar = [p for p in ax.patches if type(p).__name__ == "Rectangle"][-2:]
+        drawn["units"] = sum(p.get_width() for p in bar)
+        drawn["width"] = ax.get_xlim()[1] - ax.get_xlim()[0]
+        drawn["label"] = next(t.get_text() for t in ax.texts if t.get_text().endswith("m"))
+        return savefig(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    static.save_png(gdf, tmp_path / "map.png", layer="index", index=dm.build_index(gdf, {"v": 1}))
+    unit = static.metres_per_unit(gdf.crs)
+    return drawn["units"] * unit, drawn["width"] * unit, drawn["label"]
+
+
+def test_scale_bar_takes_its_units_from_the_crs(tmp_path, monkeypatch):
+    """Issue 13 item 10: in a feet CRS (Illinois East, EPSG:3435, Chicago) the bar was 3.28 times too short."""
+    import geopandas as gpd
+    import shapely
+
+    cells = [shapely.box(440_000 + 2_000 * i, 4_630_000, 442_000 + 2_000 * i, 4_650_000) for i in range(10)]
+    utm = gpd.GeoDataFrame({"v": np.arange(10.0)}, geometry=cells, crs=26916, index=[f"c{i}" for i in range(10)])
+    metres, width_m, label = _bar(utm, tmp_path, monkeypatch)
+    feet, width_ft_in_m, label_ft = _bar(utm.to_crs(3435), tmp_path, monkeypatch)
+    assert label == label_ft == "2 km" and metres == pytest.approx(2_000)  # 20 km wide: a bar of 2 km, a fifth ...
+    assert feet == pytest.approx(2_000, rel=1e-6)  # ... drawn 6,561.7 US feet long in the feet CRS
+    assert width_ft_in_m == pytest.approx(width_m, rel=0.03)  # the same ground, up to the two projections
+    with pytest.raises(dm.errors.ValidationError, match="projected CRS"):
+        dm.maps.static.metres_per_unit(4326)
+
+
+def test_scale_bar_on_chicago_tracts_in_feet(tmp_path, monkeypatch, shared_data):
+    """Real data: Chicago's 791 tracts as published, in EPSG:3435 (US survey feet), about 42 km across."""
+    import geopandas as gpd
+
+    tracts = gpd.read_file(shared_data / "chicago_sdoh" / "Chi-SDOH.shp").set_index("geoid10")
+    tracts["v"] = np.arange(len(tracts), dtype=float)
+    tracts = tracts.to_crs(3435)
+    metres, width_m, label = _bar(tracts[["v", "geometry"]], tmp_path, monkeypatch)
+    assert label == f"{metres / 1000:.0f} km" and width_m / 12.5 < metres <= width_m / 5

@@ -38,8 +38,11 @@ _STATE_JS = """() => {
     }
   });
   const legends = [...document.querySelectorAll(".dm-legend")].filter(e => e.offsetParent !== null).length;
+  const textOf = sel => { const e = document.querySelector(sel); return e ? e.innerText : null; };
   return {onMap, inRenderer, svgPaths: document.querySelectorAll("path.dm-area").length,
-          canvases: document.querySelectorAll(".leaflet-overlay-pane canvas").length, legends};
+          canvases: document.querySelectorAll(".leaflet-overlay-pane canvas").length, legends,
+          title: textOf(".dm-title"), attribution: textOf(".leaflet-control-attribution"),
+          hatched: document.querySelectorAll('path.dm-area[fill="url(#dm-no-data)"]').length};
 }"""
 
 _POINT_JS = """([lat, lon]) => {
@@ -52,6 +55,10 @@ _POINT_JS = """([lat, lon]) => {
 @dataclass(frozen=True)
 class BrowserCheck:
     """What the page did: seconds until drawn and interactive, blocked requests, errors, areas, legends, tooltip.
+
+    ``title`` and ``attribution`` are the texts the map's title box and attribution control show; ``hatched``
+    counts the SVG areas drawn with the no-data hatch. ``dialogs`` holds the message of every ``alert``, ``confirm`` or ``prompt`` the page opened (dismissed at
+    once): a published map opens none, so any is a script that ran from data.
 
     Examples
     --------
@@ -75,6 +82,10 @@ class BrowserCheck:
     screenshot: Path | None = field(default=None)
     toggled: dict | None = field(default=None)
     popup: str | None = field(default=None)
+    dialogs: list[str] = field(default_factory=list)
+    title: str | None = field(default=None)
+    attribution: str | None = field(default=None)
+    hatched: int = field(default=0)
 
 
 def find_chromium(executable: str | None = None) -> str | None:
@@ -142,6 +153,7 @@ def check_in_browser(
     url = Path(path).resolve().as_uri()
     blocked: list[str] = []
     errors: list[str] = []
+    dialogs: list[str] = []
     profile = tempfile.mkdtemp(prefix="dm-chromium-")
     try:
         with sync_playwright() as pw:
@@ -157,6 +169,7 @@ def check_in_browser(
                 page = context.new_page()
                 page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
                 start = time.perf_counter()
                 page.goto(url, wait_until="load", timeout=timeout_s * 1000)
                 page.wait_for_function("() => typeof L !== 'undefined'", timeout=timeout_s * 1000)
@@ -185,6 +198,10 @@ def check_in_browser(
         Path(screenshot) if screenshot else None,
         toggled,
         popup,
+        dialogs,
+        state["title"],
+        state["attribution"],
+        state["hatched"],
     )
 
 

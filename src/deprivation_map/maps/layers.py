@@ -7,6 +7,7 @@ translated and HTML-escaped. The same objects feed the interactive map and the s
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -15,12 +16,22 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
+from ..spatial import labels as lab
 from ..spatial.labels import ISOLATE, UNDEFINED
 from .classify import SCHEMES, classify_values
-from .i18n import class_label, number, text
-from .palettes import GI_COLOURS, LISA_COLOURS, sequential
+from .i18n import class_label, number, p_name, text
+from .palettes import GI_COLOURS, LISA_COLOURS, QUALITATIVE, SIGNIFICANCE_COLOURS, sequential
 
-__all__ = ["Classes", "allocation_classes", "categorical_classes", "gi_classes", "index_classes", "lisa_classes"]
+__all__ = [
+    "Classes",
+    "allocation_classes",
+    "categorical_classes",
+    "column_classes",
+    "gi_classes",
+    "index_classes",
+    "lisa_classes",
+    "significance_classes",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +133,60 @@ def index_classes(
     return _choropleth(score, func(valid, k, bins), palette, text("index", lang), lang)
 
 
+def column_classes(
+    values: pd.Series,
+    *,
+    title: str,
+    lang: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str = "YlOrRd",
+    bins: Sequence[float] | None = None,
+) -> Classes:
+    """Any column as a layer: numbers classified like the index; text or categories one colour each.
+
+    Numbers (booleans excepted) go into ``k`` classes by ``scheme`` coloured by ``palette``; anything else is
+    categorical, at most 12 categories, each in a ColorBrewer qualitative colour (Set2 up to 8, Paired up to
+    12), sorted. Missing values are no data. ``title`` must already be escaped.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> classes = column_classes(gdf["TotPop90"], title="Population", lang="en", k=4)
+    >>> classes.counts, classes.labels[0]
+    ([40, 40, 39, 40], '1,915.00 – 9,219.50')
+    >>> kind = pd.Series(["urban", "rural", None, "rural"], index=list("abcd"))
+    >>> rural = column_classes(kind, title="Kind", lang="en")
+    >>> rural.labels, rural.counts, rural.codes_list()
+    (['rural', 'urban'], [2, 1], [1, 0, None, 0])
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        valid = values.dropna().to_numpy(dtype="float64")
+        if len(valid) == 0:
+            raise ValidationError(f"{html.unescape(title)!r} has no value for any area, so there is nothing to map.")
+        func = v.lookup(SCHEMES, scheme, what="classification scheme")
+        return _choropleth(
+            values.astype("float64"), func(valid, min(k, len(np.unique(valid))), bins), palette, title, lang
+        )
+    as_text = values.astype(object).where(values.notna())
+    categories = sorted({str(x) for x in as_text.dropna()})
+    if len(categories) > max(QUALITATIVE):
+        raise ValidationError(
+            f"{html.unescape(title)!r} has {len(categories)} categories ({format_ids(categories)}); a map can "
+            f"tell apart at most {max(QUALITATIVE)}. Group them, or map a numeric column."
+        )
+    palette_ = QUALITATIVE[8] if len(categories) <= 8 else QUALITATIVE[12]
+    colours = dict(zip(categories, palette_, strict=False))
+    return categorical_classes(
+        as_text.map(str, na_action="ignore"),
+        colours,
+        title=title,
+        lang=lang,
+        names={c: html.escape(c) for c in categories},
+    )
+
+
 def allocation_classes(per_capita: pd.Series, *, k: int, palette: str, lang: str) -> Classes:
     """Allocation per person in ``k`` quantile classes.
 
@@ -141,11 +206,19 @@ def allocation_classes(per_capita: pd.Series, *, k: int, palette: str, lang: str
 
 
 def categorical_classes(
-    labels: pd.Series, colours: Mapping[str, str], *, title: str, lang: str, always: Sequence[str] = ()
+    labels: pd.Series,
+    colours: Mapping[str, str],
+    *,
+    title: str,
+    lang: str,
+    always: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Classes:
     """One class per label in ``colours`` (their order), shown when present or listed in ``always``.
 
-    Labels missing or ``"Undefined"`` are no data. Any other label not in ``colours`` is refused.
+    Labels missing or ``"Undefined"`` are no data. Any other label not in ``colours`` is refused. A label is
+    shown as ``names[label]`` (already escaped) when given, else translated by
+    :func:`~deprivation_map.maps.i18n.class_label`.
 
     Examples
     --------
@@ -169,7 +242,7 @@ def categorical_classes(
     return Classes(
         codes,
         [colours[lab] for lab in shown],
-        [class_label(lab, lang) for lab in shown],
+        [(names or {}).get(lab) or class_label(lab, lang) for lab in shown],
         [int(counts.get(lab, 0)) for lab in shown],
         title,
         lang,
@@ -214,4 +287,35 @@ def gi_classes(labels: pd.Series, *, lang: str) -> Classes:
     """
     return categorical_classes(
         labels, GI_COLOURS, title=text("gi", lang), lang=lang, always=[lab for lab in GI_COLOURS if lab != ISOLATE]
+    )
+
+
+def significance_classes(result, *, lang: str) -> Classes:
+    """GeoDa's significance map of a local statistic: the smallest of 0.05, 0.01, 0.001 each area's p reaches.
+
+    The p compared is the one the clusters' labels use (``result.p_adjusted``, as
+    ``result.significance()`` gives it), and the layer's title names it: "Significance (adjusted p (FDR))".
+    Every level is listed, zeros included; isolates when there are any.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> hot = dm.local_moran(gdf["PctPov"], dm.build_graph(gdf), seed=0)
+    >>> classes = significance_classes(hot, lang="es")
+    >>> classes.title, classes.labels[:3]
+    ('Significación (p ajustado (FDR))', ['p ≤ 0,001', 'p ≤ 0,01', 'p ≤ 0,05'])
+    >>> sum(classes.counts) == len(gdf), classes.counts[0] == int((hot.p_adjusted <= 0.001).sum())
+    (True, True)
+    """
+    levels = sorted(lab.SIGNIFICANCE_LEVELS, reverse=True)
+    names = {lab.significance_label(level): f"p ≤ {number(level, lang, len(f'{level:g}') - 2)}" for level in levels}
+    which = p_name(getattr(result, "correction", "none"), lang)
+    return categorical_classes(
+        result.significance(),
+        SIGNIFICANCE_COLOURS,
+        title=text("significance", lang, which=which),
+        lang=lang,
+        always=[label for label in SIGNIFICANCE_COLOURS if label != ISOLATE],
+        names=names,
     )

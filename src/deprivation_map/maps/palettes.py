@@ -5,7 +5,17 @@ from __future__ import annotations
 from .. import _validation as v
 from ..spatial import labels as lab
 
-__all__ = ["GI_COLOURS", "LISA_COLOURS", "NO_DATA", "SEQUENTIAL", "sequential"]
+__all__ = [
+    "GI_COLOURS",
+    "LISA_COLOURS",
+    "NO_DATA",
+    "NO_DATA_CANVAS",
+    "NO_DATA_FILL",
+    "QUALITATIVE",
+    "SEQUENTIAL",
+    "SIGNIFICANCE_COLOURS",
+    "sequential",
+]
 
 # ColorBrewer 2.0 (Cynthia Brewer, Penn State), sequential, colour-blind safe; 3 to 9 classes.
 SEQUENTIAL: dict[str, dict[int, list[str]]] = {
@@ -65,6 +75,25 @@ SEQUENTIAL: dict[str, dict[int, list[str]]] = {
     },
 }
 
+# ColorBrewer qualitative palettes for categories: Set2 (8, colour-blind safe) or Paired (12) beyond 8.
+QUALITATIVE: dict[int, list[str]] = {
+    8: ["#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494", "#b3b3b3"],
+    12: [
+        "#a6cee3",
+        "#1f78b4",
+        "#b2df8a",
+        "#33a02c",
+        "#fb9a99",
+        "#e31a1c",
+        "#fdbf6f",
+        "#ff7f00",
+        "#cab2d6",
+        "#6a3d9a",
+        "#ffff99",
+        "#b15928",
+    ],
+}
+
 # GeoDa's LISA cluster map colours.
 LISA_COLOURS: dict[str, str] = {
     lab.HIGH_HIGH: "#ff0000",
@@ -74,6 +103,16 @@ LISA_COLOURS: dict[str, str] = {
     lab.NOT_SIGNIFICANT: "#eeeeee",
     lab.ISOLATE: "#999999",
 }
+
+# GeoDa's significance map: greens, darker for smaller p (ColorBrewer Greens, colour-blind safe), the areas not
+# significant and the isolates as in the LISA map. "Undefined" areas are drawn in the no-data style.
+SIGNIFICANCE_COLOURS: dict[str, str] = dict(
+    zip(
+        [label for label in lab.significance_labels() if label != lab.UNDEFINED],  # the shared order, strongest first
+        ("#006d2c", "#41ab5d", "#a1d99b", "#eeeeee", "#999999"),
+        strict=True,
+    )
+)
 
 # Gi* hot and cold spots by confidence: ColorBrewer RdBu (7 classes, colour-blind safe), as ArcGIS's hot
 # spot maps order them; isolates in GeoDa's grey. "Undefined" areas are drawn in the no-data style.
@@ -91,8 +130,11 @@ GI_COLOURS: dict[str, str] = dict(
     )
 )
 
-# Areas with no value are never drawn in a class colour: white, faint, with a dashed grey outline.
-NO_DATA = {"fillColor": "#ffffff", "fillOpacity": 0.15, "color": "#737373", "weight": 1, "dashArray": "3 3"}
+# Areas with no value: hatched grey with a dark dashed outline (SVG); plain mid grey on a canvas, which cannot
+# fill with a pattern. Both plainly visible on white and on a basemap, and unlike every class colour.
+NO_DATA_FILL = "#bdbdbd"
+NO_DATA = {"fillColor": "url(#dm-no-data)", "fillOpacity": 1, "color": "#252525", "weight": 1, "dashArray": "4 3"}
+NO_DATA_CANVAS = {**NO_DATA, "fillColor": NO_DATA_FILL, "fillOpacity": 0.9}
 
 
 def sequential(name: str, k: int) -> list[str]:

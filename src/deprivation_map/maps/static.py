@@ -17,7 +17,7 @@ from ..errors import ValidationError
 from .i18n import check_lang, number, text
 from .layers import Classes, gi_classes, index_classes, lisa_classes
 
-__all__ = ["LAYERS", "TITLES", "save_png", "scale_bar_length"]
+__all__ = ["LAYERS", "TITLES", "metres_per_unit", "save_png", "scale_bar_length"]
 
 LAYERS = ("index", "clusters", "gi")
 TITLES = {"index": "index_map", "clusters": "cluster_map", "gi": "gi"}  # text keys of the images' titles
@@ -43,6 +43,22 @@ def scale_bar_length(width_m: float) -> float:
     target = width_m / 5
     power = 10 ** math.floor(math.log10(target))
     return float(max(m * power for m in (1, 2, 5) if m * power <= target))
+
+
+def metres_per_unit(crs) -> float:
+    """Metres in one unit of a projected CRS's x axis, from the CRS itself (a US survey foot is 0.3048006 m).
+
+    Examples
+    --------
+    >>> metres_per_unit("EPSG:3435"), metres_per_unit("EPSG:25831")  # Illinois East (US feet), UTM 31N
+    (0.30480060960121924, 1.0)
+    """
+    import pyproj
+
+    crs = pyproj.CRS.from_user_input(crs)
+    if crs.is_geographic or not crs.axis_info:
+        raise ValidationError(f"A scale bar needs a projected CRS; {crs.name} is not. Project the areas first.")
+    return float(crs.axis_info[0].unit_conversion_factor)
 
 
 def _classes(gdf, layer, *, index, hotspots, gi, lang, options) -> Classes:
@@ -141,7 +157,7 @@ def save_png(
     )
     ax.set_axis_off()
     ax.set_aspect("equal")
-    _scale_bar(ax, Rectangle, lang)
+    _scale_bar(ax, Rectangle, lang, metres_per_unit(geometry.crs))
     fig.suptitle(title, fontsize=14, x=0.02, ha="left", y=0.97)
     fig.text(0.02, 0.02, source, fontsize=8, color="#525252")
     if isinstance(path, str | Path):
@@ -151,11 +167,16 @@ def save_png(
     return path
 
 
-def _scale_bar(ax, Rectangle, lang: str) -> None:
-    """A black and white bar of a round length in the lower left corner, labelled in km or m."""
+def _scale_bar(ax, Rectangle, lang: str, unit_m: float) -> None:
+    """A black and white bar of a round length in the lower left corner, labelled in km or m.
+
+    The axes are in the CRS's units, ``unit_m`` metres each: the bar's round length is chosen in metres and
+    drawn as ``metres / unit_m`` units (in a feet CRS, 1 km is 3,280.8 units long).
+    """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    length = scale_bar_length(x1 - x0)
+    metres = scale_bar_length((x1 - x0) * unit_m)
+    length = metres / unit_m
     left, bottom, height = x0 + 0.04 * (x1 - x0), y0 + 0.04 * (y1 - y0), 0.012 * (y1 - y0)
     for i in range(2):
         ax.add_patch(
@@ -168,6 +189,6 @@ def _scale_bar(ax, Rectangle, lang: str) -> None:
                 linewidth=0.6,
             )
         )
-    label = f"{number(length / 1000, lang, 0)} km" if length >= 1000 else f"{number(length, lang, 0)} m"
+    label = f"{number(metres / 1000, lang, 0)} km" if metres >= 1000 else f"{number(metres, lang, 0)} m"
     ax.text(left + length / 2, bottom + 1.8 * height, label, ha="center", va="bottom", fontsize=8)
     ax.text(left, bottom - 0.6 * height, "0", ha="center", va="top", fontsize=7)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..spatial.labels import UNDEFINED
-from .i18n import class_label, number, text
+from .i18n import amount, class_label, number, p_name, text
 
 __all__ = ["Tooltips", "build_tooltips"]
 
@@ -78,10 +78,21 @@ def _contributors(contributions: pd.DataFrame, lang: str, top: int) -> list:
     return out
 
 
-def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, lang: str) -> dict[str, list]:
-    p_text = [None if pd.isna(x) else f" (p = {number(x, lang, 3)})" for x in p]
+def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, correction: str, lang: str) -> dict[str, list]:
+    """The label, then the p-value it was decided by, named: "High-High, adjusted p (FDR) = 0.004"."""
+    which = html.escape(f", {p_name(correction, lang)} = ")
+    p_text = [None if pd.isna(x) else number(x, lang, 3) for x in p]
     names = labels.astype(object).fillna(UNDEFINED)
-    return {label: [[class_label(str(lab), lang)] + ([q] if q else []) for lab, q in zip(names, p_text, strict=True)]}
+    return {
+        label: [[class_label(str(lab), lang)] + ([which, q] if q else []) for lab, q in zip(names, p_text, strict=True)]
+    }
+
+
+def _column_values(values: pd.Series, unit: str | None, lang: str) -> list:
+    """A column's values as tooltip parts: numbers in the locale's format with their unit, text escaped."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return [None if pd.isna(x) else [html.escape(amount(x, lang, unit=unit))] for x in values]
+    return [None if pd.isna(x) else [html.escape(str(x))] for x in values]
 
 
 def _encode(columns: Sequence[list], n: int) -> tuple[list[str], list[list[object]]]:
@@ -106,16 +117,21 @@ def build_tooltips(
     names: pd.Series | None = None,
     index: pd.DataFrame | None = None,
     contributions: pd.DataFrame | None = None,
-    lisa: tuple[pd.Series, pd.Series] | None = None,
-    gi: tuple[pd.Series, pd.Series] | None = None,
+    lisa: tuple[pd.Series, pd.Series, str] | None = None,
+    gi: tuple[pd.Series, pd.Series, str] | None = None,
     allocation: tuple[pd.Series, pd.Series] | None = None,
     top: int = 3,
+    currency: str | None = None,
+    columns: dict[str, tuple[pd.Series, str | None]] | None = None,
 ) -> Tooltips:
     """Tooltips for the areas ``ids``; every input already aligned to ``ids``.
 
-    ``index`` has columns score, rank and decile; ``contributions`` one column per indicator. Rows: name
-    (or ID), ID, score, rank of N, decile, main contributors, LISA cluster (p), Gi* (p), amount and
-    amount per person. Values are formatted for ``lang`` and escaped.
+    ``index`` has columns score, rank and decile; ``contributions`` one column per indicator; ``lisa`` and
+    ``gi`` are (labels, the p-values the labels were decided by, the correction applied to them). Rows: name
+    (or ID), ID, score, rank of N, decile, main contributors, LISA cluster (and its p, named: "adjusted p
+    (FDR)"), Gi* (likewise), amount and amount per person (in ``currency``, an ISO 4217 code, when given),
+    then a row per entry of ``columns`` (plain row name: (values, unit); numbers formatted with the unit, other
+    values as text). Values are formatted for ``lang`` and escaped.
 
     Examples
     --------
@@ -131,11 +147,11 @@ def build_tooltips(
     ['Sant Martí', '001', '-1,26', '12 de 12', '10']
     >>> hot = dm.local_moran(toy["poverty"], dm.build_graph(toy, islands="keep"), seed=0,
     ...                      missing="exclude")
-    >>> tips = build_tooltips(toy.index, "ca", lisa=(hot.labels, hot.p))
-    >>> tips.vocab[0], tips.values[0][0], tips.values[0][1][0]  # a part many areas share is written once,
-    ('No significatiu', '001', 0)
-    >>> tips.values[0][1][1].startswith(" (p = 0,")  # then referred to by number; the p-value has a decimal comma
-    True
+    >>> tips = build_tooltips(toy.index, "ca", lisa=(hot.labels, hot.p_adjusted, hot.correction))
+    >>> tips.vocab, tips.values[0]  # a part many areas share is written once, then referred to by number
+    (['No significatiu', ', p ajustat (FDR) = ', '0,180'], ['001', [0, 1, 2]])
+    >>> "".join(tips.vocab[i] for i in tips.values[0][1])  # the p the label was decided by, named
+    'No significatiu, p ajustat (FDR) = 0,180'
     """
     first = [[x] for x in _esc(names if names is not None else ids.to_series())]
     rows: dict[str, list] = {"": first}
@@ -149,7 +165,11 @@ def build_tooltips(
         rows.update(_cluster_rows(text("hotspot", lang), *gi, lang))
     if allocation is not None:
         amounts, per_capita = allocation
-        rows[text("amount", lang)] = [None if pd.isna(a) else [number(a, lang)] for a in amounts]
-        rows[text("per_capita", lang)] = [None if pd.isna(a) else [number(a, lang)] for a in per_capita]
+        rows[text("amount", lang)] = [None if pd.isna(a) else [amount(a, lang, currency=currency)] for a in amounts]
+        rows[text("per_capita", lang)] = [
+            None if pd.isna(a) else [amount(a, lang, currency=currency)] for a in per_capita
+        ]
+    for row, (values, unit) in (columns or {}).items():
+        rows[row] = _column_values(values, unit, lang)
     vocab, values = _encode(list(rows.values()), len(ids))
     return Tooltips([html.escape(r) for r in rows], vocab, values)
