@@ -71,3 +71,34 @@ def test_vertex_budget_simplifies_even_a_small_file(georgia):
     _texts, size = fit_geometry(georgia.geometry, overhead_bytes=0, max_vertices=5_000)
     assert size.bytes_before < size.budget_bytes  # small enough in bytes, but too many vertices to draw quickly
     assert size.tolerance_m > 0 and size.vertices_after <= 5_000 < size.vertices_before
+
+
+def test_estimate_is_close_to_the_encoded_size_and_bounds_it_below(georgia):
+    from deprivation_map.maps.encode import encode_areas
+    from deprivation_map.maps.simplify import AREA_FLOOR, estimate_map_size
+
+    est = estimate_map_size(georgia.geometry)
+    exact = sum(map(len, encode_areas(georgia.geometry, 5))) + AREA_FLOOR * len(georgia)
+    assert est.vertices == shapely.get_num_coordinates(georgia.geometry.to_numpy()).sum()
+    assert est.bytes_full == pytest.approx(exact, rel=0.1)  # 159 areas: the sample is all of them
+    _texts, strongest = fit_geometry(georgia.geometry, overhead_bytes=0, simplify=50_000.0)
+    assert est.bytes_least <= strongest.bytes_after + AREA_FLOOR * len(georgia)
+
+
+def test_a_map_no_file_can_hold_is_refused_before_any_work(georgia, monkeypatch):
+    import deprivation_map.maps.interactive as interactive
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("tooltips built for a map that cannot be drawn")
+
+    monkeypatch.setattr(interactive, "build_tooltips", no_work)
+    with pytest.raises(dm.errors.MapTooLargeError, match="write_tiles") as info:
+        dm.explore(georgia, max_mb=0.001)
+    assert isinstance(info.value, dm.errors.ValidationError)
+
+
+def test_simplification_needed_anyway_skips_the_full_encoding(georgia):
+    _texts, size = fit_geometry(georgia.geometry, overhead_bytes=0, max_vertices=5_000)
+    assert size.before_estimated and "about" in size.summary()
+    _texts, plain = fit_geometry(georgia.geometry, overhead_bytes=0)
+    assert not plain.before_estimated and size.bytes_before == pytest.approx(plain.bytes_before, rel=0.1)

@@ -17,7 +17,7 @@ from ..errors import ValidationError, format_ids
 from .classify import SCHEMES, quantile_bins
 from .i18n import check_lang, number, text
 from .layers import Classes, allocation_classes, gi_classes, index_classes, lisa_classes
-from .simplify import MAX_VERTICES, fit_geometry
+from .simplify import MAX_VERTICES, check_map_size, fit_geometry
 from .tooltips import build_tooltips
 
 __all__ = ["RENDERERS", "SCHEMES", "explore", "quantile_bins", "save_map"]
@@ -192,6 +192,8 @@ def explore(
     v.choose(renderer, RENDERERS, what="renderer")
     if name_col is not None:
         v.require_columns(gdf, [name_col], what="The areas")
+    # a cheap estimate first: refuse a map one file cannot hold before any tooltip or simplification work
+    check_map_size(gdf.geometry, precision=precision, overhead_bytes=_LEAFLET_BYTES, max_mb=max_mb, oversize=oversize)
     options = {"scheme": scheme, "k": k, "bins": bins, "palette": palette, "allocation_palette": allocation_palette}
     layers, tips = _layers(gdf, lang, index=index, hotspots=hotspots, gi=gi, allocation=allocation, options=options)
     tooltips = build_tooltips(
