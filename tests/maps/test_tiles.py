@@ -64,3 +64,14 @@ def test_viewer_opens_offline_from_its_folder_with_legend_and_tooltip(tmp_path, 
     assert check.tiles_drawn > 0 and "Índice de privación" in check.legend
     assert check.tooltip.startswith(f"<b>County 10</b> ({area})")  # escaped: the markup shows as text
     assert f"{index.score[area]:.3f}" in check.tooltip and hotspots.labels[area] in check.tooltip
+
+
+def test_a_run_whose_map_no_file_can_hold_writes_tiles_and_every_other_output(tmp_path, monkeypatch):
+    import deprivation_map.maps.simplify as simplify
+    from deprivation_map.pipeline import run
+
+    monkeypatch.setattr(simplify, "AREA_FLOOR", 10**6)  # as if every area took a megabyte: no file can hold them
+    with pytest.warns(dm.errors.DeprivationMapWarning, match="vector tiles instead"):
+        result = run(dm.datasets.get_path("demo.toml"), out_dir=tmp_path)
+    assert result.outputs["map"] == tmp_path / "map_tiles" / "index.html" and result.outputs["map"].is_file()
+    assert result.outputs["geopackage"].is_file() and result.outputs["csv"].is_file()
