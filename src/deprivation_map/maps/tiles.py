@@ -40,7 +40,15 @@ _EARTH = 40_075_016.686  # metres around the equator: a 256-pixel tile at zoom 0
 
 @dataclass(frozen=True)
 class TileSet:
-    """What :func:`write_tiles` wrote: the viewer page, the tile folder, zooms, tiles and bytes."""
+    """What :func:`write_tiles` wrote: the viewer page, the tile folder, zooms, tiles and bytes.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> tiles = dm.write_tiles(dm.datasets.load_georgia(), tempfile.mkdtemp() + "/t")
+    >>> tiles.summary().endswith("index.html"), tiles.folder.name
+    (True, 'tiles')
+    """
 
     viewer: Path
     folder: Path
