@@ -20,6 +20,7 @@ import json
 import math
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import pandas as pd
 
 from .. import _validation as v
 from ..errors import ValidationError
-from .i18n import check_lang, text
+from .i18n import check_lang, class_label, text
 from .layers import Classes, index_classes, lisa_classes
 
 __all__ = ["TileSet", "write_tiles"]
@@ -92,7 +93,7 @@ def _properties(gdf, lang, index, hotspots, name_col) -> tuple[pd.DataFrame, lis
         layers["ci"] = index_classes(frame["score"], scheme="quantiles", k=5, palette="YlOrRd", lang=lang)
     if hotspots is not None:
         labels = v.align(hotspots.labels, ids, what="The hotspots")
-        props["cluster"] = labels.astype(str).to_numpy()
+        props["cluster"] = [class_label(str(label), lang) for label in labels]
         props["p"] = v.align(hotspots.p, ids, what="The hotspots").to_numpy(dtype="float64")
         layers["cl"] = lisa_classes(labels, lang=lang)
     if not layers:
@@ -214,7 +215,9 @@ def write_tiles(
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         mvt = Path(tmp) / "mvt"
-        pyogrio.write_dataframe(frame, mvt, driver="MVT", layer="areas", dataset_options=options)
+        with warnings.catch_warnings():  # expected at low zooms, and said in this module's documentation
+            warnings.filterwarnings("ignore", "At least one tile exceeded", RuntimeWarning)
+            pyogrio.write_dataframe(frame, mvt, driver="MVT", layer="areas", dataset_options=options)
         keys = _script_tiles(mvt, out / "tiles")
     path = None
     if pmtiles:
