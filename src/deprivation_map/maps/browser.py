@@ -257,7 +257,8 @@ def check_tiles_in_browser(
     """Open a tile viewer (:func:`~deprivation_map.write_tiles`) from its folder in headless Chromium, offline.
 
     Only ``file://`` requests inside the viewer's folder are allowed; any other is blocked and recorded.
-    ``seconds`` runs from navigation until every tile in view is drawn.
+    ``seconds`` runs from navigation until every tile in view is drawn. With ``hover`` (lat, lon), the map
+    is then zoomed in there to the top zoom and the tooltip's text under the pointer is returned.
 
     Examples
     --------
@@ -308,7 +309,14 @@ def check_tiles_in_browser(
                 seconds = time.perf_counter() - start
                 drawn = page.evaluate("() => window.dmDrawn || 0")
                 legend = page.inner_text(".dm-legend")
-                tooltip = _hover(page, hover) if hover is not None else None
+                tooltip = None
+                if hover is not None:  # at the top zoom, where every area is in the tiles
+                    page.evaluate(
+                        "([lat, lon]) => { window.dmLoaded = null; dmMap.setView([lat, lon], DM_TILES.maxzoom); }",
+                        hover,
+                    )
+                    page.wait_for_function("() => window.dmLoaded", timeout=timeout_s * 1000)
+                    tooltip = _hover(page, hover)
             finally:
                 context.close()
     finally:

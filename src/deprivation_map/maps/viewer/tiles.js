@@ -146,7 +146,7 @@
     bases[layer.title] = grid; legends[layer.title] = layer.legend;
     if (!first) first = grid;
   });
-  first.on("load", function () { if (!window.dmLoaded) window.dmLoaded = performance.now(); });
+  first.on("load", function () { window.dmLoaded = performance.now(); });
   first.addTo(map);
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () { this._div = L.DomUtil.create("div", "dm-legend"); return this._div; };
