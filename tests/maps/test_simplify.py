@@ -102,3 +102,25 @@ def test_simplification_needed_anyway_skips_the_full_encoding(georgia):
     assert size.before_estimated and "about" in size.summary()
     _texts, plain = fit_geometry(georgia.geometry, overhead_bytes=0)
     assert not plain.before_estimated and size.bytes_before == pytest.approx(plain.bytes_before, rel=0.1)
+
+
+def test_neighbours_still_share_their_borders_exactly_after_simplification(georgia):
+    simplified = simplify_coverage(georgia.geometry, 3000)
+    assert simplified.index.equals(georgia.index) and len(simplified) == len(georgia)
+    before, after = georgia.geometry.to_numpy(), simplified.to_numpy()
+    left, right = shapely.STRtree(before).query(before, predicate="touches")
+    pairs = left < right
+    left, right = left[pairs], right[pairs]
+    shared_before = shapely.length(
+        shapely.intersection(shapely.boundary(before[left]), shapely.boundary(before[right]))
+    )
+    rook = shared_before > 0  # neighbours along a border, not at a corner
+    assert rook.sum() > 300
+    a, b = after[left[rook]], after[right[rook]]
+    assert shapely.is_valid(after).all()
+    assert np.abs(shapely.area(shapely.intersection(a, b))).max() < 1e-6  # no overlap: no sliver between them
+    # the border they share is the same line in both: what one area's boundary has there, the other's has too
+    shared = shapely.intersection(shapely.boundary(a), shapely.boundary(b))
+    assert (shapely.length(shared) > 0).all()
+    overlap = shapely.area(after).sum() - shapely.area(shapely.union_all(after))
+    assert abs(overlap) < 1e-6 * shapely.area(after).sum()  # the parts add up to their union: no overlap anywhere
