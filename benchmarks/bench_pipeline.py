@@ -12,6 +12,12 @@ Three settings, each in new Python processes (``--repeat`` times; the median is 
   its numba kernels in every process).
 
 Also times the whole ``deprivation-map demo`` command (interpreter start and imports included).
+
+``--areas N`` measures a national run instead: N synthetic census sections (bench_maps.py's wiggly Voronoi
+tiling, about 47 vertices an area) with three indicators, written as a GeoPackage and a CSV, then
+``deprivation-map``'s pipeline (read, join, index, queen graph, Moran and LISA, map, outputs) in one fresh
+process, numba's cache warm; it prints each stage's seconds, the total and the peak memory (RSS). At 1 million
+areas the map is written as vector tiles (one HTML file cannot hold it).
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ print(json.dumps({"esda Moran_Local": time.perf_counter() - t0}))
 """
 
 
-def _child(code: str, cache_dir: str) -> dict[str, float]:
+def _child(code: str, cache_dir: str) -> dict:
     env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -63,10 +69,80 @@ def _command(out: str, cache_dir: str) -> float:
     return time.perf_counter() - start
 
 
+NATIONAL_CODE = """
+import json, resource, time
+t0 = time.perf_counter()
+from deprivation_map.pipeline import run
+result = run(CONFIG)
+timings = {"import": 0.0, **result.timings}
+timings["import"] = time.perf_counter() - t0 - sum(result.timings.values())
+print(json.dumps({**timings, "RSS GB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6,
+                  "map file": str(result.outputs["map"])}))
+"""
+
+
+def _national_inputs(n: int, folder: str) -> str:
+    """Synthetic areas and indicators in ``folder``, and the configuration that runs on them."""
+    import numpy as np
+    import pandas as pd
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_maps import synthetic_areas
+
+    gdf = synthetic_areas(n, 40)
+    gdf.to_file(f"{folder}/areas.gpkg", engine="pyogrio")
+    rng = np.random.default_rng(0)
+    table = {"code": gdf.index, "unemployment": rng.gamma(2, 5, n), "income": rng.normal(2e4, 4e3, n)}
+    pd.DataFrame({**table, "education": rng.uniform(0, 60, n)}).to_csv(f"{folder}/indicators.csv", index=False)
+    config = f"""
+[boundaries]
+path = "{folder}/areas.gpkg"
+id_col = "code"
+name_col = "name"
+on_invalid = "fix"  # a few cells along the square's edge
+[indicators]
+path = "{folder}/indicators.csv"
+id_col = "code"
+[index.indicators]
+unemployment = 1
+income = -1
+education = -1
+[graph]
+method = "queen"
+[hotspots]
+seed = 0
+[output]
+dir = "{folder}/out"
+"""
+    path = f"{folder}/run.toml"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(config)
+    return path
+
+
+def national(n: int) -> None:
+    """One national run in a fresh process (after a first run that fills numba's cache), stage by stage."""
+    with tempfile.TemporaryDirectory() as tmp:
+        code = NATIONAL_CODE.replace("CONFIG", repr(_national_inputs(n, tmp)))
+        cache = tempfile.mkdtemp(dir=tmp)
+        _child(code, cache)  # fills numba's cache
+        start = time.perf_counter()
+        timings = _child(code, cache)
+        wall = time.perf_counter() - start
+    print(f"deprivation-map pipeline, {n:,} synthetic areas (~47 vertices each), one fresh process\n")
+    for stage, value in timings.items():
+        print(f"{stage:<12}{value:>10.2f}" if isinstance(value, float) else f"{stage:<12}{value:>10}")
+    print(f"{'process':<12}{wall:>10.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--areas", type=int, default=None, help="a national run of this many synthetic areas")
     args = parser.parse_args()
+    if args.areas:
+        national(args.areas)
+        return
     first, later, esda, cmd_first, cmd_later = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeat):

@@ -67,7 +67,7 @@ from .io import (
     write_results,
     write_results_sql,
 )
-from .maps import explore, save_map
+from .maps import explore, save_map, write_tiles
 from .maps.report import report
 from .spatial import (
     GiHotspots,
@@ -152,6 +152,7 @@ __all__ = [
     "explore",
     "report",
     "save_map",
+    "write_tiles",
     # fair shares
     "Accessibility",
     "Allocation",

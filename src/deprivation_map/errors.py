@@ -16,6 +16,7 @@ __all__ = [
     "DeprivationMapWarning",
     "GraphError",
     "JoinError",
+    "MapTooLargeError",
     "ValidationError",
     "format_ids",
 ]
@@ -45,6 +46,23 @@ class ValidationError(DeprivationMapError, ValueError):
     Traceback (most recent call last):
     ...
     deprivation_map.errors.ValidationError: Indicator 'PctPov' has direction 2; expected +1 (higher = more deprived) or -1 (higher = less deprived).
+    """
+
+
+class MapTooLargeError(ValidationError):
+    """The areas are too many, or too detailed, for one HTML map file even at the strongest simplification.
+
+    Raised by :func:`~deprivation_map.explore` from a cheap estimate, before any simplification work; the
+    answer is a tile set (:func:`~deprivation_map.write_tiles`) or fewer, larger areas.
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> try:
+    ...     dm.explore(dm.datasets.load_georgia(), max_mb=0.001)
+    ... except dm.errors.MapTooLargeError as err:
+    ...     print(isinstance(err, dm.errors.ValidationError), "write_tiles" in str(err))
+    True True
     """
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ValidationError
 
-__all__ = ["CHROMIUM_ARGS", "BrowserCheck", "check_in_browser", "find_chromium"]
+__all__ = ["CHROMIUM_ARGS", "BrowserCheck", "TilesCheck", "check_in_browser", "check_tiles_in_browser", "find_chromium"]
 
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -242,3 +242,100 @@ def _toggle(page, name: str) -> dict:
     page.locator(".leaflet-control-layers-overlays label", has_text=name).click()
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return page.evaluate(_STATE_JS)
+
+
+@dataclass(frozen=True)
+class TilesCheck:
+    """What a tile viewer did: seconds to first draw, tiles drawn, blocked requests, errors, legend, tooltip.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> [f.name for f in dataclasses.fields(TilesCheck)][:3]
+    ['seconds', 'tiles_drawn', 'blocked']
+    """
+
+    seconds: float
+    tiles_drawn: int
+    blocked: list[str]
+    console_errors: list[str]
+    legend: str
+    tooltip: str | None
+
+
+def check_tiles_in_browser(
+    viewer: str | Path,
+    *,
+    executable: str | None = None,
+    hover: tuple[float, float] | None = None,
+    timeout_s: float = 120,
+    viewport: tuple[int, int] = (1200, 800),
+) -> TilesCheck:
+    """Open a tile viewer (:func:`~deprivation_map.write_tiles`) from its folder in headless Chromium, offline.
+
+    Only ``file://`` requests inside the viewer's folder are allowed; any other is blocked and recorded.
+    ``seconds`` runs from navigation until every tile in view is drawn. With ``hover`` (lat, lon), the map
+    is then zoomed in there to the top zoom and the tooltip's text under the pointer is returned.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> tiles = dm.write_tiles(dm.datasets.load_georgia(), tempfile.mkdtemp() + "/t")
+    >>> check = check_tiles_in_browser(tiles.viewer) if find_chromium() else None
+    >>> check is None or (check.tiles_drawn > 0, check.blocked, check.console_errors) == (True, [], [])
+    True
+    """
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium(executable)
+    if chromium is None:
+        raise ValidationError(
+            "No Chromium found (tried chromium, chromium-browser). Install it: apt-get install chromium."
+        )
+    url = Path(viewer).resolve().as_uri()
+    folder = url.rsplit("/", 1)[0] + "/"
+    blocked: list[str] = []
+    errors: list[str] = []
+    profile = tempfile.mkdtemp(prefix="dm-chromium-")
+
+    def route(r) -> None:
+        if r.request.url.startswith(folder) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    try:
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile,
+                executable_path=chromium,
+                headless=True,
+                args=[*CHROMIUM_ARGS, "--allow-file-access-from-files"],
+                viewport={"width": viewport[0], "height": viewport[1]},
+            )
+            try:
+                context.route("**/*", route)
+                page = context.new_page()
+                page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                start = time.perf_counter()
+                page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+                page.wait_for_function("() => window.dmLoaded", timeout=timeout_s * 1000)
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                seconds = time.perf_counter() - start
+                drawn = page.evaluate("() => window.dmDrawn || 0")
+                legend = page.inner_text(".dm-legend")
+                tooltip = None
+                if hover is not None:  # at the top zoom, where every area is in the tiles
+                    page.evaluate(
+                        "([lat, lon]) => { window.dmLoaded = null; dmMap.setView([lat, lon], DM_TILES.maxzoom); }",
+                        hover,
+                    )
+                    page.wait_for_function("() => window.dmLoaded", timeout=timeout_s * 1000)
+                    tooltip = _hover(page, hover)
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return TilesCheck(seconds, drawn, blocked, errors, legend, tooltip)

@@ -29,7 +29,7 @@ from .layers import (
     lisa_classes,
     significance_classes,
 )
-from .simplify import MAX_VERTICES, fit_geometry
+from .simplify import MAX_VERTICES, check_map_size, fit_geometry
 from .tooltips import build_tooltips
 
 __all__ = ["RENDERERS", "SCHEMES", "explore", "quantile_bins", "save_map"]
@@ -326,6 +326,8 @@ def explore(
     v.choose(renderer, RENDERERS, what="renderer")
     if name_col is not None:
         v.require_columns(gdf, [name_col], what="The areas")
+    # a cheap estimate first: refuse a map one file cannot hold before any tooltip or simplification work
+    check_map_size(gdf.geometry, precision=precision, overhead_bytes=_LEAFLET_BYTES, max_mb=max_mb, oversize=oversize)
     if significance and hotspots is None:
         raise ValidationError("significance=True maps the p-values of hotspots=...; pass hotspots as well.")
     if column is not None:

@@ -7,14 +7,16 @@ beside them, so that it runs again as it is.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..errors import DeprivationMapWarning, MapTooLargeError
 from ..io import write_results
 from ..io.writers import build_metadata
-from ..maps import explore, save_map
+from ..maps import explore, save_map, write_tiles
 from ._result import PipelineResult
 
 __all__ = ["draw_map", "save_outputs"]
@@ -23,7 +25,19 @@ _FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
 
 
 def draw_map(results: dict[str, Any], config: Any) -> Any:
-    """The interactive map of the results, with the options of ``[map]``."""
+    """The interactive map of the results, with the options of ``[map]``.
+
+    When one HTML file cannot hold the areas (:class:`~deprivation_map.errors.MapTooLargeError`, decided from a
+    cheap estimate before any map work), returns None and warns: :func:`save_outputs` then writes vector tiles.
+    """
+    try:
+        return _explore(results, config)
+    except MapTooLargeError as err:
+        warnings.warn(f"{err} Writing the map as vector tiles instead.", DeprivationMapWarning, stacklevel=3)
+        return None
+
+
+def _explore(results: dict[str, Any], config: Any) -> Any:
     points = results.get("service_points")
     return explore(
         results["data"],
@@ -74,7 +88,20 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | 
     o = result.config.output
     frame = result.to_frame()
     metadata = _metadata(result)
-    map_path = save_map(m, out / o.map)
+    if m is not None:
+        map_path = save_map(m, out / o.map)
+    else:  # too large for one file: a tile folder beside the other outputs, its viewer page as the map
+        folder = out / (Path(o.map).stem + "_tiles")
+        tiles = write_tiles(
+            result.data,
+            folder,
+            index=result.index,
+            hotspots=result.hotspots,
+            name_col=result.config.boundaries.name_col,
+            lang=result.config.map.lang,
+            overwrite=True,
+        )
+        map_path = tiles.viewer
     outputs: dict[str, Path | str] = {"map": map_path}
     for kind in _FILES:
         if o[kind] is not None:
@@ -91,7 +118,7 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | 
         from ..maps.report import report_from_result
 
         outputs["report"] = report_from_result(
-            result, out / o.report, lang=result.config.map.lang, map_href=map_path.name
+            result, out / o.report, lang=result.config.map.lang, map_href=map_path.relative_to(out).as_posix()
         )
     if result.config.source is not None:
         config_path = out / "config.toml"
