@@ -84,8 +84,13 @@ class Crosswalk:
         )
 
     def _repr_html_(self) -> str:
-        return html_repr(self, {"source": self.source, "old areas": len(self.old), "new areas": len(self.new)},
-                         frame=self.to_frame(), counts=self.counts(), counts_head=("change", "areas"))
+        return html_repr(
+            self,
+            {"source": self.source, "old areas": len(self.old), "new areas": len(self.new)},
+            frame=self.to_frame(),
+            counts=self.counts(),
+            counts_head=("change", "areas"),
+        )
 
 
 def change_types(old: pd.Series, new: pd.Series) -> np.ndarray:
@@ -123,13 +128,16 @@ def _finish(table: pd.DataFrame, source: str) -> Crosswalk:
         raise ValidationError(f"The crosswalk lists these (old, new) pairs more than once: {format_ids(dup)}.")
     bad = table.index[~np.isfinite(table["share"]) | (table["share"] < 0)]
     if len(bad):
-        raise ValidationError(f"Crosswalk shares must be finite and non-negative; not for old codes "
-                              f"{format_ids(table.loc[bad, 'old'])}.")
+        raise ValidationError(
+            f"Crosswalk shares must be finite and non-negative; not for old codes {format_ids(table.loc[bad, 'old'])}."
+        )
     total = table.groupby("old")["share"].sum()
     off = total.index[~np.isclose(total, 1.0)]
     if len(off):
-        raise ValidationError(f"The shares of each old area must sum to 1; they do not for {format_ids(off)} "
-                              f"(sums {format_ids(total[off].round(4))}).")
+        raise ValidationError(
+            f"The shares of each old area must sum to 1; they do not for {format_ids(off)} "
+            f"(sums {format_ids(total[off].round(4))})."
+        )
     return Crosswalk(table=table, source=source)
 
 
@@ -166,7 +174,9 @@ def crosswalk_from_lookup(
     v.require_columns(lookup, [c for c in (old, new, change, share) if c is not None], what="The lookup")
     missing = lookup.index[lookup[[old, new]].isna().any(axis=1).to_numpy()]
     if len(missing):
-        raise ValidationError(f"The lookup has {len(missing)} rows without an old or new code (rows {format_ids(missing)}).")
+        raise ValidationError(
+            f"The lookup has {len(missing)} rows without an old or new code (rows {format_ids(missing)})."
+        )
     table = pd.DataFrame({"old": lookup[old].astype(str).to_numpy(), "new": lookup[new].astype(str).to_numpy()})
     table["change"] = change_types(table["old"], table["new"])
     if change is not None:
@@ -246,8 +256,10 @@ def crosswalk_from_boundaries(
     for side, frame in (("old", a), ("new", b)):
         lost = frame[side][~frame[side].isin(kept[side])]
         if len(lost):
-            raise ValidationError(f"{side.capitalize()} areas {format_ids(lost)} overlap no {'new' if side == 'old' else 'old'} "
-                                  "area: the two boundary sets do not cover the same ground. Check their CRS and extent.")
+            raise ValidationError(
+                f"{side.capitalize()} areas {format_ids(lost)} overlap no {'new' if side == 'old' else 'old'} "
+                "area: the two boundary sets do not cover the same ground. Check their CRS and extent."
+            )
     kept["share"] = kept["area"] / kept.groupby("old")["area"].transform("sum")
     kept["change"] = change_types(kept["old"], kept["new"])
     kept = kept.sort_values(["old", "new"])

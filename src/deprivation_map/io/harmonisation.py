@@ -156,7 +156,9 @@ def harmonise(
     if not columns:
         raise ValidationError("harmonise needs the columns to carry: extensive=[counts] and/or intensive=[rates].")
     if set(extensive) & set(intensive):
-        raise ValidationError(f"Columns {format_ids(set(extensive) & set(intensive))} are both extensive and intensive.")
+        raise ValidationError(
+            f"Columns {format_ids(set(extensive) & set(intensive))} are both extensive and intensive."
+        )
     v.require_columns(data, columns, what="The data to harmonise")
     v.require_numeric(data, columns, what="The data to harmonise")
     v.require_id_index(data.index, what="The data to harmonise", fix="Index it by the old area codes.")

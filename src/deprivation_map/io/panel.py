@@ -35,8 +35,9 @@ def check_panel(panel: pd.DataFrame, *, what: str = "The panel", min_periods: in
     deprivation_map.errors.ValidationError: The panel's periods must be in time order (increasing), got [2011, 2001]. Sort them: panel.sort_index(axis=1).
     """
     if not isinstance(panel, pd.DataFrame):
-        raise ValidationError(f"{what} must be a DataFrame indexed by area ID with one column per period, "
-                              f"got {type(panel).__name__}.")
+        raise ValidationError(
+            f"{what} must be a DataFrame indexed by area ID with one column per period, got {type(panel).__name__}."
+        )
     v.require_id_index(panel.index, what=what, fix="Index it by area ID: panel.set_index('code').")
     v.require_unique_ids(panel.index, what=what)
     if panel.shape[1] < min_periods:
@@ -131,7 +132,9 @@ def build_panel(
             columns[key] = series
         panel = pd.DataFrame(columns)
     else:
-        raise ValidationError(f"build_panel takes a long DataFrame or a mapping of period -> table, got {type(data).__name__}.")
+        raise ValidationError(
+            f"build_panel takes a long DataFrame or a mapping of period -> table, got {type(data).__name__}."
+        )
     panel = panel.sort_index(axis=1)
     panel.index = panel.index.astype(str)
     panel.index.name = None

@@ -52,18 +52,30 @@ class Trend:
     def to_frame(self) -> pd.DataFrame:
         """One row per area: ``mk_s``, ``mk_var_s``, ``mk_z``, ``mk_p``, ``mk_tau``, ``mk_trend``."""
         return pd.DataFrame(
-            {"mk_s": self.s, "mk_var_s": self.var_s, "mk_z": self.z, "mk_p": self.p, "mk_tau": self.tau,
-             "mk_trend": self.labels}
+            {
+                "mk_s": self.s,
+                "mk_var_s": self.var_s,
+                "mk_z": self.z,
+                "mk_p": self.p,
+                "mk_tau": self.tau,
+                "mk_trend": self.labels,
+            }
         )
 
     def __repr__(self) -> str:
         c = self.labels.value_counts()
-        return (f"Trend(Mann-Kendall, {len(self.s)} areas, alpha={self.alpha:g}: {c.get(INCREASING, 0)} increasing, "
-                f"{c.get(DECREASING, 0)} decreasing)")
+        return (
+            f"Trend(Mann-Kendall, {len(self.s)} areas, alpha={self.alpha:g}: {c.get(INCREASING, 0)} increasing, "
+            f"{c.get(DECREASING, 0)} decreasing)"
+        )
 
     def _repr_html_(self) -> str:
-        return html_repr(self, {"alpha": self.alpha}, frame=self.to_frame(),
-                         counts=self.labels.value_counts().reindex(TREND_LABELS, fill_value=0))
+        return html_repr(
+            self,
+            {"alpha": self.alpha},
+            frame=self.to_frame(),
+            counts=self.labels.value_counts().reindex(TREND_LABELS, fill_value=0),
+        )
 
 
 def _ties(x: np.ndarray) -> np.ndarray:
