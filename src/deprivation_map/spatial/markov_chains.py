@@ -227,7 +227,6 @@ def spatial_markov(
     w = graph.to_W()
     sm = _giddy().Spatial_Markov(aligned.to_numpy(), w, k=k, m=k, fixed=fixed, permutations=permutations)
     names = list(range(1, k + 1))
-    chi2 = np.atleast_1d(sm.chi2[0]) if isinstance(sm.chi2, tuple) else np.atleast_1d(sm.chi2)
     return SpatialMarkov(
         classes=pd.DataFrame(np.asarray(sm.class_ids) + 1, index=aligned.index, columns=aligned.columns),
         lag_classes=pd.DataFrame(np.asarray(sm.lclass_ids) + 1, index=aligned.index, columns=aligned.columns),
