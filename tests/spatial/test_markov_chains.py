@@ -63,7 +63,7 @@ def test_lisa_markov_equals_giddy(setting):
 
 
 def test_identical_periods_never_move(setting):
-    graph, panel = setting
+    _, panel = setting
     same = pd.DataFrame(dict.fromkeys(range(3), panel.iloc[:, 0]))
     chain = dm.markov(same, classes=5)
     counts = chain.counts.to_numpy()
