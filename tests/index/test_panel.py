@@ -36,7 +36,7 @@ def test_panel_index_equals_build_index_on_the_stacked_rows(tables):
     spec = {"PctPov": 1, "PctBach": -1, "PctEld": 1}
     panel = dm.panel_index(tables, spec)
     assert panel.columns.tolist() == [2000, 2005, 2010] and panel.index.equals(tables[2000].index)
-    stacked = pd.concat({y: t for y, t in tables.items()})
+    stacked = pd.concat(dict(tables))
     stacked.index = [f"{y}-{i}" for y, i in stacked.index]
     ref = dm.build_index(stacked, spec).score
     np.testing.assert_allclose(panel[2005].to_numpy(), ref[[f"2005-{i}" for i in panel.index]].to_numpy())

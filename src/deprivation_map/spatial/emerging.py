@@ -39,7 +39,12 @@ class EmergingHotspots:
 
     Examples
     --------
-    See :func:`emerging_hotspots`.
+    >>> import pandas as pd, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> panel = pd.DataFrame({year: gdf["PctPov"] for year in (2000, 2005, 2010)})
+    >>> ehsa = dm.emerging_hotspots(panel, dm.build_graph(gdf))
+    >>> int(ehsa.counts().sum()), ehsa.z.shape, list(ehsa.to_frame().columns[:2])
+    (159, (159, 3), ['ehsa_category', 'ehsa_tau'])
     """
 
     categories: pd.Series

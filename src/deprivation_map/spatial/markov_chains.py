@@ -74,7 +74,12 @@ class MarkovChain:
 
     Examples
     --------
-    See :func:`markov`.
+    >>> import pandas as pd, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> panel = pd.DataFrame({1990: gdf["PctPov"], 2000: gdf["PctPov"] * 1.1 + gdf["PctBach"] * 0.1})
+    >>> m = dm.markov(panel, classes=3)
+    >>> m.counts.shape, m.classes.index.equals(gdf.index)
+    ((3, 3), True)
     """
 
     classes: pd.DataFrame
@@ -159,7 +164,12 @@ class SpatialMarkov:
 
     Examples
     --------
-    See :func:`spatial_markov`.
+    >>> import pandas as pd, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> panel = pd.DataFrame({1990: gdf["PctPov"], 2000: gdf["PctPov"] * 1.1 + gdf["PctBach"] * 0.1})
+    >>> m = dm.spatial_markov(panel, dm.build_graph(gdf), classes=3)
+    >>> sorted(m.transitions), m.lag_classes.shape
+    ([1, 2, 3], (159, 2))
     """
 
     classes: pd.DataFrame
@@ -252,7 +262,12 @@ class LisaMarkov:
 
     Examples
     --------
-    See :func:`lisa_markov`.
+    >>> import pandas as pd, deprivation_map as dm
+    >>> gdf = dm.datasets.load_georgia()
+    >>> panel = pd.DataFrame({1990: gdf["PctPov"], 2000: gdf["PctPov"] * 1.1 + gdf["PctBach"] * 0.1})
+    >>> m = dm.lisa_markov(panel, dm.build_graph(gdf))
+    >>> m.quadrants.shape, m.transitions.shape
+    ((159, 2), (4, 4))
     """
 
     quadrants: pd.DataFrame
