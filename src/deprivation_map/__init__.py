@@ -79,7 +79,7 @@ from .io import (
     write_results,
     write_results_sql,
 )
-from .maps import explore, save_map
+from .maps import change_map, emerging_map, explore, period_map, save_map
 from .maps.report import report
 from .spatial import (
     EmergingHotspots,
@@ -194,6 +194,9 @@ __all__ = [
     "persistently_deprived",
     "spatial_markov",
     # publishing
+    "change_map",
+    "emerging_map",
+    "period_map",
     "explore",
     "report",
     "save_map",

@@ -8,10 +8,21 @@
 Nothing here imports folium, mapclassify, matplotlib or playwright until it is used.
 """
 
+from .change import change_map, emerging_map, period_map
 from .classify import SCHEMES
 from .i18n import LANGS
 from .interactive import explore, save_map
 from .simplify import MapSize
 from .static import save_png
 
-__all__ = ["LANGS", "SCHEMES", "MapSize", "explore", "save_map", "save_png"]
+__all__ = [
+    "LANGS",
+    "SCHEMES",
+    "MapSize",
+    "change_map",
+    "emerging_map",
+    "explore",
+    "period_map",
+    "save_map",
+    "save_png",
+]
