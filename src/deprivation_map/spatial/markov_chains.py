@@ -6,6 +6,7 @@ giddy, whose results these are (the ``change`` extra: ``pip install "deprivation
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,9 @@ __all__ = ["LisaMarkov", "MarkovChain", "SpatialMarkov", "lisa_markov", "markov"
 
 def _giddy():
     try:
-        import giddy.markov
+        with warnings.catch_warnings():  # giddy imports tqdm.auto, which warns in a notebook without ipywidgets
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            import giddy.markov
     except ImportError as error:  # pragma: no cover - the extra is installed in tests
         raise ImportError('Markov chains need PySAL\'s giddy: pip install "deprivation-map[change]"') from error
     return giddy.markov
