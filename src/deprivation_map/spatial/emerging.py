@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ from .._repr import html_repr
 from ..io.panel import check_panel
 from . import labels as lab
 from .getis_ord import local_g
-from .inference import Inference, Seed
+from .inference import Inference, Permutations, Seed
 from .multiple_testing import Correction
 from .trend import Trend, mann_kendall
 
@@ -162,9 +163,9 @@ def emerging_hotspots(
     correction: Correction = "fdr",
     trend_alpha: float = 0.05,
     inference: Inference = "analytic",
-    permutations: int | str = "auto",
+    permutations: Permutations = "auto",
     seed: Seed = None,
-    transform: str = "b",
+    transform: Literal["b", "r", "o"] = "b",
 ) -> EmergingHotspots:
     r"""Emerging hot spot analysis: where hot and cold spots of a panel appear, grow, fade or persist.
 
