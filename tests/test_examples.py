@@ -64,6 +64,20 @@ EXPECTED = {
         ],
         [],
     ),
+    "change_over_time.py": (
+        ["gm_imd_by_edition.html", "gm_emerging_hotspots.html", "gm_deciles.csv", "bcn_medea_change.html"],
+        [
+            r"LSOAs 2011 -> 2021: 290 -> 300; 280 unchanged, 10 split into 20",
+            r"IoD 2015 carried: 20 LSOAs estimated, 0 not carried, 0 incomplete",
+            r"Barcelona MEDEA: 100 of 120 sections with both waves",
+        ],
+        [
+            r"LSOAs 2011 -> 2021: 1673 -> 1702; 1636 unchanged, 31 split into 63, 6 merged into 3",
+            r"IoD 2019 carried: 66 LSOAs estimated, 0 not carried, 0 incomplete",
+            r"Barcelona MEDEA: 512 of 1068 sections with both waves",
+        ],
+        [],
+    ),
     "english_lsoas_imd.py": (
         ["imd_map.html", "imd_report.html", "imd_lsoas.gpkg", "imd_local_authorities.csv"],
         [r"LSOAs read: 300 in 4 local authorities", r"300 LSOAs ranked", r"decile 1 holds 30 LSOAs"],

@@ -56,7 +56,19 @@ def built(evil, tmp_path_factory):
     csv = tmp_path_factory.mktemp("repr") / "table.csv"
     evil[[EVIL_COL, "PctBach"]].rename_axis("code").to_csv(csv)
     allocation = dm.allocate(evil[EVIL_COL], 1_000_000, population=evil["TotPop90"], hotspots=hot)
+    panel = pd.DataFrame({EVIL_COL: evil[EVIL_COL], "y2": evil[EVIL_COL] * 1.1 + evil["PctBach"] * 0.1})
+    lookup = pd.DataFrame({"o": [EVIL_ID, "b", "b"], "n": [EVIL_ID, "b1", "b2"]})
+    crosswalk = dm.crosswalk_from_lookup(lookup, old="o", new="n")
     return {
+        "Crosswalk": crosswalk,
+        "Harmonised": dm.harmonise(
+            pd.DataFrame({EVIL_COL: [1.0, 2.0]}, index=[EVIL_ID, "b"]), crosswalk, extensive=[EVIL_COL]
+        ),
+        "Trend": dm.mann_kendall(panel),
+        "EmergingHotspots": dm.emerging_hotspots(panel, graph),
+        "MarkovChain": dm.markov(panel, classes=4),
+        "SpatialMarkov": dm.spatial_markov(panel, graph, classes=3),
+        "LisaMarkov": dm.lisa_markov(panel, graph),
         "DeprivationIndex": index,
         "Diagnostics": dm.diagnose(evil, SPEC),
         "Uncertainty": u,

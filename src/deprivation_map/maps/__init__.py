@@ -9,6 +9,7 @@
 Nothing here imports folium, mapclassify, matplotlib or playwright until it is used.
 """
 
+from .change import change_map, emerging_map, period_map
 from .classify import SCHEMES
 from .i18n import LANGS
 from .interactive import explore, save_map
@@ -16,4 +17,16 @@ from .simplify import MapSize
 from .static import save_png
 from .tiles import TileSet, write_tiles
 
-__all__ = ["LANGS", "SCHEMES", "MapSize", "TileSet", "explore", "save_map", "save_png", "write_tiles"]
+__all__ = [
+    "LANGS",
+    "SCHEMES",
+    "MapSize",
+    "TileSet",
+    "change_map",
+    "emerging_map",
+    "explore",
+    "period_map",
+    "save_map",
+    "save_png",
+    "write_tiles",
+]

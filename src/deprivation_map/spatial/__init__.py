@@ -16,6 +16,9 @@ One module per concept, re-exported here (and from ``deprivation_map``):
 - :mod:`~deprivation_map.spatial.robust`: :func:`robust_hotspots` across graphs and index choices;
 - :mod:`~deprivation_map.spatial.districts`: :func:`assign_districts`, :func:`district_summary`;
 - :mod:`~deprivation_map.spatial.zones`: :func:`regionalise`, contiguous zones above a floor (spopt);
+- change over time: :mod:`~deprivation_map.spatial.trend`: :func:`mann_kendall`;
+  :mod:`~deprivation_map.spatial.emerging`: :func:`emerging_hotspots` (Esri's categories);
+  :mod:`~deprivation_map.spatial.markov_chains`: :func:`markov`, :func:`spatial_markov`, :func:`lisa_markov` (giddy);
 - :mod:`~deprivation_map.spatial.inference`: permutation and analytic p-values, how many permutations;
   ``_prepare`` (alignment by ID, missing values and islands) and the numba kernels.
 """
@@ -25,14 +28,17 @@ from __future__ import annotations
 from ._prepare import MISSING, TRANSFORMS
 from .base import LocalResult
 from .districts import assign_districts, district_summary
+from .emerging import EmergingHotspots, emerging_hotspots
 from .getis_ord import GI_LABELS, GiHotspots, local_g
 from .global_results import GlobalMoran, GlobalStatistic
 from .global_stats import bivariate_moran, geary, general_g, global_moran
 from .graph import build_graph, describe_graph
 from .inference import ALTERNATIVES, INFERENCES
 from .lisa import LABELS, Hotspots, eb_rates, local_moran, local_moran_bv, local_moran_rate
+from .markov_chains import LisaMarkov, MarkovChain, SpatialMarkov, lisa_markov, markov, spatial_markov
 from .multiple_testing import CORRECTIONS, adjust_p
 from .robust import RobustHotspots, graph_choices, robust_hotspots
+from .trend import Trend, mann_kendall
 from .zones import Zones, regionalise
 
 __all__ = [
@@ -43,7 +49,12 @@ __all__ = [
     "LABELS",
     "MISSING",
     "TRANSFORMS",
+    "EmergingHotspots",
     "GiHotspots",
+    "LisaMarkov",
+    "MarkovChain",
+    "SpatialMarkov",
+    "Trend",
     "GlobalMoran",
     "GlobalStatistic",
     "Hotspots",
@@ -57,6 +68,11 @@ __all__ = [
     "describe_graph",
     "district_summary",
     "eb_rates",
+    "emerging_hotspots",
+    "lisa_markov",
+    "mann_kendall",
+    "markov",
+    "spatial_markov",
     "general_g",
     "geary",
     "global_moran",

@@ -28,6 +28,9 @@ Examples
 from __future__ import annotations
 
 __all__ = [
+    "EMERGING_LABELS",
+    "EMERGING_PATTERNS",
+    "NO_PATTERN",
     "GI_BINS",
     "GI_LABELS",
     "GI_LEVELS",
@@ -132,3 +135,27 @@ def significance_labels(levels: tuple[float, ...] = SIGNIFICANCE_LEVELS) -> tupl
     ('p <= 0.001', 'p <= 0.01', 'p <= 0.05', 'Not significant', 'Isolate', 'Undefined')
     """
     return (*(significance_label(level) for level in sorted(levels)), NOT_SIGNIFICANT, *NOT_TESTED)
+
+
+EMERGING_PATTERNS = (
+    "New",
+    "Consecutive",
+    "Intensifying",
+    "Persistent",
+    "Diminishing",
+    "Sporadic",
+    "Oscillating",
+    "Historical",
+)
+"""The eight patterns of Esri's Emerging Hot Spot Analysis, in Esri's order."""
+
+NO_PATTERN = "No Pattern Detected"
+
+EMERGING_LABELS = (
+    *(f"{pattern} Hot Spot" for pattern in EMERGING_PATTERNS),
+    *(f"{pattern} Cold Spot" for pattern in EMERGING_PATTERNS),
+    NO_PATTERN,
+    UNDEFINED,
+)
+"""Every emerging hot spot category with Esri's names (``"New Hot Spot"`` ... ``"Historical Cold Spot"``,
+``"No Pattern Detected"``), then areas with a missing value in some period."""
