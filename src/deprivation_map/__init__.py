@@ -40,6 +40,7 @@ from .allocation import (
     set_cover,
     vulnerable_groups,
 )
+from .atlas import publish_atlas
 from .index import (
     DeprivationIndex,
     Diagnostics,
@@ -150,6 +151,7 @@ __all__ = [
     "robust_hotspots",
     # publishing
     "explore",
+    "publish_atlas",
     "report",
     "save_map",
     # fair shares

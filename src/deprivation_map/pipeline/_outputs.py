@@ -17,14 +17,15 @@ from ..io.writers import build_metadata
 from ..maps import explore, save_map
 from ._result import PipelineResult
 
-__all__ = ["draw_map", "save_outputs"]
+__all__ = ["draw_map", "run_metadata", "save_outputs"]
 
 _FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
 
 
-def draw_map(results: dict[str, Any], config: Any) -> Any:
-    """The interactive map of the results, with the options of ``[map]``."""
+def draw_map(results: dict[str, Any], config: Any, *, lang: str | None = None) -> Any:
+    """The interactive map of the results, with the options of ``[map]`` (in ``lang`` if given)."""
     points = results.get("service_points")
+    options = config.map.api_options() | ({"lang": lang} if lang is not None else {})
     return explore(
         results["data"],
         index=results["index"],
@@ -34,7 +35,7 @@ def draw_map(results: dict[str, Any], config: Any) -> Any:
         services=points,
         name_col=config.boundaries.name_col,
         services_name_col=config.services.name_col if points is not None else None,
-        **config.map.api_options(),
+        **options,
     )
 
 
@@ -59,7 +60,8 @@ def _input(settings: Any) -> Any:
     return {"url": settings.url, "table": settings.table, "query": settings.query}
 
 
-def _metadata(result: PipelineResult) -> dict:
+def run_metadata(result: PipelineResult) -> dict:
+    """The metadata record of a run's outputs: its inputs with checksums, the configuration, seeds used."""
     c = result.config
     inputs = [_input(i) for i in (c.boundaries, *c.indicators)]
     options = c.to_dict()
@@ -73,7 +75,7 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Any]:
     """Write every output of ``result`` into ``out``; returns their paths by kind."""
     o = result.config.output
     frame = result.to_frame()
-    metadata = _metadata(result)
+    metadata = run_metadata(result)
     outputs = {"map": save_map(m, out / o.map)}
     for kind in _FILES:
         if o[kind] is not None:
