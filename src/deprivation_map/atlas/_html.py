@@ -16,7 +16,7 @@ from .._version import __version__
 from ..maps.i18n import text
 from ._words import ENDONYMS, word
 
-__all__ = ["CSS", "Raw", "Site", "esc", "page", "script_json", "table"]
+__all__ = ["CSS", "Raw", "Site", "esc", "facts", "page", "script_json", "table"]
 
 # Text #1f1f1f and links #0a4d8c on white: contrast 16:1 and 8.6:1 (WCAG AA asks 4.5:1).
 CSS = """
@@ -105,6 +105,12 @@ def table(
     )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def facts(pairs: Iterable[tuple[str, str]]) -> str:
+    """A two-column table of ``(what, value)`` rows, ``what`` as the row's header, every text escaped."""
+    rows = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(x)}</td></tr>' for k, x in pairs)
+    return f"<table><tbody>{rows}</tbody></table>"
 
 
 @dataclass(frozen=True)

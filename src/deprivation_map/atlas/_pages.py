@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..maps.i18n import class_label, number, percent, text
 from ._html import Raw, esc, table
+from ._html import facts as facts_table
 from ._words import word
 
 __all__ = ["district_body", "overview_body"]
@@ -146,7 +147,7 @@ def district_body(name: str, summary: pd.Series, areas: pd.DataFrame, lang: str,
     """A district's page: its figures, a small map (``image``, with alt text) and its areas ranked."""
     scored = int(areas["score"].notna().sum())
     share = percent(100 * scored / len(areas), lang, 1) if len(areas) else "–"
-    facts = [
+    rows = [
         (
             word("scored", lang),
             word("scored_of", lang, scored=number(scored, lang, 0), n=number(len(areas), lang, 0), share=share),
@@ -156,12 +157,12 @@ def district_body(name: str, summary: pd.Series, areas: pd.DataFrame, lang: str,
         (word("concentration", lang), number(summary["local_concentration"], lang, 1)),
     ]
     if "share_high_high" in summary.index:
-        facts.append((word("high_high_pop", lang), _share(summary["share_high_high"], lang)))
+        rows.append((word("high_high_pop", lang), _share(summary["share_high_high"], lang)))
     ranked = areas.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
     return (
         f"<h1>{esc(name)}</h1>"
         f'<p><a href="{esc(overview)}">{esc(word("overview", lang))}</a></p>'
-        + table([text("choice", lang), text("value", lang)], [[(k, False), (x, False)] for k, x in facts])
+        + facts_table(rows)
         + f'<figure><img src="{esc(image)}" alt="{esc(word("district_map", lang, name=name))}"></figure>'
         + f'<h2 id="areas">{esc(word("ranked", lang))}</h2><div class="scroll">'
         + area_table(ranked, lang, anchors=True)

@@ -64,8 +64,8 @@ SEARCH_JS = r"""(function () {
       found++;
       if (found > LIMIT) continue;
       var a = areas[i], li = document.createElement("li");
-      var label = a[0] + (a[1] ? " · " + a[1] : "") + " — " + (strings.rank || "") + " " + fmt(a[3], 0) +
-        " · " + (strings.score || "") + " " + fmt(a[4], 2);
+      var label = a[0] + (a[1] ? " · " + a[1] : "") + " — " + (a[4] === null ? strings.nodata :
+        strings.rank + " " + fmt(a[3], 0) + " · " + strings.score + " " + fmt(a[4], 2));
       if (a[2]) {
         var link = document.createElement("a");
         link.href = base + a[2] + "#area-" + encodeURIComponent(a[0]);

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ValidationError
-from ..maps.i18n import check_lang
+from ..maps.i18n import LANGS, check_lang
 from ._html import CSS, Site, page
 from ._methods import methods_body
 from ._pages import district_body, overview_body
@@ -41,7 +41,7 @@ def _result(result_or_config: Any) -> Any:
         return run(result_or_config, out_dir=scratch)
 
 
-def _prepare(out: Path, languages: Sequence[str]) -> None:
+def _prepare(out: Path) -> None:
     """Create ``out``, or empty a previous atlas there; refuse a folder holding anything else."""
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).is_file():
@@ -49,7 +49,7 @@ def _prepare(out: Path, languages: Sequence[str]) -> None:
                 f"The folder {out} is not empty and holds no atlas ({MARKER} is missing). Publish into a new or "
                 "empty folder, or into one a previous publish_atlas wrote, which is then replaced."
             )
-        for name in (*_OURS, *languages):
+        for name in (*_OURS, *LANGS):  # any language a previous atlas had
             target = out / name
             if target.is_dir():
                 shutil.rmtree(target)
@@ -104,21 +104,16 @@ def _write_data(result: Any, out: Path) -> dict[str, str]:
 
 
 def _district_image(result: Any, ids: pd.Index, path: Path, *, lang: str, name: str, source: str, bins) -> None:
+    """The district's areas coloured by the classes of the whole map (``bins``), so both read alike."""
+    from types import SimpleNamespace
+
     from ..maps.static import save_png
 
+    scores = SimpleNamespace(score=result.index.score.loc[ids])  # save_png reads .score, aligned to the areas drawn
     save_png(
-        result.data.loc[ids],
-        path,
-        layer="index",
-        index=result.index,
-        lang=lang,
-        title=str(name),
-        source=source,
-        scheme="user_defined",
-        bins=bins,
-        size=(7.0, 5.5),
-        dpi=100,
-    )
+        result.data.loc[ids], path, layer="index", index=scores, lang=lang, title=str(name), source=source,
+        scheme="user_defined", bins=bins, size=(7.0, 5.5), dpi=100,
+    )  # fmt: skip
 
 
 def _write(path: Path, content: str) -> None:
@@ -238,7 +233,7 @@ def publish_atlas(
     config = result.config
     languages = tuple(dict.fromkeys(check_lang(x) for x in (languages or [config.map.lang])))
     out = Path(out)
-    _prepare(out, languages)
+    _prepare(out)
     source = source or ", ".join(source_name(x) for x in (config.boundaries, *config.indicators))
     has_districts = result.districts is not None
     site = Site(title or "", languages, date or _dt.date.today().isoformat(), source, licence, has_districts)
