@@ -23,7 +23,16 @@ _FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
 
 
 def draw_map(results: dict[str, Any], config: Any, *, lang: str | None = None) -> Any:
-    """The interactive map of the results, with the options of ``[map]`` (in ``lang`` if given)."""
+    """The interactive map of the results, with the options of ``[map]`` (in ``lang`` if given).
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.pipeline import run
+    >>> result = run(dm.datasets.get_path("demo.toml"), out_dir=tempfile.mkdtemp())
+    >>> draw_map(result.results, result.config, lang="ca").dm_lang
+    'ca'
+    """
     points = results.get("service_points")
     options = config.map.api_options() | ({"lang": lang} if lang is not None else {})
     return explore(
@@ -61,7 +70,16 @@ def _input(settings: Any) -> Any:
 
 
 def run_metadata(result: PipelineResult) -> dict:
-    """The metadata record of a run's outputs: its inputs with checksums, the configuration, seeds used."""
+    """The metadata record of a run's outputs: its inputs with checksums, the configuration, seeds used.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.pipeline import run
+    >>> record = run_metadata(run(dm.datasets.get_path("demo.toml"), out_dir=tempfile.mkdtemp()))
+    >>> record["inputs"][0]["name"], record["options"]["run"]["seeds"]["hotspots"]
+    ('georgia_counties.gpkg', 0)
+    """
     c = result.config
     inputs = [_input(i) for i in (c.boundaries, *c.indicators)]
     options = c.to_dict()
