@@ -142,3 +142,23 @@ def test_an_unknown_language_is_refused_before_anything_is_written(tmp_path, hos
 def test_publish_is_a_public_name():
     assert dm.publish_atlas is publish_atlas and "publish_atlas" in dm.__all__
     assert run is dm.pipeline.run
+
+
+def test_uncertainty_and_robust_hotspots_reach_the_pages(tmp_path):
+    config = tmp_path / "config.toml"
+    demo = dm.datasets.get_path("demo.toml").read_text(encoding="utf-8").replace('dir = "demo"', 'dir = "out"')
+    extra = '[uncertainty]\nreplicates = 20\nseed = 2\nnormalise = ["zscore", "minmax"]\n'
+    extra += '[robust]\ngraphs = ["queen", "knn6"]\nseed = 3\ninference = "analytic"\n'
+    config.write_text(demo + extra, encoding="utf-8")
+    result = run(config)
+    home = publish_atlas(result, tmp_path / "site")
+    overview = home.read_text(encoding="utf-8")
+    share = result.robust.share.dropna()
+    line = word("robust_text", "en", statistic="lisa", runs=40, graphs=2, replicates=20,
+                always=int((share == 1).sum()), half=int((share >= 0.5).sum()))  # fmt: skip
+    assert dm.atlas._html.esc(line) in overview and "Rank (90% interval)" in overview
+    top = result.index.rank.idxmin()
+    low, high = result.uncertainty.rank_low[top], result.uncertainty.rank_high[top]
+    assert f'<td class="num">{low:.0f}–{high:.0f}</td>' in overview  # the most deprived area's interval
+    methods = (home.parent / "methods.html").read_text(encoding="utf-8")
+    assert "Uncertainty of the ranks" in methods and "recomputed 20 times" in methods

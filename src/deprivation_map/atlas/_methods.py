@@ -86,7 +86,10 @@ def _uncertainty(result: Any, lang: str) -> str:
     if u is None:
         return ""
     sens = u.sensitivity
-    rows = [[(str(name), False), *((number(x, lang, 3), True) for x in row)] for name, row in sens.iterrows()]
+    rows = [
+        [(str(name), False), *((number(x, lang, 0 if float(x).is_integer() else 3), True) for x in row)]
+        for name, row in sens.iterrows()
+    ]
     intro = word("uncertainty_text", lang, replicates=len(u.choices), seed=u.seed)
     return f'<h2 id="uncertainty">{esc(word("uncertainty", lang))}</h2><p>{esc(intro)}</p>' + table(
         ["", *map(str, sens.columns)], rows

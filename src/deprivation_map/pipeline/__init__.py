@@ -19,7 +19,14 @@ from ._stages import STAGES, Run, source_name
 
 __all__ = ["STAGES", "CheckResult", "PipelineResult", "check", "draw_map", "run", "run_metadata", "source_name"]
 
-for _public in (CheckResult, PipelineResult, check, draw_map, run_metadata, source_name):  # documented here, where users meet them
+for _public in (
+    CheckResult,
+    PipelineResult,
+    check,
+    draw_map,
+    run_metadata,
+    source_name,
+):  # documented here, where users meet them
     _public.__module__ = __name__
 
 
