@@ -106,7 +106,7 @@ def test_the_overview_and_methods_say_what_was_done(site, hostile_result):
     assert 'title="Mapa interactivo' in overview and 'src="maps/overview-es.html"' in overview
     assert '<a class="skip" href="#main">' in overview and '<main id="main"' in overview
     methods = (site / "en" / "methods.html").read_text(encoding="utf-8")
-    assert "y_ij = (x_ij − mean_j) / sd_j" in methods and "Benjamini–Hochberg" in methods
+    assert "y_ij = (x_ij − mean_j) / sd_j" in methods and "FDR (Benjamini-Hochberg): p̃_(i) = min_{j ≥ i}" in methods
     assert "[districts]" in methods and "column = &quot;district&quot;" in methods  # the configuration as run
     assert "159 of 159 areas matched" not in methods  # no table was joined: the indicators are the boundaries'
 

@@ -39,8 +39,8 @@ _PERMUTATION = (
     "pseudo p_i = (1 + #{permuted I_i at least as extreme}) / (1 + P), P permutations (conditional randomisation)"
 )
 _CORRECTIONS = {
-    "fdr": "Benjamini–Hochberg: p̃_(i) = min_{j ≥ i} min{1, m · p_(j) / j} over the m sorted p-values",
-    "bonferroni": "Bonferroni: p̃_i = min{1, m · p_i}",
+    "fdr": "p̃_(i) = min_{j ≥ i} min{1, m · p_(j) / j} over the m sorted p-values",
+    "bonferroni": "p̃_i = min{1, m · p_i}",
     "none": "p̃_i = p_i",
 }
 
@@ -69,7 +69,7 @@ def _statistics_rows(result: Any, lang: str) -> list[tuple[str, str]]:
     rows.append(("Moran's I", f"I = {number(m.I, lang, 4)}, p = {number(m.p, lang, 4)}"))
     if result.gi is not None:
         g = result.gi
-        rows.append((text("gi", lang), f"α = {g.alpha}, {CORRECTION_NAMES[g.correction]}"))
+        rows.append((text("gi", lang), f"α = {number(g.alpha, lang, 3)}, {CORRECTION_NAMES[g.correction]}"))
     return [(k, str(x)) for k, x in rows]
 
 
