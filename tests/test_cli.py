@@ -98,3 +98,17 @@ def test_warnings_are_lines_of_the_command(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "deprivation-map: warning: Indicator table 1: 1 areas have no row" in err
     assert ".py:" not in err  # no file and line of the library
+
+
+def test_publish_writes_an_atlas_and_refuses_a_folder_that_is_not_one(tmp_path, capsys):
+    config = str(dm.datasets.get_path("demo.toml"))
+    site = tmp_path / "site"
+    assert main(["publish", config, "--out", str(site), "--lang", "en", "--lang", "el", "--licence", "CC BY 4.0"]) == 0
+    out = capsys.readouterr().out
+    assert f"Published the atlas: {site / 'index.html'}" in out and "Wrote " not in out  # the run's scratch files
+    assert (site / "el" / "index.html").is_file() and (site / "data" / "results.gpkg").is_file()
+    assert "Licence: CC BY 4.0" in (site / "index.html").read_text(encoding="utf-8")
+    (tmp_path / "mine.txt").write_text("keep")
+    assert main(["--quiet", "publish", config, "--out", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("deprivation-map: error: The folder") and len(err.splitlines()) == 1

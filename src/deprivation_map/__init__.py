@@ -40,6 +40,7 @@ from .allocation import (
     set_cover,
     vulnerable_groups,
 )
+from .atlas import publish_atlas
 from .index import (
     DeprivationIndex,
     Diagnostics,
@@ -198,6 +199,7 @@ __all__ = [
     "emerging_map",
     "period_map",
     "explore",
+    "publish_atlas",
     "report",
     "save_map",
     "write_tiles",

@@ -4,6 +4,7 @@ deprivation-map demo --out demo/                        run the bundled demo (Ge
 deprivation-map init AREAS --id CODE [--table TABLE]    write a commented starting configuration from the data
 deprivation-map check config.toml                       read, join and build the graph; report every problem
 deprivation-map run config.toml                         run the pipeline a TOML configuration describes
+deprivation-map publish config.toml --out site/         run it and publish a static atlas of the results
 
 Exit statuses: 0 success; 2 a problem with the input or the configuration (one line each on standard
 error, never a traceback), also when ``check`` finds one; 1 an unexpected internal error (a bug: please
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import traceback
 import warnings
 from collections.abc import Sequence
@@ -46,7 +48,34 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the pipeline described by a TOML configuration")
     run.add_argument("config", help="the configuration file (TOML)")
     run.add_argument("--out", default=None, help="output folder (default: [output] dir of the configuration)")
+    publish = commands.add_parser("publish", help="run a configuration and publish a static atlas of its results")
+    publish.add_argument("config", help="the configuration file (TOML)")
+    publish.add_argument("--out", required=True, help="the atlas's folder (new, empty, or a previous atlas)")
+    publish.add_argument(
+        "--lang",
+        action="append",
+        dest="languages",
+        help="a language of the atlas (repeat for several; default: [map] lang); the first is at the root",
+    )
+    publish.add_argument("--title", default=None, help='the title of every page (default: "Deprivation atlas")')
+    publish.add_argument("--source", default=None, help="the data's source (default: the input files' names)")
+    publish.add_argument("--licence", default=None, help='the licence of the published data, e.g. "CC BY 4.0"')
     return parser
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .atlas import publish_atlas
+    from .pipeline import run
+
+    with tempfile.TemporaryDirectory(prefix="dm-publish-") as scratch:  # the run's own files are not the atlas's
+        result = run(args.config, out_dir=scratch, progress=not args.quiet)
+    home = publish_atlas(
+        result, args.out, languages=args.languages, title=args.title, source=args.source, licence=args.licence
+    )
+    if not args.quiet:
+        print(result.summary().rsplit("\n", 1)[0])
+        print(f"Published the atlas: {home} (open it in a browser, or copy the folder {home.parent} to a web server)")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -81,7 +110,7 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": _run, "run": _run, "check": _check, "init": _init}
+COMMANDS = {"demo": _run, "run": _run, "check": _check, "init": _init, "publish": _publish}
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:

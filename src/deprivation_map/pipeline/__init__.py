@@ -13,13 +13,20 @@ from pathlib import Path
 from .._progress import Progress, progress_bar
 from ..config import Config, load_config
 from ._check import CheckResult, check
-from ._outputs import draw_map, save_outputs
+from ._outputs import draw_map, run_metadata, save_outputs
 from ._result import PipelineResult
-from ._stages import STAGES, Run
+from ._stages import STAGES, Run, source_name
 
-__all__ = ["STAGES", "CheckResult", "PipelineResult", "check", "run"]
+__all__ = ["STAGES", "CheckResult", "PipelineResult", "check", "draw_map", "run", "run_metadata", "source_name"]
 
-for _public in (CheckResult, PipelineResult, check):  # documented here, where users meet them
+for _public in (
+    CheckResult,
+    PipelineResult,
+    check,
+    draw_map,
+    run_metadata,
+    source_name,
+):  # documented here, where users meet them
     _public.__module__ = __name__
 
 

@@ -19,26 +19,35 @@ from ..io.writers import build_metadata
 from ..maps import explore, save_map, write_tiles
 from ._result import PipelineResult
 
-__all__ = ["draw_map", "save_outputs"]
+__all__ = ["draw_map", "run_metadata", "save_outputs"]
 
 _FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
 
 
-def draw_map(results: dict[str, Any], config: Any) -> Any:
-    """The interactive map of the results, with the options of ``[map]``.
+def draw_map(results: dict[str, Any], config: Any, *, lang: str | None = None) -> Any:
+    """The interactive map of the results, with the options of ``[map]`` (in ``lang`` if given).
 
     When one HTML file cannot hold the areas (:class:`~deprivation_map.errors.MapTooLargeError`, decided from a
     cheap estimate before any map work), returns None and warns: :func:`save_outputs` then writes vector tiles.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.pipeline import run
+    >>> result = run(dm.datasets.get_path("demo.toml"), out_dir=tempfile.mkdtemp())
+    >>> draw_map(result.results, result.config, lang="ca").dm_lang
+    'ca'
     """
     try:
-        return _explore(results, config)
+        return _explore(results, config, lang)
     except MapTooLargeError as err:
         warnings.warn(f"{err} Writing the map as vector tiles instead.", DeprivationMapWarning, stacklevel=3)
         return None
 
 
-def _explore(results: dict[str, Any], config: Any) -> Any:
+def _explore(results: dict[str, Any], config: Any, lang: str | None) -> Any:
     points = results.get("service_points")
+    options = config.map.api_options() | ({"lang": lang} if lang is not None else {})
     return explore(
         results["data"],
         index=results["index"],
@@ -48,7 +57,7 @@ def _explore(results: dict[str, Any], config: Any) -> Any:
         services=points,
         name_col=config.boundaries.name_col,
         services_name_col=config.services.name_col if points is not None else None,
-        **config.map.api_options(),
+        **options,
     )
 
 
@@ -73,7 +82,17 @@ def _input(settings: Any) -> Any:
     return {"url": settings.url, "table": settings.table, "query": settings.query}
 
 
-def _metadata(result: PipelineResult) -> dict:
+def run_metadata(result: PipelineResult) -> dict:
+    """The metadata record of a run's outputs: its inputs with checksums, the configuration, seeds used.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from deprivation_map.pipeline import run
+    >>> record = run_metadata(run(dm.datasets.get_path("demo.toml"), out_dir=tempfile.mkdtemp()))
+    >>> record["inputs"][0]["name"], record["options"]["run"]["seeds"]["hotspots"]
+    ('georgia_counties.gpkg', 0)
+    """
     c = result.config
     inputs = [_input(i) for i in (c.boundaries, *c.indicators)]
     options = c.to_dict()
@@ -87,7 +106,7 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | 
     """Write every output of ``result`` into ``out``; returns their paths by kind."""
     o = result.config.output
     frame = result.to_frame()
-    metadata = _metadata(result)
+    metadata = run_metadata(result)
     if m is not None:
         map_path = save_map(m, out / o.map)
     else:  # too large for one file: a tile folder beside the other outputs, its viewer page as the map

@@ -102,7 +102,15 @@ def read_table(t: Any) -> tuple[pd.DataFrame, Any]:
 
 
 def source_name(settings: Any) -> str:
-    """How a summary names an input: the file's name, or the database table (the URL without password)."""
+    """How a summary names an input: the file's name, or the database table (the URL without password).
+
+    Examples
+    --------
+    >>> import deprivation_map as dm
+    >>> from deprivation_map.config import load_config
+    >>> source_name(load_config(dm.datasets.get_path("demo.toml")).boundaries)
+    'georgia_counties.gpkg'
+    """
     if settings.url is None:
         return settings.path.name
     from ..io import redact_url
