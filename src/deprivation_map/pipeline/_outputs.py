@@ -17,7 +17,7 @@ from ..io.writers import build_metadata
 from ..maps import explore, save_map
 from ._result import PipelineResult
 
-__all__ = ["draw_map", "save_outputs"]
+__all__ = ["draw_map", "metadata_of", "save_outputs", "tables_of"]
 
 _FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
 
@@ -38,7 +38,7 @@ def draw_map(results: dict[str, Any], config: Any) -> Any:
     )
 
 
-def _tables(result: PipelineResult) -> dict[str, pd.DataFrame]:
+def tables_of(result: PipelineResult) -> dict[str, pd.DataFrame]:
     """Results that are not one row per area, each as a frame to write as CSV."""
     tables: dict[str, Any] = {"districts": result.districts, "sites": result.sites}
     if result.groups is not None:
@@ -59,9 +59,10 @@ def _input(settings: Any) -> Any:
     return {"url": settings.url, "table": settings.table, "query": settings.query}
 
 
-def _metadata(result: PipelineResult) -> dict:
+def metadata_of(result: PipelineResult, boundaries: list[Any] | None = None) -> dict:
+    """The metadata record of every output; ``boundaries`` lists the files of a folder of partitions."""
     c = result.config
-    inputs = [_input(i) for i in (c.boundaries, *c.indicators)]
+    inputs = [*(boundaries or [_input(c.boundaries)]), *(_input(i) for i in c.indicators)]
     options = c.to_dict()
     seeds = {n: getattr(r, "seed", None) for n, r in result.results.items() if getattr(r, "seed", None) is not None}
     ran = {n: r.permutations for n, r in result.results.items() if isinstance(getattr(r, "permutations", None), int)}
@@ -73,13 +74,13 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Any]:
     """Write every output of ``result`` into ``out``; returns their paths by kind."""
     o = result.config.output
     frame = result.to_frame()
-    metadata = _metadata(result)
+    metadata = metadata_of(result)
     outputs = {"map": save_map(m, out / o.map)}
     for kind in _FILES:
         if o[kind] is not None:
             outputs[kind] = write_results(frame, out / o[kind], metadata=metadata)
     if o.tables:
-        for name, table in _tables(result).items():
+        for name, table in tables_of(result).items():
             outputs[name] = write_results(table, out / f"{name}.csv", metadata=metadata)
     if o.database is not None:
         from ..io import write_results_sql
