@@ -155,13 +155,15 @@ def spatial_order(areas: Any) -> Any:
 
 def _with_results(part: Any, results: pd.DataFrame) -> Any:
     geometry = part.set_index(ID)[[part.geometry.name]].rename_axis(results.index.name)
-    return geometry.join(results, how="left")
+    return geometry.join(results, how="inner")  # areas the join dropped are not in the results
 
 
 def write_partitioned(
     ordered: Any, results: pd.DataFrame, folder: str | os.PathLike, client: Any | None = None
 ) -> Path:
     """Write ``results`` (one row per area ID) with each area's geometry as a folder of GeoParquet files.
+
+    Areas without a row in ``results`` (left out by the join) are not written.
 
     One file per partition of ``ordered`` (the spatially ordered areas of :func:`spatial_order`), so the
     output keeps the Hilbert order that makes a later read by region cheap. With a ``client``, ``results`` is
