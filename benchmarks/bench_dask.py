@@ -13,6 +13,7 @@ refuses a million areas); the dask run writes partitioned GeoParquet.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -80,10 +81,8 @@ def _peak_rss(stop: threading.Event, peak: list[int]) -> None:
     while not stop.is_set():
         total = 0
         for p in [me, *me.children(recursive=True)]:
-            try:
+            with contextlib.suppress(psutil.Error):  # a worker may end between listing and reading it
                 total += p.memory_info().rss
-            except psutil.Error:
-                pass
         peak[0] = max(peak[0], total)
         time.sleep(0.2)
 
@@ -94,7 +93,7 @@ def one(engine: str, folder: Path, workers: int | None, memory_limit: str | None
     import deprivation_map as dm
     from deprivation_map.config import load_config
     from deprivation_map.pipeline import STAGES
-    from deprivation_map.pipeline._stages import Run  # noqa: PLC2701 (a benchmark of the pipeline's stages)
+    from deprivation_map.pipeline._stages import Run
 
     peak, stop = [0], threading.Event()
     threading.Thread(target=_peak_rss, args=(stop, peak), daemon=True).start()
