@@ -4,8 +4,7 @@ deprivation-map demo --out demo/                        run the bundled demo (Ge
 deprivation-map init AREAS --id CODE [--table TABLE]    write a commented starting configuration from the data
 deprivation-map check config.toml                       read, join and build the graph; report every problem
 deprivation-map run config.toml                         run the pipeline a TOML configuration describes
-deprivation-map run config.toml --engine dask [--scheduler ADDRESS] [--workers N] [--memory-limit 4GiB]
-                                                        the same on a dask cluster (a LocalCluster without address)
+deprivation-map run config.toml --engine dask           the same on dask (--scheduler, --workers, --memory-limit)
 
 Exit statuses: 0 success; 2 a problem with the input or the configuration (one line each on standard
 error, never a traceback), also when ``check`` finds one; 1 an unexpected internal error (a bug: please
