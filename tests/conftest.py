@@ -6,6 +6,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import settings
 
@@ -90,3 +91,47 @@ def one_numba_thread():
             numba.set_num_threads(before)
 
     return block
+
+
+# Partitioned boundaries for the dask engine (tests/distributed, tests/pipeline/test_engines.py)
+def _voronoi_areas(n: int, seed: int = 0):
+    """``n`` irregular polygons tiling a square (a Voronoi diagram of random points), with two indicators."""
+    import geopandas as gpd
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    points = shapely.multipoints(rng.uniform(0, 100, size=(n, 2)))
+    cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=shapely.box(0, 0, 100, 100)))
+    cells = shapely.intersection(cells, shapely.box(0, 0, 100, 100))
+    centre = shapely.centroid(cells)
+    x, y = shapely.get_x(centre), shapely.get_y(centre)
+    return gpd.GeoDataFrame(
+        {
+            "code": [f"{i:06d}" for i in range(len(cells))],  # leading zeros, kept as text
+            "pov": rng.normal(size=len(cells)) + np.sin(x / 15),
+            "edu": rng.normal(size=len(cells)) + np.cos(y / 12),
+            "district": [f"D{int(a // 25)}{int(b // 25)}" for a, b in zip(x, y, strict=True)],
+        },
+        geometry=cells,
+        crs=3857,
+    )
+
+
+def _write_parts(gdf, folder, files: int, seed: int = 1):
+    """``gdf`` in ``files`` GeoParquet files of rows in random order (partitions not spatial at all)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, rows in enumerate(np.array_split(np.random.default_rng(seed).permutation(len(gdf)), files)):
+        gdf.iloc[np.sort(rows)].to_parquet(folder / f"part.{i:02d}.parquet")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def voronoi_areas():
+    """``voronoi_areas(n, seed=0)``: ``n`` irregular polygons tiling a square, with two indicators."""
+    return _voronoi_areas
+
+
+@pytest.fixture(scope="session")
+def write_parts():
+    """``write_parts(gdf, folder, files)``: ``gdf`` in GeoParquet files of rows in random order."""
+    return _write_parts

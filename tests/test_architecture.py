@@ -4,8 +4,8 @@
 2. No private name crosses a module boundary (``from .x import _y``), and a private module is imported only
    by its own package; the shared floor (``errors``, ``_validation``, ``_repr``, ``_version``) is open to all.
 3. Floors: a package imports only from its own floor and those below it, so the data flows one way:
-   shared floor < io < index, datasets < spatial < allocation < maps < config < pipeline < atlas < cli < the
-   package.
+   shared floor < io < index, datasets < spatial < allocation < maps < config < distributed < pipeline < atlas <
+   cli < the package.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ FLOORS = {
     "allocation": 4,
     "maps": 5,
     "config": 6,
-    "pipeline": 7,
-    "atlas": 8,
-    "cli": 9,
-    "": 10,  # deprivation_map/__init__.py: the public API gathers every floor
+    "distributed": 7,
+    "pipeline": 8,
+    "atlas": 9,
+    "cli": 10,
+    "": 11,  # deprivation_map/__init__.py: the public API gathers every floor
 }
 
 

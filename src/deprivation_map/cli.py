@@ -4,6 +4,7 @@ deprivation-map demo --out demo/                        run the bundled demo (Ge
 deprivation-map init AREAS --id CODE [--table TABLE]    write a commented starting configuration from the data
 deprivation-map check config.toml                       read, join and build the graph; report every problem
 deprivation-map run config.toml                         run the pipeline a TOML configuration describes
+deprivation-map run config.toml --engine dask           the same on dask (--scheduler, --workers, --memory-limit)
 deprivation-map publish config.toml --out site/         run it and publish a static atlas of the results
 
 Exit statuses: 0 success; 2 a problem with the input or the configuration (one line each on standard
@@ -48,6 +49,19 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the pipeline described by a TOML configuration")
     run.add_argument("config", help="the configuration file (TOML)")
     run.add_argument("--out", default=None, help="output folder (default: [output] dir of the configuration)")
+    run.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where to compute: this process (default) or a dask cluster (the [dask] extra)",
+    )
+    run.add_argument(
+        "--scheduler", default=None, help="with --engine dask: a scheduler's address (default: a LocalCluster)"
+    )
+    run.add_argument(
+        "--workers", type=int, default=None, help="with --engine dask: the LocalCluster's worker processes"
+    )
+    run.add_argument("--memory-limit", default=None, help="with --engine dask: memory per LocalCluster worker (4GiB)")
     publish = commands.add_parser("publish", help="run a configuration and publish a static atlas of its results")
     publish.add_argument("config", help="the configuration file (TOML)")
     publish.add_argument("--out", required=True, help="the atlas's folder (new, empty, or a previous atlas)")
@@ -83,7 +97,14 @@ def _run(args: argparse.Namespace) -> int:
     from .datasets import get_path
 
     config = get_path("demo.toml") if args.command == "demo" else args.config
-    result = pipeline.run(config, out_dir=args.out, progress=not args.quiet)
+    engine = {k: getattr(args, k, None) for k in ("scheduler", "workers", "memory_limit")}
+    if getattr(args, "engine", "local") == "dask":
+        engine["engine"] = "dask"
+    elif any(x is not None for x in engine.values()):
+        raise DeprivationMapError("--scheduler, --workers and --memory-limit go with --engine dask.")
+    else:
+        engine = {}
+    result = pipeline.run(config, out_dir=args.out, progress=not args.quiet, **engine)
     if not args.quiet:
         print(result.summary())
         print("Stage times: " + ", ".join(f"{k} {s:.2f} s" for k, s in result.timings.items()), file=sys.stderr)

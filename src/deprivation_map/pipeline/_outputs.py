@@ -19,7 +19,7 @@ from ..io.writers import build_metadata
 from ..maps import explore, save_map, write_tiles
 from ._result import PipelineResult
 
-__all__ = ["draw_map", "run_metadata", "save_outputs"]
+__all__ = ["draw_map", "run_metadata", "save_outputs", "tables_of"]
 
 _FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
 
@@ -61,7 +61,7 @@ def _explore(results: dict[str, Any], config: Any, lang: str | None) -> Any:
     )
 
 
-def _tables(result: PipelineResult) -> dict[str, pd.DataFrame]:
+def tables_of(result: PipelineResult) -> dict[str, pd.DataFrame]:
     """Results that are not one row per area, each as a frame to write as CSV."""
     tables: dict[str, Any] = {"districts": result.districts, "sites": result.sites}
     if result.groups is not None:
@@ -82,8 +82,10 @@ def _input(settings: Any) -> Any:
     return {"url": settings.url, "table": settings.table, "query": settings.query}
 
 
-def run_metadata(result: PipelineResult) -> dict:
+def run_metadata(result: PipelineResult, boundaries: list[Any] | None = None) -> dict:
     """The metadata record of a run's outputs: its inputs with checksums, the configuration, seeds used.
+
+    ``boundaries`` lists the input records of a folder of partitions (the dask engine), in place of the one file.
 
     Examples
     --------
@@ -94,7 +96,7 @@ def run_metadata(result: PipelineResult) -> dict:
     ('georgia_counties.gpkg', 0)
     """
     c = result.config
-    inputs = [_input(i) for i in (c.boundaries, *c.indicators)]
+    inputs = [*(boundaries or [_input(c.boundaries)]), *(_input(i) for i in c.indicators)]
     options = c.to_dict()
     seeds = {n: getattr(r, "seed", None) for n, r in result.results.items() if getattr(r, "seed", None) is not None}
     ran = {n: r.permutations for n, r in result.results.items() if isinstance(getattr(r, "permutations", None), int)}
@@ -126,7 +128,7 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | 
         if o[kind] is not None:
             outputs[kind] = write_results(frame, out / o[kind], metadata=metadata)
     if o.tables:
-        for name, table in _tables(result).items():
+        for name, table in tables_of(result).items():
             outputs[name] = write_results(table, out / f"{name}.csv", metadata=metadata)
     if o.database is not None:
         from ..io import write_results_sql

@@ -27,7 +27,16 @@ from ._contiguity import contiguity_matrix
 if TYPE_CHECKING:
     from libpysal.graph import Graph
 
-__all__ = ["BUILDERS", "COMPONENTS", "ISLANDS", "GraphSummary", "as_graph", "build_graph", "describe_graph"]
+__all__ = [
+    "BUILDERS",
+    "COMPONENTS",
+    "ISLANDS",
+    "GraphSummary",
+    "as_graph",
+    "build_graph",
+    "describe_graph",
+    "graph_from_matrix",
+]
 
 ISLANDS = ("raise", "knn", "keep")
 COMPONENTS = ("warn", "raise", "keep")
@@ -192,6 +201,23 @@ def _graph_from_matrix(matrix: sparse.csr_array, ids: pd.Index, transformation: 
         verify_integrity=False,
     )
     return Graph(pd.Series(weights, index=index, name="weight"), transformation=transformation, is_sorted=True)
+
+
+def graph_from_matrix(matrix: sparse.csr_array, ids: pd.Index, *, transformation: str = "R") -> Graph:
+    """The Graph of a sparse weights matrix whose rows and columns are the areas ``ids``, as :func:`build_graph` makes it.
+
+    In canonical order (focal and neighbour in ``ids`` order), an area with no neighbour as a zero-weight
+    self-loop, so a graph assembled from pieces (partitions of a dask run) equals the one built whole.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scipy import sparse
+    >>> g = graph_from_matrix(sparse.csr_array([[0, 1.0, 0], [1.0, 0, 0], [0, 0, 0]]), pd.Index(["a", "b", "c"]))
+    >>> g.adjacency.tolist(), g.isolates.tolist()
+    ([1.0, 1.0, 0.0], ['c'])
+    """
+    return _graph_from_matrix(matrix, ids, transformation)
 
 
 def row_standardise(matrix: sparse.csr_array) -> sparse.csr_array:

@@ -1,0 +1,165 @@
+"""The contiguity graph of partitioned areas: each partition with the areas along its border from the others.
+
+Two areas are contiguous when they share a vertex (queen) or an edge (rook), so every neighbour of an area of
+partition ``i`` touches it, and lies in the convex hull of partition ``i``'s areas. Each partition's graph is
+built by :func:`~deprivation_map.build_graph` over its own areas plus the areas of the other partitions that
+intersect its hull (the border exchanged between partitions); only its own areas' rows are kept. Each row
+then holds all of that area's neighbours, so the rows, row-standardised alone, are those of the graph built
+whole, and the assembled graph equals it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..errors import GraphError, format_ids
+from ..spatial.graph import build_graph, describe_graph, graph_from_matrix
+from ._require import require
+from .frames import ID, POSITION
+
+__all__ = ["CONTIGUITY", "partition_graph"]
+
+CONTIGUITY = ("queen", "rook")
+"""The graph methods the dask engine builds partition by partition."""
+
+
+def _renumber(part: Any, rank: np.ndarray | None) -> Any:
+    """The areas of ``part`` that are in the graph, numbered by their row in it (``rank[input position]``)."""
+    if rank is None:
+        return part
+    row = rank[part[POSITION].to_numpy()]
+    return part.loc[row >= 0].assign(**{POSITION: row[row >= 0]})
+
+
+def _border(part: Any, hull: Any, rank: np.ndarray | None) -> Any:
+    """The areas of ``part`` that intersect ``hull`` (another partition's hull): its possible neighbours."""
+    part = _renumber(part, rank)
+    hits = part.sindex.query(hull, predicate="intersects")
+    return part.iloc[np.sort(hits)]
+
+
+def _edges(part: Any, borders: list[Any], method: str, rank: np.ndarray | None) -> pd.DataFrame:
+    """``(focal, neighbor, weight)`` by row of the graph, for the areas of ``part``, row-standardised."""
+    import geopandas as gpd
+
+    part = _renumber(part, rank)
+    whole = gpd.GeoDataFrame(pd.concat([part, *borders]), crs=part.crs).set_index(ID)
+    graph = build_graph(whole, method=method, islands="keep", components="keep")
+    adjacency = graph.adjacency
+    focal = adjacency.index.get_level_values("focal")
+    neighbor = adjacency.index.get_level_values("neighbor")
+    own = focal.isin(part[ID]) & (adjacency.to_numpy() != 0)  # isolates are zero-weight self-loops
+    position = whole[POSITION]
+    return pd.DataFrame(
+        {
+            "focal": position.loc[focal[own]].to_numpy(),
+            "neighbor": position.loc[neighbor[own]].to_numpy(),
+            "weight": adjacency.to_numpy()[own],
+        }
+    )
+
+
+def _check_islands(matrix: sparse.csr_array, ids: pd.Index, method: str, islands: str) -> None:
+    isolated = np.diff(matrix.indptr) == 0
+    if not isolated.any() or islands == "keep":
+        return
+    raise GraphError(
+        f"{int(isolated.sum())} areas have no {method} neighbour: {format_ids(ids[isolated])}. Choose a policy: "
+        "islands='keep' keeps them as isolates (labelled 'Isolate', never significant); the dask engine does "
+        "not link islands to their nearest area (islands='knn' runs with engine='local')."
+    )
+
+
+def _check_components(graph: Any, policy: str) -> None:
+    summary = describe_graph(graph)
+    if summary.n_components <= 1 or policy == "keep":
+        return
+    message = (
+        f"The areas with neighbours form {summary.n_components} separate groups, so no statistic links them. "
+        "Use components='keep' to accept this."
+    )
+    if policy == "raise":
+        raise GraphError(message)
+    import warnings
+
+    from ..errors import DeprivationMapWarning
+
+    warnings.warn(message, DeprivationMapWarning, stacklevel=4)
+
+
+def partition_graph(
+    ordered: Any,
+    ids: pd.Index,
+    *,
+    keep: np.ndarray | None = None,
+    method: str = "queen",
+    islands: str = "raise",
+    components: str = "warn",
+) -> Any:
+    r"""The row-standardised contiguity graph of spatially ordered partitions, equal to :func:`~deprivation_map.build_graph`'s.
+
+    Parameters
+    ----------
+    ordered : dask_geopandas.GeoDataFrame
+        The areas after :func:`~deprivation_map.distributed.spatial_order` (ID and input position in columns,
+        ``spatial_partitions`` set).
+    ids : pandas.Index
+        The IDs of the areas in the graph, in input order: the graph's ``unique_ids``.
+    keep : numpy.ndarray of bool, optional
+        Which areas, by input position, are in the graph (those ``[join] on_unmatched = "drop"`` kept);
+        None for all. Those left out are neither areas nor neighbours, as in a local run.
+    method : {"queen", "rook"}
+    islands : {"raise", "keep"}
+    components : {"warn", "raise", "keep"}
+        As in :func:`~deprivation_map.build_graph`.
+
+    Notes
+    -----
+    With :math:`H_p` the convex hull of partition :math:`p`, the areas built with partition :math:`p` are
+    :math:`A_p \cup \{a \in A_q,\ q \ne p : a \cap H_p \ne \emptyset\}`; an area :math:`i \in A_p` and its
+    neighbour :math:`j` share a point of :math:`i \subset H_p`, so :math:`j` is among them. Weights are
+    :math:`w_{ij} = 1/k_i`. Only the partitions whose hulls intersect exchange areas.
+
+    Examples
+    --------
+    >>> import tempfile, deprivation_map as dm
+    >>> from pathlib import Path
+    >>> from deprivation_map.distributed import read_partitioned, spatial_order, partition_graph
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> gdf = dm.datasets.load_georgia()
+    >>> for k in range(3):  # three files, one partition each
+    ...     gdf.iloc[k * 53 : (k + 1) * 53].reset_index().to_parquet(folder / f"part.{k}.parquet")
+    >>> ordered = spatial_order(read_partitioned(folder, id_col="AreaKey"))
+    >>> graph = partition_graph(ordered, gdf.index)
+    >>> graph == dm.build_graph(gdf)  # the graph built whole
+    True
+    """
+    dask = require("dask")
+    if method not in CONTIGUITY:
+        raise GraphError(
+            f"The dask engine builds contiguity graphs ({', '.join(CONTIGUITY)}), not {method!r}: distance and "
+            "nearest-neighbour graphs reach across partitions. Use engine='local' for them."
+        )
+    rank = None
+    if keep is not None:
+        rank = np.full(len(keep), -1, dtype=np.int64)
+        rank[keep] = np.arange(int(keep.sum()))
+        rank = dask.delayed(rank, pure=True)  # one copy in the task graph, shared by every task
+    hulls = ordered.spatial_partitions
+    parts = ordered.to_delayed()
+    tasks = []
+    for p, part in enumerate(parts):
+        others = [q for q in range(len(parts)) if q != p and hulls.iloc[q].intersects(hulls.iloc[p])]
+        borders = [dask.delayed(_border)(parts[q], hulls.iloc[p], rank) for q in others]
+        tasks.append(dask.delayed(_edges)(part, borders, method, rank))
+    edges = pd.concat(dask.compute(*tasks), ignore_index=True)
+    n = len(ids)
+    matrix = sparse.csr_array((edges["weight"], (edges["focal"], edges["neighbor"])), shape=(n, n))
+    _check_islands(matrix, ids, method, islands)
+    graph = graph_from_matrix(matrix, ids)
+    _check_components(graph, components)
+    return graph
