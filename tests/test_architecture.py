@@ -194,3 +194,18 @@ def test_the_rules_catch_what_they_forbid(tmp_path, monkeypatch):
 def test_at_most_a_dozen_modules_on_the_top_floor():
     top = sorted(p.stem for p in ROOT.glob("*.py"))
     assert len(top) <= 12, top
+
+
+def test_every_package_is_listed_for_installation():
+    """A package missing from [tool.setuptools] packages works in an editable install but not from a wheel."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {".".join(p.parent.relative_to(ROOT.parent).parts) for p in ROOT.rglob("__init__.py")}
+    assert found - listed == set(), (
+        f"packages missing from pyproject.toml's [tool.setuptools] packages: {found - listed}"
+    )
