@@ -111,6 +111,22 @@ def test_statistics_districts_uncertainty_and_robust_hotspots_equal_the_api(tmp_
     assert "Geary's C = " in summary and "Gi* (alpha = 0.1" in summary and "Districts summarised: 4" in summary
 
 
+def test_a_district_layer_in_another_crs_is_refused_unless_the_configuration_says_reproject(tmp_path, layers):
+    other = tmp_path / "districts_4326.gpkg"
+    gpd.read_file(layers / "districts.gpkg").to_crs(4326).to_file(other)
+    body = f"""
+        [districts]
+        path = "{other}"
+        name_col = "name"
+        """
+    with pytest.raises(dm.errors.ValidationError, match="reproject"):
+        run(_config(tmp_path, body), out_dir=tmp_path / "refused")
+    result = run(_config(tmp_path, body + 'on_crs_mismatch = "reproject"\n'), out_dir=tmp_path / "out")
+    assert sorted(result.districts.index) == ["NE", "NW", "SE", "SW"]
+    with pytest.raises(ConfigError, match="overlaps"):
+        load_config(_config(tmp_path, body + 'overlaps = "first"\n'))
+
+
 def test_services_access_sites_and_groups(tmp_path, layers):
     path = _config(
         tmp_path,

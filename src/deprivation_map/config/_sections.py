@@ -170,8 +170,9 @@ def _index_section() -> s.Section:
 
 def _statistics_sections() -> tuple[s.Section, ...]:
     """Where deprivation clusters: the graph, global and local statistics, districts, robustness."""
+    from .._validation import ON_CRS_MISMATCH
     from ..spatial import MISSING, TRANSFORMS
-    from ..spatial.districts import UNASSIGNED, district_summary
+    from ..spatial.districts import OVERLAPS, UNASSIGNED, district_summary
     from ..spatial.getis_ord import local_g
     from ..spatial.global_stats import geary, general_g
     from ..spatial.graph import BUILDERS, COMPONENTS, ISLANDS, build_graph
@@ -219,6 +220,8 @@ def _statistics_sections() -> tuple[s.Section, ...]:
             s.Key("path", (str,), None, path=True, must_exist=True, doc="a layer of district polygons"),
             _column("name_col", "the districts' name column in that layer"),
             s.Key("unassigned", (str,), "raise", choices=UNASSIGNED, doc="areas in no district"),
+            s.Key("overlaps", (str,), "warn", choices=OVERLAPS, doc="areas in several districts: the largest share"),
+            s.Key("on_crs_mismatch", (str,), "raise", choices=ON_CRS_MISMATCH, doc="a layer in another CRS"),
             _column("population_col", "a column of population"),
             skip=("population", "hotspots"),
         ),
@@ -369,16 +372,20 @@ def _publishing_sections() -> tuple[s.Section, ...]:
     from ..allocation.equity import BASELINES
     from ..allocation.shares import METHODS, MISSING, NEGATIVE, allocate
     from ..io.database_results import IF_EXISTS
+    from ..maps.basemaps import BASEMAPS
     from ..maps.classify import SCHEMES
     from ..maps.i18n import LANGS
     from ..maps.interactive import RENDERERS, explore
     from ..maps.palettes import SEQUENTIAL
+    from ..maps.simplify import OVERSIZE
 
     maps: dict[str, Collection[str]] = {
         "scheme": SCHEMES,
         "palette": SEQUENTIAL,
         "allocation_palette": SEQUENTIAL,
         "lang": LANGS,
+        "tiles": BASEMAPS,
+        "oversize": OVERSIZE,
     }
     return (
         s.Section(

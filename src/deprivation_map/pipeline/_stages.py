@@ -213,7 +213,14 @@ def _districts(run: Run) -> dict[str, Any]:
         if d.name_col is None:
             raise v.ValidationError("A layer of districts (path = ...) needs name_col, its column of names.")
         layer = read_boundaries(d.path, id_col=d.name_col).reset_index()
-        names = assign_districts(run["data"], layer, name_col=d.name_col, unassigned=d.unassigned)
+        names = assign_districts(
+            run["data"],
+            layer,
+            name_col=d.name_col,
+            unassigned=d.unassigned,
+            overlaps=d.overlaps,
+            on_crs_mismatch=d.on_crs_mismatch,
+        )
     population = run.column(d.population_col, what="[districts] population_col")
     summary = district_summary(run["index"].score, names, population=population, hotspots=run["hotspots"],
                                **d.api_options())  # fmt: skip
