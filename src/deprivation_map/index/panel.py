@@ -11,7 +11,7 @@ most deprived, as :func:`~deprivation_map.index.composite.rank_most_deprived`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from ..errors import ValidationError, format_ids
 from ..io.panel import check_panel
 from .composite import build_index, rank_most_deprived
 from .normalise import Normaliser, normalise
+from .spec import IndexSpec
 
 __all__ = [
     "normalise_panel",
@@ -120,8 +121,8 @@ def normalise_panel(
 
 def panel_index(
     tables: Mapping[object, pd.DataFrame],
-    spec,
-    **options,
+    spec: IndexSpec | Mapping[str, object],
+    **options: Any,
 ) -> pd.DataFrame:
     """Scores of one composite index over several periods, normalised over all periods pooled.
 
