@@ -20,6 +20,7 @@ import tempfile
 import traceback
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from ._version import __version__
 from .errors import DeprivationMapError, DeprivationMapWarning
@@ -97,7 +98,7 @@ def _run(args: argparse.Namespace) -> int:
     from .datasets import get_path
 
     config = get_path("demo.toml") if args.command == "demo" else args.config
-    engine = {k: getattr(args, k, None) for k in ("scheduler", "workers", "memory_limit")}
+    engine: dict[str, Any] = {k: getattr(args, k, None) for k in ("scheduler", "workers", "memory_limit")}
     if getattr(args, "engine", "local") == "dask":
         engine["engine"] = "dask"
     elif any(x is not None for x in engine.values()):

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ValidationError
 from ..maps.browser import CHROMIUM_ARGS, find_chromium
@@ -113,9 +114,12 @@ def _check(context, path: Path, root: Path, screenshots, search, timeout_s: floa
         page.route("**/*", route)
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on(
-            "dialog", lambda dialog: (errors.append(f"a script opened a dialog: {dialog.message}"), dialog.dismiss())
-        )
+
+        def refuse(dialog: Any) -> None:
+            errors.append(f"a script opened a dialog: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("dialog", refuse)
         page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
         frames = page.frames[1:]
         maps = sum(bool(f.evaluate(_DRAWN_JS)) for f in frames)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import ndtri
 
 from ..errors import ValidationError, format_ids
 from ..io.panel import check_panel
@@ -242,7 +242,7 @@ def panel_change(
     else:
         se = standard_errors.reindex(index=panel.index)
         out["se"] = np.sqrt(se[start] ** 2 + se[end] ** 2)
-    z = stats.norm.ppf((1 + level) / 2)
+    z = ndtri((1 + level) / 2)
     out["low"], out["high"] = delta - z * out["se"], delta + z * out["se"]
     out["significant"] = ((out["low"] > 0) | (out["high"] < 0)).where(out["se"].notna())
     return out
