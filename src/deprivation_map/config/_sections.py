@@ -242,19 +242,13 @@ def _statistics_sections() -> tuple[s.Section, ...]:
     )
 
 
-def _change_section() -> s.Section:
-    """Change over time: a panel of one value by area and period, harmonised, ranked, and its space-time clusters."""
+def _harmonisation_section() -> s.Section:
+    """[change.harmonisation]: periods on older areas carried to the run's areas."""
     from .. import _validation as v
-    from ..index.normalise import NORMALISERS
-    from ..index.panel import mobility
     from ..io.boundaries import ON_INVALID
     from ..io.crosswalk import crosswalk_from_boundaries, crosswalk_from_lookup
-    from ..io.harmonisation import harmonise
-    from ..io.panel import build_panel
-    from ..spatial.emerging import emerging_hotspots
-    from ..spatial.markov_chains import markov, spatial_markov
 
-    harmonisation = s.Section(
+    return s.Section(
         "harmonisation",
         (
             s.Key(
@@ -305,13 +299,18 @@ def _change_section() -> s.Section:
             s.Key("on_invalid", (str,), "raise", choices=ON_INVALID, doc="invalid polygons in the old boundaries"),
             *s.replace_keys(s.api_keys(crosswalk_from_boundaries), tolerance={"bounds": v.Bounds(0, 1)}),
         ),
-        doc="Bringing periods on older areas to the run's areas, with an audit of every estimate "
-        f"({harmonise.__name__}).",
+        doc="Bringing periods on older areas to the run's areas (harmonise), with an audit of every estimate.",
         optional=True,
-        api=harmonise,
     )
+
+
+def _markov_section() -> s.Section:
+    """[change.markov]: Markov chains of the panel (giddy)."""
+    from .. import _validation as v
+    from ..spatial.markov_chains import markov, spatial_markov
+
     classes_bounds = {"classes": {"bounds": v.Bounds(2, 20, integer=True)}}
-    chains = s.Section(
+    return s.Section(
         "markov",
         (
             s.Key(
@@ -329,6 +328,16 @@ def _change_section() -> s.Section:
         optional=True,
         api=spatial_markov,
     )
+
+
+def _change_section() -> s.Section:
+    """Change over time: a panel of one value by area and period, harmonised, ranked, and its space-time clusters."""
+    from .. import _validation as v
+    from ..index.normalise import NORMALISERS
+    from ..index.panel import mobility
+    from ..io.panel import build_panel
+    from ..spatial.emerging import emerging_hotspots
+
     emerging = s.Section(
         "emerging",
         s.replace_keys(
@@ -384,14 +393,17 @@ def _change_section() -> s.Section:
                 "pooled",
                 doc='the normalisation\'s parameters: "pooled" over all periods, or a reference period',
             ),
-            *s.api_keys(mobility),
+            *s.replace_keys(
+                s.api_keys(mobility),
+                classes={"doc": "ranks, mobility and persistence by decile or quintile (1 = most deprived)"},
+            ),
             s.Key("start", (int,), None, doc="the first period of the change and mobility (default: the first)"),
             s.Key("end", (int,), None, doc="the last period of the change and mobility (default: the last)"),
         ),
         doc="Change over time: a panel of one value by area and period, carried to the run's areas, with ranks, "
         "mobility, persistently deprived areas and emerging hot spots. Without it, nothing looks at change.",
         optional=True,
-        subsections=(harmonisation, emerging, chains),
+        subsections=(_harmonisation_section(), emerging, _markov_section()),
     )
 
 

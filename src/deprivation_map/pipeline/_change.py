@@ -22,7 +22,7 @@ import pandas as pd
 from .. import _validation as v
 from ..errors import ValidationError, format_ids
 
-__all__ = ["ChangeResults", "change_stage", "change_tables"]
+__all__ = ["ChangeResults", "change_data", "change_stage", "change_tables", "write_change_maps"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,7 +225,7 @@ def _panel(run: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict, Any]:
     panel = build_panel({p: f[value] for p, f in frames.items()}, period=c.period)
     ids = pd.Index(run["data"].index.astype(str))
     extra = panel.index.difference(ids)
-    outside = panel.loc[extra].stack().rename(value).rename_axis(["id", "period"]).reset_index()
+    outside = panel.loc[extra].stack().dropna().rename(value).rename_axis(["id", "period"]).reset_index()
     return panel.reindex(ids), outside, audits, crosswalk
 
 
@@ -264,6 +264,12 @@ def _with_values(data: Any, values: pd.DataFrame, c: Any) -> Any:
             f"{format_ids(taken)} already. Rename them in the indicator table."
         )
     return data.join(values.set_axis(list(names.values()), axis=1))
+
+
+def change_data(run: Any) -> Any:
+    """The data with the panel's values as columns, as the stage adds them: what ``check`` reads, computing nothing."""
+    values = _panel(run)[0]
+    return _with_values(run["data"], values, run.config.change)
 
 
 def change_stage(run: Any) -> dict[str, Any]:
