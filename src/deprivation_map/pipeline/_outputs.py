@@ -143,9 +143,12 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | 
     if o.report:
         from ..maps.report import report_from_result
 
+        hrefs = {k: p.relative_to(out).as_posix() for k, p in outputs.items() if k.startswith("change_") and
+                 isinstance(p, Path) and p.suffix == ".html"}  # fmt: skip
         outputs["report"] = report_from_result(
-            result, out / o.report, lang=result.config.map.lang, map_href=map_path.relative_to(out).as_posix()
-        )
+            result, out / o.report, lang=result.config.map.lang, map_href=map_path.relative_to(out).as_posix(),
+            change_hrefs=hrefs,
+        )  # fmt: skip
     if result.config.source is not None:
         config_path = out / "config.toml"
         config_path.write_text(result.config.to_toml(out), encoding="utf-8")
