@@ -56,6 +56,20 @@ class ChangeResults:
         The chains fitted by name (``"markov"``, ``"spatial"``, ``"lisa"``); empty without ``[change.markov]``.
     classes, start, end, direction, normalise, reference
         The settings used.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from deprivation_map.config import Config
+    >>> from deprivation_map.pipeline import run
+    >>> raw = {"boundaries": {"path": "bundled:georgia_counties.gpkg", "id_col": "AreaKey"},
+    ...        "indicators": {"path": "bundled:georgia_indicators.csv", "id_col": "AreaKey"},
+    ...        "index": {"indicators": {"PctPov": 1}}, "hotspots": {"inference": "analytic"},
+    ...        "change": {"columns": {"1990": "PctPov", "2000": "PctPov"}, "classes": "quintile"}}
+    >>> change = run(Config.from_dict(raw, base_dir=Path(".")), out_dir=tempfile.mkdtemp()).change
+    >>> change.periods, bool((change.change["change"] == 0).all()), int(change.persistent.sum())  # nothing moved
+    ([1990, 2000], True, 32)
     """
 
     values: pd.DataFrame
@@ -328,7 +342,7 @@ def change_tables(change: ChangeResults) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def write_change_maps(result: Any, out: Path) -> dict[str, Path]:
+def write_change_maps(result: Any, out: Path) -> dict[str, Path | str]:
     """The period map (a slider between periods), the change map and the emerging hot spots map, in ``[map] lang``."""
     from ..maps.change import change_map, emerging_map, period_map
     from ..maps.i18n import text
