@@ -204,6 +204,24 @@ def test_direction_minus_one_turns_the_panel(gdf, tmp_path):
     assert down.emerging.categories.astype(str)[hot].str.contains("Cold").all()
 
 
+def test_harmonised_periods_missing_from_the_values_are_named(files, tmp_path):
+    body = f"""
+        [change]
+        path = "{files / "long.csv"}"
+        id_col = "code"
+        value = "rate"
+        [change.harmonisation]
+        method = "lookup"
+        lookup = "{files / "lookup.csv"}"
+        old = "old"
+        new = "new"
+        years = [1995]
+        kind = "intensive"
+        """
+    with pytest.raises(dm.errors.ValidationError, match=r"\[change\] Periods \[1995\] of \[change.harmonisation\]"):
+        run(_config(tmp_path, body), out_dir=tmp_path / "out")
+
+
 def test_rows_outside_the_areas_are_listed_not_used(gdf, files, tmp_path):
     long = pd.read_csv(files / "long.csv", dtype={"code": str})
     long = long[long["year"] == 2010]
@@ -246,11 +264,18 @@ def test_rows_outside_the_areas_are_listed_not_used(gdf, files, tmp_path):
             "'change.markov.chains'",
         ),
         (
-            '[change]\ncolumns = { 2000 = "a", 2010 = "b" }\n[change.harmonisation]\nmethod = "areal"\nyears = [2000]\nkind = "intensive"\nold_id_col = "c"\n',
+            (
+                '[change]\ncolumns = { 2000 = "a", 2010 = "b" }\n[change.harmonisation]\nmethod = "areal"\nyears = [2000]\n'
+                'kind = "intensive"\nold_id_col = "c"\nold_boundaries = "config.toml"\n'
+            ),
+            "on the run's areas already",
+        ),
+        (
+            '[change]\npath = "config.toml"\nid_col = "c"\ncolumns = { 2000 = "a", 2010 = "b" }\n[change.harmonisation]\nmethod = "areal"\nyears = [2000]\nkind = "intensive"\nold_id_col = "c"\n',
             "needs 'old_boundaries'",
         ),
         (
-            '[change]\ncolumns = { 2000 = "a", 2010 = "b" }\n[change.harmonisation]\nmethod = "lookup"\nyears = [2000]\nkind = "intensive"\nlookup = "config.toml"\nold = "o"\nnew = "n"\nweights = "area"\n',
+            '[change]\npath = "config.toml"\nid_col = "c"\ncolumns = { 2000 = "a", 2010 = "b" }\n[change.harmonisation]\nmethod = "lookup"\nyears = [2000]\nkind = "intensive"\nlookup = "config.toml"\nold = "o"\nnew = "n"\nweights = "area"\n',
             'weights = "area" needs',
         ),
         (

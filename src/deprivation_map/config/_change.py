@@ -136,6 +136,11 @@ def check_change(c: Settings, base_dir: Path, errors: list[str]) -> Settings:
     given = changed.get("columns") or changed.get("tables")
     found += _periods(c, list(given) if given else None)
     found += _harmonisation(c.harmonisation, c.years or (list(given) if given else None))
+    if c.harmonisation is not None and c.columns is not None and c.path is None:
+        found.append(
+            "[change.harmonisation] carries values from older areas, but columns of the joined data are on the "
+            "run's areas already: give the table on the older areas (path) or leave harmonisation out."
+        )
     if c.markov is not None and len(set(c.markov.chains)) != len(c.markov.chains):
         found.append(f"Key 'change.markov.chains' names a chain twice: {c.markov.chains}.")
     errors.extend(found)

@@ -216,6 +216,10 @@ def _harmonised(run: Any, frames: dict, value: str) -> tuple[dict, dict, Any]:
     h = run.config.change.harmonisation
     if h is None:
         return frames, {}, None
+    missing = [y for y in h.years if y not in frames]
+    if missing:
+        raise ValidationError(f"Periods {missing} of [change.harmonisation] years are not in the values; found "
+                              f"{list(frames)}.")  # fmt: skip
     crosswalk = _crosswalk(run)
     out, audits = dict(frames), {}
     for period in h.years:
