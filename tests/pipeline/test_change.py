@@ -305,3 +305,34 @@ def test_a_valid_change_section_reads_its_periods_as_years(tmp_path):
     assert config.change.columns == {2001: "a", 2011: "b"} and config.change.emerging.alpha == 0.05
     assert config.change.harmonisation is None and config.change.markov is None
     assert load_config(_config(tmp_path, "")).change is None
+
+
+def test_normalised_against_a_reference_period_equals_normalise_panel(gdf, tmp_path):
+    body = '[change]\ncolumns = { 2000 = "PctPov", 2010 = "PctBach" }\nnormalise = "minmax"\nreference = 2000\n'
+    c = run(_config(tmp_path, body), out_dir=tmp_path / "out").change
+    tables = {2000: gdf[["PctPov"]].set_axis(["value"], axis=1), 2010: gdf[["PctBach"]].set_axis(["value"], axis=1)}
+    expected = dm.normalise_panel(tables, "minmax", reference=2000)
+    np.testing.assert_allclose(c.panel[2000], expected[2000]["value"])
+    np.testing.assert_allclose(c.panel[2010], expected[2010]["value"])
+    assert c.panel[2000].min() == pytest.approx(0) and c.panel[2000].max() == pytest.approx(1)  # its own range
+    pd.testing.assert_frame_equal(
+        c.values, dm.build_panel({2000: gdf["PctPov"], 2010: gdf["PctBach"]}), check_names=False
+    )
+
+
+def test_columns_of_a_wide_table_join_the_data_under_their_names(gdf, tmp_path):
+    wide = pd.DataFrame({"code": gdf.index, "v1": gdf["PctPov"].to_numpy(), "v2": gdf["PctPov"].to_numpy() + 1})
+    wide.to_csv(tmp_path / "wide.csv", index=False)
+    body = '[change]\npath = "wide.csv"\nid_col = "code"\ncolumns = { 2000 = "v1", 2010 = "v2" }\n'
+    result = run(_config(tmp_path, body), out_dir=tmp_path / "out")
+    assert {"v1", "v2"} <= set(result.data.columns) and np.allclose(result.change.change["change"], 1)
+
+
+def test_check_reads_the_panel_and_names_its_problems(files, tmp_path):
+    from deprivation_map.pipeline import check
+
+    body = f'[change]\npath = "{files / "long.csv"}"\nid_col = "code"\nvalue = "score"\n'
+    found = check(_config(tmp_path, body))
+    assert not found.ok and found.problems[0].startswith("[change]") and "'score'" in found.problems[0]
+    ok = check(_config(tmp_path, f'[change]\npath = "{files / "long.csv"}"\nid_col = "code"\nvalue = "rate"\n'))
+    assert ok.ok, ok.problems

@@ -271,10 +271,13 @@ def _chains(panel: pd.DataFrame, graph: Any, m: Any) -> dict:
 
 
 def _with_values(data: Any, values: pd.DataFrame, c: Any) -> Any:
-    """The data with each period's value as a column ``<value>_<period>`` (for [index]), unless they are its columns."""
+    """The data with each period's value as a column (for [index]): ``<value>_<period>``, or the name in columns.
+
+    Columns of the joined data are there already.
+    """
     if c.columns is not None and c.path is None:
         return data
-    names = {p: f"{c.value}_{p}" for p in values.columns}
+    names = c.columns if c.columns is not None else {p: f"{c.value}_{p}" for p in values.columns}
     taken = [n for n in names.values() if n in data.columns]
     if taken:
         raise ValidationError(
