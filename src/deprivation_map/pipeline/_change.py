@@ -116,6 +116,21 @@ class ChangeResults:
             axis=1,
         )  # fmt: skip
 
+    def __repr__(self) -> str:
+        return (
+            f"ChangeResults({len(self.panel)} areas x {self.panel.shape[1]} periods, {self.start} -> {self.end}: "
+            f"{int(self.persistent.sum())} persistently in the most deprived {self.classes}, "
+            f"{len(self.harmonised)} periods harmonised)"
+        )
+
+    def _repr_html_(self) -> str:
+        from .._repr import html_repr
+
+        summary = {"periods": ", ".join(map(str, self.periods)), "classes": self.classes, "start": self.start,
+                   "end": self.end, "direction": self.direction, "normalise": self.normalise or "none"}  # fmt: skip
+        return html_repr(self, summary, frame=self.to_frame(), counts=self.emerging.counts(),
+                         tables={"mobility": self.mobility})  # fmt: skip
+
     def summary_lines(self) -> list[str]:
         """A few lines for the run's summary."""
         periods = ", ".join(map(str, self.periods))
