@@ -165,6 +165,8 @@ def test_a_lookup_gives_the_same_panel_as_its_crosswalk(gdf, files, tmp_path):
         """,
     )
     result = run(path, out_dir=tmp_path / "out")
+    again = load_config(result.outputs["config"]).change  # the configuration as run, saved beside the outputs
+    assert again.tables == result.config.change.tables and again.harmonisation.lookup == files / "lookup.csv"
     lookup = pd.read_csv(files / "lookup.csv", dtype=str)
     crosswalk = dm.crosswalk_from_lookup(lookup, old="old", new="new")
     expected = _direct(gdf, files, result.graph, crosswalk=crosswalk, classes="quintile", alpha=0.1, correction="none")

@@ -66,7 +66,7 @@ def _emerging(change: Any, lang: str) -> str:
         for k, n in counts.items()
         if n
     ]
-    return table([text("cluster", lang), text("areas", lang)], rows)
+    return table([text("category", lang), text("areas", lang)], rows)
 
 
 def _persistent(result: Any, lang: str) -> str:

@@ -63,7 +63,7 @@ i.sw {display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #636
 <p>{{ change.periods }}</p>{% if change.harmonised %}<p>{{ change.harmonised }}</p>{% endif %}
 {% if change.links %}<p>{% for label, href in change.links %}<a href="{{ href }}">{{ label }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>{% endif %}
 <h3>{{ change.emerging_title }}</h3>
-<table><tr><th>{{ t.cluster }}</th><th>{{ t.areas }}</th></tr>
+<table><tr><th>{{ change.category }}</th><th>{{ t.areas }}</th></tr>
 {% for colour, label, n in change.emerging %}<tr><td><i class="sw" style="background:{{ colour }}"></i> {{ label }}</td><td class="num">{{ n }}</td></tr>{% endfor %}</table>
 <h3>{{ change.mobility_title }}</h3>
 <table><tr><th></th>{% for c in change.mobility_head %}<th>{{ c }}</th>{% endfor %}</tr>
@@ -408,6 +408,7 @@ def _change_section(change, gdf, name_col: str | None, lang: str, hrefs: Mapping
         "harmonised": harmonised,
         "links": [(titles[k], href) for k, href in hrefs.items() if k in titles],
         "emerging_title": text("emerging_hotspots", lang),
+        "category": text("category", lang),
         "emerging": [(EMERGING_COLOURS[k], text(k, lang), n(x)) for k, x in counts.items() if x],
         "mobility_title": text(f"mobility_{change.classes}", lang, start=change.start, end=change.end),
         "mobility_head": [n(c) for c in matrix.columns],
