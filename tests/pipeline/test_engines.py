@@ -39,6 +39,7 @@ permutations = 499
 seed = 11
 correction = "none"  # so that some areas are labelled at 499 permutations: labels to compare
 [gi]
+inference = "permutation"
 permutations = 499
 seed = 5
 correction = "none"
