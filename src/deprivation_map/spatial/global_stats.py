@@ -20,6 +20,8 @@ from scipy.special import ndtr
 
 from .. import _validation as v
 from ..errors import ValidationError
+from ._numpy_kernels import SMALL_CELLS
+from ._numpy_kernels import permuted_sums as numpy_permuted_sums
 from ._prepare import pair, prepare, require_variation, standardise
 from .global_results import GlobalMoran, GlobalStatistic
 from .inference import (
@@ -92,29 +94,35 @@ def _permuted_sums(
     """Per permutation ``p`` of ``y`` (and of ``x`` if ``permute_x``): ``x_p' W y_p`` and ``sum_i m_i y_p[i]**2``.
 
     Summed in ``order`` (default :func:`local_order`); any order gives the same permutations and sums equal
-    up to rounding.
+    up to rounding. Without an ``order``, up to :data:`~deprivation_map.spatial._numpy_kernels.SMALL_CELLS`
+    areas x permutations run in NumPy (identical sums, no numba to load).
     """
     if not permutations:
         return np.array([]), np.array([])
+    w = sparse.csr_array(w)
+    w.sort_indices()
+    f64 = np.float64
+    x, y = np.ascontiguousarray(x, dtype=f64), np.ascontiguousarray(y, dtype=f64)
+    m = np.zeros(len(y)) if margins is None else np.asarray(margins, dtype=f64)
+    same = permute_x and x is y
+    if order is None and len(y) * permutations <= SMALL_CELLS:  # no numba to compile or load
+        return numpy_permuted_sums(x, y, w.indptr, w.indices, w.data, m, permute_x, permutations, seed, same)
     from numba import get_num_threads
 
     from ._global_kernel import permuted_sums
 
-    w = sparse.csr_array(w)
-    w.sort_indices()
     order = local_order(w) if order is None else np.asarray(order, dtype=np.int64)
-    m = np.zeros(len(y)) if margins is None else np.asarray(margins, dtype=np.float64)
-    f64 = np.float64
+    renumbered = _renumber(w, order)
     return permuted_sums(
-        np.ascontiguousarray(x, dtype=f64),
-        np.ascontiguousarray(y, dtype=f64),
+        x,
+        y,
         order,
-        *_renumber(w, order),
+        *renumbered,
         np.ascontiguousarray(m[order]),
         permute_x,
         permutations,
         np.uint64(seed),
-        permute_x and x is y,
+        same,
         get_num_threads(),
     )
 
