@@ -73,3 +73,19 @@ def test_shuffles_are_permutations():
     rows = _numpy_kernels.shuffles(30, 200, 1)
     assert (np.sort(rows, axis=1) == np.arange(30)).all()
     assert len({tuple(r) for r in rows.tolist()}) == 200
+
+
+@pytest.mark.slow
+def test_a_small_run_loads_no_numba_kernel():
+    """The demo's size (159 counties): global Moran and LISA with their default permutations, no kernel loaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, deprivation_map as dm; g = dm.datasets.load_georgia(); graph = dm.build_graph(g); "
+        "dm.global_moran(g['PctPov'], graph, seed=0); dm.local_moran(g['PctPov'], graph, seed=0); "
+        "dm.local_g(g['PctPov'], graph, seed=0, inference='permutation', permutations=999, correction='none'); "
+        "print(sorted(m for m in sys.modules if m.startswith('deprivation_map') and m.endswith('_kernel')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
