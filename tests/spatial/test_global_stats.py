@@ -84,7 +84,11 @@ def test_results_do_not_depend_on_row_order(columbus, columbus_graph):
         assert a.value == pytest.approx(b.value, rel=1e-12) and a.p_sim == b.p_sim
 
 
-def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph, one_numba_thread):
+def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph, one_numba_thread, monkeypatch):
+    from deprivation_map.spatial import global_stats
+
+    monkeypatch.setattr(global_stats, "SMALL_CELLS", 0)  # the numba kernel, in its local order, with 1 or 2 threads
+    monkeypatch.setattr(global_stats, "LOCAL_FROM", 10)
     first = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
     with one_numba_thread():
         single = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
