@@ -17,8 +17,10 @@ sums up to rounding in their last digits, are those of canonical order whatever 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
-from numba import njit, prange, uint64
+from numba import njit, uint64
 
 from ._streams import AREA, below, splitmix
 
@@ -89,7 +91,34 @@ def _block_sums(xs, ys, indptr, indices, weights, margins, cross, square):
     square[:] = (s0, s1, s2, s3, s4, s5, s6, s7)
 
 
-@njit(parallel=True, cache=True, nogil=True)
+@njit(cache=True, nogil=True)
+def _worker(x, y, order, indptr, indices, weights, margins, permute_x, same, seed, t, workers, cross, square):
+    """Blocks ``t, t + workers, ...`` of :data:`BLOCK` permutations, with this worker's own scratch arrays."""
+    n, permutations = y.shape[0], cross.shape[0]
+    two = permute_x and not same
+    yp, xp = np.empty(n), np.empty(n if two else 0)
+    ys = np.zeros((n, BLOCK))
+    xs = ys if same else np.empty((n, BLOCK))
+    if not permute_x:
+        for a in range(n):
+            for q in range(BLOCK):
+                xs[a, q] = x[order[a]]
+    block_cross, block_square = np.empty(BLOCK), np.empty(BLOCK)
+    for b in range(t, (permutations + BLOCK - 1) // BLOCK, workers):
+        first = b * BLOCK
+        width = min(BLOCK, permutations - first)
+        for q in range(width):
+            _shuffle(x, y, xp, yp, two, first + q, seed)
+            for a in range(n):
+                ys[a, q] = yp[order[a]]
+                if two:
+                    xs[a, q] = xp[order[a]]
+        _block_sums(xs, ys, indptr, indices, weights, margins, block_cross, block_square)
+        for q in range(width):
+            cross[first + q] = block_cross[q]
+            square[first + q] = block_square[q]
+
+
 def permuted_sums(x, y, order, indptr, indices, weights, margins, permute_x, permutations, seed, same, threads):
     """``(cross, square)`` per permutation: ``x_p' W y_p`` and ``sum_i margins[i] * y_p[i]**2``.
 
@@ -98,33 +127,22 @@ def permuted_sums(x, y, order, indptr, indices, weights, margins, permute_x, per
     ``same`` (``x`` is ``y``, permuted together) only ``y`` is shuffled and read as both. Without
     ``permute_x``, ``x`` stays in place. Each permutation is a Fisher-Yates shuffle whose index ``j`` in
     ``0..i`` comes from 32 random bits reduced by multiply-shift (bias below ``n / 2**32``). Blocks of
-    :data:`BLOCK` permutations are independent: each of up to ``threads`` workers takes every ``workers``-th
-    block, with its own scratch arrays, and the sums of a block do not depend on which worker computes it.
+    :data:`BLOCK` permutations are independent: each of up to ``threads`` workers (Python threads running the
+    compiled worker without the GIL: no parallel region to compile, which took seconds) takes every
+    ``workers``-th block with its own scratch arrays, and the sums of a block do not depend on which worker
+    computes it.
     """
-    n = y.shape[0]
     cross = np.zeros(permutations)
     square = np.zeros(permutations)
-    n_blocks = (permutations + BLOCK - 1) // BLOCK
-    workers = max(1, min(threads, n_blocks))
-    two = permute_x and not same
-    for t in prange(workers):
-        yp, xp = np.empty(n), np.empty(n if two else 0)
-        ys = np.zeros((n, BLOCK))
-        xs = np.empty((n, BLOCK)) if not same else ys
-        if not permute_x:
-            for a in range(n):
-                xs[a, :] = x[order[a]]
-        block_cross, block_square = np.empty(BLOCK), np.empty(BLOCK)
-        for b in range(t, n_blocks, workers):
-            first = b * BLOCK
-            width = min(BLOCK, permutations - first)
-            for q in range(width):
-                _shuffle(x, y, xp, yp, two, first + q, seed)
-                for a in range(n):
-                    ys[a, q] = yp[order[a]]
-                    if two:
-                        xs[a, q] = xp[order[a]]
-            _block_sums(xs, ys, indptr, indices, weights, margins, block_cross, block_square)
-            cross[first : first + width] = block_cross[:width]
-            square[first : first + width] = block_square[:width]
+    workers = max(1, min(threads, (permutations + BLOCK - 1) // BLOCK))
+    args = (x, y, order, indptr, indices, weights, margins, permute_x, same, seed)
+
+    def run(t: int) -> None:
+        _worker(*args, t, workers, cross, square)
+
+    if workers == 1:
+        run(0)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, range(workers)))
     return cross, square
