@@ -13,6 +13,9 @@ of the graph: neighbours get nearby numbers): each shuffled array is read once t
 column of a ``n x 8`` block, and the graph, renumbered in the same order, is then walked once per block of 8
 permutations, reading nearby rows of 8 values. The shuffle itself is unchanged, so the permutations, and the
 sums up to rounding in their last digits, are those of canonical order whatever the local order.
+Measured at a million areas (``benchmarks/bench_hotspots.py``): 23 s of CPU for 999 permutations before, 12.6
+after; what remains is the shuffle (about 1.7 ms per permutation), the read into local order (2.7 ms, random
+reads) and the sums (2.3 ms), on a shared machine.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ missing values and islands) and returns an immutable result with analytical and 
 the p-value of the inference chosen (``inference="auto"`` by default: permutations below 50,000 areas, the
 normal z-score under randomisation above; or ``"permutation"``, ``"analytic"``). Permutations
 run in a cached numba kernel (:mod:`deprivation_map.spatial._global_kernel`), in parallel and independent of
-the number of threads for a given seed. A statistic of values that do not vary is undefined: refused, never
+the number of threads for a given seed; small problems (:data:`~deprivation_map.spatial._numpy_kernels.SMALL_CELLS`)
+in NumPy, with the same permutations and sums. A statistic of values that do not vary is undefined: refused, never
 reported with a p-value.
 """
 
