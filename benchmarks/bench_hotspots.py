@@ -34,6 +34,15 @@ With ``--robust`` (default sizes 1,000 and 10,000 areas), :func:`deprivation_map
 a graph computed together), graphs given.
 
     flock /tmp/bench.lock python benchmarks/bench_hotspots.py --robust [--sizes 1000 10000]
+
+With ``--tasks``, only the tasks named (e.g. ``--tasks "queen graph" "Moran 999"``). With ``--fixed``, the fixed
+costs of a fresh process instead (CPU seconds, user + system, as well as wall seconds: less sensitive to other
+load on a shared machine): ``import deprivation_map``; the first graph of 100,000 areas (``import + first
+graph``: the import, then :func:`deprivation_map.build_graph`, whose libpysal import is paid here); and
+``deprivation-map demo`` with an empty numba cache and no bytecode (``PYTHONPYCACHEPREFIX`` a new folder: every
+module compiled again, as after an install without bytecode), with an empty numba cache only, and again (warm).
+
+    flock /tmp/bench.lock python benchmarks/bench_hotspots.py --fixed
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 PRELUDE = """
@@ -131,6 +141,14 @@ t = time.perf_counter(); esda.Moran_Local(y.to_numpy(), w, permutations=999, n_j
 done({"s": time.perf_counter() - t})
 """,
 }
+FIXED = {
+    "import deprivation_map": [sys.executable, "-c", "import deprivation_map"],
+    "import + first graph": [sys.executable, "-c", PRELUDE.split("t0 =")[0] + "import numpy as np, pandas as pd, "
+        "geopandas as gpd, shapely\nimport deprivation_map as dm\ngeoms = shapely.from_wkb(np.load(PATH, allow_pickle"
+        "=True))\ngdf = gpd.GeoDataFrame(geometry=geoms, index=pd.Index([f'A{i:07d}' for i in range(len(geoms))]), "
+        "crs='EPSG:3857')\nt = time.perf_counter(); dm.build_graph(gdf, components='keep')\n"
+        "print(json.dumps({'graph s': time.perf_counter() - t}))"],
+}  # fmt: skip
 ESDA = ("libpysal queen", "esda Moran 999", "esda Moran_Local 999")
 AUTO = ("LISA auto", "LISA analytic")
 ROBUST = ("robust 1500 analytic",)
@@ -167,11 +185,15 @@ def main() -> None:
     parser.add_argument("--esda", action="store_true", help="also time libpysal/esda (sizes <= 100,000)")
     parser.add_argument("--auto", action="store_true", help="time the defaults: permutations='auto', analytic")
     parser.add_argument("--robust", action="store_true", help="time robust_hotspots over 1,500 runs")
+    parser.add_argument("--tasks", nargs="+", help="only these tasks")
+    parser.add_argument("--fixed", action="store_true", help="fixed costs: import, first graph, cold demo")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dm_bench_voronoi")
     args = parser.parse_args()
     default = [1_000, 10_000] if args.robust else [159, 3085, 100_000] if args.auto else [10_000, 100_000, 1_000_000]
     args.sizes = args.sizes or default
     args.cache.mkdir(exist_ok=True)
+    if args.fixed:
+        return fixed(voronoi(100_000, args.cache))
     numba_cache = tempfile.mkdtemp(prefix="dm_numba_")
     small = voronoi(min(args.sizes), args.cache)
     first = {task: child(task, small, numba_cache)["s"] for task in ("LISA 999", "Moran 999")}  # fills the cache
@@ -188,13 +210,50 @@ def main() -> None:
         path = voronoi(n, args.cache)
         tasks = list(ROBUST) if args.robust else [t for t in TASKS if t not in ESDA + AUTO + ROBUST and t != "threads"]
         tasks += [t for t in ESDA if args.esda and n <= 100_000]
+        tasks = [t for t in tasks if not args.tasks or t in args.tasks]
         for task in tasks:
             r = child(task, path, numba_cache)
             print(f"{n:>10,} | {task:<22} | {r['s']:>8.2f} | {r['peak GiB']:>8.2f}", flush=True)
-        one, two = (child("threads", path, numba_cache, threads=t)["hash"] for t in (1, 2))
-        if args.robust:
+        if args.robust or args.tasks:
             continue
+        one, two = (child("threads", path, numba_cache, threads=t)["hash"] for t in (1, 2))
         print(f"{n:>10,} | {'1 vs 2 threads':<22} | {'same' if one == two else 'DIFFER':>8} |", flush=True)
+
+
+def _timed(command: list[str], env: dict) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the child: user + system, its last line of output)."""
+    before = os.times()
+    start = time.perf_counter()
+    out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    wall = time.perf_counter() - start
+    if out.returncode:
+        raise RuntimeError(f"{command} failed:\n{out.stderr[-2000:]}")
+    after = os.times()
+    cpu = after.children_user - before.children_user + after.children_system - before.children_system
+    return wall, cpu, (out.stdout.strip().splitlines() or [""])[-1]
+
+
+def fixed(path: Path) -> None:
+    """Fixed costs of a fresh process: import, the first graph of 100,000 areas, the demo cold and warm."""
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2", "NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="dm_numba_")}
+    print(f"{'task':<42} | {'wall s':>7} | {'CPU s':>6} | detail")
+    print("-" * 72)
+    for task, command in FIXED.items():
+        wall, cpu, last = _timed([c.replace("PATH", repr(str(path))) for c in command], env)
+        print(f"{task:<42} | {wall:>7.2f} | {cpu:>6.2f} | {last}", flush=True)
+    demo = [sys.executable, "-c", "from deprivation_map.cli import main; main()", "--quiet", "demo"]
+    out = tempfile.mkdtemp(prefix="dm_demo_")
+    runs = {
+        "demo: no numba cache, no bytecode": {
+            "NUMBA_CACHE_DIR": tempfile.mkdtemp(),
+            "PYTHONPYCACHEPREFIX": out + "/pyc",
+        },
+        "demo: no numba cache": {"NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="dm_numba_")},
+    }
+    runs["demo: again (warm)"] = runs["demo: no numba cache"]
+    for task, extra in runs.items():
+        wall, cpu, _ = _timed([*demo, "--out", out], {**env, **extra})
+        print(f"{task:<42} | {wall:>7.2f} | {cpu:>6.2f} |", flush=True)
 
 
 def auto(sizes: list[int], cache: Path, numba_cache: str) -> None:

@@ -84,7 +84,11 @@ def test_results_do_not_depend_on_row_order(columbus, columbus_graph):
         assert a.value == pytest.approx(b.value, rel=1e-12) and a.p_sim == b.p_sim
 
 
-def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph, one_numba_thread):
+def test_permutations_do_not_depend_on_the_thread_count(columbus, columbus_graph, one_numba_thread, monkeypatch):
+    from deprivation_map.spatial import global_stats
+
+    monkeypatch.setattr(global_stats, "SMALL_CELLS", 0)  # the numba kernel, in its local order, with 1 or 2 threads
+    monkeypatch.setattr(global_stats, "LOCAL_FROM", 10)
     first = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
     with one_numba_thread():
         single = dm.global_moran(columbus["CRIME"], columbus_graph, seed=9)
@@ -189,3 +193,104 @@ def test_permuting_one_array_gives_the_sums_of_permuting_two():
     two = _permuted_sums(z, z.copy(), w, 50, 7, margins=margins)
     np.testing.assert_array_equal(one[0], two[0])
     np.testing.assert_array_equal(one[1], two[1])
+
+
+def _splitmix_shuffles(n: int, seed: int, permutations: int) -> list[np.ndarray]:
+    """The kernel's permutations written out in plain Python (an independent check of how seeds map to them).
+
+    Permutation ``p``: SplitMix64 seeded by ``seed ^ ((p + 1) * 0xD1B54A32D192ED03)``, one output skipped, then a
+    Fisher-Yates shuffle of positions ``0 .. n-1`` whose ``j`` is ``(low 32 bits * (i + 1)) >> 32``.
+    """
+    mask = 2**64 - 1
+
+    def step(state):
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        return state, z ^ (z >> 31)
+
+    out = []
+    for p in range(permutations):
+        state, _ = step(seed ^ (((p + 1) * 0xD1B54A32D192ED03) & mask))
+        positions = list(range(n))
+        for i in range(n - 1, 0, -1):
+            state, bits = step(state)
+            j = ((bits & 0xFFFFFFFF) * (i + 1)) >> 32
+            positions[i], positions[j] = positions[j], positions[i]
+        out.append(np.array(positions))
+    return out
+
+
+def test_moran_permutations_are_the_documented_shuffles_of_areas_in_id_order(georgia):
+    """Computed by hand: each simulated I is Moran's I of the values shuffled by the written-out stream."""
+    from deprivation_map.spatial._prepare import prepare
+
+    graph = dm.build_graph(georgia)
+    moran = dm.global_moran(georgia["PctPov"], graph, seed=12345, permutations=5)
+    prep = prepare(georgia["PctPov"], graph, missing="raise", transform="r")  # canonical: sorted by ID
+    z = prep.y[:, 0] - prep.y[:, 0].mean()
+    for p, positions in enumerate(_splitmix_shuffles(len(z), 12345, 5)):
+        zp = z[positions]
+        assert moran.sim[p] == pytest.approx(len(z) / prep.w.sum() * (zp @ (prep.w @ zp)) / (z @ z), rel=1e-13)
+
+
+@pytest.mark.parametrize("case", ["moran", "two arrays", "x fixed"])
+def test_the_local_summing_order_changes_speed_not_the_permutations(voronoi_areas, case):
+    """Sums in canonical, reverse Cuthill-McKee and random orders agree to rounding, and so do their p-values."""
+    from deprivation_map.spatial._prepare import prepare
+    from deprivation_map.spatial.global_stats import _permuted_sums
+
+    gdf = voronoi_areas(1500, seed=4).set_index("code")
+    prep = prepare(gdf["pov"], dm.build_graph(gdf, components="keep"), missing="raise", transform="r")
+    z = prep.y[:, 0] - prep.y[:, 0].mean()
+    x = {"moran": z, "two arrays": z.copy(), "x fixed": np.sin(z)}[case]
+    margins = np.random.default_rng(0).uniform(size=len(z))
+    orders = {
+        "canonical": np.arange(len(z)),
+        "rcm": _rcm(prep.w),
+        "random": np.random.default_rng(1).permutation(len(z)),
+    }
+    runs = {
+        name: _permuted_sums(x, z, prep.w, 99, 3, margins=margins, permute_x=case != "x fixed", order=order)
+        for name, order in orders.items()
+    }
+    observed = x @ (prep.w @ z)
+    for name in ("rcm", "random"):
+        for got, want in zip(runs[name], runs["canonical"], strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
+        assert ((runs[name][0] >= observed) == (runs["canonical"][0] >= observed)).all()
+    assert not np.array_equal(orders["rcm"], orders["canonical"])
+
+
+def _rcm(w):
+    from scipy import sparse
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    return reverse_cuthill_mckee(sparse.csr_matrix(w + w.T), symmetric_mode=True).astype(np.int64)
+
+
+def test_local_order_is_used_from_many_areas_and_matches_esda_permutation_distribution(voronoi_areas, monkeypatch):
+    """With the local order in force, the permutation distribution of I has esda's mean and variance (999 draws
+    each, within sampling error) and the analytic moments under randomisation; results repeat exactly for a seed
+    and do not depend on the row order."""
+    from deprivation_map.spatial import global_stats
+
+    monkeypatch.setattr(global_stats, "LOCAL_FROM", 100)
+    gdf = voronoi_areas(1500, seed=5).set_index("code")
+    graph = dm.build_graph(gdf, components="keep")
+    assert not np.array_equal(global_stats.local_order(graph.sparse), np.arange(len(gdf)))
+    ours = dm.global_moran(gdf["pov"], graph, seed=8, inference="permutation")
+    ref = esda.Moran(gdf["pov"].to_numpy(), graph, permutations=999)
+    se = np.sqrt(ours.VI_rand / 999)
+    assert ours.sim.mean() == pytest.approx(ref.sim.mean(), abs=5 * np.sqrt(2) * se)
+    assert ours.sim.mean() == pytest.approx(ours.EI, abs=4 * se)
+    assert ours.sim.var() == pytest.approx(ref.sim.var(), rel=0.25)
+    assert ours.sim.var() == pytest.approx(ours.VI_rand, rel=0.15)
+    shuffled = gdf.sample(frac=1, random_state=2)
+    again = dm.global_moran(shuffled["pov"], dm.build_graph(shuffled, components="keep"), seed=8)
+    np.testing.assert_array_equal(again.sim, ours.sim)
+    assert again.p_sim == ours.p_sim
+    monkeypatch.setattr(global_stats, "LOCAL_FROM", 10**9)  # canonical order: the same permutations
+    canonical = dm.global_moran(gdf["pov"], graph, seed=8, inference="permutation")
+    np.testing.assert_allclose(canonical.sim, ours.sim, rtol=1e-12)
+    assert canonical.p_sim == ours.p_sim

@@ -5,7 +5,8 @@ missing values and islands) and returns an immutable result with analytical and 
 the p-value of the inference chosen (``inference="auto"`` by default: permutations below 50,000 areas, the
 normal z-score under randomisation above; or ``"permutation"``, ``"analytic"``). Permutations
 run in a cached numba kernel (:mod:`deprivation_map.spatial._global_kernel`), in parallel and independent of
-the number of threads for a given seed. A statistic of values that do not vary is undefined: refused, never
+the number of threads for a given seed; small problems (:data:`~deprivation_map.spatial._numpy_kernels.SMALL_CELLS`)
+in NumPy, with the same permutations and sums. A statistic of values that do not vary is undefined: refused, never
 reported with a p-value.
 """
 
@@ -20,6 +21,8 @@ from scipy.special import ndtr
 
 from .. import _validation as v
 from ..errors import ValidationError
+from ._numpy_kernels import SMALL_CELLS
+from ._numpy_kernels import permuted_sums as numpy_permuted_sums
 from ._prepare import pair, prepare, require_variation, standardise
 from .global_results import GlobalMoran, GlobalStatistic
 from .inference import (
@@ -44,6 +47,40 @@ def _sums(w: sparse.csr_array) -> dict[str, float]:
     return {"s0": float(w.sum()), "s1": float(0.5 * ((w + w.T) ** 2).sum()), "s2": float(((rows + cols) ** 2).sum())}
 
 
+LOCAL_FROM = 20_000
+"""From this many areas the permutation kernel sums in a bandwidth-reducing order of the graph (reverse
+Cuthill-McKee), in which neighbours have nearby numbers; below, the arrays fit in cache and canonical order is
+kept. The order changes the speed only: the permutations are those of canonical order either way."""
+
+
+def local_order(w: sparse.csr_array) -> np.ndarray:
+    """A numbering of the areas in which neighbours are near each other: ``order[a]`` is the area numbered ``a``.
+
+    Reverse Cuthill-McKee (scipy) on the symmetrised pattern of ``w``: it needs only the graph (no coordinates,
+    so it serves a graph read from a GAL file as well) and depends only on it, never on the input row order.
+    Below :data:`LOCAL_FROM` areas, the identity.
+    """
+    n = w.shape[0]
+    if n < LOCAL_FROM:
+        return np.arange(n, dtype=np.int64)
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    pattern = sparse.csr_matrix((np.ones(w.nnz), w.indices, w.indptr), shape=w.shape)
+    return reverse_cuthill_mckee(pattern + pattern.T, symmetric_mode=True).astype(np.int64)
+
+
+def _renumber(w: sparse.csr_array, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``w[order][:, order]`` in CSR form (indptr, indices, weights), without scipy's general fancy indexing."""
+    lengths = np.diff(w.indptr)[order]
+    indptr = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    take = np.repeat(w.indptr[order].astype(np.int64) - indptr[:-1], lengths) + np.arange(indptr[-1])
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    indices = position[w.indices[take]].astype(np.int32 if len(order) < 2**31 else np.int64)  # int32: half the reads
+    return indptr, indices, np.ascontiguousarray(w.data[take], dtype=np.float64)
+
+
 def _permuted_sums(
     x: np.ndarray,
     y: np.ndarray,
@@ -53,27 +90,41 @@ def _permuted_sums(
     *,
     margins: np.ndarray | None = None,
     permute_x: bool = True,
+    order: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per permutation ``p`` of ``y`` (and of ``x`` if ``permute_x``): ``x_p' W y_p`` and ``sum_i m_i y_p[i]**2``."""
+    """Per permutation ``p`` of ``y`` (and of ``x`` if ``permute_x``): ``x_p' W y_p`` and ``sum_i m_i y_p[i]**2``.
+
+    Summed in ``order`` (default :func:`local_order`); any order gives the same permutations and sums equal
+    up to rounding. Without an ``order``, up to :data:`~deprivation_map.spatial._numpy_kernels.SMALL_CELLS`
+    areas x permutations run in NumPy (identical sums, no numba to load).
+    """
     if not permutations:
         return np.array([]), np.array([])
-    from ._global_kernel import permuted_sums
-
     w = sparse.csr_array(w)
     w.sort_indices()
-    m = np.zeros(len(y)) if margins is None else margins
     f64 = np.float64
+    x, y = np.ascontiguousarray(x, dtype=f64), np.ascontiguousarray(y, dtype=f64)
+    m = np.zeros(len(y)) if margins is None else np.asarray(margins, dtype=f64)
+    same = permute_x and x is y
+    if order is None and len(y) * permutations <= SMALL_CELLS:  # no numba to compile or load
+        return numpy_permuted_sums(x, y, w.indptr, w.indices, w.data, m, permute_x, permutations, seed, same)
+    from numba import get_num_threads
+
+    from ._global_kernel import permuted_sums
+
+    order = local_order(w) if order is None else np.asarray(order, dtype=np.int64)
+    renumbered = _renumber(w, order)
     return permuted_sums(
-        np.ascontiguousarray(x, dtype=f64),
-        np.ascontiguousarray(y, dtype=f64),
-        w.indptr.astype(np.int64),
-        w.indices.astype(np.int64),
-        np.ascontiguousarray(w.data, dtype=f64),
-        np.ascontiguousarray(m, dtype=f64),
+        x,
+        y,
+        order,
+        *renumbered,
+        np.ascontiguousarray(m[order]),
         permute_x,
         permutations,
         np.uint64(seed),
-        permute_x and x is y,
+        same,
+        get_num_threads(),
     )
 
 

@@ -294,9 +294,9 @@ def build_graph(
         )
     if isolated.any() and islands == "knn":
         matrix = _attach_islands(matrix, geometry)
-    graph = _graph_from_matrix(row_standardise(matrix), ids, "R")
-    _check_components(describe_graph(graph), components)
-    return graph
+    matrix = row_standardise(matrix)
+    _check_components(_summarise(matrix, ids), components)
+    return _graph_from_matrix(matrix, ids, "R")
 
 
 def _check_components(summary: GraphSummary, policy: str) -> None:
@@ -354,12 +354,18 @@ def describe_graph(graph) -> GraphSummary:
     GraphSummary(n=159, links=862, mean neighbours=5.42, isolates=0, components=1)
     """
     graph = as_graph(graph)
-    ids = pd.Index(graph.unique_ids.astype(str), name=graph.unique_ids.name)
-    matrix = sparse.csr_array(graph.sparse)
+    return _summarise(
+        sparse.csr_array(graph.sparse), pd.Index(graph.unique_ids.astype(str), name=graph.unique_ids.name)
+    )
+
+
+def _summarise(matrix: sparse.csr_array, ids: pd.Index) -> GraphSummary:
+    """:func:`describe_graph` of a weights matrix over ``ids`` (``build_graph`` checks its matrix before wrapping it)."""
+    matrix = sparse.csr_array(matrix, copy=True)
     matrix.setdiag(0)
     matrix.eliminate_zeros()
     linked = np.diff(matrix.indptr) > 0
-    sub = matrix[linked][:, linked]
+    sub = matrix if linked.all() else matrix[linked][:, linked]
     n_comp, labels = connected_components(sub, directed=True, connection="weak") if linked.any() else (0, np.array([]))
     sizes = np.bincount(labels, minlength=n_comp)
     rank = np.empty(n_comp, dtype=np.int64)

@@ -24,6 +24,8 @@ from scipy.special import ndtr
 
 from .. import _validation as v
 from ..errors import DeprivationMapWarning, ValidationError
+from ._numpy_kernels import SMALL_CELLS
+from ._numpy_kernels import draw_table as numpy_draw_table
 from .multiple_testing import CORRECTION_NAMES, significance_threshold
 
 __all__ = [
@@ -346,17 +348,30 @@ def conditional_counts(pool, off, fixed, factor, observed, permutations: int, se
     needed). ``z_sim`` is the observed statistic standardised by the mean and standard deviation of its
     permutations (esda's ``z_sim``; NaN where they do not vary).
     """
+    k_max = int(np.diff(off.indptr).max(initial=0))
+    draws = _draws(len(pool) - 1, k_max, permutations, seed)
+    return counts_with_draws(pool, off, fixed, factor, observed, draws)
+
+
+def _draws(n_positions: int, k_max: int, permutations: int, seed: int) -> np.ndarray:
+    """The table of :func:`deprivation_map.spatial._lisa_kernel.draw_table`; small and sparse, in NumPy (the same)."""
+    if (n_positions + 1) * permutations <= SMALL_CELLS and k_max * k_max <= 16 * n_positions:  # no numba to load
+        return numpy_draw_table(n_positions, k_max, permutations, seed)
     from ._lisa_kernel import draw_table
 
-    k_max = int(np.diff(off.indptr).max(initial=0))
-    return counts_with_draws(
-        pool, off, fixed, factor, observed, draw_table(len(pool) - 1, k_max, permutations, np.uint64(seed))
-    )
+    return draw_table(n_positions, k_max, permutations, np.uint64(seed))
 
 
 def counts_with_draws(pool, off, fixed, factor, observed, draws: np.ndarray):
-    """:func:`conditional_counts` with a given table of draws (e.g. esda's, to compare with it)."""
-    from ._lisa_kernel import local_counts
+    """:func:`conditional_counts` with a given table of draws (e.g. esda's, to compare with it).
+
+    Up to :data:`~deprivation_map.spatial._numpy_kernels.SMALL_CELLS` areas x permutations, in NumPy (the same
+    counts; no numba to load).
+    """
+    if len(pool) * len(draws) <= SMALL_CELLS:
+        from ._numpy_kernels import local_counts
+    else:
+        from ._lisa_kernel import local_counts
 
     f64 = np.float64
     n_ge, n_le, shift, square = local_counts(
