@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .._version import __version__
 from ..maps.i18n import text
-from ._words import ENDONYMS, word
+from ._words import endonym, word
 
 __all__ = ["CSS", "Raw", "Site", "esc", "facts", "page", "script_json", "table"]
 
@@ -151,7 +151,7 @@ def _switch(site: Site, lang: str, root: str, here: str) -> str:
         return ""
     items = "".join(
         f'<li><a href="{root}{site.folder(other)}{here}" hreflang="{other}" lang="{other}"'
-        f"{' aria-current=true' if other == lang else ''}>{esc(ENDONYMS[other])}</a></li>"
+        f"{' aria-current=true' if other == lang else ''}>{esc(endonym(other))}</a></li>"
         for other in site.languages
     )
     return f'<nav aria-label="{esc(word("language", lang))}"><ul>{items}</ul></nav>'
