@@ -162,3 +162,26 @@ def test_uncertainty_and_robust_hotspots_reach_the_pages(tmp_path):
     assert f'<td class="num">{low:.0f}–{high:.0f}</td>' in overview  # the most deprived area's interval
     methods = (home.parent / "methods.html").read_text(encoding="utf-8")
     assert "Uncertainty of the ranks" in methods and "recomputed 20 times" in methods
+
+
+def test_district_maps_keep_the_overview_classes_in_their_legends(tmp_path, hostile_result, monkeypatch):
+    """Issue 14: each district's image is in the whole map's classes, and its legend says so (the first
+    class from the whole map's lowest score, not the district's own: never an inverted range)."""
+    from matplotlib.figure import Figure
+
+    from deprivation_map.maps.layers import index_classes
+
+    legends = []
+    savefig = Figure.savefig
+
+    def spy(fig, *args, **kwargs):
+        legends.append([t.get_text().rsplit(" (", 1)[0] for t in fig.axes[0].get_legend().get_texts()])
+        return savefig(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    publish_atlas(hostile_result, tmp_path / "site", languages=["en"])
+    options = hostile_result.config.map
+    whole = index_classes(hostile_result.index.score, scheme=options.scheme, k=options.k, palette="Blues", lang="en")
+    assert len(legends) == len(hostile_result.districts) == 3
+    for legend in legends:
+        assert legend[: len(whole.labels)] == whole.labels  # then "no data", if the district has unscored areas

@@ -103,8 +103,8 @@ def _write_data(result: Any, out: Path) -> dict[str, str]:
     return files
 
 
-def _district_image(result: Any, ids: pd.Index, path: Path, *, lang: str, name: str, source: str, bins) -> None:
-    """The district's areas coloured by the classes of the whole map (``bins``), so both read alike."""
+def _district_image(result: Any, ids: pd.Index, path: Path, *, lang: str, name: str, source: str, classes) -> None:
+    """The district's areas coloured by the classes of the whole map (``classes``), so both read alike."""
     from types import SimpleNamespace
 
     from ..maps.static import save_png
@@ -112,8 +112,18 @@ def _district_image(result: Any, ids: pd.Index, path: Path, *, lang: str, name: 
     scores = SimpleNamespace(score=result.index.score.loc[ids])  # save_png reads .score, aligned to the areas drawn
     save_png(
         result.data.loc[ids], path, layer="index", index=scores, lang=lang, title=str(name), source=source,
-        scheme="user_defined", bins=bins, size=(7.0, 5.5), dpi=100,
+        scheme="user_defined", size=(7.0, 5.5), dpi=100, **classes,
     )  # fmt: skip
+
+
+def _overview_classes(result: Any) -> dict[str, Any]:
+    """The overview map's classes of the index (its scheme, ``k``, palette) as bounds for the district maps."""
+    from ..maps.classify import SCHEMES
+
+    options = result.config.map
+    valid = result.index.score.dropna().to_numpy(dtype="float64")
+    bins = SCHEMES[options.scheme](valid, options.k, None)
+    return {"bins": [float(b) for b in bins], "lowest": float(valid.min()), "palette": options.palette}
 
 
 def _write(path: Path, content: str) -> None:
@@ -122,16 +132,15 @@ def _write(path: Path, content: str) -> None:
 
 
 def _district_pages(result, areas, site: Site, out: Path, slugs: dict, *, maps: bool) -> None:
-    from ..maps.classify import quantile_bins
-
-    k = result.config.map.k
-    bins = [float(b) for b in quantile_bins(areas["score"].dropna().to_numpy(), k)]
+    classes = _overview_classes(result)
     for name, summary in result.districts.iterrows():
         members = areas[areas["district"] == name]
         for lang in site.languages:
             image = f"img/{slugs[name]}-{lang}.png"
             if maps:
-                _district_image(result, members.index, out / image, lang=lang, name=name, source=site.source, bins=bins)
+                _district_image(
+                    result, members.index, out / image, lang=lang, name=name, source=site.source, classes=classes
+                )
             folder = site.folder(lang)
             root = "../" * (1 + folder.count("/"))
             body = district_body(str(name), summary, members, lang, image=root + image, overview="../index.html")
