@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -109,7 +110,7 @@ def _range_labels(bins: Sequence[float], lowest: float, lang: str) -> list[str]:
     (['0.50 – 2.00', '2.00 – 4.00', '4.00 – 6.00'], ['≤ 2,00', '2,00 – 4,00', '4,00 – 6,00'])
     """
     first = f"{number(lowest, lang)} – {number(bins[0], lang)}" if lowest <= bins[0] else f"≤ {number(bins[0], lang)}"
-    return [first, *(f"{number(lo, lang)} – {number(hi, lang)}" for lo, hi in zip(bins[:-1], bins[1:], strict=True))]
+    return [first, *(f"{number(lo, lang)} – {number(hi, lang)}" for lo, hi in pairwise(bins))]
 
 
 def _choropleth(
