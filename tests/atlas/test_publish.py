@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -100,6 +101,19 @@ def test_no_page_asks_for_anything_outside_the_folder(site):
         assert "@import" not in text and "url(http" not in text
 
 
+def test_the_overview_map_has_the_index_clusters_significance_and_gi_layers(site):
+    """Issue 14 item 3: the overview's map has the index, clusters, significance and Gi* layers (robustness:
+    test_uncertainty_and_robust_hotspots_reach_the_pages), with the atlas's source and licence as attribution."""
+    from deprivation_map.maps.i18n import text
+
+    for lang, licence in (("es", "Licencia"), ("en", "Licence")):
+        shown = html.unescape((site / "maps" / f"overview-{lang}.html").read_text(encoding="utf-8"))
+        shown = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), shown)  # as JSON writes them
+        names = [text("index", lang), text("lisa", lang), text("significance", lang, which=""), text("gi", lang)]
+        assert all(name.rstrip("()") in shown for name in names), lang
+        assert f"{licence}: CC BY 4.0" in shown and "areas.gpkg" in shown
+
+
 def test_the_overview_and_methods_say_what_was_done(site, hostile_result):
     overview = (site / "index.html").read_text(encoding="utf-8")
     assert "Licencia: CC BY 4.0" in overview and "Publicado el 2026-12-05." in overview and "areas.gpkg" in overview
@@ -157,6 +171,8 @@ def test_uncertainty_and_robust_hotspots_reach_the_pages(tmp_path):
     line = word("robust_text", "en", statistic="lisa", runs=40, graphs=2, replicates=20,
                 always=int((share == 1).sum()), half=int((share >= 0.5).sum()))  # fmt: skip
     assert dm.atlas._html.esc(line) in overview and "Rank (90% interval)" in overview
+    overview_map = (home.parent / "maps" / "overview-en.html").read_text(encoding="utf-8")
+    assert html.escape(word("robust_layer", "en")) in overview_map  # the share of runs, as a layer
     top = result.index.rank.idxmin()
     low, high = result.uncertainty.rank_low[top], result.uncertainty.rank_high[top]
     assert f'<td class="num">{low:.0f}–{high:.0f}</td>' in overview  # the most deprived area's interval

@@ -487,3 +487,18 @@ def test_legends_follow_the_shared_label_definitions():
         "Not significant",
         "Isolate (no neighbours)",
     ]
+
+
+def test_further_layers_come_after_the_index_and_are_hidden_at_first(georgia):
+    """layers= are hidden at first (as documented): the index, or ``column``, is the layer shown."""
+    from deprivation_map.maps._leaflet import AreaLayer
+
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+
+    def shown(m):
+        return [(x.layer_name, x.show) for x in m._children.values() if isinstance(x, AreaLayer)]
+
+    m = dm.explore(georgia, index=index, layers={"Population": georgia["TotPop90"]})
+    assert shown(m) == [("Deprivation index", True), ("Population", False)]
+    m = dm.explore(georgia, index=index, column="PctPov", layers={"Population": "TotPop90"})
+    assert shown(m) == [("PctPov", True), ("Deprivation index", False), ("Population", False)]

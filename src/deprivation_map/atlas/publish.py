@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ValidationError
-from ..maps.i18n import LANGS, check_lang
+from ..maps.i18n import LANGS, check_lang, text
 from ._html import CSS, Site, page
 from ._methods import methods_body
 from ._pages import district_body, overview_body
@@ -149,12 +149,38 @@ def _district_pages(result, areas, site: Site, out: Path, slugs: dict, *, maps: 
             _write(out / folder / here, html_text)
 
 
+def _overview_map(result: Any, site: Site, lang: str) -> Any:
+    """The map of ``[map]`` with, as further layers, GeoDa's significance map and the robustness of the hot spots.
+
+    Gi* hot and cold spots are drawn by the pipeline's map when ``[gi]`` is configured; the attribution is the
+    atlas's source and licence unless ``[map] attribution`` gives one.
+    """
+    from ..errors import MapTooLargeError
+    from ..pipeline import draw_map
+
+    options = result.config.map
+    layers = dict(options.layers or {})
+    if result.robust is not None:
+        layers[word("robust_layer", lang)] = 100 * result.robust.share
+    licence = f" {word('licence', lang, licence=site.licence)}." if site.licence else ""
+    attribution = options.attribution or f"{text('source', lang, source=site.source)}.{licence}"
+    m = draw_map(
+        result.results, result.config, lang=lang, significance=True, layers=layers or None, attribution=attribution
+    )
+    if m is None:
+        raise MapTooLargeError(
+            f"The overview map of {len(result.data):,} areas is too large for one HTML page even at the strongest "
+            "simplification, and the atlas shows its map in a page: raise [map] max_mb, or publish fewer, larger "
+            "areas (the run's own map falls back to vector tiles: deprivation-map run)."
+        )
+    return m
+
+
 def _language_pages(result, areas, site: Site, out: Path, lang: str, *, files: dict, slugs: dict) -> None:
     """The overview, its interactive map and the methods page in ``lang``."""
     from ..maps import save_map
-    from ..pipeline import draw_map
 
-    save_map(draw_map(result.results, result.config, lang=lang), out / "maps" / f"overview-{lang}.html")
+    save_map(_overview_map(result, site, lang), out / "maps" / f"overview-{lang}.html")
     folder = site.folder(lang)
     root = "../" if folder else ""
     links = {

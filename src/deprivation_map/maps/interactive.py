@@ -346,7 +346,9 @@ def explore(
     }
     columns = _columns(gdf, column, unit, layers)
     by_key, tips = _layers(gdf, lang, index=index, hotspots=hotspots, gi=gi, allocation=allocation, options=options)
-    by_key = {**_column_layers(columns, lang, options), **by_key}
+    mapped = _column_layers(columns, lang, options)
+    first = dict(list(mapped.items())[:1]) if column is not None else {}  # ``column`` is shown first
+    by_key = {**first, **by_key, **{key: x for key, x in mapped.items() if key not in first}}  # layers= after
     tooltips = build_tooltips(
         gdf.index,
         lang,
