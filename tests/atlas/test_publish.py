@@ -201,3 +201,23 @@ def test_district_maps_keep_the_overview_classes_in_their_legends(tmp_path, host
     assert len(legends) == len(hostile_result.districts) == 3
     for legend in legends:
         assert legend[: len(whole.labels)] == whole.labels  # then "no data", if the district has unscored areas
+
+
+def test_the_atlas_section_has_every_option_of_publish_atlas():
+    """[atlas] is written by hand (the configuration is a floor below the atlas): it must not drift from the
+    signature. Every keyword option is a key of the same name; None in the signature means "from [atlas]"."""
+    import inspect
+
+    from deprivation_map.config._sections import sections
+    from deprivation_map.maps.i18n import LANGS
+
+    section = next(x for x in sections() if x.name == "atlas")
+    options = {
+        name: p.default
+        for name, p in inspect.signature(publish_atlas).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    assert {k.name: k.param for k in section.keys} == {name: name for name in options}
+    assert all(default is None for default in options.values())  # so that [atlas] can give each one
+    assert {k.name: k.default for k in section.keys} == {**options, "district_maps": True}
+    assert section.optional and tuple(section.key("languages").choices) == LANGS

@@ -203,6 +203,13 @@ def _language_pages(result, areas, site: Site, out: Path, lang: str, *, files: d
     )
 
 
+def _options(config: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The options given, each one left as None taken from ``[atlas]`` (None where that is absent too)."""
+    section = getattr(config, "atlas", None)
+    defaults = section.api_options() if section is not None else {}
+    return {k: x if x is not None else defaults.get(k) for k, x in given.items()}
+
+
 def publish_atlas(
     result_or_config: Any,
     out: str | Path,
@@ -212,7 +219,7 @@ def publish_atlas(
     source: str | None = None,
     licence: str | None = None,
     date: str | None = None,
-    district_maps: bool = True,
+    district_maps: bool | None = None,
 ) -> Path:
     r"""Write a static atlas of a run into the folder ``out``; returns the path of its ``index.html``.
 
@@ -234,8 +241,12 @@ def publish_atlas(
         The licence of the published data (e.g. "CC BY 4.0"), shown on every page; none by default.
     date : str, optional
         The publication date shown. Default: today (ISO 8601).
-    district_maps : bool
-        Draw a static map (PNG, needs matplotlib) on each district's page.
+    district_maps : bool, optional
+        Draw a static map (PNG, needs matplotlib) on each district's page. Default: True.
+
+    Each option left as None takes its value from the configuration's ``[atlas]`` section, if it has one,
+    else the default said here: an argument given here overrides the configuration (as the command line's
+    options do for ``deprivation-map publish``).
 
     Returns
     -------
@@ -266,6 +277,10 @@ def publish_atlas(
 
     result = _result(result_or_config)
     config = result.config
+    given = {"languages": languages, "title": title, "source": source, "licence": licence, "date": date}
+    options = _options(config, given | {"district_maps": district_maps})
+    languages, title, source, licence, date = (options[k] for k in given)
+    district_maps = options["district_maps"] is not False
     languages = tuple(dict.fromkeys(check_lang(x) for x in (languages or [config.map.lang])))
     out = Path(out)
     _prepare(out)
