@@ -28,6 +28,7 @@ a{color:#0a4d8c} a:focus,button:focus,input:focus,iframe:focus{outline:3px solid
 header{border-bottom:1px solid #bdbdbd;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:.6em 1.5em;align-items:center}
 header .site{font-weight:700;text-decoration:none;color:#1f1f1f}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.3em 1em}
+nav [aria-current]{font-weight:700;text-decoration:none;color:#1f1f1f}
 main{max-width:72em;margin:0 auto;padding:0 1em 2em}
 h1{margin:.6em 0 .2em} h2{border-bottom:1px solid #d9d9d9;padding-bottom:.2em;margin-top:1.6em}
 .muted{color:#4d4d4d;font-size:.92em}

@@ -164,7 +164,9 @@ def district_body(name: str, summary: pd.Series, areas: pd.DataFrame, lang: str,
         f'<p><a href="{esc(overview)}">{esc(word("overview", lang))}</a></p>'
         + facts_table(rows)
         + f'<figure><img src="{esc(image)}" alt="{esc(word("district_map", lang, name=name))}"></figure>'
-        + f'<h2 id="areas">{esc(word("ranked", lang))}</h2><div class="scroll">'
+        + f'<h2 id="areas">{esc(word("ranked", lang))}</h2>'
+        # a scrolled box is a region reached with Tab, so that a keyboard scrolls it (WCAG 2.1.1)
+        + '<div class="scroll" tabindex="0" role="region" aria-labelledby="areas">'
         + area_table(ranked, lang, anchors=True)
         + "</div>"
     )
