@@ -221,3 +221,45 @@ def test_the_atlas_section_has_every_option_of_publish_atlas():
     assert all(default is None for default in options.values())  # so that [atlas] can give each one
     assert {k.name: k.default for k in section.keys} == {**options, "district_maps": True}
     assert section.optional and tuple(section.key("languages").choices) == LANGS
+
+
+def test_without_a_population_the_district_figures_say_areas(tmp_path, hostile_config):
+    """Without [districts] population_col every area counts as one person: the pages must not call the count
+    of areas a population, nor a share of areas a share of people."""
+    text_ = hostile_config.read_text(encoding="utf-8").replace('population_col = "TotPop90"\n', "")
+    config = tmp_path / "config.toml"
+    config.write_text(text_.replace('path = "', f'path = "{hostile_config.parent}/', 0), encoding="utf-8")
+    home = publish_atlas(run(config, out_dir=tmp_path / "run"), tmp_path / "site", languages=["en"])
+    overview = home.read_text(encoding="utf-8")
+    page = next((home.parent / "districts").glob("*.html")).read_text(encoding="utf-8")
+    assert word("extent_areas", "en") in overview and word("high_high_areas", "en") in overview
+    assert word("extent", "en") not in overview + page and word("population", "en") not in page
+    assert word("extent_areas", "en") in page
+
+
+def test_a_new_po_file_adds_a_language_to_the_atlas(tmp_path, monkeypatch, hostile_result):
+    """A translator adds Galician with locales/gl/LC_MESSAGES/deprivation_map.po only: the atlas's words, the
+    switch's name of the language and the numbers follow, no Python changed."""
+    import shutil
+
+    from deprivation_map.maps import i18n
+
+    shutil.copytree(i18n.LOCALES, tmp_path / "locales")
+    po = tmp_path / "locales" / "gl" / "LC_MESSAGES" / "deprivation_map.po"
+    po.parent.mkdir(parents=True)
+    spanish = (i18n.LOCALES / "es" / "LC_MESSAGES" / "deprivation_map.po").read_text(encoding="utf-8")
+    galician = spanish.replace('msgstr "Español"', 'msgstr "Galego"').replace(
+        'msgstr "Vista general"', 'msgstr "Visión xeral"'
+    )
+    po.write_text(galician, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    monkeypatch.setattr(i18n, "LANGS", i18n._languages())
+    i18n.catalogue.cache_clear()
+    try:
+        home = publish_atlas(hostile_result, tmp_path / "site", languages=["en", "gl"], district_maps=False)
+        gl = (home.parent / "gl" / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="gl">' in gl and "<title>Visión xeral · " in gl
+        assert 'hreflang="gl" lang="gl" aria-current=true>Galego</a>' in gl
+        assert 'hreflang="gl" lang="gl">Galego</a>' in home.read_text(encoding="utf-8")
+    finally:
+        i18n.catalogue.cache_clear()

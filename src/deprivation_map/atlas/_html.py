@@ -179,6 +179,7 @@ def page(site: Site, lang: str, *, title: str, body: str, here: str, root: str, 
         "more": word("more_matches", lang, n="{n}"),
         "rank": text("rank", lang),
         "score": text("score", lang),
+        "nodata": text("no_data", lang),
     }
     licence = f" {esc(word('licence', lang, licence=site.licence))}." if site.licence else ""
     return (

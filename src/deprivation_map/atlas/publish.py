@@ -22,7 +22,7 @@ from ..errors import ValidationError
 from ..maps.i18n import LANGS, check_lang, text
 from ._html import CSS, Site, page
 from ._methods import methods_body
-from ._pages import district_body, overview_body
+from ._pages import district_body, overview_body, weighted
 from ._search import SEARCH_JS, search_index
 from ._words import word
 
@@ -133,6 +133,7 @@ def _write(path: Path, content: str) -> None:
 
 def _district_pages(result, areas, site: Site, out: Path, slugs: dict, *, maps: bool) -> None:
     classes = _overview_classes(result)
+    people = weighted(result)
     for name, summary in result.districts.iterrows():
         members = areas[areas["district"] == name]
         for lang in site.languages:
@@ -143,7 +144,9 @@ def _district_pages(result, areas, site: Site, out: Path, slugs: dict, *, maps: 
                 )
             folder = site.folder(lang)
             root = "../" * (1 + folder.count("/"))
-            body = district_body(str(name), summary, members, lang, image=root + image, overview="../index.html")
+            body = district_body(
+                str(name), summary, members, lang, image=root + image, overview="../index.html", people=people
+            )
             here = f"districts/{slugs[name]}.html"
             html_text = page(site, lang, title=str(name), body=body, here=here, root=root, depth_root="../")
             _write(out / folder / here, html_text)
