@@ -49,8 +49,8 @@ def test_search_lists_an_area_by_its_code_and_links_to_its_district(tmp_path, ho
             page.fill("#dm-search", area)
             first = page.locator("#dm-results li").first
             assert first.inner_text().startswith(f"{area} · County 20 — Rank ")
-            page.press("#dm-search", "Enter")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.press("#dm-search", "Enter")
             assert "/districts/" in page.url and page.url.endswith(f"#area-{area}")
             assert page.locator(f"tr#area-{area}").count() == 1
         finally:
@@ -116,8 +116,8 @@ def test_layers_and_languages_are_operated_with_the_keyboard(tmp_path, hostile_r
             assert frame.evaluate("document.querySelectorAll('.dm-area').length") == drawn + len(hostile_result.data)
             page.goto(home.as_uri(), wait_until="load")
             _tab_to(page, "e.getAttribute('hreflang') === 'ca'")
-            page.keyboard.press("Enter")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
             assert page.url.endswith("/ca/index.html") and page.evaluate("document.documentElement.lang") == "ca"
         finally:
             browser.close()
