@@ -15,7 +15,7 @@ LISA inference is analytic, so that the run's time is not dominated by permutati
 pipeline, ``publish`` :func:`~deprivation_map.publish_atlas` (maps, district images, pages, data), seconds;
 ``MB`` the whole folder, ``MB map`` one interactive map, ``MB data`` the CSV and GeoPackage; ``files``;
 ``open`` seconds to open every page in Chromium (network blocked) and ``clean`` whether every page had no
-console error and no outside request; ``RSS GB`` peak memory of this process.
+console error and no outside request (and, with ``--accessibility``, no failure of axe-core's WCAG 2.1 A/AA rules); ``RSS GB`` peak memory of this process.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def _write(path: Path, fields: dict) -> Path:
     return path
 
 
-def one(name: str, config: Path, out: Path, languages: list[str]) -> dict:
+def one(name: str, config: Path, out: Path, languages: list[str], accessibility: bool = False) -> dict:
     start = time.perf_counter()
     result = run(config, out_dir=out / f"{name}_run")
     ran = time.perf_counter() - start
@@ -115,7 +115,7 @@ def one(name: str, config: Path, out: Path, languages: list[str]) -> dict:
     }
     if find_chromium() is not None:
         start = time.perf_counter()
-        checks = check_atlas(site, timeout_s=300)
+        checks = check_atlas(site, timeout_s=300, accessibility=accessibility)
         row |= {
             "pages": len(checks),
             "open s": round(time.perf_counter() - start, 1),
@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[35_000])
     parser.add_argument("--languages", nargs="+", default=["en"])
     parser.add_argument("--out", default=None, help="folder for the atlases (default: a temporary one)")
+    parser.add_argument("--accessibility", action="store_true", help="also run axe-core's WCAG rules on every page")
     args = parser.parse_args()
     out = Path(args.out or tempfile.mkdtemp(prefix="bench_atlas_"))
     out.mkdir(parents=True, exist_ok=True)
@@ -139,7 +140,7 @@ def main() -> None:
         if config is None:
             print(f"{name}: skipped ({SHARED} is absent)")
             continue
-        rows.append(one(name.replace(" ", "_"), config, out, args.languages))
+        rows.append(one(name.replace(" ", "_"), config, out, args.languages, args.accessibility))
         print(pd.DataFrame(rows).to_string(index=False), flush=True)
         print()
     print(f"atlases in {out}")

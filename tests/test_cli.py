@@ -112,3 +112,24 @@ def test_publish_writes_an_atlas_and_refuses_a_folder_that_is_not_one(tmp_path, 
     assert main(["--quiet", "publish", config, "--out", str(tmp_path)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("deprivation-map: error: The folder") and len(err.splitlines()) == 1
+
+
+def test_publish_takes_the_atlas_section_and_its_options_override_it(tmp_path):
+    """Issue 14: [atlas] gives publish_atlas's options; each option given on the command line wins."""
+    demo = dm.datasets.get_path("demo.toml").read_text(encoding="utf-8")
+    config = tmp_path / "config.toml"
+    atlas = (
+        '[atlas]\nlanguages = ["ca", "es"]\ntitle = "Atles de Geòrgia"\nlicence = "CC BY 4.0"\ndate = "2026-01-31"\n'
+    )
+    config.write_text(demo + atlas, encoding="utf-8")
+    assert main(["--quiet", "publish", str(config), "--out", str(tmp_path / "a")]) == 0
+    home = (tmp_path / "a" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ca">' in home and (tmp_path / "a" / "es" / "index.html").is_file()
+    assert "Atles de Geòrgia" in home and "Llicència: CC BY 4.0" in home and "Publicat el 2026-01-31." in home
+    assert main(["--quiet", "publish", str(config), "--out", str(tmp_path / "b"), "--lang", "en", "--title", "T"]) == 0
+    home = (tmp_path / "b" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in home and not (tmp_path / "b" / "es").exists()
+    assert "<title>Overview · T</title>" in home and "Licence: CC BY 4.0" in home  # the licence still from [atlas]
+    config.write_text(demo + '[atlas]\nlanguages = ["fr"]\n', encoding="utf-8")
+    with pytest.raises(dm.errors.ConfigError, match="fr"):
+        dm.config.load_config(config)

@@ -63,18 +63,33 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=None, help="with --engine dask: the LocalCluster's worker processes"
     )
     run.add_argument("--memory-limit", default=None, help="with --engine dask: memory per LocalCluster worker (4GiB)")
-    publish = commands.add_parser("publish", help="run a configuration and publish a static atlas of its results")
+    publish = commands.add_parser(
+        "publish",
+        help="run a configuration and publish a static atlas of its results",
+        description="Run a configuration and publish a static atlas. Each option not given here is taken from the "
+        "configuration's [atlas] section, if it has one.",
+    )
     publish.add_argument("config", help="the configuration file (TOML)")
     publish.add_argument("--out", required=True, help="the atlas's folder (new, empty, or a previous atlas)")
     publish.add_argument(
         "--lang",
         action="append",
         dest="languages",
-        help="a language of the atlas (repeat for several; default: [map] lang); the first is at the root",
+        help="a language of the atlas (repeat for several; default: [atlas] languages, or [map] lang); the first is at the root",
     )
-    publish.add_argument("--title", default=None, help='the title of every page (default: "Deprivation atlas")')
+    publish.add_argument(
+        "--title", default=None, help='the title of every page (default: [atlas] title, or "Deprivation atlas")'
+    )
     publish.add_argument("--source", default=None, help="the data's source (default: the input files' names)")
     publish.add_argument("--licence", default=None, help='the licence of the published data, e.g. "CC BY 4.0"')
+    publish.add_argument("--date", default=None, help="the publication date shown (default: today)")
+    publish.add_argument(
+        "--no-district-maps",
+        action="store_false",
+        default=None,
+        dest="district_maps",
+        help="no static map on the district pages (faster; needs no matplotlib)",
+    )
     return parser
 
 
@@ -84,9 +99,8 @@ def _publish(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="dm-publish-") as scratch:  # the run's own files are not the atlas's
         result = run(args.config, out_dir=scratch, progress=not args.quiet)
-    home = publish_atlas(
-        result, args.out, languages=args.languages, title=args.title, source=args.source, licence=args.licence
-    )
+    options = {k: getattr(args, k) for k in ("languages", "title", "source", "licence", "date", "district_maps")}
+    home = publish_atlas(result, args.out, **options)  # each option not given: the configuration's [atlas]
     if not args.quiet:
         print(result.summary().rsplit("\n", 1)[0])
         print(f"Published the atlas: {home} (open it in a browser, or copy the folder {home.parent} to a web server)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -100,6 +101,19 @@ def test_no_page_asks_for_anything_outside_the_folder(site):
         assert "@import" not in text and "url(http" not in text
 
 
+def test_the_overview_map_has_the_index_clusters_significance_and_gi_layers(site):
+    """Issue 14 item 3: the overview's map has the index, clusters, significance and Gi* layers (robustness:
+    test_uncertainty_and_robust_hotspots_reach_the_pages), with the atlas's source and licence as attribution."""
+    from deprivation_map.maps.i18n import text
+
+    for lang, licence in (("es", "Licencia"), ("en", "Licence")):
+        shown = html.unescape((site / "maps" / f"overview-{lang}.html").read_text(encoding="utf-8"))
+        shown = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), shown)  # as JSON writes them
+        names = [text("index", lang), text("lisa", lang), text("significance", lang, which=""), text("gi", lang)]
+        assert all(name.rstrip("()") in shown for name in names), lang
+        assert f"{licence}: CC BY 4.0" in shown and "areas.gpkg" in shown
+
+
 def test_the_overview_and_methods_say_what_was_done(site, hostile_result):
     overview = (site / "index.html").read_text(encoding="utf-8")
     assert "Licencia: CC BY 4.0" in overview and "Publicado el 2026-12-05." in overview and "areas.gpkg" in overview
@@ -157,8 +171,95 @@ def test_uncertainty_and_robust_hotspots_reach_the_pages(tmp_path):
     line = word("robust_text", "en", statistic="lisa", runs=40, graphs=2, replicates=20,
                 always=int((share == 1).sum()), half=int((share >= 0.5).sum()))  # fmt: skip
     assert dm.atlas._html.esc(line) in overview and "Rank (90% interval)" in overview
+    overview_map = (home.parent / "maps" / "overview-en.html").read_text(encoding="utf-8")
+    assert html.escape(word("robust_layer", "en")) in overview_map  # the share of runs, as a layer
     top = result.index.rank.idxmin()
     low, high = result.uncertainty.rank_low[top], result.uncertainty.rank_high[top]
     assert f'<td class="num">{low:.0f}–{high:.0f}</td>' in overview  # the most deprived area's interval
     methods = (home.parent / "methods.html").read_text(encoding="utf-8")
     assert "Uncertainty of the ranks" in methods and "recomputed 20 times" in methods
+
+
+def test_district_maps_keep_the_overview_classes_in_their_legends(tmp_path, hostile_result, monkeypatch):
+    """Issue 14: each district's image is in the whole map's classes, and its legend says so (the first
+    class from the whole map's lowest score, not the district's own: never an inverted range)."""
+    from matplotlib.figure import Figure
+
+    from deprivation_map.maps.layers import index_classes
+
+    legends = []
+    savefig = Figure.savefig
+
+    def spy(fig, *args, **kwargs):
+        legends.append([t.get_text().rsplit(" (", 1)[0] for t in fig.axes[0].get_legend().get_texts()])
+        return savefig(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    publish_atlas(hostile_result, tmp_path / "site", languages=["en"])
+    options = hostile_result.config.map
+    whole = index_classes(hostile_result.index.score, scheme=options.scheme, k=options.k, palette="Blues", lang="en")
+    assert len(legends) == len(hostile_result.districts) == 3
+    for legend in legends:
+        assert legend[: len(whole.labels)] == whole.labels  # then "no data", if the district has unscored areas
+
+
+def test_the_atlas_section_has_every_option_of_publish_atlas():
+    """[atlas] is written by hand (the configuration is a floor below the atlas): it must not drift from the
+    signature. Every keyword option is a key of the same name; None in the signature means "from [atlas]"."""
+    import inspect
+
+    from deprivation_map.config._sections import sections
+    from deprivation_map.maps.i18n import LANGS
+
+    section = next(x for x in sections() if x.name == "atlas")
+    options = {
+        name: p.default
+        for name, p in inspect.signature(publish_atlas).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    assert {k.name: k.param for k in section.keys} == {name: name for name in options}
+    assert all(default is None for default in options.values())  # so that [atlas] can give each one
+    assert {k.name: k.default for k in section.keys} == {**options, "district_maps": True}
+    assert section.optional and tuple(section.key("languages").choices) == LANGS
+
+
+def test_without_a_population_the_district_figures_say_areas(tmp_path, hostile_config):
+    """Without [districts] population_col every area counts as one person: the pages must not call the count
+    of areas a population, nor a share of areas a share of people."""
+    text_ = hostile_config.read_text(encoding="utf-8").replace('population_col = "TotPop90"\n', "")
+    config = tmp_path / "config.toml"
+    config.write_text(text_.replace('path = "', f'path = "{hostile_config.parent}/', 0), encoding="utf-8")
+    home = publish_atlas(run(config, out_dir=tmp_path / "run"), tmp_path / "site", languages=["en"])
+    overview = home.read_text(encoding="utf-8")
+    page = next((home.parent / "districts").glob("*.html")).read_text(encoding="utf-8")
+    assert word("extent_areas", "en") in overview and word("high_high_areas", "en") in overview
+    assert word("extent", "en") not in overview + page and word("population", "en") not in page
+    assert word("extent_areas", "en") in page
+
+
+def test_a_new_po_file_adds_a_language_to_the_atlas(tmp_path, monkeypatch, hostile_result):
+    """A translator adds Galician with locales/gl/LC_MESSAGES/deprivation_map.po only: the atlas's words, the
+    switch's name of the language and the numbers follow, no Python changed."""
+    import shutil
+
+    from deprivation_map.maps import i18n
+
+    shutil.copytree(i18n.LOCALES, tmp_path / "locales")
+    po = tmp_path / "locales" / "gl" / "LC_MESSAGES" / "deprivation_map.po"
+    po.parent.mkdir(parents=True)
+    spanish = (i18n.LOCALES / "es" / "LC_MESSAGES" / "deprivation_map.po").read_text(encoding="utf-8")
+    galician = spanish.replace('msgstr "Español"', 'msgstr "Galego"').replace(
+        'msgstr "Vista general"', 'msgstr "Visión xeral"'
+    )
+    po.write_text(galician, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    monkeypatch.setattr(i18n, "LANGS", i18n._languages())
+    i18n.catalogue.cache_clear()
+    try:
+        home = publish_atlas(hostile_result, tmp_path / "site", languages=["en", "gl"], district_maps=False)
+        gl = (home.parent / "gl" / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="gl">' in gl and "<title>Visión xeral · " in gl
+        assert 'hreflang="gl" lang="gl" aria-current=true>Galego</a>' in gl
+        assert 'hreflang="gl" lang="gl">Galego</a>' in home.read_text(encoding="utf-8")
+    finally:
+        i18n.catalogue.cache_clear()

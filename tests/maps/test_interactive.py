@@ -487,3 +487,27 @@ def test_legends_follow_the_shared_label_definitions():
         "Not significant",
         "Isolate (no neighbours)",
     ]
+
+
+def test_further_layers_come_after_the_index_and_are_hidden_at_first(georgia):
+    """layers= are hidden at first (as documented): the index, or ``column``, is the layer shown."""
+    from deprivation_map.maps._leaflet import AreaLayer
+
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+
+    def shown(m):
+        return [(x.layer_name, x.show) for x in m._children.values() if isinstance(x, AreaLayer)]
+
+    m = dm.explore(georgia, index=index, layers={"Population": georgia["TotPop90"]})
+    assert shown(m) == [("Deprivation index", True), ("Population", False)]
+    m = dm.explore(georgia, index=index, column="PctPov", layers={"Population": "TotPop90"})
+    assert shown(m) == [("PctPov", True), ("Deprivation index", False), ("Population", False)]
+
+
+def test_a_saved_map_can_be_zoomed_and_its_controls_come_first(georgia, tmp_path):
+    """WCAG 1.4.4: folium's page forbade zooming (user-scalable=no); the controls are moved before the areas
+    so that Tab reaches the layer control (tests/atlas/test_browser.py presses the keys in Chromium)."""
+    text_ = dm.save_map(dm.explore(georgia), tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "user-scalable=no" not in text_ and "maximum-scale" not in text_
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1.0">' in text_
+    assert "box.insertBefore(map._controlContainer, box.firstChild)" in text_

@@ -111,3 +111,45 @@ def test_scale_bar_on_chicago_tracts_in_feet(tmp_path, monkeypatch, shared_data)
     tracts = tracts.to_crs(3435)
     metres, width_m, label = _bar(tracts[["v", "geometry"]], tmp_path, monkeypatch)
     assert label == f"{metres / 1000:.0f} km" and width_m / 12.5 < metres <= width_m / 5
+
+
+def _legend(monkeypatch) -> list[list[str]]:
+    """The legend's texts of every PNG save_png draws while the test runs."""
+    from matplotlib.figure import Figure
+
+    legends = []
+    savefig = Figure.savefig
+
+    def spy(fig, *args, **kwargs):
+        legends.append([t.get_text() for t in fig.axes[0].get_legend().get_texts()])
+        return savefig(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    return legends
+
+
+def test_part_of_the_areas_in_the_classes_of_all_keeps_a_true_first_class(tmp_path, georgia, monkeypatch):
+    """Issue 14: a district's map in the overview's classes showed its own minimum as the first class's lower
+    bound ("0.32 – -0.52", an inverted range). Hand-checked: the first class is the whole map's minimum to b1."""
+    from deprivation_map.maps.classify import quantile_bins
+
+    legends = _legend(monkeypatch)
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    score = index.score
+    bins = [float(b) for b in quantile_bins(score.to_numpy(), 5)]
+    part = score.sort_values().index[100:130]  # in the 3rd to 5th classes only
+    scores = SimpleNamespace(score=score.loc[part])
+    common = {"index": scores, "scheme": "user_defined", "bins": bins, "dpi": 40}
+    save_png(georgia.loc[part], tmp_path / "a.png", lowest=float(score.min()), **common)
+    save_png(georgia.loc[part], tmp_path / "b.png", **common)
+    save_png(georgia, tmp_path / "all.png", index=index, dpi=40)
+    with_lowest, without, whole = legends
+    assert with_lowest[0] == f"{score.min():.2f} – {bins[0]:.2f} (0)" == whole[0].replace("(32)", "(0)")
+    assert without[0] == f"≤ {bins[0]:.2f} (0)"  # no lower bound known: never an inverted range
+
+    def bounds(legend):
+        return [label.rsplit(" (", 1)[0] for label in legend]
+
+    assert with_lowest[1:] == without[1:] and bounds(with_lowest) == bounds(whole)  # the overview's classes
+    counts = [int(label.rsplit("(", 1)[1].rstrip(")")) for label in with_lowest]
+    assert sum(counts) == len(part) and counts[:2] == [0, 0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .._version import __version__
 from ..maps.i18n import text
-from ._words import ENDONYMS, word
+from ._words import endonym, word
 
 __all__ = ["CSS", "Raw", "Site", "esc", "facts", "page", "script_json", "table"]
 
@@ -28,6 +28,7 @@ a{color:#0a4d8c} a:focus,button:focus,input:focus,iframe:focus{outline:3px solid
 header{border-bottom:1px solid #bdbdbd;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:.6em 1.5em;align-items:center}
 header .site{font-weight:700;text-decoration:none;color:#1f1f1f}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.3em 1em}
+nav [aria-current]{font-weight:700;text-decoration:none;color:#1f1f1f}
 main{max-width:72em;margin:0 auto;padding:0 1em 2em}
 h1{margin:.6em 0 .2em} h2{border-bottom:1px solid #d9d9d9;padding-bottom:.2em;margin-top:1.6em}
 .muted{color:#4d4d4d;font-size:.92em}
@@ -154,7 +155,7 @@ def _switch(site: Site, lang: str, root: str, here: str) -> str:
         return ""
     items = "".join(
         f'<li><a href="{root}{site.folder(other)}{here}" hreflang="{other}" lang="{other}"'
-        f"{' aria-current=true' if other == lang else ''}>{esc(ENDONYMS[other])}</a></li>"
+        f"{' aria-current=true' if other == lang else ''}>{esc(endonym(other))}</a></li>"
         for other in site.languages
     )
     return f'<nav aria-label="{esc(word("language", lang))}"><ul>{items}</ul></nav>'
@@ -181,6 +182,7 @@ def page(site: Site, lang: str, *, title: str, body: str, here: str, root: str, 
         "more": word("more_matches", lang, n="{n}"),
         "rank": text("rank", lang),
         "score": text("score", lang),
+        "nodata": text("no_data", lang),
     }
     licence = f" {esc(word('licence', lang, licence=site.licence))}." if site.licence else ""
     return (

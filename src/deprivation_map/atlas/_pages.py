@@ -99,18 +99,29 @@ def district_rows(districts: pd.DataFrame, pages: dict, scored: pd.Series, lang:
     return rows
 
 
+def weighted(result: Any) -> bool:
+    """Whether the districts' figures are weighted by population (``[districts] population_col``), or count areas."""
+    return getattr(result.config.districts, "population_col", None) is not None
+
+
+def _words(people: bool) -> dict[str, str]:
+    """The keys of the words for extent and High-High: of population, or of areas when no population was given."""
+    return {"extent": "extent" if people else "extent_areas", "hh": "high_high_pop" if people else "high_high_areas"}
+
+
 def _districts(result: Any, pages: dict | None, scored: pd.Series | None, lang: str) -> str:
     head = f'<h2 id="districts">{esc(word("districts", lang))}</h2>'
     if pages is None:
         return head + f"<p>{esc(word('no_districts', lang))}</p>"
+    keys = _words(weighted(result))
     header = [
         word("district", lang),
         text("areas", lang),
         word("scored", lang),
-        word("extent", lang),
+        word(keys["extent"], lang),
         word("concentration", lang),
     ]
-    header += [word("high_high_pop", lang)] if "share_high_high" in result.districts.columns else []
+    header += [word(keys["hh"], lang)] if "share_high_high" in result.districts.columns else []
     return head + table(header, district_rows(result.districts, pages, scored, lang))
 
 
@@ -143,8 +154,15 @@ def overview_body(result: Any, areas: pd.DataFrame, lang: str, *, title: str, ma
     )
 
 
-def district_body(name: str, summary: pd.Series, areas: pd.DataFrame, lang: str, *, image: str, overview: str) -> str:
-    """A district's page: its figures, a small map (``image``, with alt text) and its areas ranked."""
+def district_body(
+    name: str, summary: pd.Series, areas: pd.DataFrame, lang: str, *, image: str, overview: str, people: bool = True
+) -> str:
+    """A district's page: its figures, a small map (``image``, with alt text) and its areas ranked.
+
+    Without a population (``people`` False) every area counts as one person: the page then says areas, and
+    shows no population.
+    """
+    keys = _words(people)
     scored = int(areas["score"].notna().sum())
     share = percent(100 * scored / len(areas), lang, 1) if len(areas) else "–"
     rows = [
@@ -152,19 +170,21 @@ def district_body(name: str, summary: pd.Series, areas: pd.DataFrame, lang: str,
             word("scored", lang),
             word("scored_of", lang, scored=number(scored, lang, 0), n=number(len(areas), lang, 0), share=share),
         ),
-        (word("population", lang), number(summary["population"], lang, 0)),
-        (word("extent", lang), _share(summary["extent"], lang)),
+        *([(word("population", lang), number(summary["population"], lang, 0))] if people else []),
+        (word(keys["extent"], lang), _share(summary["extent"], lang)),
         (word("concentration", lang), number(summary["local_concentration"], lang, 1)),
     ]
     if "share_high_high" in summary.index:
-        rows.append((word("high_high_pop", lang), _share(summary["share_high_high"], lang)))
+        rows.append((word(keys["hh"], lang), _share(summary["share_high_high"], lang)))
     ranked = areas.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
     return (
         f"<h1>{esc(name)}</h1>"
         f'<p><a href="{esc(overview)}">{esc(word("overview", lang))}</a></p>'
         + facts_table(rows)
         + f'<figure><img src="{esc(image)}" alt="{esc(word("district_map", lang, name=name))}"></figure>'
-        + f'<h2 id="areas">{esc(word("ranked", lang))}</h2><div class="scroll">'
+        + f'<h2 id="areas">{esc(word("ranked", lang))}</h2>'
+        # a scrolled box is a region reached with Tab, so that a keyboard scrolls it (WCAG 2.1.1)
+        + '<div class="scroll" tabindex="0" role="region" aria-labelledby="areas">'
         + area_table(ranked, lang, anchors=True)
         + "</div>"
     )

@@ -33,11 +33,39 @@ class PageCheck:
     console_errors: list[str]
     frames: int
     maps: int
+    violations: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """No request left the atlas and the console stayed clean."""
-        return not self.blocked and not self.console_errors
+        """No request left the atlas, the console stayed clean, and no accessibility rule failed (when checked)."""
+        return not self.blocked and not self.console_errors and not self.violations
+
+
+# axe-core's rules of WCAG 2.1 levels A and AA (its "best-practice" rules, such as one <main> per document, are
+# left out: the map's own page is a frame of the overview).
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+
+def _axe_script() -> str:
+    try:
+        import axe_playwright_python
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "check_atlas(accessibility=True) runs axe-core: pip install 'deprivation-map[browser]'."
+        ) from err
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+def _violations(frame, axe: str) -> list[str]:
+    """axe-core's WCAG A/AA failures in one frame: "rule (impact): n elements, e.g. <selector>"."""
+    frame.evaluate(axe)
+    options = {"runOnly": {"type": "tag", "values": list(WCAG_TAGS)}, "resultTypes": ["violations"], "iframes": False}
+    options["preload"] = False  # axe would fetch the style sheets again, which file:// refuses (a console error)
+    found = frame.evaluate("options => axe.run(document, options)", options)["violations"]
+    where = "" if frame.parent_frame is None else f"in {frame.url.rsplit('/', 1)[-1]}: "
+    return [
+        f"{where}{v['id']} ({v['impact']}): {len(v['nodes'])} elements, e.g. {v['nodes'][0]['target']}" for v in found
+    ]
 
 
 # In each frame (a map's page opened from file:// is another origin, so it is asked through its own frame).
@@ -50,6 +78,7 @@ def check_atlas(
     executable: str | None = None,
     screenshots: str | Path | None = None,
     search: str | None = None,
+    accessibility: bool = False,
     timeout_s: float = 120,
 ) -> list[PageCheck]:
     """Open every HTML page of the atlas in ``folder`` (not the maps alone: they open inside the pages).
@@ -62,6 +91,10 @@ def check_atlas(
         A folder for a PNG of each page.
     search : str, optional
         Text typed into each page's search box; the page's check then fails unless a result appears.
+    accessibility : bool
+        Also run axe-core's rules of WCAG 2.1 levels A and AA (text alternatives, contrast, labels, names of
+        controls, zoom ...) in each page and each of its frames, before the search box is used; a page
+        with a failure is not :attr:`~PageCheck.ok`. Needs ``pip install 'deprivation-map[browser]'``.
 
     Examples
     --------
@@ -88,15 +121,16 @@ def check_atlas(
             context = pw.chromium.launch_persistent_context(
                 profile, executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS)
             )
+            axe = _axe_script() if accessibility else None
             try:
-                return [_check(context, p, root, screenshots, search, timeout_s) for p in pages]
+                return [_check(context, p, root, screenshots, search, timeout_s, axe) for p in pages]
             finally:
                 context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def _check(context, path: Path, root: Path, screenshots, search, timeout_s: float) -> PageCheck:
+def _check(context, path: Path, root: Path, screenshots, search, timeout_s: float, axe: str | None) -> PageCheck:
     blocked: list[str] = []
     errors: list[str] = []
     inside = root.as_uri() + "/"
@@ -123,6 +157,7 @@ def _check(context, path: Path, root: Path, screenshots, search, timeout_s: floa
         page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
         frames = page.frames[1:]
         maps = sum(bool(f.evaluate(_DRAWN_JS)) for f in frames)
+        violations = [v for frame in page.frames for v in _violations(frame, axe)] if axe is not None else []
         if search is not None:
             page.fill("#dm-search", search)
             if page.locator("#dm-results li").count() == 0:
@@ -132,4 +167,4 @@ def _check(context, path: Path, root: Path, screenshots, search, timeout_s: floa
             page.screenshot(path=str(Path(screenshots) / (str(path.relative_to(root)).replace("/", "_") + ".png")))
     finally:
         page.close()
-    return PageCheck(str(path.relative_to(root)), blocked, errors, len(frames), maps)
+    return PageCheck(str(path.relative_to(root)), blocked, errors, len(frames), maps, tuple(violations))

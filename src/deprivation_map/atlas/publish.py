@@ -23,7 +23,7 @@ from ..maps.i18n import LANGS, check_lang, text
 from ._change import CHANGE_PAGE, change_body, write_change_data, write_change_maps
 from ._html import CSS, Site, page
 from ._methods import methods_body
-from ._pages import district_body, overview_body
+from ._pages import district_body, overview_body, weighted
 from ._search import SEARCH_JS, search_index
 from ._words import word
 
@@ -104,8 +104,8 @@ def _write_data(result: Any, out: Path) -> dict[str, str]:
     return files
 
 
-def _district_image(result: Any, ids: pd.Index, path: Path, *, lang: str, name: str, source: str, bins) -> None:
-    """The district's areas coloured by the classes of the whole map (``bins``), so both read alike."""
+def _district_image(result: Any, ids: pd.Index, path: Path, *, lang: str, name: str, source: str, classes) -> None:
+    """The district's areas coloured by the classes of the whole map (``classes``), so both read alike."""
     from types import SimpleNamespace
 
     from ..maps.static import save_png
@@ -113,8 +113,18 @@ def _district_image(result: Any, ids: pd.Index, path: Path, *, lang: str, name: 
     scores = SimpleNamespace(score=result.index.score.loc[ids])  # save_png reads .score, aligned to the areas drawn
     save_png(
         result.data.loc[ids], path, layer="index", index=scores, lang=lang, title=str(name), source=source,
-        scheme="user_defined", bins=bins, size=(7.0, 5.5), dpi=100,
+        scheme="user_defined", size=(7.0, 5.5), dpi=100, **classes,
     )  # fmt: skip
+
+
+def _overview_classes(result: Any) -> dict[str, Any]:
+    """The overview map's classes of the index (its scheme, ``k``, palette) as bounds for the district maps."""
+    from ..maps.classify import SCHEMES
+
+    options = result.config.map
+    valid = result.index.score.dropna().to_numpy(dtype="float64")
+    bins = SCHEMES[options.scheme](valid, options.k, None)
+    return {"bins": [float(b) for b in bins], "lowest": float(valid.min()), "palette": options.palette}
 
 
 def _write(path: Path, content: str) -> None:
@@ -123,30 +133,58 @@ def _write(path: Path, content: str) -> None:
 
 
 def _district_pages(result, areas, site: Site, out: Path, slugs: dict, *, maps: bool) -> None:
-    from ..maps.classify import quantile_bins
-
-    k = result.config.map.k
-    bins = [float(b) for b in quantile_bins(areas["score"].dropna().to_numpy(), k)]
+    classes = _overview_classes(result)
+    people = weighted(result)
     for name, summary in result.districts.iterrows():
         members = areas[areas["district"] == name]
         for lang in site.languages:
             image = f"img/{slugs[name]}-{lang}.png"
             if maps:
-                _district_image(result, members.index, out / image, lang=lang, name=name, source=site.source, bins=bins)
+                _district_image(
+                    result, members.index, out / image, lang=lang, name=name, source=site.source, classes=classes
+                )
             folder = site.folder(lang)
             root = "../" * (1 + folder.count("/"))
-            body = district_body(str(name), summary, members, lang, image=root + image, overview="../index.html")
+            body = district_body(
+                str(name), summary, members, lang, image=root + image, overview="../index.html", people=people
+            )
             here = f"districts/{slugs[name]}.html"
             html_text = page(site, lang, title=str(name), body=body, here=here, root=root, depth_root="../")
             _write(out / folder / here, html_text)
 
 
+def _overview_map(result: Any, site: Site, lang: str) -> Any:
+    """The map of ``[map]`` with, as further layers, GeoDa's significance map and the robustness of the hot spots.
+
+    Gi* hot and cold spots are drawn by the pipeline's map when ``[gi]`` is configured; the attribution is the
+    atlas's source and licence unless ``[map] attribution`` gives one.
+    """
+    from ..errors import MapTooLargeError
+    from ..pipeline import draw_map
+
+    options = result.config.map
+    layers = dict(options.layers or {})
+    if result.robust is not None:
+        layers[word("robust_layer", lang)] = 100 * result.robust.share
+    licence = f" {word('licence', lang, licence=site.licence)}." if site.licence else ""
+    attribution = options.attribution or f"{text('source', lang, source=site.source)}.{licence}"
+    m = draw_map(
+        result.results, result.config, lang=lang, significance=True, layers=layers or None, attribution=attribution
+    )
+    if m is None:
+        raise MapTooLargeError(
+            f"The overview map of {len(result.data):,} areas is too large for one HTML page even at the strongest "
+            "simplification, and the atlas shows its map in a page: raise [map] max_mb, or publish fewer, larger "
+            "areas (the run's own map falls back to vector tiles: deprivation-map run)."
+        )
+    return m
+
+
 def _language_pages(result, areas, site: Site, out: Path, lang: str, *, files: dict, slugs: dict) -> None:
     """The overview, its interactive map and the methods page in ``lang``."""
     from ..maps import save_map
-    from ..pipeline import draw_map
 
-    save_map(draw_map(result.results, result.config, lang=lang), out / "maps" / f"overview-{lang}.html")
+    save_map(_overview_map(result, site, lang), out / "maps" / f"overview-{lang}.html")
     folder = site.folder(lang)
     root = "../" if folder else ""
     links = {
@@ -169,6 +207,13 @@ def _language_pages(result, areas, site: Site, out: Path, lang: str, *, files: d
     )
 
 
+def _options(config: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The options given, each one left as None taken from ``[atlas]`` (None where that is absent too)."""
+    section = getattr(config, "atlas", None)
+    defaults = section.api_options() if section is not None else {}
+    return {k: x if x is not None else defaults.get(k) for k, x in given.items()}
+
+
 def publish_atlas(
     result_or_config: Any,
     out: str | Path,
@@ -178,7 +223,7 @@ def publish_atlas(
     source: str | None = None,
     licence: str | None = None,
     date: str | None = None,
-    district_maps: bool = True,
+    district_maps: bool | None = None,
 ) -> Path:
     r"""Write a static atlas of a run into the folder ``out``; returns the path of its ``index.html``.
 
@@ -200,8 +245,12 @@ def publish_atlas(
         The licence of the published data (e.g. "CC BY 4.0"), shown on every page; none by default.
     date : str, optional
         The publication date shown. Default: today (ISO 8601).
-    district_maps : bool
-        Draw a static map (PNG, needs matplotlib) on each district's page.
+    district_maps : bool, optional
+        Draw a static map (PNG, needs matplotlib) on each district's page. Default: True.
+
+    Each option left as None takes its value from the configuration's ``[atlas]`` section, if it has one,
+    else the default said here: an argument given here overrides the configuration (as the command line's
+    options do for ``deprivation-map publish``).
 
     Returns
     -------
@@ -232,6 +281,10 @@ def publish_atlas(
 
     result = _result(result_or_config)
     config = result.config
+    given = {"languages": languages, "title": title, "source": source, "licence": licence, "date": date}
+    options = _options(config, given | {"district_maps": district_maps})
+    languages, title, source, licence, date = (options[k] for k in given)
+    district_maps = options["district_maps"] is not False
     languages = tuple(dict.fromkeys(check_lang(x) for x in (languages or [config.map.lang])))
     out = Path(out)
     _prepare(out)

@@ -599,6 +599,55 @@ def _publishing_sections() -> tuple[s.Section, ...]:
             ),
             doc="What is written, and where.",
         ),
+        _atlas_section(LANGS),
+    )
+
+
+def _atlas_section(langs: Collection[str]) -> s.Section:
+    """``[atlas]``: the options of ``deprivation_map.publish_atlas``, written here by hand.
+
+    The atlas is a floor above the configuration, which cannot import it; tests/atlas checks that these keys
+    are that function's keyword options, with the same defaults.
+    """
+    return s.Section(
+        "atlas",
+        (
+            s.Key(
+                "languages",
+                (list,),
+                None,
+                choices=langs,
+                items=str,
+                param="languages",
+                doc="the atlas's languages, the first at the root and each other in its folder (default: [map] lang)",
+            ),
+            s.Key("title", (str,), None, param="title", doc='the title of every page (default: "Deprivation atlas")'),
+            s.Key(
+                "source",
+                (str,),
+                None,
+                param="source",
+                doc="the data's source, on every page, image and map (default: the input files' names)",
+            ),
+            s.Key(
+                "licence",
+                (str,),
+                None,
+                param="licence",
+                doc='the licence of the published data, e.g. "CC BY 4.0" (default: none stated)',
+            ),
+            s.Key(
+                "date", (str,), None, param="date", doc='the publication date shown, e.g. "2026-12-05" (default: today)'
+            ),
+            s.Key(
+                "district_maps", (bool,), True, param="district_maps", doc="a static map (PNG) on each district's page"
+            ),
+        ),
+        doc=(
+            "The static atlas that ``deprivation-map publish`` writes (the options of "
+            ":func:`deprivation_map.publish_atlas`; its command line options override them). A run ignores it."
+        ),
+        optional=True,
     )
 
 

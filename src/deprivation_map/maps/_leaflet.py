@@ -325,3 +325,27 @@ class Attribution(SafeRender):
         super().__init__()
         self._name = "Attribution"
         self.html = script_json(json.dumps(html, ensure_ascii=False))  # a JSON string, not JSON text
+
+
+class ControlsFirst(SafeRender):
+    """The map's controls (zoom, layers, legends, attribution) before its areas in the keyboard's Tab order.
+
+    Leaflet puts its control container after the map's panes, so with a thousand areas that each take a
+    Tab stop, the layer control was out of a keyboard's reach. Moving the container first in the map's
+    element changes nothing on screen (both are positioned absolutely, the controls above).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var box = map.getContainer();
+            box.insertBefore(map._controlContainer, box.firstChild);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ControlsFirst"

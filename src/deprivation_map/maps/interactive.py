@@ -317,7 +317,17 @@ def explore(
     """
     import folium
 
-    from ._leaflet import AreaData, AreaLayer, Attribution, Legend, MapTitle, NoDataPattern, PageMeta, SafeLayerControl
+    from ._leaflet import (
+        AreaData,
+        AreaLayer,
+        Attribution,
+        ControlsFirst,
+        Legend,
+        MapTitle,
+        NoDataPattern,
+        PageMeta,
+        SafeLayerControl,
+    )
     from .basemaps import basemap
 
     lang = check_lang(lang)
@@ -346,7 +356,9 @@ def explore(
     }
     columns = _columns(gdf, column, unit, layers)
     by_key, tips = _layers(gdf, lang, index=index, hotspots=hotspots, gi=gi, allocation=allocation, options=options)
-    by_key = {**_column_layers(columns, lang, options), **by_key}
+    mapped = _column_layers(columns, lang, options)
+    first = dict(list(mapped.items())[:1]) if column is not None else {}  # ``column`` is shown first
+    by_key = {**first, **by_key, **{key: x for key, x in mapped.items() if key not in first}}  # layers= after
     tooltips = build_tooltips(
         gdf.index,
         lang,
@@ -407,6 +419,7 @@ def explore(
     if services is not None:
         _add_services(m, services, services_name_col, lang)
     SafeLayerControl(collapsed=False).add_to(m)
+    m.add_child(ControlsFirst())  # reached with Tab before the areas
     m.dm_size, m.dm_lang = size, lang
     return m
 
@@ -419,6 +432,12 @@ def _add_services(m, services: gpd.GeoDataFrame, name_col: str | None, lang: str
     swatch = '<i style="background:#1a9850;border-radius:50%"></i>'
     title = text("services", lang)
     m.add_child(Legend(points, f"<h4>{title}</h4>{swatch}{title} ({number(len(services), lang, 0)})"))
+
+
+# folium's page forbids zooming it (user-scalable=no, maximum-scale=1); people who need larger text must be able
+# to zoom (WCAG 1.4.4), and the map still zooms itself with two fingers.
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*user-scalable=no[^>]*>')
+_ZOOMABLE = '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
 
 
 def save_map(m, path: str | Path, *, self_contained: bool = True) -> Path:
@@ -444,6 +463,7 @@ def save_map(m, path: str | Path, *, self_contained: bool = True) -> Path:
     lang = getattr(m, "dm_lang", None)
     if lang is not None:
         html_text = html_text.replace("<html>", f'<html lang="{lang}">', 1)
+    html_text = _VIEWPORT.sub(_ZOOMABLE, html_text, count=1)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html_text, encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -97,23 +98,49 @@ class Classes:
         return [None if np.isnan(c) else int(c) for c in self.codes.to_numpy(dtype="float64")]
 
 
-def _choropleth(values: pd.Series, bins: np.ndarray, palette: str, title: str, lang: str) -> Classes:
+def _range_labels(bins: Sequence[float], lowest: float, lang: str) -> list[str]:
+    """The legend's label of each class ``b[j-1] < y <= b[j]``, the first from ``lowest`` (the smallest value).
+
+    When ``lowest`` lies above the first bound (the first class is empty: classes from other data, or bounds
+    given by the user), that class reads "≤ b1" rather than an inverted range.
+
+    Examples
+    --------
+    >>> _range_labels([2.0, 4.0, 6.0], 0.5, "en"), _range_labels([2.0, 4.0, 6.0], 3.1, "es")
+    (['0.50 – 2.00', '2.00 – 4.00', '4.00 – 6.00'], ['≤ 2,00', '2,00 – 4,00', '4,00 – 6,00'])
+    """
+    first = f"{number(lowest, lang)} – {number(bins[0], lang)}" if lowest <= bins[0] else f"≤ {number(bins[0], lang)}"
+    return [first, *(f"{number(lo, lang)} – {number(hi, lang)}" for lo, hi in pairwise(bins))]
+
+
+def _choropleth(
+    values: pd.Series, bins: np.ndarray, palette: str, title: str, lang: str, lowest: float | None = None
+) -> Classes:
     valid = values.dropna()
     y = valid.to_numpy(dtype="float64")
     classes = classify_values(y, bins)
     colours = sequential(palette, max(3, len(bins)))[-len(bins) :]
     codes = pd.Series(np.nan, index=values.index)
     codes[valid.index] = classes
-    lows = [y.min(), *bins[:-1]]
-    labels = [f"{number(lo, lang)} – {number(hi, lang)}" for lo, hi in zip(lows, bins, strict=True)]
+    labels = _range_labels(bins, y.min() if lowest is None else min(lowest, y.min()), lang)
     counts = np.bincount(classes, minlength=len(bins)).tolist()
     return Classes(codes, colours, labels, counts, title, lang)
 
 
 def index_classes(
-    score: pd.Series, *, scheme: str, k: int, palette: str, lang: str, bins: Sequence[float] | None = None
+    score: pd.Series,
+    *,
+    scheme: str,
+    k: int,
+    palette: str,
+    lang: str,
+    bins: Sequence[float] | None = None,
+    lowest: float | None = None,
 ) -> Classes:
     """The index as a choropleth: ``scheme`` into ``k`` classes coloured by ``palette`` (darker = more deprived).
+
+    ``lowest`` is the lower bound of the first class in the legend, for part of the areas drawn with the
+    classes of all (``scheme="user_defined"`` with their ``bins``); default: the smallest score given.
 
     Examples
     --------
@@ -130,7 +157,7 @@ def index_classes(
     valid = score.dropna().to_numpy(dtype="float64")
     if len(valid) == 0:
         raise ValidationError("The index has no score for any area, so there is nothing to classify.")
-    return _choropleth(score, func(valid, k, bins), palette, text("index", lang), lang)
+    return _choropleth(score, func(valid, k, bins), palette, text("index", lang), lang, lowest)
 
 
 def column_classes(

@@ -89,6 +89,7 @@ def save_png(
     scheme: str = "quantiles",
     k: int = 5,
     bins: list[float] | None = None,
+    lowest: float | None = None,
     palette: str = "YlOrRd",
     size: tuple[float, float] = (10.0, 7.5),
     dpi: int = 150,
@@ -108,6 +109,11 @@ def save_png(
         Default: the layer's name; "deprivation_map". Shown as given (plain text).
     scheme, k, bins, palette
         As in :func:`~deprivation_map.explore`.
+    lowest : float, optional
+        The lower bound of the index's first class in the legend, when ``gdf`` is part of the areas drawn
+        with the classes of all of them (``scheme="user_defined"``, ``bins`` from the whole map): the smallest
+        score of the whole map, so that the legends of both read alike. Default: the smallest score drawn.
+        A first class holding none of the areas drawn reads "≤ b1", never an inverted range.
 
     Returns
     -------
@@ -126,6 +132,7 @@ def save_png(
     v.choose(layer, LAYERS, what="layer")
     v.require_crs(gdf, what="The areas")
     options = {"scheme": scheme, "k": k, "bins": bins, "palette": palette}
+    options |= {"lowest": lowest} if layer == "index" else {}
     classes = _classes(gdf, layer, index=index, hotspots=hotspots, gi=gi, lang=lang, options=options)
     Figure, Patch, Rectangle = require_matplotlib()
     geometry = gdf.geometry.to_crs(gdf.geometry.estimate_utm_crs()) if gdf.crs.is_geographic else gdf.geometry

@@ -25,8 +25,11 @@ __all__ = ["draw_map", "run_metadata", "save_outputs", "tables_of"]
 _FILES = ("geopackage", "csv", "excel", "parquet", "geojson")
 
 
-def draw_map(results: dict[str, Any], config: Any, *, lang: str | None = None) -> Any:
+def draw_map(results: dict[str, Any], config: Any, *, lang: str | None = None, **options: Any) -> Any:
     """The interactive map of the results, with the options of ``[map]`` (in ``lang`` if given).
+
+    ``options`` are keyword options of :func:`~deprivation_map.explore` that replace those of ``[map]``
+    (the atlas adds the significance and robustness layers this way).
 
     When one HTML file cannot hold the areas (:class:`~deprivation_map.errors.MapTooLargeError`, decided from a
     cheap estimate before any map work), returns None and warns: :func:`save_outputs` then writes vector tiles.
@@ -40,15 +43,15 @@ def draw_map(results: dict[str, Any], config: Any, *, lang: str | None = None) -
     'ca'
     """
     try:
-        return _explore(results, config, lang)
+        return _explore(results, config, lang, options)
     except MapTooLargeError as err:
         warnings.warn(f"{err} Writing the map as vector tiles instead.", DeprivationMapWarning, stacklevel=3)
         return None
 
 
-def _explore(results: dict[str, Any], config: Any, lang: str | None) -> Any:
+def _explore(results: dict[str, Any], config: Any, lang: str | None, overrides: dict[str, Any]) -> Any:
     points = results.get("service_points")
-    options = config.map.api_options() | ({"lang": lang} if lang is not None else {})
+    options = config.map.api_options() | ({"lang": lang} if lang is not None else {}) | overrides
     return explore(
         results["data"],
         index=results["index"],
