@@ -123,6 +123,7 @@ class Site:
     source: str
     licence: str | None
     has_districts: bool
+    pages: tuple[str, ...] = ()  # the pages of zones, groups and access the run has (atlas/_services.py)
 
     def title_in(self, lang: str) -> str:
         """The title given, or "Deprivation atlas" in ``lang``."""
@@ -136,6 +137,7 @@ class Site:
 def _nav(site: Site, lang: str, root: str, here: str) -> str:
     base = root + site.folder(lang)
     links = [("index.html", word("overview", lang)), ("methods.html", word("methods", lang))]
+    links += [(f"{key}.html", text(f"sv:{key}_page", lang)) for key in site.pages]
     items = "".join(
         f'<li><a href="{base}{href}"{" aria-current=page" if href == here else ""}>{esc(label)}</a></li>'
         for href, label in links
