@@ -25,7 +25,7 @@ def services_config(tmp_path_factory):
     folder = tmp_path_factory.mktemp("services")
     gdf = dm.datasets.load_georgia().reset_index()
     gdf["name"] = [HOSTILE[i % 3] if i < 6 else f"County {i}" for i in range(len(gdf))]
-    gdf["poor"] = (gdf["PctPov"] * gdf["TotPop90"] / 100 / 400).round().astype(int)  # small: many below 10
+    gdf["poor"] = (gdf["PctPov"] * gdf["TotPop90"] / 100 / 4000).round().astype(int)  # small: many below 10
     gdf["older"] = (gdf["PctEld"] * gdf["TotPop90"] / 100 / 40).round().astype(int)
     gdf[["AreaKey", "name", "PctPov", "PctBach", "TotPop90", "poor", "older", "geometry"]].to_file(folder / "a.gpkg")
     points = gdf.representative_point()
@@ -95,3 +95,163 @@ def services_result(services_config, tmp_path_factory):
 def site(services_result, tmp_path_factory):
     out = tmp_path_factory.mktemp("atlas") / "site"
     return publish_atlas(services_result, out, languages=LANGS, date="2026-12-05").parent
+
+
+def _read(site, page):
+    return (site / page).read_text(encoding="utf-8")
+
+
+def _cells(html_text: str, table_id: str) -> list[list[str]]:
+    """The body rows of the table after the heading ``table_id``, as the texts of their cells."""
+    part = html_text.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", part.split("<tbody>", 1)[1])
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows]
+
+
+def test_each_page_in_every_language_with_its_map_and_in_the_navigation(site):
+    for lang in LANGS:
+        folder = site if lang == LANGS[0] else site / lang
+        for key in ("zones", "groups", "access"):
+            page = _read(folder, f"{key}.html")
+            assert f'<html lang="{lang}">' in page and f"<h1>{text(f'sv:{key}_page', lang)}</h1>" in page
+            index = _read(folder, "index.html")
+            assert re.search(f'<nav.*href="[^"]*{key}.html"', index)  # in the navigation of every page
+        for key in ("zones", "access"):
+            assert (site / "maps" / f"{key}-{lang}.html").is_file()
+        assert "R_j = S_j / Σ_i w_ij P_i" in _read(folder, "methods.html")  # the methods page has the formulas
+        assert "Σ_{i∈z} f_i ≥ F = 150000" in _read(folder, "methods.html")
+
+
+def test_group_tables_show_the_library_suppression_and_nothing_below_the_threshold(site, services_result):
+    g = services_result.groups
+    page = _read(site, "groups.html")
+    suppressed = text("sv:suppressed", "en")
+    assert sum(int(t.secondary.sum().sum()) for t in g.suppression.values()) > 0  # complementary suppression too
+    for kind in ("decile", "cluster", "access"):
+        published = g.suppression[kind].published
+        rows = _cells(page, f"by-{kind}")
+        assert len(rows) == len(published) + 1  # the classes and the total
+        for (_, expected), row in zip(published.iterrows(), rows, strict=False):
+            counts = [row[3 + 3 * i] for i in range(len(g.groups))]
+            rates = [row[4 + 3 * i] for i in range(len(g.groups))]
+            for want, count, rate in zip(expected, counts, rates, strict=True):
+                if pd.isna(want):
+                    assert count == rate == suppressed  # its rate would reveal it
+                else:
+                    assert int(count.replace(",", "")) == want >= g.threshold
+        totals = rows[-1]
+        for i, group in enumerate(g.groups):  # the totals the suppression protects, not sums of shown cells
+            assert int(totals[3 + 3 * i].replace(",", "")) == int(g.suppression[kind].column_totals[group])
+
+
+def test_zone_counts_are_suppressed_so_that_none_can_be_recovered(site, services_result):
+    safe = zone_counts(services_result)
+    shown = safe.published.stack().dropna()
+    assert (shown >= safe.threshold).all() and safe.suppressed.to_numpy().any()
+    ranges = safe.ranges()  # linear programming over the published cells and totals
+    assert (ranges["lower"] < ranges["upper"]).all()
+    counts = services_result.data[["poor", "older"]]
+    assert (safe.column_totals == counts.sum()).all()  # every area counted: zones and the areas in none
+    page = _read(site, "zones.html")
+    rows = _cells(page, "counts")
+    assert len(rows) == len(safe.published) + 1
+    for (zone, expected), row in zip(safe.published.iterrows(), rows, strict=False):
+        assert [c == text("sv:suppressed", "en") for c in row[1:]] == list(expected.isna())
+
+
+def test_counts_by_area_are_withheld_from_the_downloads(site):
+    frame = pd.read_csv(site / "data" / "results.csv", dtype={"AreaKey": str})
+    assert not {"poor", "older"} & set(frame.columns) and "access_access_score" in frame.columns
+    layers = gpd.read_file(site / "data" / "results.gpkg")
+    assert not {"poor", "older"} & set(layers.columns)
+
+
+def test_zones_table_summarises_each_zone_like_a_district(site, services_result):
+    zones, score = services_result.zones, services_result.index.score
+    rows = _cells(_read(site, "zones.html"), "zones")
+    assert [r[0] for r in rows] == sorted(zones.totals().index)
+    for row in rows:
+        members = zones.labels[zones.labels == row[0]].index
+        assert int(row[1]) == len(members)
+        assert int(row[2].replace(",", "")) == int(services_result.data.loc[members, "TotPop90"].sum())
+        assert float(row[3]) == pytest.approx(score[members].mean(), abs=5e-4)
+
+
+def test_access_page_gives_supply_by_decile_gaps_and_sites(site, services_result):
+    acc = services_result.access
+    page = _read(site, "access.html")
+    rows = _cells(page, "by-decile")
+    table = acc.by_decile(services_result.index)
+    assert [int(r[0]) for r in rows] == list(range(1, 11))
+    assert [float(r[4]) for r in rows] == pytest.approx(table["relative"].round(2).tolist())
+    gaps = _cells(page, "gaps")
+    deprived = services_result.index.decile == 1
+    expected = acc.relative[deprived & acc.underserved()].sort_values().index[:20].tolist()
+    assert [r[0] for r in gaps] == expected
+    sites = _cells(page, "sites")
+    assert [r[0] for r in sites] == list(services_result.sites.sites)
+    drawn = _read(site, "maps/access-en.html")
+    for kind in ("Library", "Pharmacy", "\\u0026lt;/b\\u0026gt;Clinic"):  # escaped, in a script's JSON
+        assert f"Services: {kind} (" in drawn
+
+
+def test_hostile_names_are_escaped_on_every_page_and_map(site):
+    for path in [*site.rglob("*.html")]:
+        page = path.read_text(encoding="utf-8")
+        for name in HOSTILE[1:]:
+            assert name not in page, path
+    assert "{{ 7*7 }}" in _read(site, "zones.html")  # an area's name in its zone's list, shown as it is
+
+
+def test_a_run_without_them_has_none_of_these_pages(hostile_result, tmp_path):
+    home = publish_atlas(hostile_result, tmp_path / "site", languages=["en"], district_maps=False)
+    assert not (home.parent / "zones.html").exists() and "zones.html" not in home.read_text(encoding="utf-8")
+
+
+def _joint_ranges(result, group: str) -> list[tuple[str, object, float, float, int]]:
+    """Every suppressed count of ``group`` on the groups and zones pages, bounded using ALL the tables at once.
+
+    The unknowns are the counts of the atoms: the areas' cross-classes (decile x cluster x access x zone). Each
+    published cell and total is an equation on them; each suppressed cell is minimised and maximised (HiGHS).
+    """
+    from scipy.optimize import linprog
+
+    g, data = result.groups, result.data
+    zones = result.zones.labels.where(result.zones.placed, "no zone")
+    classes = {"decile": result.index.decile.astype(object).where(result.index.decile.notna(), "No score"),
+               "cluster": result.hotspots.labels.astype(object),
+               "access": result.access.underserved().map({True: "Under-served", False: "Served"}), "zone": zones}  # fmt: skip
+    frame = pd.DataFrame(classes).astype(str)
+    atoms = frame.drop_duplicates().reset_index(drop=True)
+    key = frame.apply(tuple, axis=1)
+    truth = data[group].groupby(key).sum()
+    atom_keys = atoms.apply(tuple, axis=1)
+    safe = {**g.suppression, "zone": zone_counts(result)}
+    rows, rhs, hidden = [], [], []
+    for kind, table in safe.items():
+        column = table.published[group]
+        for label, value in column.items():
+            label = "no zone" if label == "\x00no zone" else str(label)
+            member = (atoms[kind] == label).to_numpy(dtype=float)
+            if pd.isna(value):
+                hidden.append((kind, label, member, int(truth[atom_keys[member > 0]].sum())))
+            else:
+                rows.append(member)
+                rhs.append(float(value))
+    rows.append(np.ones(len(atoms)))
+    rhs.append(float(safe["decile"].column_totals[group]))
+    out = []
+    for kind, label, member, true in hidden:
+        low = linprog(member, A_eq=np.array(rows), b_eq=rhs, bounds=(0, None), method="highs").fun
+        high = -linprog(-member, A_eq=np.array(rows), b_eq=rhs, bounds=(0, None), method="highs").fun
+        out.append((kind, label, low, high, true))
+    return out
+
+
+def test_no_suppressed_count_can_be_recovered_by_differencing_the_tables(services_result):
+    """The tables are protected one by one; together (same totals, other classes) they must still hide each cell."""
+    found = [(group, *cell) for group in ("poor", "older") for cell in _joint_ranges(services_result, group)]
+    assert len(found) >= 3  # the data make suppressed cells
+    for group, kind, label, low, high, true in found:
+        assert low - 1e-6 <= true <= high + 1e-6
+        assert high - low >= 1 - 1e-6, (group, kind, label, low, high)

@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from ..maps.i18n import class_label, method_label, number, percent, text
-from ..spatial.labels import HIGH_HIGH
 from ._html import esc, table
 
 __all__ = ["PAGES", "methods_section", "pages_of", "service_pages", "withheld"]
@@ -205,7 +204,9 @@ def _members(zones: Any, result: Any, lang: str) -> str:
         members = ", ".join(
             f"{a}" + (f" {names[a]}" if names is not None and pd.notna(names[a]) else "") for a in sorted(ids)
         )
-        items.append(f"<details><summary>{esc(label)} ({number(len(ids), lang, 0)})</summary><p>{esc(members)}</p></details>")
+        items.append(
+            f"<details><summary>{esc(label)} ({number(len(ids), lang, 0)})</summary><p>{esc(members)}</p></details>"
+        )
     return f'<h2 id="members">{esc(_t("zone_members", lang))}</h2>' + "".join(items)
 
 
@@ -257,7 +258,11 @@ def _groups_table(g: Any, kind: str, frame: pd.DataFrame, lang: str) -> str:
         shown = _total(safe, group, lang)
         hidden = int(safe.column_totals[group]) < safe.threshold
         rate = "–" if hidden else number(safe.column_totals[group] / people * g.per, lang, 2)
-        total += [(shown, True), (_t("suppressed", lang) if hidden else rate, True), ("–" if hidden else percent(100, lang), True)]
+        total += [
+            (shown, True),
+            (_t("suppressed", lang) if hidden else rate, True),
+            ("–" if hidden else percent(100, lang), True),
+        ]
     rows.append(total)
     return f'<h2 id="by-{kind}">{esc(_t(f"by_{kind}", lang))}</h2><div class="scroll">' + table(header, rows) + "</div>"
 
@@ -371,7 +376,12 @@ def _distance_body(result: Any, lang: str) -> Iterator[str]:
 def _gaps(result, frame: pd.DataFrame, n: int, total: int, lang: str, columns: list[tuple[str, Callable]]):
     name_col = result.config.boundaries.name_col
     text_ = _t("gaps_text", lang, n=number(n, lang, 0), total=number(total, lang, 0), shown=number(len(frame), lang, 0))
-    header = [text("id", lang), *([text("name", lang)] if name_col else []), text("rank", lang), *(h for h, _ in columns)]
+    header = [
+        text("id", lang),
+        *([text("name", lang)] if name_col else []),
+        text("rank", lang),
+        *(h for h, _ in columns),
+    ]
     rows = []
     for area, r in frame.iterrows():
         row = [(str(area), False)]
@@ -399,9 +409,8 @@ def _sites_body(result: Any, sites: Any, lang: str) -> str:
     proof = _t("optimal" if chosen.optimal else "not_optimal", lang)
     wgs84 = points.geometry.to_crs(4326)
     rows = [[(str(i), False), (f"{p.y:.5f}, {p.x:.5f}", False)] for i, p in wgs84.items()]
-    return (
-        f'<h2 id="sites">{esc(_t("sites", lang))}</h2><p>{esc(line)} {esc(proof)}</p>'
-        + table([_t("site", lang), _t("where", lang)], rows)
+    return f'<h2 id="sites">{esc(_t("sites", lang))}</h2><p>{esc(line)} {esc(proof)}</p>' + table(
+        [_t("site", lang), _t("where", lang)], rows
     )
 
 
@@ -491,4 +500,3 @@ def service_pages(result: Any, out: Path, lang: str, *, root: str) -> list[tuple
             body = _access_body(result, lang, map_src=root + src, sites=sites)
         pages.append((f"{key}.html", nav_label(key, lang), body))
     return pages
-

@@ -13,6 +13,7 @@ import json
 
 import geopandas as gpd
 import pandas as pd
+from folium.map import LayerControl
 from folium.template import Template
 
 from .. import _validation as v
@@ -142,6 +143,9 @@ def add_points(
         m.add_child(layer)
         ring = "border:3px solid #ffffff;outline:1px solid #000000;" if sites else ""
         swatch = f'<i style="background:{colour};border-radius:50%;{ring}"></i>'
-        m.add_child(Legend(layer, f"<h4>{html.escape(title)}</h4>{swatch}{label} ({number(int(inside.sum()), lang, 0)})"))
+        m.add_child(Legend(layer, f"{swatch}{label} ({number(int(inside.sum()), lang, 0)})"))
         drawn.append(html.escape(kind))
+    for key, child in list(m._children.items()):  # the layer control lists the layers defined before it
+        if isinstance(child, LayerControl):
+            m._children.move_to_end(key)
     return drawn
