@@ -9,6 +9,7 @@ escaped where it is written.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ..maps.i18n import class_label, method_label, number, percent, text
+from ._disclosure import pinned_cells
 from ._html import esc, table
 
 __all__ = ["PAGES", "methods_section", "pages_of", "service_pages", "withheld"]
@@ -134,6 +136,42 @@ def zone_counts(result: Any) -> Any:
 _NO_ZONE = "\x00no zone"  # cannot be a zone's label
 
 
+def _classes(result: Any) -> pd.DataFrame:
+    """Each area's class in each table of counts: decile, cluster, access (as the groups had them) and zone."""
+    decile = result.index.decile
+    out = {"decile": decile.map(lambda d: "No score" if pd.isna(d) else str(int(d)))}
+    out["cluster"] = result.hotspots.labels.astype(str)
+    access = result.access if result.access is not None else result.services
+    if access is not None:
+        flag = access.underserved(below=_below(result)) if result.access is not None else access.beyond
+        out["access"] = flag.map({True: "Under-served", False: "Served"})
+    if result.zones is not None:
+        out["zone"] = result.zones.labels.where(result.zones.placed, _NO_ZONE)
+    return pd.DataFrame(out, index=result.data.index)
+
+
+@functools.lru_cache(maxsize=4)
+def protected(result: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The suppressed tables of the groups to publish by class (and by zone), and those left out.
+
+    Read together, tables of the same counts by other classes can reveal a cell each hides alone
+    (:func:`~._disclosure.pinned_cells`): the zones' table is left out first, then the access and cluster
+    tables, until none does. The table by decile alone is protected by the library's suppression.
+    """
+    safe = {k: x for k, x in result.groups.suppression.items()}
+    if result.zones is not None:
+        safe["zone"] = zone_counts(result)
+    classes = _classes(result)
+    counts = result.data[list(result.config.groups.columns)]
+    left_out: list[str] = []
+    for kind in ("zone", "access", "cluster"):
+        if not pinned_cells({k: x.published for k, x in safe.items()}, classes, counts):
+            break
+        if safe.pop(kind, None) is not None:
+            left_out.append(kind)
+    return safe, tuple(left_out)
+
+
 def _zones_body(result: Any, lang: str, *, map_src: str) -> str:
     zones = result.zones
     frame = _zone_table(result)
@@ -176,7 +214,10 @@ def _ids(frame: pd.DataFrame) -> list[str]:
 
 
 def _zone_counts_html(result: Any, lang: str) -> str:
-    safe = zone_counts(result)
+    tables, _ = protected(result)
+    if "zone" not in tables:
+        return f'<h2 id="counts">{esc(_t("zone_counts", lang))}</h2><p>{esc(_t("left_out", lang, table=_t("zone_counts", lang)))}</p>'
+    safe = tables["zone"]
     groups = list(safe.published.columns)
     rows = [
         [(_t("no_zone", lang) if z == _NO_ZONE else z, False), *((_count(r[g], lang), True) for g in groups)]
@@ -279,10 +320,12 @@ def _groups_body(result: Any, lang: str) -> str:
     g = result.groups
     intro = _t("groups_intro", lang, threshold=number(g.threshold, lang, 0), groups=", ".join(g.groups))
     parts = [f"<h1>{esc(nav_label('groups', lang))}</h1><p>{esc(intro)}</p>"]
+    safe, left_out = protected(result)
     for kind in ("decile", "cluster", "access"):
         frame = getattr(g, f"by_{kind}")
-        if frame is not None:
+        if frame is not None and kind in safe:
             parts.append(_groups_table(g, kind, frame, lang))
+    parts += [f"<p>{esc(_t('left_out', lang, table=_t(f'by_{kind}', lang)))}</p>" for kind in left_out if kind != "zone"]
     cells = sum(int(s.suppressed.sum().sum()) for s in g.suppression.values())
     parts.append(f"<p>{esc(_t('suppressed_count', lang, n=number(cells, lang, 0)))}</p>")
     parts.append(f"<p>{esc(_t('withheld', lang, columns=', '.join(result.config.groups.columns)))}</p>")
