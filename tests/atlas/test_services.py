@@ -192,7 +192,7 @@ def test_access_page_gives_supply_by_decile_gaps_and_sites(site, services_result
     assert [r[0] for r in sites] == list(services_result.sites.sites)
     drawn = _read(site, "maps/access-en.html")
     for kind in ("Library", "Pharmacy", "\\u0026lt;/b\\u0026gt;Clinic"):  # escaped, in a script's JSON
-        assert f"Services: {kind} (" in drawn
+        assert f"Services: {kind}" in drawn and f"{kind} (" in drawn  # a layer, and a row of the legend
 
 
 def test_hostile_names_are_escaped_on_every_page_and_map(site):
@@ -255,3 +255,38 @@ def test_no_suppressed_count_can_be_recovered_by_differencing_the_tables(service
     for group, kind, label, low, high, true in found:
         assert low - 1e-6 <= true <= high + 1e-6
         assert high - low >= 1 - 1e-6, (group, kind, label, low, high)
+
+
+def test_a_table_that_would_reveal_a_cell_with_the_others_is_left_out(services_result, tmp_path, monkeypatch):
+    """Wiring: while pinned_cells finds a pinned cell, the zones' table goes first, then access and cluster."""
+    from deprivation_map.atlas import _services
+
+    def pinned(tables, classes, counts):
+        return [("decile", 1, "poor")] if {"zone", "access"} & set(tables) else []
+
+    monkeypatch.setattr(_services, "pinned_cells", pinned)
+    _services.protected.cache_clear()
+    try:
+        safe, left_out = _services.protected(services_result)
+        assert left_out == ("zone", "access") and set(safe) == {"decile", "cluster"}
+        home = publish_atlas(services_result, tmp_path / "site", languages=["en"], district_maps=False)
+        groups, zones = _read(home.parent, "groups.html"), _read(home.parent, "zones.html")
+    finally:
+        _services.protected.cache_clear()
+    assert 'id="by-access"' not in groups and 'id="by-decile"' in groups and 'id="by-cluster"' in groups
+    assert text("sv:left_out", "en", table=text("sv:by_access", "en")) in groups.replace("&#x27;", "'")
+    assert _cells(zones, "zones") and "<td>Z01</td>" not in zones.split('id="counts"', 1)[1].split("</h2>", 1)[0]
+    assert '<table><thead><tr><th scope="col">Zone</th><th scope="col">poor' not in zones
+
+
+@pytest.mark.slow
+def test_the_pages_open_in_chromium_without_errors_or_outside_requests(site):
+    from deprivation_map.atlas.browser import check_atlas
+    from deprivation_map.maps.browser import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    checks = [c for c in check_atlas(site) if re.search(r"(zones|groups|access)\.html$", c.page)]
+    assert len(checks) == 3 * len(LANGS)
+    assert [c for c in checks if not c.ok] == []
+    assert all(c.maps == 1 for c in checks if not c.page.endswith("groups.html"))

@@ -325,7 +325,9 @@ def _groups_body(result: Any, lang: str) -> str:
         frame = getattr(g, f"by_{kind}")
         if frame is not None and kind in safe:
             parts.append(_groups_table(g, kind, frame, lang))
-    parts += [f"<p>{esc(_t('left_out', lang, table=_t(f'by_{kind}', lang)))}</p>" for kind in left_out if kind != "zone"]
+    parts += [
+        f"<p>{esc(_t('left_out', lang, table=_t(f'by_{kind}', lang)))}</p>" for kind in left_out if kind != "zone"
+    ]
     cells = sum(int(s.suppressed.sum().sum()) for s in g.suppression.values())
     parts.append(f"<p>{esc(_t('suppressed_count', lang, n=number(cells, lang, 0)))}</p>")
     parts.append(f"<p>{esc(_t('withheld', lang, columns=', '.join(result.config.groups.columns)))}</p>")

@@ -134,17 +134,22 @@ def add_points(
     order = sorted(kinds.unique())
     palette = QUALITATIVE[8] if len(order) <= 8 else QUALITATIVE[12]
     wgs84 = points.geometry.to_crs(4326)
-    drawn = []
+    drawn, rows, first = [], [], None
     for position, kind in enumerate(order):
         inside = (kinds == kind).to_numpy()
         colour = SITE_COLOUR if sites else palette[position]
         label = html.escape(f"{title}: {kind}" if kind else title)
         layer = _ColouredPoints(_geojson(wgs84[inside], names[inside]), name=label, colour=colour, site=sites)
         m.add_child(layer)
+        first = first or layer
         ring = "border:3px solid #ffffff;outline:1px solid #000000;" if sites else ""
-        swatch = f'<i style="background:{colour};border-radius:50%;{ring}"></i>'
-        m.add_child(Legend(layer, f"{swatch}{label} ({number(int(inside.sum()), lang, 0)})"))
+        count = number(int(inside.sum()), lang, 0)
+        rows.append(
+            f'<i style="background:{colour};border-radius:50%;{ring}"></i>{html.escape(kind or title)} ({count})'
+        )
         drawn.append(html.escape(kind))
+    if first is not None:  # one legend for the set, shown while its first layer is
+        m.add_child(Legend(first, f"<h4>{html.escape(title)}</h4>" + "<br>".join(rows)))
     for key, child in list(m._children.items()):  # the layer control lists the layers defined before it
         if isinstance(child, LayerControl):
             m._children.move_to_end(key)
