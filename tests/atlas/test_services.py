@@ -155,7 +155,7 @@ def test_zone_counts_are_suppressed_so_that_none_can_be_recovered(site, services
     page = _read(site, "zones.html")
     rows = _cells(page, "counts")
     assert len(rows) == len(safe.published) + 1
-    for (zone, expected), row in zip(safe.published.iterrows(), rows, strict=False):
+    for (_zone, expected), row in zip(safe.published.iterrows(), rows, strict=False):
         assert [c == text("sv:suppressed", "en") for c in row[1:]] == list(expected.isna())
 
 

@@ -27,17 +27,17 @@ PAGES = ("zones", "groups", "access")
 """The pages this module writes (``zones.html`` ...), in the navigation's order."""
 
 FORMULAS = {
-    "floor": "Σ_{i∈z} f_i ≥ F for every zone z (f_i the floor column of area i; 1 per area without one)",
-    "maxp": "the most zones p meeting the floor, then min Σ_z Σ_{i<j∈z} ‖x_i − x_j‖₁ (x the attributes' z-scores)",
-    "fca": "R_j = S_j / Σ_i w_ij P_i;  A_i = Σ_j w_ij R_j;  w_ij = f(c_ij) for c_ij ≤ d₀, else 0",
-    "relative": "A_i / (Σ_k P_k A_k / Σ_k P_k); under-served when below b",
-    "decile": "supply per person of decile d = Σ_{i∈d} P_i A_i / Σ_{i∈d} P_i",
-    "distance": "d_i = min_s ‖o_i − s‖₂; far when d_i > D",
+    "floor": "Σ_{i∈z} f_i ≥ F  ∀ z  (f_i: the floor column of area i, or 1 per area)",
+    "maxp": "max p (the number of zones), then min Σ_z Σ_{i<j∈z} ‖x_i − x_j‖₁  (x: the attributes' z-scores)",
+    "fca": "R_j = S_j / Σ_i w_ij P_i;  A_i = Σ_j w_ij R_j;  w_ij = f(c_ij) if c_ij ≤ d₀, else 0",
+    "relative": "A_i / Ā < b,  Ā = Σ_k P_k A_k / Σ_k P_k",
+    "decile": "Σ_{i∈d} P_i A_i / Σ_{i∈d} P_i  (d: a decile)",
+    "distance": "d_i = min_s ‖o_i − s‖₂ > D",
     "suppression": (
-        "n_c < T suppressed; then, with the column totals C_k published, more cells until each suppressed x_c takes "
-        "≥ 2 whole values on {Σ_{c∈k} x_c = C_k − Σ_{published c∈k} n_c, x_c ≥ 0}"
+        "n_c < T ⇒ c hidden;  Σ_{c∈k} x_c = C_k − Σ_{shown c∈k} n_c,  x_c ≥ 0  ⇒  max x_c − min x_c ≥ 1 for every "
+        "hidden c"
     ),
-    "rate": "rate = per · n / P;  share = n / N (N the group's total)",
+    "rate": "r = per · n / P;  s = n / N  (N: the group's total)",
 }
 _WEIGHTS = {"2sfca": "f(c) = 1", "gravity": "f(c) = {w}", "gaussian": "f(c) = {w}", "e2sfca": "f(c) = {w}"}
 
@@ -158,7 +158,7 @@ def protected(result: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
     (:func:`~._disclosure.pinned_cells`): the zones' table is left out first, then the access and cluster
     tables, until none does. The table by decile alone is protected by the library's suppression.
     """
-    safe = {k: x for k, x in result.groups.suppression.items()}
+    safe = dict(result.groups.suppression)
     if result.zones is not None:
         safe["zone"] = zone_counts(result)
     classes = _classes(result)
