@@ -290,3 +290,28 @@ def test_the_pages_open_in_chromium_without_errors_or_outside_requests(site):
     assert len(checks) == 3 * len(LANGS)
     assert [c for c in checks if not c.ok] == []
     assert all(c.maps == 1 for c in checks if not c.page.endswith("groups.html"))
+
+
+def test_services_without_capacity_give_an_access_page_of_distances(services_config, tmp_path):
+    """[services] alone: the distance to the nearest service, the far areas of the most deprived decile."""
+    source = services_config.read_text(encoding="utf-8")
+    kept, skip = [], False
+    for line in source.splitlines():
+        if re.match(r"^\[[a-z_.]+\]$", line):
+            skip = line in ("[access]", "[sites.covering]", "[zones]")
+        if not skip:
+            kept.append(line)
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(kept), encoding="utf-8")
+    result = run(path, out_dir=tmp_path / "run")
+    assert result.access is None and result.zones is None and result.services is not None
+    home = publish_atlas(result, tmp_path / "site", languages=["en"], district_maps=False)
+    assert not (home.parent / "zones.html").exists()
+    page = _read(home.parent, "access.html")
+    s = result.services
+    far = (result.index.decile == 1) & s.beyond
+    rows = _cells(page, "gaps")
+    assert [r[0] for r in rows] == s.distance[far].sort_values(ascending=False).index[:20].tolist()
+    assert "d_i = min_s ‖o_i − s‖₂ &gt; D, D = 60000" in page
+    groups = _read(home.parent, "groups.html")
+    assert len(_cells(groups, "by-access")) == len(result.groups.by_access) + 1  # access classes: beyond or not

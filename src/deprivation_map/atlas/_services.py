@@ -117,7 +117,6 @@ def _zone_table(result: Any) -> pd.DataFrame:
         out["population"] = float("nan")
     out["mean_score"] = mean.reindex(out.index)
     out["share_high_high"] = summary["share_high_high"].reindex(out.index) if "share_high_high" in summary else None
-    out["floor_total"] = zones.totals().reindex(out.index)
     return out
 
 
