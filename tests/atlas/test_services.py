@@ -315,3 +315,49 @@ def test_services_without_capacity_give_an_access_page_of_distances(services_con
     assert "d_i = min_s ‖o_i − s‖₂ &gt; D, D = 60000" in page
     groups = _read(home.parent, "groups.html")
     assert len(_cells(groups, "by-access")) == len(result.groups.by_access) + 1  # access classes: beyond or not
+
+
+def test_the_pages_tables_are_downloads_with_suppressed_cells_empty(site, services_result):
+    g = services_result.groups
+    for kind in ("decile", "cluster", "access"):
+        frame = pd.read_csv(site / "data" / f"groups_by_{kind}.csv")
+        assert frame["poor"].isna().sum() == int(g.suppression[kind].suppressed["poor"].sum())
+        assert f"data/groups_by_{kind}.csv" in _read(site, "groups.html")
+    counts = pd.read_csv(site / "data" / "zone_counts.csv").set_index("zone")
+    safe = zone_counts(services_result)
+    assert counts.loc["Total", "poor"] == safe.column_totals["poor"] >= safe.threshold
+    assert counts.drop(index="Total")["poor"].isna().tolist() == safe.published["poor"].isna().tolist()
+    shown = counts.drop(index="Total").stack().dropna()
+    assert (shown >= safe.threshold).all()
+    assert len(pd.read_csv(site / "data" / "zones.csv")) == services_result.zones.n_zones
+    assert len(pd.read_csv(site / "data" / "access_by_decile.csv")) == 10
+
+
+def test_the_search_sends_an_area_to_its_zone_when_there_are_no_districts(site, services_result):
+    index = (site / "assets" / "areas.js").read_text(encoding="utf-8")
+    area = services_result.data.index[5]
+    assert f'["{area}",' in index and '"zones.html"' in index
+    assert f'<li id="area-{area}">' in _read(site, "zones.html")
+
+
+@pytest.mark.slow
+def test_a_search_result_opens_the_area_in_its_zone(site, services_result):
+    from deprivation_map.maps.browser import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    area = services_result.data.index[8]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto((site / "index.html").as_uri())
+            page.fill("#dm-search", area)
+            page.locator("#dm-results li a").first.click()
+            page.wait_for_load_state()
+            assert page.url.endswith(f"zones.html#area-{area}")
+            assert page.locator(f'[id="area-{area}"]').is_visible()  # its zone's closed list opened
+        finally:
+            browser.close()

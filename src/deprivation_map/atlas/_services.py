@@ -21,7 +21,7 @@ from ..maps.i18n import class_label, method_label, number, percent, text
 from ._disclosure import pinned_cells
 from ._html import esc, table
 
-__all__ = ["PAGES", "methods_section", "pages_of", "service_pages", "withheld"]
+__all__ = ["PAGES", "methods_section", "pages_of", "search_pages", "service_pages", "withheld", "write_tables"]
 
 PAGES = ("zones", "groups", "access")
 """The pages this module writes (``zones.html`` ...), in the navigation's order."""
@@ -236,18 +236,28 @@ def _total(safe: Any, group: str, lang: str) -> str:
 
 
 def _members(zones: Any, result: Any, lang: str) -> str:
+    """Each zone's areas in a closed list, each area with an anchor (``#area-<ID>``) the search links to."""
     names_col = result.config.boundaries.name_col
     names = result.data[names_col] if names_col else None
     items = []
     for zone, ids in zones.labels.groupby(zones.labels).groups.items():
         label = _t("no_zone", lang) + f" ({zone})" if zone in ("Isolate", "Below floor") else zone
-        members = ", ".join(
-            f"{a}" + (f" {names[a]}" if names is not None and pd.notna(names[a]) else "") for a in sorted(ids)
+        members = "".join(
+            f'<li id="area-{esc(a)}">{esc(a)}'
+            + (f" {esc(names[a])}" if names is not None and pd.notna(names[a]) else "")
+            + "</li>"
+            for a in sorted(ids)
         )
-        items.append(
-            f"<details><summary>{esc(label)} ({number(len(ids), lang, 0)})</summary><p>{esc(members)}</p></details>"
-        )
+        count = number(len(ids), lang, 0)
+        items.append(f"<details><summary>{esc(label)} ({count})</summary><ul>{members}</ul></details>")
     return f'<h2 id="members">{esc(_t("zone_members", lang))}</h2>' + "".join(items)
+
+
+def search_pages(result: Any) -> pd.Series | None:
+    """Where the search sends each area when the run has zones but no districts: the zones page (its anchor)."""
+    if result.zones is None or result.districts is not None:
+        return None
+    return pd.Series("zones.html", index=result.data.index)
 
 
 def _zones_map(result: Any, lang: str) -> Any:
@@ -522,6 +532,48 @@ def methods_section(result: Any, lang: str, *, only: str | None = None) -> str:
     return "".join(parts)
 
 
+# -- downloads ---------------------------------------------------------------------------------------------
+
+
+def _published_counts(safe: Any) -> pd.DataFrame:
+    """A suppressed table as published (suppressed cells empty), with its groups' totals below the threshold empty."""
+    out = safe.published.rename(index={_NO_ZONE: "In no zone"})
+    totals = safe.column_totals.astype("Int64").mask(safe.column_totals < safe.threshold)
+    return pd.concat([out, totals.to_frame("Total").T.astype("Int64")])
+
+
+def write_tables(result: Any, folder: Path) -> dict[str, list[str]]:
+    """The tables of the zones, groups and access pages as CSV in ``folder``; returns the files' names by page.
+
+    Only what the pages show: the groups' tables kept by :func:`protected`, suppressed cells empty.
+    """
+    from ..io import write_results
+
+    files: dict[str, list[str]] = {}
+    safe = protected(result)[0] if result.groups is not None else {}
+    if result.zones is not None:
+        frame = _zone_table(result).drop(columns=[] if _population(result) is not None else ["population"])
+        write_results(frame, folder / "zones.csv")
+        files["zones"] = ["zones.csv"]
+        if "zone" in safe:
+            write_results(_published_counts(safe["zone"]).rename_axis("zone"), folder / "zone_counts.csv")
+            files["zones"].append("zone_counts.csv")
+    for kind in ("decile", "cluster", "access"):
+        table = getattr(result.groups, f"by_{kind}") if result.groups is not None else None
+        if table is not None and kind in safe:
+            write_results(table, folder / f"groups_by_{kind}.csv")
+            files.setdefault("groups", []).append(f"groups_by_{kind}.csv")
+    if result.access is not None:
+        write_results(result.access.by_decile(result.index, below=_below(result)), folder / "access_by_decile.csv")
+        files["access"] = ["access_by_decile.csv"]
+    return files
+
+
+def _downloads(names: list[str], root: str, lang: str) -> str:
+    items = "".join(f'<li><a href="{esc(root)}data/{esc(n)}">{esc(n)}</a></li>' for n in names)
+    return f'<h2 id="data">{esc(_t("downloads", lang))}</h2><ul>{items}</ul>'
+
+
 # -- the pages ---------------------------------------------------------------------------------------------
 
 
@@ -531,6 +583,7 @@ def service_pages(result: Any, out: Path, lang: str, *, root: str) -> list[tuple
     ``root`` is the relative path from a page in ``lang``'s folder to the site's root.
     """
     pages = []
+    files = write_tables(result, out / "data")  # the same in every language
     for key in pages_of(result):
         src = f"maps/{key}-{lang}.html"
         if key == "zones":
@@ -542,5 +595,7 @@ def service_pages(result: Any, out: Path, lang: str, *, root: str) -> list[tuple
             sites = _sites(result)
             _save(_access_map(result, lang, sites), out / src)
             body = _access_body(result, lang, map_src=root + src, sites=sites)
+        if files.get(key):
+            body += _downloads(files[key], root, lang)
         pages.append((f"{key}.html", nav_label(key, lang), body))
     return pages

@@ -24,7 +24,7 @@ from ._html import CSS, Site, page
 from ._methods import methods_body
 from ._pages import district_body, overview_body
 from ._search import SEARCH_JS, search_index
-from ._services import methods_section, pages_of, service_pages, withheld
+from ._services import methods_section, pages_of, search_pages, service_pages, withheld
 from ._words import word
 
 __all__ = ["publish_atlas"]
@@ -244,7 +244,7 @@ def publish_atlas(
                 pages_of(result))  # fmt: skip
     areas = _areas(result)
     slugs = _slugs(list(result.districts.index)) if has_districts else {}
-    pages = areas["district"].map(lambda d: f"districts/{slugs[d]}.html") if has_districts else None
+    pages = areas["district"].map(lambda d: f"districts/{slugs[d]}.html") if has_districts else search_pages(result)
     files = _write_data(result, out)
     (out / "data" / "config.toml").write_text(config.to_toml(out / "data"), encoding="utf-8")
     _write(out / "assets" / "atlas.css", CSS)
