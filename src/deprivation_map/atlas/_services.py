@@ -79,11 +79,11 @@ def _iframe(src: str, title: str, lang: str) -> str:
     )
 
 
-def _share(value: object, lang: str) -> str:
+def _share(value: Any, lang: str) -> str:
     return "–" if pd.isna(value) else percent(100 * float(value), lang, 1)
 
 
-def _count(value: object, lang: str) -> str:
+def _count(value: Any, lang: str) -> str:
     return _t("suppressed", lang) if pd.isna(value) else number(float(value), lang, 0)
 
 
@@ -149,7 +149,7 @@ def _classes(result: Any) -> pd.DataFrame:
     return pd.DataFrame(out, index=result.data.index)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=1)  # the result being published (its pages ask once per language)
 def protected(result: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The suppressed tables of the groups to publish by class (and by zone), and those left out.
 
@@ -280,7 +280,7 @@ def _zones_map(result: Any, lang: str) -> Any:
 # -- vulnerable groups -------------------------------------------------------------------------------------
 
 
-def _class_name(kind: str, value: object, lang: str) -> str:
+def _class_name(kind: str, value: Any, lang: str) -> str:
     if kind == "decile":
         return _t("no_score", lang) if value == "No score" else number(float(value), lang, 0)
     if kind == "access":
@@ -317,7 +317,7 @@ def _groups_table(g: Any, kind: str, frame: pd.DataFrame, lang: str) -> str:
     return f'<h2 id="by-{kind}">{esc(_t(f"by_{kind}", lang))}</h2><div class="scroll">' + table(header, rows) + "</div>"
 
 
-def _rate(value: object, count: object, lang: str) -> str:
+def _rate(value: Any, count: object, lang: str) -> str:
     return _t("suppressed", lang) if pd.isna(count) else number(value, lang, 2)
 
 
