@@ -548,24 +548,26 @@ def write_tables(result: Any, folder: Path) -> dict[str, list[str]]:
     Only what the pages show: the groups' tables kept by :func:`protected`, suppressed cells empty.
     """
     from ..io import write_results
+    from ..pipeline import run_metadata
 
-    files: dict[str, list[str]] = {}
     safe = protected(result)[0] if result.groups is not None else {}
+    tables: list[tuple[str, str, pd.DataFrame]] = []
     if result.zones is not None:
         frame = _zone_table(result).drop(columns=[] if _population(result) is not None else ["population"])
-        write_results(frame, folder / "zones.csv")
-        files["zones"] = ["zones.csv"]
+        tables.append(("zones", "zones.csv", frame))
         if "zone" in safe:
-            write_results(_published_counts(safe["zone"]).rename_axis("zone"), folder / "zone_counts.csv")
-            files["zones"].append("zone_counts.csv")
+            tables.append(("zones", "zone_counts.csv", _published_counts(safe["zone"]).rename_axis("zone")))
     for kind in ("decile", "cluster", "access"):
         table = getattr(result.groups, f"by_{kind}") if result.groups is not None else None
         if table is not None and kind in safe:
-            write_results(table, folder / f"groups_by_{kind}.csv")
-            files.setdefault("groups", []).append(f"groups_by_{kind}.csv")
+            tables.append(("groups", f"groups_by_{kind}.csv", table))
     if result.access is not None:
-        write_results(result.access.by_decile(result.index, below=_below(result)), folder / "access_by_decile.csv")
-        files["access"] = ["access_by_decile.csv"]
+        tables.append(("access", "access_by_decile.csv", result.access.by_decile(result.index, below=_below(result))))
+    metadata = run_metadata(result) if tables else None  # inputs with checksums, options: as the other data files
+    files: dict[str, list[str]] = {}
+    for page, name, frame in tables:
+        write_results(frame, folder / name, metadata=metadata)
+        files.setdefault(page, []).append(name)
     return files
 
 
