@@ -28,6 +28,7 @@ PAGES = ("zones", "groups", "access")
 
 FORMULAS = {
     "floor": "Σ_{i∈z} f_i ≥ F  ∀ z  (f_i: the floor column of area i, or 1 per area)",
+    "mean": "S̄_z = Σ_{i∈z} S_i / n_z  (the scored areas of zone z; unweighted)",
     "maxp": "max p (the number of zones), then min Σ_z Σ_{i<j∈z} ‖x_i − x_j‖₁  (x: the attributes' z-scores)",
     "fca": "R_j = S_j / Σ_i w_ij P_i;  A_i = Σ_j w_ij R_j;  w_ij = f(c_ij) if c_ij ≤ d₀, else 0",
     "relative": "A_i / Ā < b,  Ā = Σ_k P_k A_k / Σ_k P_k",
@@ -188,13 +189,14 @@ def _zones_body(result: Any, lang: str, *, map_src: str) -> str:
     if len(unplaced):
         parts.append(f"<p>{esc(_t('zones_unplaced', lang, n=number(len(unplaced), lang, 0)))}</p>")
     parts.append(_iframe(map_src, _t("zones_map", lang), lang))
-    header = [_t("zone", lang), text("areas", lang), _t("population", lang), _t("mean_score", lang),
-              _t("high_high", lang)]  # fmt: skip
+    people = bool(frame["population"].notna().any())  # no column of population: no such column here
+    header = [_t("zone", lang), text("areas", lang), *([_t("population", lang)] if people else []),
+              _t("mean_score", lang), _t("high_high", lang)]  # fmt: skip
     rows = [
         [
             (z, False),
             (number(r["areas"], lang, 0), True),
-            (number(r["population"], lang, 0), True),
+            *([(number(r["population"], lang, 0), True)] if people else []),
             (number(r["mean_score"], lang, 3), True),
             (_share(r["share_high_high"], lang), True),
         ]
@@ -486,6 +488,7 @@ def _zone_rows(result: Any, lang: str) -> list[tuple[str, str]]:
     rows = [(_t("m_floor", lang), FORMULAS["floor"].replace("F", "F = " + (f"{z.floor:g}" if z.floor else "–"), 1))]
     if z.method == "maxp":
         rows.append(("max-p", FORMULAS["maxp"]))
+    rows.append((_t("mean_score", lang), FORMULAS["mean"]))
     rows.append((text("seed", lang), "–" if z.seed is None else str(z.seed)))
     return rows
 
