@@ -7,6 +7,7 @@ import io
 import re
 from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -180,3 +181,45 @@ def test_report_shows_hostile_text_as_text(tmp_path, hostile, payloads, monkeypa
         assert payload in cells, payload
     text_ = path.read_text(encoding="utf-8")
     assert "<title>{{ 7*7 }} &lt;/script&gt;" in text_ and 'onmouseover="alert' not in text_
+
+
+def _change_of(gdf, index, graph, classes="quintile"):
+    """A ChangeResults made by the API calls the [change] stage makes (two periods of the index's score)."""
+    from deprivation_map.pipeline import ChangeResults
+
+    panel = dm.build_panel({2000: index.score, 2010: index.score.rank()})
+    return ChangeResults(
+        values=panel, panel=panel, harmonised={}, crosswalk=None, outside=pd.DataFrame(columns=["id", "period"]),
+        ranks=dm.panel_ranks(panel, classes=classes), mobility=dm.mobility(panel, 2000, 2010, classes=classes),
+        persistent=dm.persistently_deprived(panel, classes=classes), change=dm.panel_change(panel, 2000, 2010),
+        emerging=dm.emerging_hotspots(panel, graph), classes=classes, start=2000, end=2010,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_has_a_change_section_with_its_figures(tmp_path, georgia, lang):
+    index = dm.build_index(georgia, {"PctPov": 1, "PctBach": -1})
+    change = _change_of(georgia, index, dm.build_graph(georgia))
+    hrefs = {"change_emerging": "change_emerging.html"}
+    path = dm.report(georgia, tmp_path / "r.html", index=index, change=change, change_hrefs=hrefs, lang=lang)
+    page, html_text = _parse(path), path.read_text(encoding="utf-8")
+    assert text("change_section", lang) in html_text and 'href="change_emerging.html"' in html_text
+    n = int(change.persistent.sum())
+    assert text("persistent_quintile", lang, n=n) in html_text
+    counts = change.emerging.counts()
+    for category, count in counts[counts > 0].items():
+        assert text(category, lang) in page.cells and str(count) in page.cells
+    assert str(int(change.mobility.to_numpy()[0, 0])) in page.cells
+
+
+def test_report_change_section_shows_hostile_names_as_text(tmp_path, hostile):
+    gdf, index, _hot, _services = hostile
+    change = _change_of(gdf, index, dm.build_graph(gdf, islands="keep"), classes="decile")
+    assert change.persistent.any()
+    path = dm.report(gdf, tmp_path / "r.html", index=index, change=change, name_col="name",
+                     change_hrefs={"change_map": 'x.html"><script>alert(1)</script>'})  # fmt: skip
+    page = _parse(path)
+    assert "script" not in page.tags
+    persistent = change.persistent[change.persistent].index
+    for area in persistent:
+        assert area in page.cells and gdf.loc[area, "name"] in page.cells

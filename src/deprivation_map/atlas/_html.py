@@ -123,6 +123,7 @@ class Site:
     source: str
     licence: str | None
     has_districts: bool
+    has_change: bool = False  # a page of change over time (change.html)
     pages: tuple[str, ...] = ()  # the pages of zones, groups and access the run has (atlas/_services.py)
 
     def title_in(self, lang: str) -> str:
@@ -137,6 +138,8 @@ class Site:
 def _nav(site: Site, lang: str, root: str, here: str) -> str:
     base = root + site.folder(lang)
     links = [("index.html", word("overview", lang)), ("methods.html", word("methods", lang))]
+    if site.has_change:
+        links.append(("change.html", text("change_section", lang)))
     links += [(f"{key}.html", text(f"sv:{key}_page", lang)) for key in site.pages]
     items = "".join(
         f'<li><a href="{base}{href}"{" aria-current=page" if href == here else ""}>{esc(label)}</a></li>'

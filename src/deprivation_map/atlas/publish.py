@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ValidationError
-from ..maps.i18n import LANGS, check_lang
+from ..maps.i18n import LANGS, check_lang, text
+from ._change import CHANGE_PAGE, change_body, write_change_data, write_change_maps
 from ._html import CSS, Site, page
 from ._methods import methods_body
 from ._pages import district_body, overview_body
@@ -30,8 +31,8 @@ from ._words import word
 __all__ = ["publish_atlas"]
 
 MARKER = ".deprivation-atlas"  # written in every atlas folder: only such a folder is ever emptied
-_OURS = ("index.html", "methods.html", "zones.html", "groups.html", "access.html", "assets", "maps", "img", "data",
-         "districts")  # fmt: skip
+_OURS = ("index.html", "methods.html", "change.html", "zones.html", "groups.html", "access.html", "assets", "maps",
+         "img", "data", "districts")  # fmt: skip
 
 
 def _result(result_or_config: Any) -> Any:
@@ -241,7 +242,7 @@ def publish_atlas(
     source = source or ", ".join(source_name(x) for x in (config.boundaries, *config.indicators))
     has_districts = result.districts is not None
     site = Site(title or "", languages, date or _dt.date.today().isoformat(), source, licence, has_districts,
-                pages_of(result))  # fmt: skip
+                has_change=result.change is not None, pages=pages_of(result))  # fmt: skip
     areas = _areas(result)
     slugs = _slugs(list(result.districts.index)) if has_districts else {}
     pages = areas["district"].map(lambda d: f"districts/{slugs[d]}.html") if has_districts else search_pages(result)
@@ -254,4 +255,21 @@ def publish_atlas(
         _language_pages(result, areas, site, out, lang, files=files, slugs=slugs)
     if has_districts:
         _district_pages(result, areas, site, out, slugs, maps=district_maps)
+    if site.has_change:
+        _change_pages(result, site, out)
     return out / "index.html"
+
+
+def _change_pages(result: Any, site: Site, out: Path) -> None:
+    """The change page and its three maps in every language, and the change of every area as CSV."""
+    from ..pipeline import run_metadata
+
+    data_href = write_change_data(result, out, run_metadata(result))
+    for lang in site.languages:
+        maps = write_change_maps(result, out, lang)
+        folder = site.folder(lang)
+        root = "../" if folder else ""
+        body = change_body(result, lang, maps=maps, root=root, data_href=data_href)
+        html_text = page(site, lang, title=text("change_section", lang), body=body, here=CHANGE_PAGE, root=root,
+                         depth_root="")  # fmt: skip
+        _write(out / folder / CHANGE_PAGE, html_text)

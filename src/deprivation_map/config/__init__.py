@@ -49,6 +49,7 @@ from typing import Any
 
 from ..errors import ConfigError, DeprivationMapError
 from . import _schema as s
+from ._change import check_change
 from ._schema import Settings
 from ._sections import sections
 from ._toml import to_toml
@@ -139,6 +140,8 @@ class Config:
         if not errors:
             errors.extend(_check_index(settings["index"]))
             errors.extend(_check_sources(settings))
+            if settings.get("change") is not None:
+                settings["change"] = check_change(settings["change"], base_dir, errors)
         if errors:
             raise ConfigError("\n".join(errors))
         return cls(MappingProxyType(settings), source)

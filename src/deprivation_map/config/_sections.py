@@ -15,6 +15,8 @@ from . import _schema as s
 
 __all__ = ["sections"]
 
+HARMONISATION_METHODS = ("lookup", "areal")
+MARKOV_CHAINS = ("markov", "spatial", "lisa")
 _VALUES_DOC = '"index" (the composite score) or a column of the data'
 
 
@@ -240,6 +242,171 @@ def _statistics_sections() -> tuple[s.Section, ...]:
     )
 
 
+def _harmonisation_section() -> s.Section:
+    """[change.harmonisation]: periods on older areas carried to the run's areas."""
+    from .. import _validation as v
+    from ..io.boundaries import ON_INVALID
+    from ..io.crosswalk import crosswalk_from_boundaries, crosswalk_from_lookup
+
+    return s.Section(
+        "harmonisation",
+        (
+            s.Key(
+                "method",
+                (str,),
+                choices=HARMONISATION_METHODS,
+                doc='"lookup" (a published table of codes) or "areal" (an overlay of the old and new boundaries)',
+            ),
+            s.Key("years", (list,), items=int, doc="the periods whose values are on the old areas"),
+            s.Key(
+                "kind",
+                (str,),
+                choices=("intensive", "extensive"),
+                doc='"intensive" (rates, scores: harmonise('
+                'intensive=...)) or "extensive" (counts: harmonise(extensive=...))',
+            ),
+            s.Key(
+                "weights",
+                (str,),
+                None,
+                doc='averaging an intensive value where areas merge: "area" (areal), a '
+                "column of the old periods' rows (population), or none: each old area by its share",
+            ),
+            s.Key(
+                "lookup",
+                (str,),
+                None,
+                path=True,
+                must_exist=True,
+                doc='the lookup of old -> new codes (CSV), with method = "lookup"',
+            ),
+            *s.replace_keys(
+                s.api_keys(crosswalk_from_lookup),
+                old={"default": None, "doc": "the lookup's column of old codes"},
+                new={"default": None, "doc": "the lookup's column of new codes"},
+                change={"doc": "its column of change codes (U, S, M, X), checked against the pairs"},
+                share={"doc": "its column of each old area's share going to each new one"},
+            ),
+            s.Key(
+                "old_boundaries",
+                (str,),
+                None,
+                path=True,
+                must_exist=True,
+                doc='the old boundaries, with method = "areal"',
+            ),
+            s.Key("old_id_col", (str, list), None, items=str, doc="their code column(s)"),
+            s.Key("on_invalid", (str,), "raise", choices=ON_INVALID, doc="invalid polygons in the old boundaries"),
+            *s.replace_keys(s.api_keys(crosswalk_from_boundaries), tolerance={"bounds": v.Bounds(0, 1)}),
+        ),
+        doc="Bringing periods on older areas to the run's areas (harmonise), with an audit of every estimate.",
+        optional=True,
+    )
+
+
+def _markov_section() -> s.Section:
+    """[change.markov]: Markov chains of the panel (giddy)."""
+    from .. import _validation as v
+    from ..spatial.markov_chains import markov, spatial_markov
+
+    classes_bounds = {"classes": {"bounds": v.Bounds(2, 20, integer=True)}}
+    return s.Section(
+        "markov",
+        (
+            s.Key(
+                "chains",
+                (list,),
+                list(MARKOV_CHAINS),
+                items=str,
+                choices=MARKOV_CHAINS,
+                doc="the chains to "
+                'fit: "markov" (classic), "spatial" (given the neighbours\' class), "lisa" (Moran quadrants)',
+            ),
+            *s.replace_keys(_union(s.api_keys(markov), s.api_keys(spatial_markov)), **classes_bounds),
+        ),
+        doc="Markov chains of the panel's quantile classes (PySAL's giddy); needs a value in every period.",
+        optional=True,
+        api=spatial_markov,
+    )
+
+
+def _change_section() -> s.Section:
+    """Change over time: a panel of one value by area and period, harmonised, ranked, and its space-time clusters."""
+    from .. import _validation as v
+    from ..index.normalise import NORMALISERS
+    from ..index.panel import mobility
+    from ..io.panel import build_panel
+    from ..spatial.emerging import emerging_hotspots
+
+    emerging = s.Section(
+        "emerging",
+        s.replace_keys(
+            s.api_keys(emerging_hotspots),
+            alpha={"bounds": v.Bounds(0, 1, low_open=True)},
+            trend_alpha={"bounds": v.Bounds(0, 1, low_open=True)},
+        ),
+        doc="Emerging hot spots of the panel (Gi* per period, Mann-Kendall trend, Esri's categories).",
+        api=emerging_hotspots,
+    )
+    return s.Section(
+        "change",
+        (
+            s.Key(
+                "path",
+                (str,),
+                None,
+                path=True,
+                must_exist=True,
+                doc="a long table: one row per area and "
+                "period (CSV, Excel, Parquet); without it, the values are columns of the joined data",
+            ),
+            *s.replace_keys(
+                s.api_keys(build_panel),
+                id_col={"doc": "the area code column of the table(s)"},
+                period={"doc": "the long table's period column"},
+            ),
+            _column("value", "the column holding the value (the indicator or score) in the long table or tables"),
+            s.Key(
+                "columns",
+                (dict,),
+                None,
+                doc='one column per period, {2001 = "score_2001", ...}: of the table at path, or of the joined data',
+            ),
+            s.Key(
+                "tables",
+                (dict,),
+                None,
+                doc='one table per period, {2015 = "imd2015.csv", ...}, each with id_col and value',
+            ),
+            s.Key("years", (list,), None, items=int, doc="the periods to compare, in time order (default: all)"),
+            s.Key("direction", (int,), 1, doc="1: a higher value is more deprived; -1: less deprived"),
+            s.Key(
+                "normalise",
+                (str,),
+                None,
+                choices=NORMALISERS,
+                doc="rescale the value on one scale for all periods (normalise_panel); default: as given",
+            ),
+            s.Key(
+                "reference",
+                (str, int),
+                "pooled",
+                doc='the normalisation\'s parameters: "pooled" over all periods, or a reference period',
+            ),
+            *s.replace_keys(
+                s.api_keys(mobility),
+                classes={"doc": "ranks, mobility and persistence by decile or quintile (1 = most deprived)"},
+            ),
+            s.Key("start", (int,), None, doc="the first period of the change and mobility (default: the first)"),
+            s.Key("end", (int,), None, doc="the last period of the change and mobility (default: the last)"),
+        ),
+        doc="Change over time: a panel of one value by area and period, carried to the run's areas, with ranks, "
+        "mobility, persistently deprived areas and emerging hot spots. Without it, nothing looks at change.",
+        optional=True,
+        subsections=(_harmonisation_section(), emerging, _markov_section()),
+    )
+
+
 def _uncertainty_section() -> s.Section:
     from ..index.aggregate import AGGREGATORS
     from ..index.composite import MISSING
@@ -452,6 +619,7 @@ def sections() -> tuple[s.Section, ...]:
     return (
         *_data_sections(),
         stats[0],  # the graph: before the index, which may impute from neighbours
+        _change_section(),  # before the index, which may score the panel's last period
         _index_section(),
         _uncertainty_section(),
         *stats[1:],

@@ -62,6 +62,8 @@ def _table(header: str, settings: Settings, folder: Path) -> list[str]:
         else:
             if isinstance(value, Path):
                 value = "." if settings.where == "output" and key == "dir" else _portable(value, folder)
+            elif isinstance(value, Mapping):  # a table of paths ([change] tables)
+                value = {k: _portable(x, folder) if isinstance(x, Path) else x for k, x in value.items()}
             lines.append(f"{_key(key)} = {_value(value)}")
     lines = [*lines, ""] if len(lines) > 1 else []  # a table with no key of its own is not written
     for sub_header, sub in nested:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import ValidationError
 from ..spatial import labels as lab
+from .i18n import check_lang, text
 from .palettes import sequential
 
 __all__ = ["DIVERGING", "EMERGING_COLOURS", "change_map", "emerging_map", "period_map"]
@@ -92,20 +93,21 @@ def _geojson(gdf, ids: pd.Index, digits: int = 5) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _page(gdf, ids: pd.Index, layers: list[dict], title: str) -> str:
+def _page(gdf, ids: pd.Index, layers: list[dict], title: str, lang: str = "en") -> str:
     from .offline import leaflet_assets
 
     js, css = leaflet_assets()
     data = {"ids": [str(i) for i in ids], "geojson": _geojson(gdf, ids), "layers": layers}
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html>\n<html lang='{html.escape(lang)}'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{css}\n"
         "html,body,#dm-map{height:100%;margin:0}"
         "#dm-panel{position:absolute;top:10px;right:10px;z-index:1000;background:#fff;padding:8px;font:13px sans-serif}"
         "#dm-legend i{display:inline-block;width:14px;height:14px;border:1px solid #999}</style>"
         f"<script>{js}</script></head><body><div id='dm-map'></div><div id='dm-panel'>"
         f"<div><b>{html.escape(title)}</b></div>"
-        "<div><input id='dm-slider' type='range' min='0' step='1' aria-label='period'> <span id='dm-period'></span></div>"
+        f"<div><input id='dm-slider' type='range' min='0' step='1' aria-label='{html.escape(text('period', lang))}'> "
+        "<span id='dm-period'></span></div>"
         "<div id='dm-legend'></div></div>"
         f"<script type='application/json' id='dm-data'>{_json_for_script(data)}</script>"
         f"<script>{_SCRIPT}</script></body></html>"
@@ -131,8 +133,8 @@ def _ids(gdf, values: pd.Series | pd.DataFrame) -> pd.Index:
     return ids
 
 
-def _fmt(x: float) -> str:
-    return "no data" if not np.isfinite(x) else f"{x:.4g}"
+def _fmt(x: float, lang: str = "en") -> str:
+    return text("no_data", lang) if not np.isfinite(x) else f"{x:.4g}"
 
 
 def period_map(
@@ -140,13 +142,15 @@ def period_map(
     panel: pd.DataFrame,
     path: str | Path | None = None,
     *,
-    title: str = "Index by period",
+    title: str | None = None,
     k: int = 5,
     palette: str = "YlOrRd",
+    lang: str = "en",
 ) -> str | Path:
     """One layer per period, on the same classes (quantiles of all periods pooled), with a slider between them.
 
-    Returns the HTML text, or the path written when ``path`` is given.
+    Returns the HTML text, or the path written when ``path`` is given. ``title`` defaults to "Value by
+    period" in ``lang`` (one of :data:`~deprivation_map.maps.i18n.LANGS`), the language of the page's words.
 
     Examples
     --------
@@ -157,6 +161,7 @@ def period_map(
     >>> page.count('"name":'), re.search(r"<(script|link)[^>]+(src|href)=", page)  # two layers; nothing loaded
     (2, None)
     """
+    lang = check_lang(lang)
     ids = _ids(gdf, panel)
     values = panel.copy()
     values.index = values.index.astype(str)
@@ -175,15 +180,19 @@ def period_map(
             {
                 "name": str(period),
                 "colours": [colours[c] if np.isfinite(v) else _MISSING for c, v in zip(cls, x, strict=True)],
-                "text": [_fmt(v) for v in x],
+                "text": [_fmt(v, lang) for v in x],
                 "legend": legend,
             }
         )
-    return _write(_page(gdf, ids, layers, title), path)
+    return _write(_page(gdf, ids, layers, title or text("by_period", lang), lang), path)
 
 
-def change_map(gdf, change: pd.Series, path: str | Path | None = None, *, title: str = "Change") -> str | Path:
+def change_map(
+    gdf, change: pd.Series, path: str | Path | None = None, *, title: str | None = None, lang: str = "en"
+) -> str | Path:
     r"""Change on a diverging palette centred on no change: white for :math:`|\Delta| \le m/7`, blue falls, red rises.
+
+    ``title`` defaults to "Change over time" in ``lang``, the language of the page's words.
 
     The 7 classes are symmetric around 0, with edges at :math:`\pm m/7, \pm 3m/7, \pm 5m/7` for
     :math:`m = \max_i |\Delta_i|`, so equal rises and falls get equally strong colours.
@@ -196,6 +205,7 @@ def change_map(gdf, change: pd.Series, path: str | Path | None = None, *, title:
     >>> "#f7f7f7" in page and "#b2182b" in page
     True
     """
+    lang = check_lang(lang)
     ids = _ids(gdf, change)
     x = change.set_axis(change.index.astype(str)).reindex(ids).to_numpy(dtype=float)
     m = np.nanmax(np.abs(x)) if np.isfinite(x).any() else 0.0
@@ -207,33 +217,38 @@ def change_map(gdf, change: pd.Series, path: str | Path | None = None, *, title:
     layer = {
         "name": str(change.name or "change"),
         "colours": [DIVERGING[c] if np.isfinite(v) else _MISSING for c, v in zip(cls, x, strict=True)],
-        "text": [_fmt(v) for v in x],
+        "text": [_fmt(v, lang) for v in x],
         "legend": legend,
     }
-    return _write(_page(gdf, ids, [layer], title), path)
+    return _write(_page(gdf, ids, [layer], title or text("change_section", lang), lang), path)
 
 
-def emerging_map(gdf, emerging, path: str | Path | None = None, *, title: str = "Emerging hot spots") -> str | Path:
-    """The emerging hot spot categories (Esri's names), reds for hot, blues for cold.
+def emerging_map(
+    gdf, emerging, path: str | Path | None = None, *, title: str | None = None, lang: str = "en"
+) -> str | Path:
+    """The emerging hot spot categories (Esri's names, translated in ``lang``), reds for hot, blues for cold.
 
-    ``emerging`` is an :class:`~deprivation_map.spatial.emerging.EmergingHotspots` or its ``categories``.
+    ``emerging`` is an :class:`~deprivation_map.spatial.emerging.EmergingHotspots` or its ``categories``;
+    ``title`` defaults to "Emerging hot spots" in ``lang``.
 
     Examples
     --------
     >>> import pandas as pd, deprivation_map as dm
     >>> gdf = dm.datasets.load_georgia()
     >>> ehsa = dm.emerging_hotspots(pd.DataFrame({y: gdf["PctPov"] for y in (2000, 2005, 2010)}), dm.build_graph(gdf))
-    >>> "Persistent Hot Spot" in dm.emerging_map(gdf, ehsa)
-    True
+    >>> "Persistent Hot Spot" in dm.emerging_map(gdf, ehsa), "Punto caliente persistente" in dm.emerging_map(gdf, ehsa, lang="es")
+    (True, True)
     """
+    lang = check_lang(lang)
     categories = getattr(emerging, "categories", emerging)
     ids = _ids(gdf, categories)
     labels = categories.astype(str).set_axis(categories.index.astype(str)).reindex(ids).fillna(lab.UNDEFINED)
     present = [name for name in lab.EMERGING_LABELS if (labels == name).any()]
+    words = {name: text(name, lang) for name in lab.EMERGING_LABELS}
     layer = {
-        "name": "Emerging hot spots",
+        "name": text("emerging_hotspots", lang),
         "colours": [EMERGING_COLOURS[v] for v in labels],
-        "text": labels.tolist(),
-        "legend": [[EMERGING_COLOURS[name], f"{name} ({int((labels == name).sum())})"] for name in present],
+        "text": [words[v] for v in labels],
+        "legend": [[EMERGING_COLOURS[name], f"{words[name]} ({int((labels == name).sum())})"] for name in present],
     }
-    return _write(_page(gdf, ids, [layer], title), path)
+    return _write(_page(gdf, ids, [layer], title or text("emerging_hotspots", lang), lang), path)

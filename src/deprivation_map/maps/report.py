@@ -59,6 +59,19 @@ i.sw {display: inline-block; width: 0.9em; height: 0.9em; border: 1px solid #636
 {% for colour, label, n in counts %}<tr><td><i class="sw" style="background:{{ colour }}"></i> {{ label }}</td><td class="num">{{ n }}</td></tr>{% endfor %}</table>{% endif %}
 {% if allocation %}<h2 id="allocation">{{ t.allocation_section }}</h2>
 <table>{% for k, val in allocation %}<tr><th>{{ k }}</th><td>{{ val }}</td></tr>{% endfor %}</table>{% endif %}
+{% if change %}<h2 id="change">{{ change.title }}</h2>
+<p>{{ change.periods }}</p>{% if change.harmonised %}<p>{{ change.harmonised }}</p>{% endif %}
+{% if change.links %}<p>{% for label, href in change.links %}<a href="{{ href }}">{{ label }}</a>{% if not loop.last %} · {% endif %}{% endfor %}</p>{% endif %}
+<h3>{{ change.emerging_title }}</h3>
+<table><tr><th>{{ change.category }}</th><th>{{ t.areas }}</th></tr>
+{% for colour, label, n in change.emerging %}<tr><td><i class="sw" style="background:{{ colour }}"></i> {{ label }}</td><td class="num">{{ n }}</td></tr>{% endfor %}</table>
+<h3>{{ change.mobility_title }}</h3>
+<table><tr><th></th>{% for c in change.mobility_head %}<th>{{ c }}</th>{% endfor %}</tr>
+{% for head, cells in change.mobility %}<tr><th>{{ head }}</th>{% for c in cells %}<td class="num">{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>
+<h3>{{ change.persistent_title }}</h3>
+{% if change.persistent %}<table><tr>{% for h in change.persistent_head %}<th>{{ h }}</th>{% endfor %}</tr>
+{% for row in change.persistent %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
+{% if change.more %}<p class="muted">{{ change.more }}</p>{% endif %}{% endif %}
 {% if top %}<h2 id="top">{{ top_title }}</h2>
 <table><tr>{% for h in top_header %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in top %}<tr>{% for c, num in row %}<td{% if num %} class="num"{% endif %}>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endif %}
@@ -182,6 +195,8 @@ def report(
     top: int = 20,
     map_href: str | None = None,
     allocation=None,
+    change=None,
+    change_hrefs: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the HTML report of a deprivation analysis in ``lang``.
 
@@ -212,6 +227,11 @@ def report(
         A :func:`~deprivation_map.allocate` result: its budget, method and equity against its baseline (Gini,
         concentration index, shares reaching the most deprived decile and the High-High clusters, and the
         under-funded hotspots).
+    change : ChangeResults, optional
+        A run's ``result.change``: the periods compared, the harmonisation, the emerging hot spot categories,
+        the mobility matrix and the persistently deprived areas, in a section of their own.
+    change_hrefs : mapping, optional
+        Links to the change maps, by kind (``"change_periods"``, ``"change_map"``, ``"change_emerging"``).
 
     Examples
     --------
@@ -316,6 +336,7 @@ def report(
             top=top_rows,
             top_header=top_header,
             allocation=_allocation_rows(allocation, lang),
+            change=_change_section(change, gdf, name_col, lang, change_hrefs or {}),
             top_title=text("top", lang, n=len(top_rows)),
             choices=_choices(index, hotspots, moran, choices, scheme=scheme, k=k, palette=palette, lang=lang),
         )
@@ -353,6 +374,50 @@ def _allocation_rows(allocation, lang: str) -> list[tuple[str, str]]:
         (text("share_hotspots", lang), pair(e.share_hotspots, e.share_hotspots_baseline, share)),
         (text("underfunded", lang), format_ids(underfunded) if len(underfunded) else text("none", lang)),
     ]
+
+
+_PERSISTENT_ROWS = 50  # the persistently deprived areas listed; the count says how many there are in all
+
+
+def _change_section(change, gdf, name_col: str | None, lang: str, hrefs: Mapping[str, str]) -> dict | None:
+    """The change over time as plain text and rows (escaped by the template): periods, harmonisation, tables."""
+    if change is None:
+        return None
+    from .change import EMERGING_COLOURS
+
+    n = lambda x: number(x, lang, 0)  # noqa: E731
+    values = change.values
+    periods = text("change_periods", lang, periods=", ".join(map(str, change.periods)),
+                   complete=n(int(values.notna().all(axis=1).sum())), n=n(len(values)))  # fmt: skip
+    harmonised = None
+    if change.harmonised:
+        c = change.crosswalk.counts()
+        harmonised = text("change_harmonised", lang, years=", ".join(map(str, change.harmonised)),
+                          split=n(c["split old"]), merged=n(c["merged old"]),
+                          estimated=n(int(change.audit["estimated"].sum())), uncarried=n(len(change.uncarried)))  # fmt: skip
+    titles = {"change_periods": text("by_period", lang), "change_emerging": text("emerging_hotspots", lang),
+              "change_map": text("change_between", lang, start=change.start, end=change.end)}  # fmt: skip
+    counts = change.emerging.counts()
+    persistent = change.persistent[change.persistent].index
+    names = gdf[name_col].reindex(persistent).astype(str) if name_col else None
+    rows = [[str(i), *([names[i]] if names is not None else [])] for i in persistent[:_PERSISTENT_ROWS]]
+    matrix = change.mobility
+    return {
+        "title": text("change_section", lang),
+        "periods": periods,
+        "harmonised": harmonised,
+        "links": [(titles[k], href) for k, href in hrefs.items() if k in titles],
+        "emerging_title": text("emerging_hotspots", lang),
+        "category": text("category", lang),
+        "emerging": [(EMERGING_COLOURS[k], text(k, lang), n(x)) for k, x in counts.items() if x],
+        "mobility_title": text(f"mobility_{change.classes}", lang, start=change.start, end=change.end),
+        "mobility_head": [n(c) for c in matrix.columns],
+        "mobility": [(n(r), [n(x) for x in matrix.loc[r]]) for r in matrix.index],
+        "persistent_title": text(f"persistent_{change.classes}", lang, n=n(len(persistent))),
+        "persistent_head": [text("id", lang), *([text("name", lang)] if names is not None else [])],
+        "persistent": rows,
+        "more": f"… (+{n(len(persistent) - _PERSISTENT_ROWS)})" if len(persistent) > _PERSISTENT_ROWS else None,
+    }
 
 
 def _moran_text(moran, lang: str) -> str | None:
@@ -427,6 +492,7 @@ def report_from_result(result, path: str | Path, *, lang: str = "en", **options)
         hotspots=result.hotspots,
         moran=result.moran,
         allocation=result.allocation,
+        change=result.results.get("change"),
         joins=result.reports,
         lang=lang,
         choices=choices,

@@ -14,6 +14,7 @@ from typing import Any
 from .. import _validation as v
 from .._progress import Progress, progress_bar
 from ..config import Config, load_config
+from ._change import ChangeResults
 from ._check import CheckResult, check
 from ._engines import ENGINES, Engine, run_dask
 from ._outputs import draw_map, run_metadata, save_outputs
@@ -23,6 +24,7 @@ from ._stages import STAGES, Run, source_name
 __all__ = [
     "ENGINES",
     "STAGES",
+    "ChangeResults",
     "CheckResult",
     "PipelineResult",
     "check",
@@ -33,6 +35,7 @@ __all__ = [
 ]
 
 for _public in (
+    ChangeResults,
     CheckResult,
     PipelineResult,
     check,

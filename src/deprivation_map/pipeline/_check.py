@@ -16,7 +16,8 @@ from ..index.spec import parse_spec
 from ..io.detection import TableReport
 from ..io.join import JoinReport, check_join, join_with_reports
 from ..spatial.graph import GraphSummary, build_graph, describe_graph
-from ._stages import read_areas, read_table, source_name
+from ._change import change_data
+from ._stages import Run, read_areas, read_table, source_name
 
 __all__ = ["CheckResult", "check"]
 
@@ -103,6 +104,9 @@ def check(config: Config | str | Path) -> CheckResult:
             reports = tuple(check_join(areas, table, keys=config.join.keys) for table in tables)
     graph = _attempt(problems, "graph", lambda: build_graph(data, **config.graph.api_options()))
     summary = describe_graph(graph) if graph is not None else None
+    if config.change is not None:  # the panel's values join the data, as the run's [change] stage does
+        with_values = _attempt(problems, "change", lambda: change_data(Run(config, {"data": data})))
+        data = with_values if with_values is not None else data
     indicators = _indicators(data, config, problems)
     return CheckResult(config, len(areas), reports, table_reports, summary, indicators, tuple(problems))
 

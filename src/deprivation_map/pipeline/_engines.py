@@ -28,7 +28,7 @@ Engine = Literal["local", "dask"]
 ENGINES = ("local", "dask")
 
 _PARTITIONED = "areas"  # the folder of GeoParquet files holding the results by area
-_GEOMETRY_STAGES = ("robust", "services", "access", "sites", "zones")  # they need every geometry at once
+_GEOMETRY_STAGES = ("robust", "services", "access", "sites", "zones", "change")  # they need every geometry at once
 
 
 def unsupported(config: Config) -> list[str]:

@@ -17,6 +17,7 @@ from ..errors import DeprivationMapWarning, MapTooLargeError
 from ..io import write_results
 from ..io.writers import build_metadata
 from ..maps import explore, save_map, write_tiles
+from ._change import change_tables, write_change_maps
 from ._result import PipelineResult
 
 __all__ = ["draw_map", "run_metadata", "save_outputs", "tables_of"]
@@ -72,6 +73,8 @@ def tables_of(result: PipelineResult) -> dict[str, pd.DataFrame]:
     if result.uncertainty is not None:
         tables["uncertainty_sensitivity"] = result.uncertainty.sensitivity
     frames = {k: (x.to_frame() if hasattr(x, "to_frame") else x) for k, x in tables.items() if x is not None}
+    if result.change is not None:
+        frames |= change_tables(result.change)
     return {k: x for k, x in frames.items() if isinstance(x, pd.DataFrame)}
 
 
@@ -130,6 +133,8 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | 
     if o.tables:
         for name, table in tables_of(result).items():
             outputs[name] = write_results(table, out / f"{name}.csv", metadata=metadata)
+    if result.change is not None:
+        outputs |= write_change_maps(result, out)
     if o.database is not None:
         from ..io import write_results_sql
 
@@ -138,9 +143,12 @@ def save_outputs(result: PipelineResult, m: Any, out: Path) -> dict[str, Path | 
     if o.report:
         from ..maps.report import report_from_result
 
+        hrefs = {k: p.relative_to(out).as_posix() for k, p in outputs.items() if k.startswith("change_") and
+                 isinstance(p, Path) and p.suffix == ".html"}  # fmt: skip
         outputs["report"] = report_from_result(
-            result, out / o.report, lang=result.config.map.lang, map_href=map_path.relative_to(out).as_posix()
-        )
+            result, out / o.report, lang=result.config.map.lang, map_href=map_path.relative_to(out).as_posix(),
+            change_hrefs=hrefs,
+        )  # fmt: skip
     if result.config.source is not None:
         config_path = out / "config.toml"
         config_path.write_text(result.config.to_toml(out), encoding="utf-8")

@@ -18,7 +18,7 @@ __all__ = ["PipelineResult"]
 
 # Results with a column per area, joined to the data in to_frame() under their prefix.
 _PER_AREA = {"hotspots": "", "gi": "", "uncertainty": "uncertainty_", "robust": "robust_", "services": "services_",
-             "access": "access_", "zones": "zones_", "allocation": "allocation_"}  # fmt: skip
+             "access": "access_", "zones": "zones_", "allocation": "allocation_", "change": "change_"}  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,7 +109,7 @@ class PipelineResult:
 
 KNOWN = ("n_read", "areas", "table_reports", "reports", "data", "graph", "index", "moran", "hotspots", "gi",
          "geary", "general_g", "districts", "uncertainty", "robust", "services", "access", "sites", "zones",
-         "groups", "allocation")  # fmt: skip
+         "groups", "allocation", "change")  # fmt: skip
 
 
 def _inference_words(stat: Any) -> str:
@@ -139,6 +139,8 @@ def _extra_lines(r: PipelineResult) -> list[tuple[str, str]]:
         lines.append(("zones", f"Zones: {r.zones.n_zones} ({r.zones.method})"))
     if r.allocation is not None:
         lines.append(("allocation", _allocation_line(r.allocation)))
+    if r.change is not None:
+        lines.extend(("change", line) for line in r.change.summary_lines())
     return lines
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import _validation as v
 from ..config import Config, recipe_of
 from ..errors import DeprivationMapError
+from ._change import change_stage
 
 __all__ = ["STAGES", "Run", "Stage", "read_areas", "read_table", "source_name"]
 
@@ -326,6 +327,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("sources", "sources", _sources, optional=False),
     Stage("join", "join", _join),
     Stage("graph", "graph", _graph),
+    Stage("change", "change", change_stage, optional=True),  # before the index: it may score the last period
     Stage("index", "index", _index),
     Stage("uncertainty", "uncertainty", _uncertainty, optional=True),
     Stage("hotspots", "hotspots", _hotspots),
