@@ -34,7 +34,7 @@ def case(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
             "decile": rng.integers(1, 11, n).astype(str),
             "cluster": rng.choice(
                 ["High-High", "Low-Low", "Low-High", "High-Low", "Not significant"], n, p=[0.05, 0.05, 0.01, 0.01, 0.88]
-            ),  # fmt: skip
+            ),
             "access": rng.choice(["Under-served", "Served"], n, p=[0.2, 0.8]),
             "zone": (np.arange(n) // 5).astype(str),
         },

@@ -14,38 +14,48 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 __all__ = ["pinned_cells"]
 
 
 def _system(tables: Mapping[str, pd.Series], atoms: pd.DataFrame, total: float):
-    """The equations of the published cells and the total, and the atoms of each suppressed cell (a row each)."""
-    rows, rhs, hidden, names = [np.ones(len(atoms))], [total], [], []
+    """The equations of the published cells and the total, and the atoms of each suppressed cell (a row each).
+
+    Sparse: a cell's row marks the atoms in its class, so each table adds one mark per atom.
+    """
+    rows, rhs, hidden, names = [sparse.csr_array(np.ones((1, len(atoms))))], [np.array([total])], [], []
     for kind, column in tables.items():
-        for label, value in column.items():
-            member = (atoms[kind] == str(label)).to_numpy(dtype="float64")
-            if pd.isna(value):
-                hidden.append(member)
-                names.append((kind, label))
-            else:
-                rows.append(member)
-                rhs.append(float(value))
-    return np.array(rows), np.array(rhs), np.array(hidden).reshape(len(hidden), len(atoms)), names
+        labels = pd.Index(column.index.astype(str))
+        where = labels.get_indexer(atoms[kind])
+        inside = where >= 0
+        member = sparse.csr_array(
+            (np.ones(int(inside.sum())), (where[inside], np.flatnonzero(inside))), shape=(len(labels), len(atoms))
+        )
+        shown = column.notna().to_numpy()
+        rows.append(member[np.flatnonzero(shown)])
+        rhs.append(column[shown].to_numpy(dtype="float64"))
+        hidden.append(member[np.flatnonzero(~shown)])
+        names += [(kind, label) for label in column.index[~shown]]
+    return sparse.vstack(rows).tocsr(), np.concatenate(rhs), sparse.vstack(hidden).tocsr(), names
 
 
-def _moved(a_eq, b_eq, hidden: np.ndarray, truth: np.ndarray, seed: int = 0) -> np.ndarray:
+def _moved(a_eq, b_eq, hidden: sparse.csr_array, truth: np.ndarray, *, tries: int = 6) -> np.ndarray:
     """Suppressed cells that some solution moves by one or more from their true value: a few programmes.
 
-    Each minimises a weighted sum of the suppressed cells (all up, all down, then random signs); a cell
-    whose value in a solution is a whole unit from the truth is free (the truth is a solution too).
+    Each programme pushes every cell not yet moved up (then down, alternately) at once; a cell whose value
+    in a solution is a whole unit from the truth is free (the truth is a solution too).
     """
     from scipy.optimize import linprog
 
-    rng = np.random.default_rng(seed)
-    free = np.zeros(len(hidden), dtype=bool)
-    for weights in (np.ones(len(hidden)), -np.ones(len(hidden)), *rng.choice([-1.0, 1.0], (4, len(hidden)))):
-        x = linprog(weights @ hidden, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").x
-        free |= np.abs(hidden @ x - truth) >= 1 - 1e-6
+    free = np.zeros(hidden.shape[0], dtype=bool)
+    for attempt in range(tries):
+        weights = np.where(free, 0.0, 1.0 if attempt % 2 == 0 else -1.0)
+        x = linprog(hidden.T @ weights, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").x
+        now = np.abs(hidden @ x - truth) >= 1 - 1e-6
+        if attempt >= 2 and not (now & ~free).any():
+            break  # up and down were both tried on the cells left: bound them one by one
+        free |= now
         if free.all():
             break
     return free
@@ -63,6 +73,8 @@ def pinned_cells(
     """
     from scipy.optimize import linprog
 
+    if not tables:
+        return []
     labels = classes[list(tables)].astype(str)
     atoms = labels.drop_duplicates().reset_index(drop=True)
     position = pd.MultiIndex.from_frame(atoms).get_indexer(pd.MultiIndex.from_frame(labels))
@@ -75,8 +87,9 @@ def pinned_cells(
         truth = hidden @ np.bincount(position, weights=counts[group].to_numpy(dtype="float64"), minlength=len(atoms))
         free = _moved(a_eq, b_eq, hidden, truth)
         for k in np.flatnonzero(~free):
-            low = linprog(hidden[k], A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            high = linprog(-hidden[k], A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            cell = hidden[[k]].toarray().ravel()
+            low = linprog(cell, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+            high = linprog(-cell, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
             if -high.fun - low.fun < 1 - 1e-6:
                 found.append((names[k][0], names[k][1], str(group)))
     return found
