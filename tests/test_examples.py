@@ -78,6 +78,24 @@ EXPECTED = {
         ],
         [],
     ),
+    "greater_manchester_atlas.py": (
+        [
+            "atlas/index.html",
+            "atlas/zones.html",
+            "atlas/groups.html",
+            "atlas/access.html",
+            "atlas/data/zone_counts.csv",
+            "greater_manchester_services.toml",
+        ],
+        [r"Areas read: 300 \(lsoa21", r"Zones: \d+ \(maxp\)", r"atlas [\d.]+ s, 48 HTML files"],
+        [
+            r"Note: Boundaries 'lsoa21.geojson': repaired 4 invalid geometries",
+            r"Areas read: 1702 \(lsoa21",
+            r"Zones: \d+ \(maxp\)",
+            r"atlas [\d.]+ s, 72 HTML files",
+        ],
+        [],
+    ),
     "english_lsoas_imd.py": (
         ["imd_map.html", "imd_report.html", "imd_lsoas.gpkg", "imd_local_authorities.csv"],
         [r"LSOAs read: 300 in 4 local authorities", r"300 LSOAs ranked", r"decile 1 holds 30 LSOAs"],

@@ -125,6 +125,7 @@ class Site:
     licence: str | None
     has_districts: bool
     has_change: bool = False  # a page of change over time (change.html)
+    pages: tuple[str, ...] = ()  # the pages of zones, groups and access the run has (atlas/_services.py)
 
     def title_in(self, lang: str) -> str:
         """The title given, or "Deprivation atlas" in ``lang``."""
@@ -140,6 +141,7 @@ def _nav(site: Site, lang: str, root: str, here: str) -> str:
     links = [("index.html", word("overview", lang)), ("methods.html", word("methods", lang))]
     if site.has_change:
         links.append(("change.html", text("change_section", lang)))
+    links += [(f"{key}.html", text(f"sv:{key}_page", lang)) for key in site.pages]
     items = "".join(
         f'<li><a href="{base}{href}"{" aria-current=page" if href == here else ""}>{esc(label)}</a></li>'
         for href, label in links

@@ -25,12 +25,14 @@ from ._html import CSS, Site, page
 from ._methods import methods_body
 from ._pages import district_body, overview_body, weighted
 from ._search import SEARCH_JS, search_index
+from ._services import methods_section, pages_of, search_pages, service_pages, withheld
 from ._words import word
 
 __all__ = ["publish_atlas"]
 
 MARKER = ".deprivation-atlas"  # written in every atlas folder: only such a folder is ever emptied
-_OURS = ("index.html", "methods.html", "change.html", "assets", "maps", "img", "data", "districts")
+_OURS = ("index.html", "methods.html", "change.html", "zones.html", "groups.html", "access.html", "assets", "maps",
+         "img", "data", "districts")  # fmt: skip
 
 
 def _result(result_or_config: Any) -> Any:
@@ -94,7 +96,7 @@ def _write_data(result: Any, out: Path) -> dict[str, str]:
 
     metadata = run_metadata(result)
     folder = out / "data"
-    frame = result.to_frame()
+    frame = result.to_frame().drop(columns=withheld(result))  # groups' counts by area: only in suppressed tables
     write_results(frame, folder / "results.csv", metadata=metadata)
     write_results(frame, folder / "results.gpkg", metadata=metadata)
     files = {"csv": "data/results.csv", "gpkg": "data/results.gpkg", "metadata": "data/results.csv.metadata.json"}
@@ -200,11 +202,13 @@ def _language_pages(result, areas, site: Site, out: Path, lang: str, *, files: d
         page(site, lang, title=word("overview", lang), body=body, here="index.html", **common),
     )
     config_toml = (out / "data" / "config.toml").read_text(encoding="utf-8")
-    body = methods_body(result, lang, config_toml=config_toml)
+    body = methods_body(result, lang, config_toml=config_toml) + methods_section(result, lang)
     _write(
         out / folder / "methods.html",
         page(site, lang, title=word("methods", lang), body=body, here="methods.html", **common),
     )
+    for here, title, body in service_pages(result, out, lang, root=root):
+        _write(out / folder / here, page(site, lang, title=title, body=body, here=here, **common))
 
 
 def _options(config: Any, given: dict[str, Any]) -> dict[str, Any]:
@@ -291,10 +295,10 @@ def publish_atlas(
     source = source or ", ".join(source_name(x) for x in (config.boundaries, *config.indicators))
     has_districts = result.districts is not None
     site = Site(title or "", languages, date or _dt.date.today().isoformat(), source, licence, has_districts,
-                has_change=result.change is not None)  # fmt: skip
+                has_change=result.change is not None, pages=pages_of(result))  # fmt: skip
     areas = _areas(result)
     slugs = _slugs(list(result.districts.index)) if has_districts else {}
-    pages = areas["district"].map(lambda d: f"districts/{slugs[d]}.html") if has_districts else None
+    pages = areas["district"].map(lambda d: f"districts/{slugs[d]}.html") if has_districts else search_pages(result)
     files = _write_data(result, out)
     (out / "data" / "config.toml").write_text(config.to_toml(out / "data"), encoding="utf-8")
     _write(out / "assets" / "atlas.css", CSS)
