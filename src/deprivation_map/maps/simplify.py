@@ -225,8 +225,10 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSer
     >>> bool(shapely.get_num_coordinates(light.values).sum() < shapely.get_num_coordinates(gdf.geometry.values).sum())
     True
     """
+    from ._coverage import coverage_simplify
+
     metric = _metric(geometry)
-    simplified = shapely.coverage_simplify(metric.to_numpy(), tolerance_m)
+    simplified = coverage_simplify(metric.to_numpy(), tolerance_m)
     return gpd.GeoSeries(simplified, index=geometry.index, crs=metric.crs).to_crs(geometry.crs)
 
 
@@ -330,8 +332,10 @@ def fit_geometry(
 
 def _simplified(metric: gpd.GeoSeries, tolerance: float, precision: int) -> tuple[list[str], int, int]:
     """GeoJSON texts of the coverage simplified at ``tolerance`` metres, the decimals used, and the vertices left."""
+    from ._coverage import coverage_simplify
+
     digits = min(precision, 4) if tolerance >= 10 else precision
-    simplified = gpd.GeoSeries(shapely.coverage_simplify(metric.to_numpy(), tolerance), crs=metric.crs)
+    simplified = gpd.GeoSeries(coverage_simplify(metric.to_numpy(), tolerance), crs=metric.crs)
     return encode_areas(simplified, digits), digits, int(shapely.get_num_coordinates(simplified.to_numpy()).sum())
 
 

@@ -1,0 +1,212 @@
+r"""Coverage simplification by arcs: each border shared by two areas is simplified once, then the areas rebuilt.
+
+The method of GEOS's ``CoverageSimplifier`` (shapely's ``coverage_simplify``), in arrays:
+
+1. every ring's vertices, without the closing repeat and without repeated points, get a node id (equal
+   coordinates, equal id) and every segment an id (equal end nodes, equal id, whichever the direction);
+2. a vertex is a *node* where the rings' borders meet or change: it has other than two distinct neighbours,
+   it is on more than two rings, or its two segments are on different numbers of rings (one a border with
+   another area, the other the coverage's edge);
+3. each ring is cut at its nodes into *pieces*; a piece and the pieces of other rings along the same border
+   hold the same segments, so the smallest segment id names the *arc*. A ring without nodes is one piece,
+   started at its lowest node id, a *free ring* (any of its vertices may go);
+4. each arc is simplified once (:mod:`._coverage_kernel`, topology-preserving Visvalingam-Whyatt);
+5. each ring is rebuilt from its pieces' simplified arcs, each read forwards or backwards as the piece runs.
+
+So two areas' common border is the same vertices after simplification (neither gaps nor overlaps open) and
+every area keeps at least a triangle. Rings with fewer than three distinct vertices are left as they are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from ._coverage_kernel import first_ids, simplify_arcs
+
+__all__ = ["coverage_simplify"]
+
+_PER_CELL = 2.0  # vertices per cell of the lookup grid, on average
+
+
+def coverage_simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """The polygons ``geoms`` (a coverage) simplified at ``tolerance``: corners of area up to ``tolerance``² go.
+
+    Missing or empty geometries come back as they are.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out = geoms.copy()
+    todo = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if not len(todo) or tolerance <= 0:
+        return out
+    parts, part_of = shapely.get_parts(geoms[todo], return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    coords, vertex_of = shapely.get_coordinates(rings, return_index=True)
+    ring_xy = _simplified_rings(coords, vertex_of, len(rings), tolerance)
+    ring_offsets = np.r_[0, np.cumsum(np.bincount(ring_xy[1], minlength=len(rings)))]
+    part_offsets = np.r_[0, np.cumsum(np.bincount(ring_of, minlength=len(parts)))]
+    polygons = shapely.from_ragged_array(shapely.GeometryType.POLYGON, ring_xy[0], (ring_offsets, part_offsets))
+    multi = shapely.get_type_id(geoms[todo]) == shapely.GeometryType.MULTIPOLYGON
+    first = np.r_[0, np.cumsum(np.bincount(part_of, minlength=len(todo)))[:-1]]
+    result = polygons[first]
+    if multi.any():
+        keep = multi[part_of]
+        result[multi] = shapely.multipolygons(
+            polygons[keep], indices=np.searchsorted(np.flatnonzero(multi), part_of[keep])
+        )
+    out[todo] = result
+    return out
+
+
+def _simplified_rings(coords: np.ndarray, ring_of: np.ndarray, n_rings: int, tolerance: float):
+    """Each ring's simplified coordinates, closed, in ring order: ``(xy, ring of each row)``."""
+    bits = np.ascontiguousarray((coords + 0.0).view(np.int64))  # + 0.0: -0.0 is 0.0
+    node, first = first_ids(bits[:, 0].copy(), bits[:, 1].copy())
+    xy = coords[first]
+    closing = np.r_[ring_of[1:] != ring_of[:-1], True]
+    node, ring = _drop_repeats(node[~closing], ring_of[~closing], n_rings)
+    fixed = np.bincount(ring, minlength=n_rings) < 3  # degenerate rings are copied as they are
+    if fixed.any():
+        node, ring = node[~fixed[ring]], ring[~fixed[ring]]
+    start = _starts(ring, n_rings)
+    length = np.diff(start)
+    local = np.arange(len(node)) - start[ring]
+    following = start[ring] + (local + 1) % length[ring]
+    segment, first = first_ids(np.minimum(node, node[following]), np.maximum(node, node[following]))
+    is_node = _nodes(node, segment, first, following, len(xy))
+    order, free = _rotation(node, ring, start, length, local, is_node)
+    node, segment = node[order], segment[order]  # a segment starts at the same vertex, still followed by the next
+    piece_start = np.flatnonzero(is_node[node] | (local == 0))
+    flat, flat_start, piece_ring = _pieces(node, ring, start, piece_start)
+    arc_of, reversed_, arcs, arc_start, arc_free = _arcs(flat, flat_start, piece_ring, segment, piece_start, free)
+    grid, cell_start, cell_nodes = _grid(xy)
+    pair_of, pair_start, pair_arcs = _pairs(arcs, arc_start)
+    ids, offsets = simplify_arcs(
+        xy, arcs, arc_start, arc_free, tolerance**2, grid, cell_start, cell_nodes, pair_of, pair_start, pair_arcs
+    )
+    out_nodes, out_ring = _rebuild(ids, offsets, arc_of, reversed_, piece_ring, n_rings)
+    xy_out = xy[out_nodes]
+    if fixed.any():  # rings of fewer than three distinct points, as they were
+        keep = fixed[ring_of]
+        xy_out = np.concatenate([xy_out, coords[keep]])
+        out_ring = np.concatenate([out_ring, ring_of[keep]])
+        order = np.argsort(out_ring, kind="stable")
+        xy_out, out_ring = xy_out[order], out_ring[order]
+    return xy_out, out_ring
+
+
+def _starts(ring: np.ndarray, n_rings: int) -> np.ndarray:
+    return np.r_[0, np.cumsum(np.bincount(ring, minlength=n_rings))]
+
+
+def _drop_repeats(node: np.ndarray, ring: np.ndarray, n_rings: int) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices equal to the one before them in their ring (the first compared with the last) removed."""
+    start = _starts(ring, n_rings)
+    used = np.diff(start) > 0
+    previous = np.r_[-1, node[:-1]]
+    previous[start[:-1][used]] = node[start[1:][used] - 1]
+    keep = node != previous
+    return node[keep], ring[keep]
+
+
+def _nodes(node: np.ndarray, segment: np.ndarray, first: np.ndarray, following: np.ndarray, n_nodes: int):
+    """Whether each node id is a node of the coverage (the module's step 2); ``first`` each segment's first row."""
+    rings_on = np.bincount(segment)  # rings along each segment
+    degree = np.bincount(np.concatenate([node[first], node[following[first]]]), minlength=n_nodes)
+    is_node = (degree != 2) | (np.bincount(node, minlength=n_nodes) > 2)
+    previous = np.empty_like(segment)  # the segment ending at each vertex
+    previous[following] = segment
+    is_node[node[rings_on[previous] != rings_on[segment]]] = True
+    return is_node
+
+
+def _rotation(node, ring, start, length, local, is_node) -> tuple[np.ndarray, np.ndarray]:
+    """The order that starts each ring at its first node, or (free rings) at its lowest node id; which are free."""
+    big = np.iinfo(np.int64).max
+    used = length > 0
+    shift = np.zeros(len(length), dtype=np.int64)
+    shift[used] = np.minimum.reduceat(np.where(is_node[node], local, big), start[:-1][used])
+    free = shift == big
+    if free.any():
+        lowest = np.zeros(len(length), dtype=np.int64)
+        lowest[used] = np.minimum.reduceat(np.where(free[ring], node, big), start[:-1][used])
+        hits = np.flatnonzero(free[ring] & (node == lowest[ring]))[::-1]
+        shift[ring[hits]] = local[hits]  # the first occurrence wins
+    order = start[ring] + (local + shift[ring]) % length[ring]
+    return order, free
+
+
+def _pieces(node, ring, start, piece_start):
+    """The pieces' vertices, each with its end node: flat node ids, each piece's first row, each piece's ring."""
+    n_pieces = len(piece_start)
+    flag = np.zeros(len(node), dtype=np.int64)
+    flag[piece_start] = 1
+    piece_of = np.cumsum(flag) - 1
+    piece_ring = ring[piece_start]
+    following = np.r_[piece_start[1:], 0]
+    last = np.r_[piece_ring[1:] != piece_ring[:-1], True]
+    following[last] = start[piece_ring[last]]
+    flat = np.empty(len(node) + n_pieces, dtype=np.int64)
+    flat[np.arange(len(node)) + piece_of] = node
+    ends = np.r_[piece_start[1:], len(node)] + np.arange(n_pieces)
+    flat[ends] = node[following]
+    return flat, np.r_[piece_start + np.arange(n_pieces), len(flat)], piece_ring
+
+
+def _arcs(flat, flat_start, piece_ring, segment, piece_start, free):
+    """Each piece's arc and direction; the arcs' node ids (each its first piece's), offsets and free flags."""
+    key = np.minimum.reduceat(segment, piece_start)  # no two arcs share a segment
+    arc_of, rep = first_ids(key, key)  # arcs numbered as first met, ring by ring
+    first, second = flat[flat_start[:-1]], flat[flat_start[:-1] + 1]
+    mine = rep[arc_of]
+    reversed_ = (first != first[mine]) | (second != second[mine])
+    sizes = np.diff(flat_start)[rep]
+    arc_start = np.r_[0, np.cumsum(sizes)]
+    rows = np.repeat(flat_start[rep] - arc_start[:-1], sizes) + np.arange(arc_start[-1])
+    return arc_of, reversed_, flat[rows], arc_start, free[piece_ring[rep]]
+
+
+def _grid(xy: np.ndarray):
+    """A uniform grid over the vertices: ``(x0, y0, cell size, nx, ny)`` and their ids by cell (a CSR)."""
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    extent = np.maximum(high - low, 1e-9)
+    cell = max(float(np.sqrt(extent[0] * extent[1] * _PER_CELL / max(len(xy), 1))), float(extent.max()) / 2**15)
+    nx, ny = (extent // cell).astype(np.int64) + 1
+    ij = ((xy - low) // cell).astype(np.int64)
+    cells = np.minimum(ij[:, 1], ny - 1) * nx + np.minimum(ij[:, 0], nx - 1)
+    order = np.argsort(cells, kind="stable")
+    cell_start = np.r_[0, np.cumsum(np.bincount(cells, minlength=nx * ny))]
+    return np.array([low[0], low[1], cell, nx, ny], dtype=np.float64), cell_start, order
+
+
+def _pairs(arcs: np.ndarray, arc_start: np.ndarray):
+    """Open arcs grouped by their two end nodes: each arc's group (-1 alone or closed) and the groups as CSR."""
+    a, b = arcs[arc_start[:-1]], arcs[arc_start[1:] - 1]
+    group, _ = first_ids(np.minimum(a, b), np.maximum(a, b))
+    counts = np.bincount(group)
+    shared = (counts[group] > 1) & (a != b)
+    pair_of = np.where(shared, group, -1)
+    members = np.flatnonzero(shared)
+    order = members[np.argsort(group[members], kind="stable")]
+    pair_start = np.r_[0, np.cumsum(np.bincount(group[members], minlength=len(counts)))]
+    return pair_of, pair_start, order
+
+
+def _rebuild(ids, offsets, arc_of, reversed_, piece_ring, n_rings):
+    """Each ring's node ids, closed, from its pieces' simplified arcs: ``(node ids, ring of each)``."""
+    size = np.diff(offsets)[arc_of]
+    count = size - 1  # a piece gives its vertices but the last (the next piece's first)
+    total = int(count.sum())
+    step = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    first = np.repeat(offsets[arc_of], count)
+    rows = np.where(np.repeat(reversed_, count), first + np.repeat(size - 1, count) - step, first + step)
+    body, body_ring = ids[rows], np.repeat(piece_ring, count)
+    per_ring = np.bincount(body_ring, minlength=n_rings)
+    used = per_ring > 0
+    rank = np.cumsum(used) - 1
+    out = np.empty(total + int(used.sum()), dtype=np.int64)
+    out[np.arange(total) + rank[body_ring]] = body
+    ends = np.cumsum(per_ring)
+    out[ends[used] + rank[used]] = body[(ends - per_ring)[used]]
+    out_ring = np.repeat(np.arange(n_rings), per_ring + used)
+    return out, out_ring
