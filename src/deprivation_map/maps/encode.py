@@ -42,12 +42,16 @@ def encode_areas(geometry: gpd.GeoSeries, digits: int) -> list[str]:
     steps = grid.copy()
     steps[1:] -= grid[:-1]
     steps[first] = grid[first]
-    flat = steps.ravel().tolist()
-    bounds = 2 * np.r_[np.flatnonzero(first), len(steps)]
-    ring_texts = iter("[" + ",".join(map(str, flat[a:b])) + "]" for a, b in itertools.pairwise(bounds))
-    part_texts = iter(
-        ["[" + ",".join(next(ring_texts) for _ in range(c)) + "]" for c in np.bincount(ring_of, minlength=len(parts))]
+    from ._encode_kernel import write_nested
+
+    ring_bounds = 2 * np.r_[np.flatnonzero(first), len(steps)]
+    if len(ring_bounds) - 1 < len(rings):  # rings left without vertices (empty rings): none in practice
+        ring_bounds = 2 * np.r_[0, np.cumsum(np.bincount(vertex_of, minlength=len(rings)))]
+    text, ends = write_nested(
+        steps.ravel(),
+        ring_bounds,
+        np.bincount(ring_of, minlength=len(parts)),
+        np.bincount(part_of, minlength=len(geoms)),
     )
-    return [
-        "[" + ",".join(next(part_texts) for _ in range(c)) + "]" for c in np.bincount(part_of, minlength=len(geoms))
-    ]
+    text = text.tobytes().decode("ascii")
+    return [text[a:b] for a, b in itertools.pairwise(np.r_[0, ends].tolist())]
