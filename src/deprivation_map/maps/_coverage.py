@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from ._coverage_kernel import first_ids, simplify_arcs
+from ._coverage_kernel import bucket, first_ids, rebuild_rings, simplify_arcs
 
 __all__ = ["coverage_simplify"]
 
@@ -84,7 +84,8 @@ def _simplified_rings(coords: np.ndarray, ring_of: np.ndarray, n_rings: int, tol
     ids, offsets = simplify_arcs(
         xy, arcs, arc_start, arc_free, tolerance**2, grid, cell_start, cell_nodes, pair_of, pair_start, pair_arcs
     )
-    out_nodes, out_ring = _rebuild(ids, offsets, arc_of, reversed_, piece_ring, n_rings)
+    out_nodes, per_ring = rebuild_rings(ids, offsets, arc_of, reversed_, piece_ring, n_rings)
+    out_ring = np.repeat(np.arange(n_rings), per_ring)
     xy_out = xy[out_nodes]
     if fixed.any():  # rings of fewer than three distinct points, as they were
         keep = fixed[ring_of]
@@ -174,8 +175,7 @@ def _grid(xy: np.ndarray):
     nx, ny = (extent // cell).astype(np.int64) + 1
     ij = ((xy - low) // cell).astype(np.int64)
     cells = np.minimum(ij[:, 1], ny - 1) * nx + np.minimum(ij[:, 0], nx - 1)
-    order = np.argsort(cells, kind="stable")
-    cell_start = np.r_[0, np.cumsum(np.bincount(cells, minlength=nx * ny))]
+    cell_start, order = bucket(cells, int(nx * ny))
     return np.array([low[0], low[1], cell, nx, ny], dtype=np.float64), cell_start, order
 
 
@@ -190,23 +190,3 @@ def _pairs(arcs: np.ndarray, arc_start: np.ndarray):
     order = members[np.argsort(group[members], kind="stable")]
     pair_start = np.r_[0, np.cumsum(np.bincount(group[members], minlength=len(counts)))]
     return pair_of, pair_start, order
-
-
-def _rebuild(ids, offsets, arc_of, reversed_, piece_ring, n_rings):
-    """Each ring's node ids, closed, from its pieces' simplified arcs: ``(node ids, ring of each)``."""
-    size = np.diff(offsets)[arc_of]
-    count = size - 1  # a piece gives its vertices but the last (the next piece's first)
-    total = int(count.sum())
-    step = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    first = np.repeat(offsets[arc_of], count)
-    rows = np.where(np.repeat(reversed_, count), first + np.repeat(size - 1, count) - step, first + step)
-    body, body_ring = ids[rows], np.repeat(piece_ring, count)
-    per_ring = np.bincount(body_ring, minlength=n_rings)
-    used = per_ring > 0
-    rank = np.cumsum(used) - 1
-    out = np.empty(total + int(used.sum()), dtype=np.int64)
-    out[np.arange(total) + rank[body_ring]] = body
-    ends = np.cumsum(per_ring)
-    out[ends[used] + rank[used]] = body[(ends - per_ring)[used]]
-    out_ring = np.repeat(np.arange(n_rings), per_ring + used)
-    return out, out_ring

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["first_ids", "simplify_arcs"]
+__all__ = ["bucket", "first_ids", "rebuild_rings", "simplify_arcs"]
 
 
 @njit(cache=True, nogil=True)
@@ -241,3 +241,53 @@ def first_ids(a, b):
                 break
             slot = (slot + np.uint64(1)) & mask
     return ids, first[:k]
+
+
+@njit(cache=True, nogil=True)
+def rebuild_rings(ids, offsets, arc_of, backwards, piece_ring, n_rings):
+    """Each ring's node ids, closed, from its pieces' simplified arcs; and each ring's number of them.
+
+    A piece gives its arc's vertices but the last (the next piece's first), backwards where ``backwards``.
+    """
+    total = 0
+    for p in range(arc_of.shape[0]):
+        total += offsets[arc_of[p] + 1] - offsets[arc_of[p]] - 1
+    out = np.empty(total + n_rings, dtype=np.int64)
+    counts = np.zeros(n_rings, dtype=np.int64)
+    k = 0
+    first = 0
+    for p in range(arc_of.shape[0]):
+        r = piece_ring[p]
+        if p == 0 or piece_ring[p - 1] != r:
+            first = k
+        lo, hi = offsets[arc_of[p]], offsets[arc_of[p] + 1]
+        if backwards[p]:
+            for i in range(hi - 1, lo, -1):
+                out[k] = ids[i]
+                k += 1
+        else:
+            for i in range(lo, hi - 1):
+                out[k] = ids[i]
+                k += 1
+        counts[r] += hi - lo - 1
+        if p == arc_of.shape[0] - 1 or piece_ring[p + 1] != r:
+            out[k] = out[first]  # the ring closes
+            k += 1
+            counts[r] += 1
+    return out[:k], counts
+
+
+@njit(cache=True, nogil=True)
+def bucket(cells, n_cells):
+    """A counting sort of ``cells``: each cell's first position and the items in cell order (a CSR)."""
+    start = np.zeros(n_cells + 1, dtype=np.int64)
+    for c in cells:
+        start[c + 1] += 1
+    for c in range(n_cells):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    items = np.empty(cells.shape[0], dtype=np.int64)
+    for i in range(cells.shape[0]):
+        items[fill[cells[i]]] = i
+        fill[cells[i]] += 1
+    return start, items
