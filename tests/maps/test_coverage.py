@@ -79,3 +79,13 @@ def test_holes_islands_multipolygons_and_missing_areas():
 
 def test_zero_tolerance_changes_nothing(metric):
     assert shapely.equals(coverage_simplify(metric, 0.0), metric).all()
+
+
+def test_anything_but_polygons_is_refused():
+    from deprivation_map.errors import ValidationError
+
+    geoms = np.array([shapely.box(0, 0, 1, 1), shapely.LineString([(0, 0), (1, 1)])], dtype=object)
+    with pytest.raises(
+        ValidationError, match=r"needs polygons; 1 geometries are not \(the first is a LineString at position 1\)"
+    ):
+        coverage_simplify(geoms, 1.0)

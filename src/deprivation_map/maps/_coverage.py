@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from ..errors import ValidationError
 from ._coverage_kernel import bucket, first_ids, rebuild_rings, simplify_arcs
 
 __all__ = ["coverage_simplify"]
@@ -39,6 +40,14 @@ def coverage_simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     todo = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
     if not len(todo) or tolerance <= 0:
         return out
+    kinds = shapely.get_type_id(geoms[todo])
+    other = ~np.isin(kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
+    if other.any():
+        raise ValidationError(
+            f"Coverage simplification needs polygons; {int(other.sum())} geometries are not (the first is a "
+            f"{geoms[todo][other][0].geom_type} at position {int(todo[other][0])}). Keep the areas' "
+            "polygons only (e.g. gdf.geometry.make_valid() then the polygonal parts)."
+        )
     parts, part_of = shapely.get_parts(geoms[todo], return_index=True)
     rings, ring_of = shapely.get_rings(parts, return_index=True)
     coords, vertex_of = shapely.get_coordinates(rings, return_index=True)
@@ -46,7 +55,7 @@ def coverage_simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     ring_offsets = np.r_[0, np.cumsum(np.bincount(ring_xy[1], minlength=len(rings)))]
     part_offsets = np.r_[0, np.cumsum(np.bincount(ring_of, minlength=len(parts)))]
     polygons = shapely.from_ragged_array(shapely.GeometryType.POLYGON, ring_xy[0], (ring_offsets, part_offsets))
-    multi = shapely.get_type_id(geoms[todo]) == shapely.GeometryType.MULTIPOLYGON
+    multi = kinds == shapely.GeometryType.MULTIPOLYGON
     first = np.r_[0, np.cumsum(np.bincount(part_of, minlength=len(todo)))[:-1]]
     result = polygons[first]
     if multi.any():
