@@ -89,3 +89,23 @@ def test_anything_but_polygons_is_refused():
         ValidationError, match=r"needs polygons; 1 geometries are not \(the first is a LineString at position 1\)"
     ):
         coverage_simplify(geoms, 1.0)
+
+
+def test_arcs_found_once_serve_every_tolerance(metric):
+    """A Coverage simplified at several tolerances, in any order, gives what a fresh simplification gives."""
+    from deprivation_map.maps._coverage import Coverage
+
+    coverage = Coverage(metric)
+    for tolerance in (5000, 500, 2000):
+        assert shapely.equals(coverage.simplify(tolerance), coverage_simplify(metric, tolerance)).all()
+    assert shapely.equals(coverage.simplify(0.0), metric).all()
+
+
+def test_a_ring_of_two_distinct_points_is_left_as_it_is():
+    """Rings without three distinct vertices cannot be simplified: copied, the rest simplified around them."""
+    thin = shapely.from_wkt("POLYGON ((0 0, 1 0, 0 0, 0 0))")
+    theta = np.linspace(0, 2 * np.pi, 100, endpoint=False)
+    round_ = shapely.Polygon(np.c_[10 + np.cos(theta), np.sin(theta)])
+    simplified = coverage_simplify(np.array([thin, round_], dtype=object), 0.3)
+    assert shapely.equals_exact(simplified[0], thin, tolerance=0)
+    assert 3 <= shapely.get_num_coordinates(simplified[1]) < 100

@@ -19,13 +19,15 @@ every area keeps at least a triangle. Rings with fewer than three distinct verti
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import shapely
 
 from ..errors import ValidationError
 from ._coverage_kernel import bucket, first_ids, rebuild_rings, simplify_arcs
 
-__all__ = ["coverage_simplify"]
+__all__ = ["Coverage", "coverage_simplify"]
 
 _PER_CELL = 2.0  # vertices per cell of the lookup grid, on average
 
@@ -35,40 +37,74 @@ def coverage_simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
 
     Missing or empty geometries come back as they are.
     """
-    geoms = np.asarray(geoms, dtype=object)
-    out = geoms.copy()
-    todo = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
-    if not len(todo) or tolerance <= 0:
+    return Coverage(geoms).simplify(tolerance)
+
+
+class _Arcs(NamedTuple):
+    """A coverage's rings as arcs (steps 1-3), what simplifying at any tolerance needs."""
+
+    xy: np.ndarray  # each node id's coordinates
+    arcs: np.ndarray  # the arcs' node ids, arc a at arc_start[a]:arc_start[a + 1]
+    arc_start: np.ndarray
+    arc_free: np.ndarray
+    arc_of: np.ndarray  # each piece's arc, whether it runs backwards, its ring
+    reversed_: np.ndarray
+    piece_ring: np.ndarray
+    grid: np.ndarray  # the vertex lookup grid and its cells' node ids
+    cell_start: np.ndarray
+    cell_nodes: np.ndarray
+    pair_of: np.ndarray  # open arcs grouped by their end nodes
+    pair_start: np.ndarray
+    pair_arcs: np.ndarray
+    fixed: np.ndarray  # rings of fewer than three distinct vertices, copied as they are
+
+
+class Coverage:
+    """A coverage's arcs, found once, then simplified at as many tolerances as asked (:meth:`simplify`).
+
+    Finding the arcs (steps 1-3) costs most of a simplification: a map that tries several tolerances pays it once.
+    """
+
+    def __init__(self, geoms: np.ndarray) -> None:
+        self.geoms = np.asarray(geoms, dtype=object)
+        self.todo = np.flatnonzero(~(shapely.is_missing(self.geoms) | shapely.is_empty(self.geoms)))
+        self.kinds = shapely.get_type_id(self.geoms[self.todo])
+        other = ~np.isin(self.kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
+        if other.any():
+            raise ValidationError(
+                f"Coverage simplification needs polygons; {int(other.sum())} geometries are not (the first is a "
+                f"{self.geoms[self.todo][other][0].geom_type} at position {int(self.todo[other][0])}). Keep the "
+                "areas' polygons only (e.g. gdf.geometry.make_valid() then the polygonal parts)."
+            )
+        parts, self.part_of = shapely.get_parts(self.geoms[self.todo], return_index=True)
+        rings, self.ring_of = shapely.get_rings(parts, return_index=True)
+        self.coords, self.vertex_of = shapely.get_coordinates(rings, return_index=True)
+        self.n_parts, self.n_rings = len(parts), len(rings)
+        self._arcs = _find_arcs(self.coords, self.vertex_of, self.n_rings) if len(self.todo) else None
+
+    def simplify(self, tolerance: float) -> np.ndarray:
+        """The polygons simplified at ``tolerance`` (a new array; missing and empty geometries as they were)."""
+        out = self.geoms.copy()
+        if self._arcs is None or tolerance <= 0:
+            return out
+        xy, ring = _simplified_rings(self._arcs, self.coords, self.vertex_of, self.n_rings, tolerance)
+        ring_offsets = np.r_[0, np.cumsum(np.bincount(ring, minlength=self.n_rings))]
+        part_offsets = np.r_[0, np.cumsum(np.bincount(self.ring_of, minlength=self.n_parts))]
+        polygons = shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, (ring_offsets, part_offsets))
+        multi = self.kinds == shapely.GeometryType.MULTIPOLYGON
+        first = np.r_[0, np.cumsum(np.bincount(self.part_of, minlength=len(self.todo)))[:-1]]
+        result = polygons[first]
+        if multi.any():
+            keep = multi[self.part_of]
+            result[multi] = shapely.multipolygons(
+                polygons[keep], indices=np.searchsorted(np.flatnonzero(multi), self.part_of[keep])
+            )
+        out[self.todo] = result
         return out
-    kinds = shapely.get_type_id(geoms[todo])
-    other = ~np.isin(kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
-    if other.any():
-        raise ValidationError(
-            f"Coverage simplification needs polygons; {int(other.sum())} geometries are not (the first is a "
-            f"{geoms[todo][other][0].geom_type} at position {int(todo[other][0])}). Keep the areas' "
-            "polygons only (e.g. gdf.geometry.make_valid() then the polygonal parts)."
-        )
-    parts, part_of = shapely.get_parts(geoms[todo], return_index=True)
-    rings, ring_of = shapely.get_rings(parts, return_index=True)
-    coords, vertex_of = shapely.get_coordinates(rings, return_index=True)
-    ring_xy = _simplified_rings(coords, vertex_of, len(rings), tolerance)
-    ring_offsets = np.r_[0, np.cumsum(np.bincount(ring_xy[1], minlength=len(rings)))]
-    part_offsets = np.r_[0, np.cumsum(np.bincount(ring_of, minlength=len(parts)))]
-    polygons = shapely.from_ragged_array(shapely.GeometryType.POLYGON, ring_xy[0], (ring_offsets, part_offsets))
-    multi = kinds == shapely.GeometryType.MULTIPOLYGON
-    first = np.r_[0, np.cumsum(np.bincount(part_of, minlength=len(todo)))[:-1]]
-    result = polygons[first]
-    if multi.any():
-        keep = multi[part_of]
-        result[multi] = shapely.multipolygons(
-            polygons[keep], indices=np.searchsorted(np.flatnonzero(multi), part_of[keep])
-        )
-    out[todo] = result
-    return out
 
 
-def _simplified_rings(coords: np.ndarray, ring_of: np.ndarray, n_rings: int, tolerance: float):
-    """Each ring's simplified coordinates, closed, in ring order: ``(xy, ring of each row)``."""
+def _find_arcs(coords: np.ndarray, ring_of: np.ndarray, n_rings: int) -> _Arcs:
+    """The coverage's arcs and how its rings are made of them (the module's steps 1-3)."""
     bits = np.ascontiguousarray((coords + 0.0).view(np.int64))  # + 0.0: -0.0 is 0.0
     node, first = first_ids(bits[:, 0].copy(), bits[:, 1].copy())
     xy = coords[first]
@@ -90,14 +126,23 @@ def _simplified_rings(coords: np.ndarray, ring_of: np.ndarray, n_rings: int, tol
     arc_of, reversed_, arcs, arc_start, arc_free = _arcs(flat, flat_start, piece_ring, segment, piece_start, free)
     grid, cell_start, cell_nodes = _grid(xy)
     pair_of, pair_start, pair_arcs = _pairs(arcs, arc_start)
+    return _Arcs(
+        xy, arcs, arc_start, arc_free, arc_of, reversed_, piece_ring, grid, cell_start, cell_nodes, pair_of,
+        pair_start, pair_arcs, fixed,
+    )  # fmt: skip
+
+
+def _simplified_rings(a: _Arcs, coords: np.ndarray, ring_of: np.ndarray, n_rings: int, tolerance: float):
+    """Each ring's simplified coordinates, closed, in ring order: ``(xy, ring of each row)`` (steps 4-5)."""
     ids, offsets = simplify_arcs(
-        xy, arcs, arc_start, arc_free, tolerance**2, grid, cell_start, cell_nodes, pair_of, pair_start, pair_arcs
-    )
-    out_nodes, per_ring = rebuild_rings(ids, offsets, arc_of, reversed_, piece_ring, n_rings)
+        a.xy, a.arcs, a.arc_start, a.arc_free, tolerance**2, a.grid, a.cell_start, a.cell_nodes, a.pair_of,
+        a.pair_start, a.pair_arcs,
+    )  # fmt: skip
+    out_nodes, per_ring = rebuild_rings(ids, offsets, a.arc_of, a.reversed_, a.piece_ring, n_rings)
     out_ring = np.repeat(np.arange(n_rings), per_ring)
-    xy_out = xy[out_nodes]
-    if fixed.any():  # rings of fewer than three distinct points, as they were
-        keep = fixed[ring_of]
+    xy_out = a.xy[out_nodes]
+    if a.fixed.any():  # rings of fewer than three distinct points, as they were
+        keep = a.fixed[ring_of]
         xy_out = np.concatenate([xy_out, coords[keep]])
         out_ring = np.concatenate([out_ring, ring_of[keep]])
         order = np.argsort(out_ring, kind="stable")

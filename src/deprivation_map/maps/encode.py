@@ -31,6 +31,8 @@ def encode_areas(geometry: gpd.GeoSeries, digits: int) -> list[str]:
     >>> encode_areas(square, 4)
     ['[[[20010,410000,0,20,-10,0,0,-20]]]']
     """
+    from ._encode_kernel import write_nested  # numba's kernels load only when a map is encoded
+
     geoms = geometry.to_crs(4326).to_numpy()
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     rings, ring_of = shapely.get_rings(parts, return_index=True)
@@ -42,11 +44,7 @@ def encode_areas(geometry: gpd.GeoSeries, digits: int) -> list[str]:
     steps = grid.copy()
     steps[1:] -= grid[:-1]
     steps[first] = grid[first]
-    from ._encode_kernel import write_nested
-
-    ring_bounds = 2 * np.r_[np.flatnonzero(first), len(steps)]
-    if len(ring_bounds) - 1 < len(rings):  # rings left without vertices (empty rings): none in practice
-        ring_bounds = 2 * np.r_[0, np.cumsum(np.bincount(vertex_of, minlength=len(rings)))]
+    ring_bounds = 2 * np.r_[0, np.cumsum(np.bincount(vertex_of, minlength=len(rings)))]  # empty rings included
     text, ends = write_nested(
         steps.ravel(),
         ring_bounds,

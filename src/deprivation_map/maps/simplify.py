@@ -16,6 +16,7 @@ variant, as in GEOS); so a tolerance of 100 m removes wiggles of about a hectare
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -24,6 +25,9 @@ import shapely
 from .. import _validation as v
 from ..errors import MapTooLargeError, ValidationError
 from .encode import encode_areas
+
+if TYPE_CHECKING:
+    from ._coverage import Coverage
 
 __all__ = [
     "MAX_VERTICES",
@@ -227,10 +231,8 @@ def simplify_coverage(geometry: gpd.GeoSeries, tolerance_m: float) -> gpd.GeoSer
     >>> bool(shapely.get_num_coordinates(light.values).sum() < shapely.get_num_coordinates(gdf.geometry.values).sum())
     True
     """
-    from ._coverage import coverage_simplify
-
     metric = _metric(geometry)
-    simplified = coverage_simplify(metric.to_numpy(), tolerance_m)
+    simplified = _coverage(metric).simplify(tolerance_m)
     return gpd.GeoSeries(simplified, index=geometry.index, crs=metric.crs).to_crs(geometry.crs)
 
 
@@ -310,8 +312,9 @@ def fit_geometry(
         typical = float(np.sqrt(np.median(metric.area))) or 1.0
         ratios = ((budget - overhead_bytes) / max(size_before - overhead_bytes, 1), max_vertices / n_before)
         tolerance = tolerance or _first_tolerance(metric, precision, ratios, typical / 100, typical / 6)
+        coverage = _coverage(metric)  # its arcs found once for every tolerance tried
         while True:
-            texts, digits, n_after = _simplified(metric, tolerance, precision)
+            texts, digits, n_after = _simplified(coverage, metric.crs, tolerance, precision)
             fits = _size(texts) + overhead_bytes <= budget and n_after <= max_vertices
             if simplify != "auto" or fits or tolerance * STEP > typical / 6:
                 break
@@ -332,12 +335,17 @@ def fit_geometry(
     return texts, size
 
 
-def _simplified(metric: gpd.GeoSeries, tolerance: float, precision: int) -> tuple[list[str], int, int]:
-    """GeoJSON texts of the coverage simplified at ``tolerance`` metres, the decimals used, and the vertices left."""
-    from ._coverage import coverage_simplify
+def _coverage(metric: gpd.GeoSeries) -> Coverage:
+    """The areas as a :class:`._coverage.Coverage`, to simplify at several tolerances."""
+    from ._coverage import Coverage  # numba's kernels load only when a map is simplified
 
+    return Coverage(metric.to_numpy())
+
+
+def _simplified(coverage: Coverage, crs: object, tolerance: float, precision: int) -> tuple[list[str], int, int]:
+    """GeoJSON texts of the coverage simplified at ``tolerance`` metres, the decimals used, and the vertices left."""
     digits = min(precision, 4) if tolerance >= 10 else precision
-    simplified = gpd.GeoSeries(coverage_simplify(metric.to_numpy(), tolerance), crs=metric.crs)
+    simplified = gpd.GeoSeries(coverage.simplify(tolerance), crs=crs)
     return encode_areas(simplified, digits), digits, int(shapely.get_num_coordinates(simplified.to_numpy()).sum())
 
 
@@ -356,9 +364,9 @@ def _first_tolerance(
     sample = metric.iloc[np.sort(np.random.default_rng(0).choice(n, size=min(n, 2_000), replace=False))]
     base = _size(encode_areas(sample, precision))
     base_vertices = int(shapely.get_num_coordinates(sample.to_numpy()).sum())
-    tolerance = start
+    tolerance, coverage = start, _coverage(sample)
     while tolerance * STEP <= stop:
-        texts, _, vertices = _simplified(sample, tolerance, precision)
+        texts, _, vertices = _simplified(coverage, sample.crs, tolerance, precision)
         if _size(texts) <= ratios[0] * base and vertices <= ratios[1] * base_vertices:
             break
         tolerance *= STEP
