@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import string
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from deprivation_map.errors import ValidationError
-from deprivation_map.maps.i18n import LANGS, class_label, number, percent, text, texts
+from deprivation_map.maps.i18n import LANGS, class_label, number, numbers, percent, text, texts
 
 TEXTS = texts()
 
@@ -139,3 +141,17 @@ def test_catalogues_ship_with_the_package():
     files = [p.relative_to(LOCALES.parent).as_posix() for p in LOCALES.rglob("*.po*")]
     assert len(files) == len(LANGS) + 1
     assert all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in files)
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ca", "el"])
+def test_numbers_writes_each_value_as_number_does(lang):
+    """``numbers`` is the vectorised ``number``: the same text for every value, rounding ties and signs included."""
+
+    rng = np.random.default_rng(0)
+    values = np.r_[
+        rng.normal(0, 1, 2000), rng.normal(0, 1e5, 2000), np.arange(-2000, 200_000, 97),
+        [-0.001, -0.005, 0.005, 0.015, 2.675, 999.995, 9999.995, -9999.995, 1e12, -0.0, np.inf, -np.inf, np.nan],
+    ]  # fmt: skip
+    for digits in (0, 2, 3):
+        assert numbers(values, lang, digits) == [number(x, lang, digits) for x in values]
+    assert numbers(pd.Series([1.5, None], dtype="Float64"), lang) == [number(1.5, lang), "–"]

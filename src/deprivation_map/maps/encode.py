@@ -31,6 +31,8 @@ def encode_areas(geometry: gpd.GeoSeries, digits: int) -> list[str]:
     >>> encode_areas(square, 4)
     ['[[[20010,410000,0,20,-10,0,0,-20]]]']
     """
+    from ._encode_kernel import write_nested  # numba's kernels load only when a map is encoded
+
     geoms = geometry.to_crs(4326).to_numpy()
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     rings, ring_of = shapely.get_rings(parts, return_index=True)
@@ -42,12 +44,12 @@ def encode_areas(geometry: gpd.GeoSeries, digits: int) -> list[str]:
     steps = grid.copy()
     steps[1:] -= grid[:-1]
     steps[first] = grid[first]
-    flat = steps.ravel().tolist()
-    bounds = 2 * np.r_[np.flatnonzero(first), len(steps)]
-    ring_texts = iter("[" + ",".join(map(str, flat[a:b])) + "]" for a, b in itertools.pairwise(bounds))
-    part_texts = iter(
-        ["[" + ",".join(next(ring_texts) for _ in range(c)) + "]" for c in np.bincount(ring_of, minlength=len(parts))]
+    ring_bounds = 2 * np.r_[0, np.cumsum(np.bincount(vertex_of, minlength=len(rings)))]  # empty rings included
+    text, ends = write_nested(
+        steps.ravel(),
+        ring_bounds,
+        np.bincount(ring_of, minlength=len(parts)),
+        np.bincount(part_of, minlength=len(geoms)),
     )
-    return [
-        "[" + ",".join(next(part_texts) for _ in range(c)) + "]" for c in np.bincount(part_of, minlength=len(geoms))
-    ]
+    text = text.tobytes().decode("ascii")
+    return [text[a:b] for a, b in itertools.pairwise(np.r_[0, ends].tolist())]

@@ -32,6 +32,7 @@ __all__ = [
     "amount",
     "currency_symbol",
     "number",
+    "numbers",
     "p_name",
     "percent",
     "text",
@@ -155,6 +156,31 @@ def number(value: float | None, lang: str, digits: int = 2) -> str:
     if len(whole) >= min_digits:
         whole = re.sub(r"(?<=\d)(?=(\d{3})+$)", group_mark, whole)
     return sign + whole + (decimal_mark + frac if frac else "")
+
+
+def numbers(values: object, lang: str, digits: int = 2) -> list[str]:
+    """:func:`number` of each value, the same texts, faster for many values (a map's tooltips).
+
+    Examples
+    --------
+    >>> numbers([1234.5, -0.001, None, 0.5], "es")
+    ['1234,50', '0,00', '–', '0,50']
+    """
+    marks = _NUMBERS.get(lang) or _cldr_marks(lang)
+    decimal_mark, group_mark, min_digits = marks[:3]
+    marks_of = str.maketrans({".": decimal_mark, ",": group_mark})
+    tail = digits + 1 if digits else 0  # the decimal mark and the decimals
+    out = []
+    for x in pd.Series(values, dtype="float64").tolist():
+        if x != x:  # NaN
+            out.append("–")
+            continue
+        x = round(x, digits) + 0.0  # a value that rounds to zero is 0, never "-0"
+        body = f"{x:.{digits}f}"
+        if len(body) - tail - (x < 0) >= min_digits:
+            body = f"{x:,.{digits}f}"
+        out.append(body.translate(marks_of))
+    return out
 
 
 def amount(value: float | None, lang: str, *, currency: str | None = None, unit: str | None = None) -> str:

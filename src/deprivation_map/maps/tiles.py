@@ -67,9 +67,22 @@ class TileSet:
         )
 
 
-def _zooms(wgs84: gpd.GeoSeries, metric_area: np.ndarray) -> tuple[int, int]:
-    """Zooms where the whole extent spans about 2 tiles, and where a typical area spans 16 pixels."""
-    west, south, east, north = wgs84.total_bounds
+def _wgs84_bounds(mercator: gpd.GeoSeries) -> np.ndarray:
+    """West, south, east and north in degrees, from the areas in web Mercator (EPSG:3857).
+
+    Longitude and latitude are each a monotonic function of one Mercator coordinate, so the bounds are the
+    corners' (projecting a million areas again to read four numbers takes seconds and a gigabyte).
+    """
+    from pyproj import Transformer
+
+    x0, y0, x1, y1 = mercator.total_bounds
+    lon, lat = Transformer.from_crs(3857, 4326, always_xy=True).transform([x0, x1], [y0, y1])
+    return np.array([lon[0], lat[0], lon[1], lat[1]])
+
+
+def _zooms(bounds: np.ndarray, metric_area: np.ndarray) -> tuple[int, int]:
+    """Zooms where the whole extent (west, south, east, north) spans about 2 tiles, and a typical area 16 pixels."""
+    west, south, east, north = bounds
     cos = max(math.cos(math.radians((south + north) / 2)), 0.05)
     typical = float(np.sqrt(np.median(metric_area))) if len(metric_area) else 1.0
     max_zoom = int(np.clip(math.ceil(math.log2(16 * _EARTH * cos / 256 / max(typical, 1.0))), 0, 14))
@@ -93,14 +106,16 @@ def _properties(gdf, lang, index, hotspots, name_col) -> tuple[pd.DataFrame, lis
         layers["ci"] = index_classes(frame["score"], scheme="quantiles", k=5, palette="YlOrRd", lang=lang)
     if hotspots is not None:
         labels = v.align(hotspots.labels, ids, what="The hotspots")
-        props["cluster"] = [class_label(str(label), lang) for label in labels]
+        texts = [str(label) for label in labels]
+        shown = {label: class_label(label, lang) for label in set(texts)}  # each label translated once
+        props["cluster"] = [shown[label] for label in texts]
         props["p"] = v.align(hotspots.p, ids, what="The hotspots").to_numpy(dtype="float64")
         layers["cl"] = lisa_classes(labels, lang=lang)
     if not layers:
         layers["none"] = Classes(pd.Series(0.0, index=ids), ["#fdfdfd"], [], [len(ids)], text("areas", lang), lang)
     viewer = []
     for key, classes in layers.items():
-        props[key] = pd.Series(classes.codes_list(), index=ids).fillna(-1).astype("int32").to_numpy()
+        props[key] = np.nan_to_num(classes.codes.to_numpy(dtype="float64"), nan=-1).astype("int32")
         note = text("more_deprived", lang) if key == "ci" else ""
         legend = classes.legend_html(note) if classes.labels else f"<h4>{classes.title}</h4>"
         viewer.append({"key": key, "title": classes.title, "colours": classes.colours, "legend": legend})
@@ -204,13 +219,14 @@ def write_tiles(
             raise ValidationError(f"{out} exists and is not empty; pass overwrite=True or choose another folder.")
         shutil.rmtree(out)
     props, layers = _properties(gdf, lang, index, hotspots, name_col)
-    wgs84 = gdf.geometry.to_crs(4326)
+    mercator = gdf.geometry.to_crs(3857)
+    bounds = _wgs84_bounds(mercator)
     metric = gdf.geometry.to_crs(gdf.geometry.estimate_utm_crs()) if gdf.crs.is_geographic else gdf.geometry
-    low, high = _zooms(wgs84, metric.area.to_numpy())
+    low, high = _zooms(bounds, metric.area.to_numpy())
     low, high = (min_zoom if min_zoom is not None else low), (max_zoom if max_zoom is not None else high)
     if not 0 <= low <= high <= 22:
         raise ValidationError(f"Zooms must satisfy 0 <= min_zoom <= max_zoom <= 22; got {low} and {high}.")
-    frame = gpd.GeoDataFrame(props.reset_index(drop=True), geometry=gdf.geometry.to_crs(3857).to_numpy(), crs=3857)
+    frame = gpd.GeoDataFrame(props.reset_index(drop=True), geometry=mercator.to_numpy(), crs=3857)
     options = {"MINZOOM": low, "MAXZOOM": high, "FORMAT": "DIRECTORY", "COMPRESS": "NO", "NAME": "areas"}
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out) as tmp:
@@ -225,7 +241,7 @@ def write_tiles(
         pmtiles_options = {"MINZOOM": low, "MAXZOOM": high, "NAME": "areas"}
         pyogrio.write_dataframe(frame, path, driver="PMTiles", layer="areas", dataset_options=pmtiles_options)
     meta = {
-        "bounds": [round(float(b), 6) for b in wgs84.total_bounds],
+        "bounds": [round(float(b), 6) for b in bounds],
         "minzoom": low,
         "maxzoom": high,
         "layers": layers,

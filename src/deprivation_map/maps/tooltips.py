@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..spatial.labels import UNDEFINED
-from .i18n import amount, class_label, number, p_name, text
+from .i18n import amount, class_label, number, numbers, p_name, text
 
 __all__ = ["Tooltips", "build_tooltips"]
 
@@ -51,12 +51,12 @@ def _index_rows(frame: pd.DataFrame, contributions: pd.DataFrame | None, lang: s
     n = int(frame["score"].notna().sum())
     no_data = text("no_data", lang)
     scored = frame["score"].notna().to_numpy()
-    score = [[number(s, lang)] if ok else [no_data] for s, ok in zip(frame["score"], scored, strict=True)]
-    rank = [
-        [text("rank_of", lang, rank=number(r, lang, 0), n=number(n, lang, 0))] if ok else None
-        for r, ok in zip(frame["rank"], scored, strict=True)
-    ]
-    decile = [[str(int(d))] if ok else None for d, ok in zip(frame["decile"], scored, strict=True)]
+    score = [[s] if ok else [no_data] for s, ok in zip(numbers(frame["score"], lang), scored, strict=True)]
+    rank_of = text("rank_of", lang, rank="\0", n=number(n, lang, 0))  # values are inserted as given
+    ranks = numbers(frame["rank"].where(scored), lang, 0)
+    rank = [[rank_of.replace("\0", r)] if ok else None for r, ok in zip(ranks, scored, strict=True)]
+    deciles = frame["decile"].where(scored).to_numpy(dtype="float64")
+    decile = [[str(int(d))] if ok else None for d, ok in zip(deciles.tolist(), scored, strict=True)]
     rows = {text("score", lang): score, text("rank", lang): rank, text("decile", lang): decile}
     if top and contributions is not None:
         rows[text("why", lang)] = _contributors(contributions, lang, top)
@@ -68,12 +68,15 @@ def _contributors(contributions: pd.DataFrame, lang: str, top: int) -> list:
     names = [html.escape(str(c)) for c in contributions.columns]
     values = contributions.to_numpy(dtype="float64")
     order = np.argsort(-np.nan_to_num(values, nan=-np.inf), axis=1, kind="stable")[:, :top]
+    chosen = np.take_along_axis(values, order, axis=1)
+    shown = (np.isfinite(chosen) & (chosen > 0)).tolist()  # largest first: once one is not shown, none after is
+    texts = [numbers(chosen[:, t], lang) for t in range(order.shape[1])]
     out: list = []
-    for row, cols in zip(values, order, strict=True):
+    for i, (cols, ok) in enumerate(zip(order.tolist(), shown, strict=True)):
         parts: list[str] = []
-        for j in cols:
-            if np.isfinite(row[j]) and row[j] > 0:
-                parts += ([", "] if parts else []) + [names[j], f" {number(row[j], lang)}"]
+        for t, j in enumerate(cols):
+            if ok[t]:
+                parts += ([", "] if parts else []) + [names[j], f" {texts[t][i]}"]
         out.append(parts or None)
     return out
 
@@ -81,11 +84,11 @@ def _contributors(contributions: pd.DataFrame, lang: str, top: int) -> list:
 def _cluster_rows(label: str, labels: pd.Series, p: pd.Series, correction: str, lang: str) -> dict[str, list]:
     """The label, then the p-value it was decided by, named: "High-High, adjusted p (FDR) = 0.004"."""
     which = html.escape(f", {p_name(correction, lang)} = ")
-    p_text = [None if pd.isna(x) else number(x, lang, 3) for x in p]
+    known = p.notna().to_numpy()
+    p_text = [q if ok else None for q, ok in zip(numbers(p, lang, 3), known, strict=True)]
     names = labels.astype(object).fillna(UNDEFINED)
-    return {
-        label: [[class_label(str(lab), lang)] + ([which, q] if q else []) for lab, q in zip(names, p_text, strict=True)]
-    }
+    shown = {lab: class_label(str(lab), lang) for lab in pd.unique(names)}
+    return {label: [[shown[lab]] + ([which, q] if q else []) for lab, q in zip(names, p_text, strict=True)]}
 
 
 def _column_values(values: pd.Series, unit: str | None, lang: str) -> list:
