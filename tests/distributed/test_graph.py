@@ -17,7 +17,7 @@ def areas(voronoi_areas):
 
 
 def _ordered(areas, folder, files, write_parts):
-    return spatial_order(read_partitioned(write_parts(areas, folder, files), id_col="code"))
+    return spatial_order(read_partitioned(write_parts(areas, folder, files), id_col="code"), folder / "ordered")
 
 
 def _input_order(folder):

@@ -35,11 +35,15 @@ def _renumber(part: Any, rank: np.ndarray | None) -> Any:
     return part.loc[row >= 0].assign(**{POSITION: row[row >= 0]})
 
 
-def _border(part: Any, hull: Any, rank: np.ndarray | None) -> Any:
-    """The areas of ``part`` that intersect ``hull`` (another partition's hull): its possible neighbours."""
+def _borders(part: Any, hulls: list[Any], rank: np.ndarray | None) -> list[Any]:
+    """The areas of ``part`` that intersect each of ``hulls`` (other partitions' hulls): their possible neighbours."""
+    import shapely
+
     part = _renumber(part, rank)
-    hits = part.sindex.query(hull, predicate="intersects")
-    return part.iloc[np.sort(hits)]
+    which, hit = shapely.STRtree(part.geometry.values).query(hulls, predicate="intersects")
+    order = np.lexsort((hit, which))
+    which, hit = which[order], hit[order]
+    return [part.iloc[hit[which == h]] for h in range(len(hulls))]
 
 
 def _edges(part: Any, borders: list[Any], method: str, rank: np.ndarray | None) -> pd.DataFrame:
@@ -47,20 +51,19 @@ def _edges(part: Any, borders: list[Any], method: str, rank: np.ndarray | None) 
     import geopandas as gpd
 
     part = _renumber(part, rank)
-    whole = gpd.GeoDataFrame(pd.concat([part, *borders]), crs=part.crs).set_index(ID)
-    graph = build_graph(whole, method=method, islands="keep", components="keep")
-    adjacency = graph.adjacency
-    focal = adjacency.index.get_level_values("focal")
-    neighbor = adjacency.index.get_level_values("neighbor")
-    own = focal.isin(part[ID]) & (adjacency.to_numpy() != 0)  # isolates are zero-weight self-loops
-    position = whole[POSITION]
-    return pd.DataFrame(
-        {
-            "focal": position.loc[focal[own]].to_numpy(),
-            "neighbor": position.loc[neighbor[own]].to_numpy(),
-            "weight": adjacency.to_numpy()[own],
-        }
-    )
+    whole = gpd.GeoDataFrame(pd.concat([part, *borders], ignore_index=True), crs=part.crs).set_index(ID)
+    adjacency = build_graph(whole, method=method, islands="keep", components="keep").adjacency
+    ids = adjacency.index.levels[0]
+    codes = adjacency.index.codes
+    if len(ids) == len(whole) and ids.equals(whole.index.astype(str)):  # codes are rows of ``whole``
+        focal, neighbor = np.asarray(codes[0]), np.asarray(codes[1])
+    else:
+        focal = whole.index.astype(str).get_indexer(adjacency.index.get_level_values("focal"))
+        neighbor = whole.index.astype(str).get_indexer(adjacency.index.get_level_values("neighbor"))
+    weight = adjacency.to_numpy()
+    own = (focal < len(part)) & (weight != 0)  # the first rows are the partition's; isolates: zero self-loops
+    position = whole[POSITION].to_numpy()
+    return pd.DataFrame({"focal": position[focal[own]], "neighbor": position[neighbor[own]], "weight": weight[own]})
 
 
 def _check_islands(matrix: sparse.csr_array, ids: pd.Index, method: str, islands: str) -> None:
@@ -149,13 +152,18 @@ def partition_graph(
         rank = np.full(len(keep), -1, dtype=np.int64)
         rank[keep] = np.arange(int(keep.sum()))
         rank = dask.delayed(rank, pure=True)  # one copy in the task graph, shared by every task
-    hulls = ordered.spatial_partitions
+    hulls = ordered.spatial_partitions.reset_index(drop=True)
     parts = ordered.to_delayed()
+    meets = [[q for q in range(len(parts)) if q != p and hulls[q].intersects(hulls[p])] for p in range(len(parts))]
+    # one task per partition finds its areas in every hull it meets, so each partition is read once for this
+    borders = [
+        dask.delayed(_borders, nout=len(m))(parts[q], [hulls[p] for p in m], rank) if m else None
+        for q, m in enumerate(meets)
+    ]
     tasks = []
     for p, part in enumerate(parts):
-        others = [q for q in range(len(parts)) if q != p and hulls.iloc[q].intersects(hulls.iloc[p])]
-        borders = [dask.delayed(_border)(parts[q], hulls.iloc[p], rank) for q in others]
-        tasks.append(dask.delayed(_edges)(part, borders, method, rank))
+        pieces = [borders[q][meets[q].index(p)] for q in meets[p]]  # hulls meet both ways
+        tasks.append(dask.delayed(_edges)(part, pieces, method, rank))
     edges = pd.concat(dask.compute(*tasks), ignore_index=True)
     n = len(ids)
     matrix = sparse.csr_array((edges["weight"], (edges["focal"], edges["neighbor"])), shape=(n, n))
