@@ -66,9 +66,7 @@ def test_the_spatial_order_is_hilbert_partitions_of_equal_size(tmp_path, synchro
     parts = [p.compute() for p in ordered.to_delayed()]
     assert [len(p) for p in parts] == [100] * 4  # cut at quantiles of the Hilbert distance
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [f"part.{j:05d}.parquet" for j in range(4)]
-    key = areas.set_index("code").loc[pd.concat(parts)[ID]].geometry.hilbert_distance(
-        total_bounds=areas.total_bounds
-    )
+    key = areas.set_index("code").loc[pd.concat(parts)[ID]].geometry.hilbert_distance(total_bounds=areas.total_bounds)
     assert key.is_monotonic_increasing  # along the curve, partition after partition
     positions = pd.concat(parts).set_index(ID)[POSITION]
     expected = attributes(read_partitioned(tmp_path / "parts", id_col="code")).index

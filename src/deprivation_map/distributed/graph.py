@@ -136,7 +136,7 @@ def partition_graph(
     >>> gdf = dm.datasets.load_georgia()
     >>> for k in range(3):  # three files, one partition each
     ...     gdf.iloc[k * 53 : (k + 1) * 53].reset_index().to_parquet(folder / f"part.{k}.parquet")
-    >>> ordered = spatial_order(read_partitioned(folder, id_col="AreaKey"))
+    >>> ordered = spatial_order(read_partitioned(folder, id_col="AreaKey"), folder / "ordered")
     >>> graph = partition_graph(ordered, gdf.index)
     >>> graph == dm.build_graph(gdf)  # the graph built whole
     True
