@@ -24,7 +24,6 @@ __all__ = [
     "POSITION",
     "attributes",
     "boundary_files",
-    "read_ordered",
     "read_partitioned",
     "spatial_order",
     "write_partitioned",
@@ -167,7 +166,7 @@ def _combine(folder: Path, j: int, split: list[list[int]], path: Path) -> Any:
     return shapely.convex_hull(shapely.geometrycollections(np.asarray(frame.geometry.values)))
 
 
-def read_ordered(files: list[Path], hulls: Any, meta: Any) -> Any:
+def _read_ordered(files: list[Path], hulls: Any, meta: Any) -> Any:
     """The dask-geopandas GeoDataFrame of ordered partition files, one partition each, with their hulls."""
     import geopandas as gpd
 
@@ -221,7 +220,7 @@ def spatial_order(areas: Any, folder: str | os.PathLike) -> Any:
     pieces.rmdir()
     kept = [j for j, hull in enumerate(hulls) if hull is not None]
     meta = areas._meta.rename_axis(ID).reset_index()[[ID, POSITION, areas.geometry.name]]
-    return read_ordered([files[j] for j in kept], gpd.GeoSeries([hulls[j] for j in kept], crs=areas.crs), meta)
+    return _read_ordered([files[j] for j in kept], gpd.GeoSeries([hulls[j] for j in kept], crs=areas.crs), meta)
 
 
 def _with_results(part: Any, results: pd.DataFrame) -> Any:
