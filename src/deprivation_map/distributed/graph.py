@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import GraphError, format_ids
-from ..spatial.graph import build_graph, describe_graph, graph_from_matrix
+from ..spatial.graph import build_graph, graph_from_matrix
 from ._require import require
 from .frames import ID, POSITION
 
@@ -77,12 +77,24 @@ def _check_islands(matrix: sparse.csr_array, ids: pd.Index, method: str, islands
     )
 
 
-def _check_components(graph: Any, policy: str) -> None:
-    summary = describe_graph(graph)
-    if summary.n_components <= 1 or policy == "keep":
+def _components(matrix: sparse.csr_array) -> int:
+    """The number of connected groups of the areas with neighbours (as :func:`~deprivation_map.describe_graph`)."""
+    from scipy.sparse.csgraph import connected_components
+
+    linked = np.diff(matrix.indptr) > 0
+    if not linked.any():
+        return 0
+    linked_only = matrix if linked.all() else matrix[linked][:, linked]
+    return int(connected_components(linked_only, directed=True, connection="weak")[0])
+
+
+def _check_components(matrix: sparse.csr_array, policy: str) -> None:
+    """Counted on the assembled matrix: ``describe_graph`` would rebuild it from the Graph (twice the memory)."""
+    n_components = _components(matrix)
+    if n_components <= 1 or policy == "keep":
         return
     message = (
-        f"The areas with neighbours form {summary.n_components} separate groups, so no statistic links them. "
+        f"The areas with neighbours form {n_components} separate groups, so no statistic links them. "
         "Use components='keep' to accept this."
     )
     if policy == "raise":
@@ -167,7 +179,7 @@ def partition_graph(
     edges = pd.concat(dask.compute(*tasks), ignore_index=True)
     n = len(ids)
     matrix = sparse.csr_array((edges["weight"], (edges["focal"], edges["neighbor"])), shape=(n, n))
+    del edges  # the client holds one copy of the graph at a time
     _check_islands(matrix, ids, method, islands)
-    graph = graph_from_matrix(matrix, ids)
-    _check_components(graph, components)
-    return graph
+    _check_components(matrix, components)
+    return graph_from_matrix(matrix, ids)
