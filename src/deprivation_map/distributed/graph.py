@@ -53,13 +53,9 @@ def _edges(part: Any, borders: list[Any], method: str, rank: np.ndarray | None) 
     part = _renumber(part, rank)
     whole = gpd.GeoDataFrame(pd.concat([part, *borders], ignore_index=True), crs=part.crs).set_index(ID)
     adjacency = build_graph(whole, method=method, islands="keep", components="keep").adjacency
-    ids = adjacency.index.levels[0]
-    codes = adjacency.index.codes
-    if len(ids) == len(whole) and ids.equals(whole.index.astype(str)):  # codes are rows of ``whole``
-        focal, neighbor = np.asarray(codes[0]), np.asarray(codes[1])
-    else:
-        focal = whole.index.astype(str).get_indexer(adjacency.index.get_level_values("focal"))
-        neighbor = whole.index.astype(str).get_indexer(adjacency.index.get_level_values("neighbor"))
+    # build_graph's Graph is in canonical order (graph_from_matrix): both levels are the IDs of ``whole`` in
+    # its order, so the codes are rows of ``whole``, and no ID need be looked up
+    focal, neighbor = (np.asarray(codes, dtype=np.int64) for codes in adjacency.index.codes)
     weight = adjacency.to_numpy()
     own = (focal < len(part)) & (weight != 0)  # the first rows are the partition's; isolates: zero self-loops
     position = whole[POSITION].to_numpy()
