@@ -9,6 +9,7 @@ each file's: the order a local run of the same files put together would have, an
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -160,9 +161,7 @@ def _combine(folder: Path, j: int, split: list[list[int]], path: Path) -> Any:
         return None
     frame = pd.concat([gpd.read_parquet(f) for f in pieces], ignore_index=True)
     frame = frame.sort_values([_KEY, POSITION], kind="stable", ignore_index=True).drop(columns=_KEY)
-    frame.to_parquet(path, index=False)
-    for f in pieces:
-        f.unlink()
+    frame.to_parquet(path, index=False)  # the pieces stay until all are put together: a task run again finds them
     return shapely.convex_hull(shapely.geometrycollections(np.asarray(frame.geometry.values)))
 
 
@@ -217,7 +216,7 @@ def spatial_order(areas: Any, folder: str | os.PathLike) -> Any:
     split = [dask.delayed(_split)(p, bounds, cuts, pieces, i) for i, p in enumerate(areas.to_delayed())]
     files = [folder / f"part.{j:05d}.parquet" for j in range(k)]
     hulls = dask.compute(*[dask.delayed(_combine)(pieces, j, split, f) for j, f in enumerate(files)])
-    pieces.rmdir()
+    shutil.rmtree(pieces)
     kept = [j for j, hull in enumerate(hulls) if hull is not None]
     meta = areas._meta.rename_axis(ID).reset_index()[[ID, POSITION, areas.geometry.name]]
     return _read_ordered([files[j] for j in kept], gpd.GeoSeries([hulls[j] for j in kept], crs=areas.crs), meta)
@@ -235,8 +234,7 @@ def _ids(part: Any) -> np.ndarray:
 def _write_part(part: Any, staged: Path, path: Path) -> int:
     """Join partition ``part``'s geometry to its results staged in ``staged``, write ``path``; the rows written."""
     joined = _with_results(part, pd.read_parquet(staged))
-    joined.to_parquet(path, index=True)
-    staged.unlink()
+    joined.to_parquet(path, index=True)  # the staged file stays until all are written: a task run again finds it
     return len(joined)
 
 
@@ -280,5 +278,5 @@ def write_partitioned(ordered: Any, results: pd.DataFrame, folder: str | os.Path
         results.iloc[rows[rows >= 0]].to_parquet(staged)
         writes.append(dask.delayed(_write_part)(part, staged, folder / f"part.{j:05d}.parquet"))
     dask.compute(*writes)
-    staging.rmdir()
+    shutil.rmtree(staging)
     return folder
