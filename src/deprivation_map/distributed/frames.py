@@ -244,7 +244,8 @@ def write_partitioned(ordered: Any, results: pd.DataFrame, folder: str | os.Path
     Areas without a row in ``results`` (left out by the join) are not written.
 
     One file per partition of ``ordered`` (the spatially ordered areas of :func:`spatial_order`), so the
-    output keeps the Hilbert order that makes a later read by region cheap. The workers send the IDs of
+    output keeps the Hilbert order that makes a later read by region cheap; the ``part.*.parquet`` files of
+    an earlier run in ``folder`` are removed first, so none is read back with these. The workers send the IDs of
     their partitions; the client writes each partition's rows of ``results`` to a staging file, and the
     workers join them to the geometry and write the outputs: nothing is gathered but the IDs, no partition's
     results travel through the scheduler, and a worker lost mid-way is replaced by recomputing from files.
@@ -267,6 +268,8 @@ def write_partitioned(ordered: Any, results: pd.DataFrame, folder: str | os.Path
     """
     dask = require("dask")
     folder = Path(folder)
+    for stale in folder.glob("part.*.parquet"):  # an earlier run's, perhaps of more partitions
+        stale.unlink()
     staging = folder / "_staging"
     staging.mkdir(parents=True, exist_ok=True)
     parts = ordered.to_delayed()
