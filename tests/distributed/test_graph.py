@@ -17,7 +17,7 @@ def areas(voronoi_areas):
 
 
 def _ordered(areas, folder, files, write_parts):
-    return spatial_order(read_partitioned(write_parts(areas, folder, files), id_col="code"))
+    return spatial_order(read_partitioned(write_parts(areas, folder, files), id_col="code"), folder / "ordered")
 
 
 def _input_order(folder):
@@ -65,3 +65,19 @@ def test_graphs_that_reach_across_partitions_are_refused(areas, tmp_path, synchr
     ordered = _ordered(areas, tmp_path, 2, write_parts)
     with pytest.raises(GraphError, match="engine='local'"):
         partition_graph(ordered, _input_order(tmp_path).index, method="knn")
+
+
+def test_separate_groups_are_counted_as_describe_graph_counts_them(areas, tmp_path, synchronous, write_parts):
+    import shapely
+
+    moved = areas.copy()
+    east = moved.geometry.centroid.x > 50
+    moved.loc[east, "geometry"] = shapely.transform(moved.geometry[east].values, lambda xy: xy + np.array([300.0, 0.0]))
+    ordered = _ordered(moved, tmp_path, 4, write_parts)
+    whole = _input_order(tmp_path)
+    assert dm.describe_graph(dm.build_graph(whole, components="keep")).n_components == 2
+    with pytest.raises(GraphError, match="form 2 separate groups"):
+        partition_graph(ordered, whole.index, components="raise")
+    with pytest.warns(dm.errors.DeprivationMapWarning, match="form 2 separate groups"):
+        graph = partition_graph(ordered, whole.index)
+    assert graph == dm.build_graph(whole, components="keep")

@@ -92,9 +92,14 @@ def test_dask_gives_the_local_results_exactly(tmp_path, client, voronoi_areas, w
     _assert_equal(local, other)
     written = gpd.read_parquet(other.outputs["parquet"]).sort_index()
     expected = local.to_frame().sort_index()
-    assert written.index.equals(expected.index)
-    pd.testing.assert_series_equal(written["lisa_p"], expected["lisa_p"])
+    assert written.index.equals(expected.index)  # each area once, and only the joined ones
+    pd.testing.assert_frame_equal(  # every column, value for value, written from the spatially ordered partitions
+        pd.DataFrame(written.drop(columns="geometry")),
+        pd.DataFrame(expected.drop(columns=expected.geometry.name)),
+        check_like=True,
+    )
     assert written.geometry.geom_equals(expected.geometry).all()
+    assert sorted(p.name for p in (tmp_path / "dask").iterdir() if p.name.startswith("_")) == []  # no ordering left
     assert other.outputs["districts"].exists() and other.outputs["config"].exists()
 
 

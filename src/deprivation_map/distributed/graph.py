@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import GraphError, format_ids
-from ..spatial.graph import build_graph, describe_graph, graph_from_matrix
+from ..spatial.graph import build_graph, graph_from_matrix
 from ._require import require
 from .frames import ID, POSITION
 
@@ -35,11 +35,15 @@ def _renumber(part: Any, rank: np.ndarray | None) -> Any:
     return part.loc[row >= 0].assign(**{POSITION: row[row >= 0]})
 
 
-def _border(part: Any, hull: Any, rank: np.ndarray | None) -> Any:
-    """The areas of ``part`` that intersect ``hull`` (another partition's hull): its possible neighbours."""
+def _borders(part: Any, hulls: list[Any], rank: np.ndarray | None) -> list[Any]:
+    """The areas of ``part`` that intersect each of ``hulls`` (other partitions' hulls): their possible neighbours."""
+    import shapely
+
     part = _renumber(part, rank)
-    hits = part.sindex.query(hull, predicate="intersects")
-    return part.iloc[np.sort(hits)]
+    which, hit = shapely.STRtree(part.geometry.values).query(hulls, predicate="intersects")
+    order = np.lexsort((hit, which))
+    which, hit = which[order], hit[order]
+    return [part.iloc[hit[which == h]] for h in range(len(hulls))]
 
 
 def _edges(part: Any, borders: list[Any], method: str, rank: np.ndarray | None) -> pd.DataFrame:
@@ -47,20 +51,15 @@ def _edges(part: Any, borders: list[Any], method: str, rank: np.ndarray | None) 
     import geopandas as gpd
 
     part = _renumber(part, rank)
-    whole = gpd.GeoDataFrame(pd.concat([part, *borders]), crs=part.crs).set_index(ID)
-    graph = build_graph(whole, method=method, islands="keep", components="keep")
-    adjacency = graph.adjacency
-    focal = adjacency.index.get_level_values("focal")
-    neighbor = adjacency.index.get_level_values("neighbor")
-    own = focal.isin(part[ID]) & (adjacency.to_numpy() != 0)  # isolates are zero-weight self-loops
-    position = whole[POSITION]
-    return pd.DataFrame(
-        {
-            "focal": position.loc[focal[own]].to_numpy(),
-            "neighbor": position.loc[neighbor[own]].to_numpy(),
-            "weight": adjacency.to_numpy()[own],
-        }
-    )
+    whole = gpd.GeoDataFrame(pd.concat([part, *borders], ignore_index=True), crs=part.crs).set_index(ID)
+    adjacency = build_graph(whole, method=method, islands="keep", components="keep").adjacency
+    # build_graph's Graph is in canonical order (graph_from_matrix): both levels are the IDs of ``whole`` in
+    # its order, so the codes are rows of ``whole``, and no ID need be looked up
+    focal, neighbor = (np.asarray(codes, dtype=np.int64) for codes in adjacency.index.codes)
+    weight = adjacency.to_numpy()
+    own = (focal < len(part)) & (weight != 0)  # the first rows are the partition's; isolates: zero self-loops
+    position = whole[POSITION].to_numpy()
+    return pd.DataFrame({"focal": position[focal[own]], "neighbor": position[neighbor[own]], "weight": weight[own]})
 
 
 def _check_islands(matrix: sparse.csr_array, ids: pd.Index, method: str, islands: str) -> None:
@@ -74,12 +73,24 @@ def _check_islands(matrix: sparse.csr_array, ids: pd.Index, method: str, islands
     )
 
 
-def _check_components(graph: Any, policy: str) -> None:
-    summary = describe_graph(graph)
-    if summary.n_components <= 1 or policy == "keep":
+def _components(matrix: sparse.csr_array) -> int:
+    """The number of connected groups of the areas with neighbours (as :func:`~deprivation_map.describe_graph`)."""
+    from scipy.sparse.csgraph import connected_components
+
+    linked = np.diff(matrix.indptr) > 0
+    if not linked.any():
+        return 0
+    linked_only = matrix if linked.all() else matrix[linked][:, linked]
+    return int(connected_components(linked_only, directed=True, connection="weak")[0])
+
+
+def _check_components(matrix: sparse.csr_array, policy: str) -> None:
+    """Counted on the assembled matrix: ``describe_graph`` would rebuild it from the Graph (twice the memory)."""
+    n_components = _components(matrix)
+    if n_components <= 1 or policy == "keep":
         return
     message = (
-        f"The areas with neighbours form {summary.n_components} separate groups, so no statistic links them. "
+        f"The areas with neighbours form {n_components} separate groups, so no statistic links them. "
         "Use components='keep' to accept this."
     )
     if policy == "raise":
@@ -133,7 +144,7 @@ def partition_graph(
     >>> gdf = dm.datasets.load_georgia()
     >>> for k in range(3):  # three files, one partition each
     ...     gdf.iloc[k * 53 : (k + 1) * 53].reset_index().to_parquet(folder / f"part.{k}.parquet")
-    >>> ordered = spatial_order(read_partitioned(folder, id_col="AreaKey"))
+    >>> ordered = spatial_order(read_partitioned(folder, id_col="AreaKey"), folder / "ordered")
     >>> graph = partition_graph(ordered, gdf.index)
     >>> graph == dm.build_graph(gdf)  # the graph built whole
     True
@@ -149,17 +160,22 @@ def partition_graph(
         rank = np.full(len(keep), -1, dtype=np.int64)
         rank[keep] = np.arange(int(keep.sum()))
         rank = dask.delayed(rank, pure=True)  # one copy in the task graph, shared by every task
-    hulls = ordered.spatial_partitions
+    hulls = ordered.spatial_partitions.reset_index(drop=True)
     parts = ordered.to_delayed()
+    meets = [[q for q in range(len(parts)) if q != p and hulls[q].intersects(hulls[p])] for p in range(len(parts))]
+    # one task per partition finds its areas in every hull it meets, so each partition is read once for this
+    borders = [
+        dask.delayed(_borders, nout=len(m))(parts[q], [hulls[p] for p in m], rank) if m else None
+        for q, m in enumerate(meets)
+    ]
     tasks = []
     for p, part in enumerate(parts):
-        others = [q for q in range(len(parts)) if q != p and hulls.iloc[q].intersects(hulls.iloc[p])]
-        borders = [dask.delayed(_border)(parts[q], hulls.iloc[p], rank) for q in others]
-        tasks.append(dask.delayed(_edges)(part, borders, method, rank))
+        pieces = [borders[q][meets[q].index(p)] for q in meets[p]]  # hulls meet both ways
+        tasks.append(dask.delayed(_edges)(part, pieces, method, rank))
     edges = pd.concat(dask.compute(*tasks), ignore_index=True)
     n = len(ids)
     matrix = sparse.csr_array((edges["weight"], (edges["focal"], edges["neighbor"])), shape=(n, n))
+    del edges  # the client holds one copy of the graph at a time
     _check_islands(matrix, ids, method, islands)
-    graph = graph_from_matrix(matrix, ids)
-    _check_components(graph, components)
-    return graph
+    _check_components(matrix, components)
+    return graph_from_matrix(matrix, ids)
