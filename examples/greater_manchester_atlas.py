@@ -195,11 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         from deprivation_map.atlas.browser import check_atlas
 
-        checks = check_atlas(home.parent, screenshots=args.out / "screenshots")
+        checks = check_atlas(home.parent, screenshots=args.out / "screenshots", accessibility=True)
         bad = [c for c in checks if not c.ok]
-        print(f"Chromium: {len(checks)} pages opened, {len(bad)} with a console error or an outside request")
+        print(
+            f"Chromium: {len(checks)} pages opened, {len(bad)} with a console error, an outside request or an accessibility failure"
+        )
         for c in bad:
-            print(" ", c.page, c.blocked[:3], c.console_errors[:3])
+            print(" ", c.page, c.blocked[:3], c.console_errors[:3], c.violations[:3])
         return 1 if bad else 0
     return 0
 

@@ -10,14 +10,14 @@ whole, and the assembled graph equals it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from ..errors import GraphError, format_ids
-from ..spatial.graph import build_graph, graph_from_matrix
+from ..spatial.graph import build_graph, check_components, graph_from_matrix
 from ._require import require
 from .frames import ID, POSITION
 
@@ -73,35 +73,6 @@ def _check_islands(matrix: sparse.csr_array, ids: pd.Index, method: str, islands
     )
 
 
-def _components(matrix: sparse.csr_array) -> int:
-    """The number of connected groups of the areas with neighbours (as :func:`~deprivation_map.describe_graph`)."""
-    from scipy.sparse.csgraph import connected_components
-
-    linked = np.diff(matrix.indptr) > 0
-    if not linked.any():
-        return 0
-    linked_only = matrix if linked.all() else matrix[linked][:, linked]
-    return int(connected_components(linked_only, directed=True, connection="weak")[0])
-
-
-def _check_components(matrix: sparse.csr_array, policy: str) -> None:
-    """Counted on the assembled matrix: ``describe_graph`` would rebuild it from the Graph (twice the memory)."""
-    n_components = _components(matrix)
-    if n_components <= 1 or policy == "keep":
-        return
-    message = (
-        f"The areas with neighbours form {n_components} separate groups, so no statistic links them. "
-        "Use components='keep' to accept this."
-    )
-    if policy == "raise":
-        raise GraphError(message)
-    import warnings
-
-    from ..errors import DeprivationMapWarning
-
-    warnings.warn(message, DeprivationMapWarning, stacklevel=4)
-
-
 def partition_graph(
     ordered: Any,
     ids: pd.Index,
@@ -109,7 +80,7 @@ def partition_graph(
     keep: np.ndarray | None = None,
     method: str = "queen",
     islands: str = "raise",
-    components: str = "warn",
+    components: Literal["warn", "raise", "keep"] = "warn",
 ) -> Any:
     r"""The row-standardised contiguity graph of spatially ordered partitions, equal to :func:`~deprivation_map.build_graph`'s.
 
@@ -164,7 +135,7 @@ def partition_graph(
     parts = ordered.to_delayed()
     meets = [[q for q in range(len(parts)) if q != p and hulls[q].intersects(hulls[p])] for p in range(len(parts))]
     # one task per partition finds its areas in every hull it meets, so each partition is read once for this
-    borders = [
+    borders: list[Any] = [
         dask.delayed(_borders, nout=len(m))(parts[q], [hulls[p] for p in m], rank) if m else None
         for q, m in enumerate(meets)
     ]
@@ -177,5 +148,5 @@ def partition_graph(
     matrix = sparse.csr_array((edges["weight"], (edges["focal"], edges["neighbor"])), shape=(n, n))
     del edges  # the client holds one copy of the graph at a time
     _check_islands(matrix, ids, method, islands)
-    _check_components(matrix, components)
+    check_components(matrix, ids, components)  # on the assembled matrix: no second copy from the Graph
     return graph_from_matrix(matrix, ids)

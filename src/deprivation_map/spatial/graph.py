@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -34,6 +34,7 @@ __all__ = [
     "GraphSummary",
     "as_graph",
     "build_graph",
+    "check_components",
     "describe_graph",
     "graph_from_matrix",
 ]
@@ -295,12 +296,29 @@ def build_graph(
     if isolated.any() and islands == "knn":
         matrix = _attach_islands(matrix, geometry)
     matrix = row_standardise(matrix)
-    _check_components(_summarise(matrix, ids), components)
+    check_components(matrix, ids, components)
     return _graph_from_matrix(matrix, ids, "R")
 
 
-def _check_components(summary: GraphSummary, policy: str) -> None:
-    if summary.n_components <= 1 or policy == "keep":
+def check_components(matrix: sparse.csr_array, ids: pd.Index, policy: Literal["raise", "warn", "keep"]) -> None:
+    """Refuse (``"raise"``) or warn about a weights matrix whose areas with neighbours form separate groups.
+
+    Counted on the matrix itself, as :func:`describe_graph` counts them (weakly connected components of the
+    areas that have a neighbour), so that a caller holding a large matrix never builds a second copy.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> two_pairs = sparse.csr_array(np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]]))
+    >>> check_components(two_pairs, pd.Index(list("abcd")), "raise")
+    Traceback (most recent call last):
+    ...
+    deprivation_map.errors.GraphError: The areas with neighbours form 2 separate groups (sizes 2, 2); ...
+    """
+    if policy == "keep":
+        return
+    summary = _summarise(matrix, ids)
+    if summary.n_components <= 1:
         return
     sizes = summary.component.value_counts()
     smallest = summary.component.index[summary.component == sizes.index[-1]]
@@ -361,9 +379,12 @@ def describe_graph(graph) -> GraphSummary:
 
 def _summarise(matrix: sparse.csr_array, ids: pd.Index) -> GraphSummary:
     """:func:`describe_graph` of a weights matrix over ``ids`` (``build_graph`` checks its matrix before wrapping it)."""
-    matrix = sparse.csr_array(matrix, copy=True)
-    matrix.setdiag(0)
-    matrix.eliminate_zeros()
+    matrix = sparse.csr_array(matrix)
+    if matrix.diagonal().any() or not matrix.data.all():  # self-links and stored zeros (an isolate's zero
+        # self-loop in a Graph) link no areas; a copy is made only then, as a large caller's matrix has neither
+        matrix = sparse.csr_array(matrix, copy=True)
+        matrix.setdiag(0)
+        matrix.eliminate_zeros()
     linked = np.diff(matrix.indptr) > 0
     sub = matrix if linked.all() else matrix[linked][:, linked]
     n_comp, labels = connected_components(sub, directed=True, connection="weak") if linked.any() else (0, np.array([]))
