@@ -272,3 +272,18 @@ def test_shuffled_rows_give_the_same_lisa_and_moran(regular_grid):
     (labels, i, p), (labels2, i2, p2) = results
     pd.testing.assert_series_equal(labels, labels2)
     assert i == pytest.approx(i2, rel=1e-12) and p == p2
+
+
+def test_every_public_graph_parameter_is_a_graph_like():
+    # one alias for "a graph or a path to one" across the spatial statistics (issue 12); the index's
+    # neighbour imputation (a lower floor) takes a built Graph only
+    import inspect
+
+    found = {}
+    for name in dm.__all__:
+        func = getattr(dm, name)
+        spatial = getattr(func, "__module__", "").startswith("deprivation_map.spatial")
+        if inspect.isfunction(func) and spatial and "graph" in inspect.signature(func).parameters:
+            found[name] = inspect.signature(func).parameters["graph"].annotation
+    assert len(found) >= 12, sorted(found)
+    assert {n: a for n, a in found.items() if a not in ("GraphLike", "GraphLike | None")} == {}

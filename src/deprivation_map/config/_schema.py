@@ -99,15 +99,25 @@ def _hints(func: Callable) -> dict[str, Any]:
         if not isinstance(param.annotation, str):
             hints[name] = param.annotation
             continue
-        parts = []  # a union is read part by part: a type only imported for type checkers is left out
-        for part in param.annotation.split("|"):
-            try:
-                parts.append(eval(part.strip(), namespace))
-            except Exception:
-                continue
+        parts = _union_parts(param.annotation, namespace)
         if parts:
             hints[name] = functools.reduce(operator.or_, parts)
     return hints
+
+
+def _union_parts(annotation: str, namespace: dict[str, Any]) -> list[Any]:
+    """The parts of a union written as text that evaluate (a type imported only for type checkers is left out).
+
+    A part that is itself an alias written as text (``GraphLike``) is read the same way.
+    """
+    parts: list[Any] = []
+    for part in annotation.split("|"):
+        try:
+            value = eval(part.strip(), namespace)
+        except Exception:
+            continue
+        parts += _union_parts(value, namespace) if isinstance(value, str) else [value]
+    return parts
 
 
 def kinds_of(hint: Any) -> tuple[tuple[type, ...], tuple[str, ...] | None, v.Bounds | None, type | None]:

@@ -32,7 +32,7 @@ from .emerging import EmergingHotspots, emerging_hotspots
 from .getis_ord import GI_LABELS, GiHotspots, local_g
 from .global_results import GlobalMoran, GlobalStatistic
 from .global_stats import bivariate_moran, geary, general_g, global_moran
-from .graph import build_graph, describe_graph
+from .graph import GraphLike, build_graph, describe_graph
 from .inference import ALTERNATIVES, INFERENCES
 from .lisa import LABELS, Hotspots, eb_rates, local_moran, local_moran_bv, local_moran_rate
 from .markov_chains import LisaMarkov, MarkovChain, SpatialMarkov, lisa_markov, markov, spatial_markov
@@ -51,6 +51,7 @@ __all__ = [
     "TRANSFORMS",
     "EmergingHotspots",
     "GiHotspots",
+    "GraphLike",
     "LisaMarkov",
     "MarkovChain",
     "SpatialMarkov",

@@ -12,6 +12,7 @@ from .._repr import html_repr
 from ..io.panel import check_panel
 from . import labels as lab
 from .getis_ord import local_g
+from .graph import GraphLike
 from .inference import Inference, Permutations, Seed
 from .multiple_testing import Correction
 from .trend import Trend, mann_kendall
@@ -157,7 +158,7 @@ def emerging_categories(
 
 def emerging_hotspots(
     panel: pd.DataFrame,
-    graph,
+    graph: GraphLike,
     *,
     alpha: float = 0.05,
     correction: Correction = "fdr",

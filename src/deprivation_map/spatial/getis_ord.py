@@ -13,6 +13,7 @@ from ..errors import ValidationError
 from . import labels as lab
 from ._prepare import prepare, require_variation
 from .base import LocalResult, check_local_options, local_inference
+from .graph import GraphLike
 from .inference import Alternative, Inference, Permutations, Seed
 from .multiple_testing import CORRECTION_NAMES, Correction
 
@@ -120,7 +121,7 @@ def _inference(inference: str | None, permutations: int | str) -> str:
 
 def local_g(
     values: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     inference: Inference | None = None,
     permutations: Permutations = "auto",

@@ -25,6 +25,7 @@ from ._numpy_kernels import SMALL_CELLS
 from ._numpy_kernels import permuted_sums as numpy_permuted_sums
 from ._prepare import pair, prepare, require_variation, standardise
 from .global_results import GlobalMoran, GlobalStatistic
+from .graph import GraphLike
 from .inference import (
     AUTO_MIN,
     INFERENCES,
@@ -190,7 +191,7 @@ def _start(values, graph, options: dict, missing, transform, *, what: str):
 
 def global_moran(
     values: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     permutations: Permutations = "auto",
     seed: Seed = None,
@@ -297,7 +298,7 @@ def _result(statistic, value, expected, var_norm, var_rand, sims, n, opts):
 
 def geary(
     values: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     permutations: Permutations = "auto",
     seed: Seed = None,
@@ -346,7 +347,7 @@ def geary(
 
 def general_g(
     values: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     permutations: Permutations = "auto",
     seed: Seed = None,
@@ -401,7 +402,7 @@ def general_g(
 def bivariate_moran(
     x: pd.Series,
     y: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     permutations: Permutations = "auto",
     seed: Seed = None,

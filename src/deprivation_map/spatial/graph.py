@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -26,11 +26,13 @@ from ._contiguity import contiguity_matrix
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
+    from libpysal.weights import W
 
 __all__ = [
     "BUILDERS",
     "COMPONENTS",
     "ISLANDS",
+    "GraphLike",
     "GraphSummary",
     "as_graph",
     "build_graph",
@@ -38,6 +40,10 @@ __all__ = [
     "describe_graph",
     "graph_from_matrix",
 ]
+
+#: What every statistic takes as its graph: a libpysal ``Graph`` or legacy ``W``, or the path of a GAL or GWT
+#: file; :func:`as_graph` turns each into a ``Graph``.
+GraphLike: TypeAlias = "Graph | W | str | os.PathLike[str]"
 
 ISLANDS = ("raise", "knn", "keep")
 COMPONENTS = ("warn", "raise", "keep")
@@ -362,7 +368,7 @@ class GraphSummary:
         )
 
 
-def describe_graph(graph) -> GraphSummary:
+def describe_graph(graph: GraphLike) -> GraphSummary:
     """Summarise a graph's connectivity (links, isolates, connected groups of areas).
 
     Examples
@@ -435,7 +441,7 @@ def _with_string_ids(graph: Graph) -> Graph:
     return Graph.from_arrays(focal, neighbour, adjacency.to_numpy(), transformation=graph.transformation)
 
 
-def as_graph(graph) -> Graph:
+def as_graph(graph: GraphLike) -> Graph:
     """Return ``graph`` as a :class:`libpysal.graph.Graph`.
 
     Accepts a ``Graph`` (returned as is), a legacy ``W`` (converted without mutating it) or the path of a

@@ -19,6 +19,7 @@ from ..errors import ValidationError
 from . import labels as lab
 from ._prepare import Prepared, pair, prepare, require_variation, standardise
 from .base import LocalResult, check_local_options, local_inference
+from .graph import GraphLike
 from .inference import Alternative, Inference, Permutations, Seed, conditional_moments, moment_z
 from .multiple_testing import CORRECTION_NAMES, Correction
 
@@ -138,7 +139,7 @@ def _lisa(prep: Prepared, zx: np.ndarray, zy: np.ndarray, *, statistic: str, opt
 
 def local_moran(
     values: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     permutations: Permutations = "auto",
     seed: Seed = None,
@@ -234,7 +235,7 @@ def local_moran(
 def local_moran_bv(
     x: pd.Series,
     y: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     permutations: Permutations = "auto",
     seed: Seed = None,
@@ -322,7 +323,7 @@ def eb_rates(events: pd.Series, population: pd.Series) -> pd.Series:
 def local_moran_rate(
     events: pd.Series,
     population: pd.Series,
-    graph,
+    graph: GraphLike,
     *,
     permutations: Permutations = "auto",
     seed: Seed = None,

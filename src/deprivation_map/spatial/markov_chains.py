@@ -18,6 +18,7 @@ from ..errors import ValidationError, format_ids
 from ..io.panel import check_panel
 from . import labels as lab
 from ._prepare import as_graph
+from .graph import GraphLike
 
 __all__ = ["LisaMarkov", "MarkovChain", "SpatialMarkov", "lisa_markov", "markov", "spatial_markov"]
 
@@ -203,7 +204,7 @@ class SpatialMarkov:
 
 
 def spatial_markov(
-    panel: pd.DataFrame, graph, *, classes: int = 5, fixed: bool = True, permutations: int = 0
+    panel: pd.DataFrame, graph: GraphLike, *, classes: int = 5, fixed: bool = True, permutations: int = 0
 ) -> SpatialMarkov:
     r"""A spatial Markov chain: how areas move between quantile classes given their neighbours' class.
 
@@ -293,7 +294,7 @@ class LisaMarkov:
         )
 
 
-def lisa_markov(panel: pd.DataFrame, graph) -> LisaMarkov:
+def lisa_markov(panel: pd.DataFrame, graph: GraphLike) -> LisaMarkov:
     r"""A LISA Markov chain: how areas move between the quadrants of the Moran scatter plot.
 
     Notes

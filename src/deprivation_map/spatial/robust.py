@@ -25,7 +25,7 @@ from . import labels as lab
 from ._prepare import prepare
 from .base import check_local_options
 from .getis_ord import local_g
-from .graph import as_graph, build_graph
+from .graph import GraphLike, as_graph, build_graph
 from .inference import conditional_moments, moment_z, normal_p
 from .lisa import local_moran
 from .multiple_testing import adjust_p
@@ -208,7 +208,7 @@ def _run_seed(seed: int, run: int) -> int:
 
 def robust_hotspots(
     scores: pd.Series | pd.DataFrame,
-    graphs: Mapping[str, object],
+    graphs: Mapping[str, GraphLike],
     *,
     statistic: Literal["lisa", "gi"] = "lisa",
     seed: int | None = None,

@@ -24,7 +24,7 @@ from .._repr import html_repr, id_list
 from ..errors import GraphError, ValidationError, format_ids
 from ._regions import SOLVERS, Solver, contiguous, merge_small, zone_names
 from .districts import district_summary
-from .graph import as_graph, build_graph
+from .graph import GraphLike, as_graph, build_graph
 
 if TYPE_CHECKING:
     from .lisa import Hotspots
@@ -288,7 +288,7 @@ def regionalise(
     floor: float | None = None,
     method: str = "maxp",
     n_zones: int | None = None,
-    graph=None,
+    graph: GraphLike | None = None,
     seed: int | None = None,
     standardise: bool = True,
     undersized: str = "raise",
