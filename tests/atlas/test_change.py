@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pytest
 
@@ -16,7 +14,7 @@ HOSTILE = ("{{ 7*7 }}", "</script><script>alert(1)</script>", "<img src=x onerro
 
 
 @pytest.fixture(scope="module")
-def change_result(tmp_path_factory):
+def change_result(tmp_path_factory, write_config):
     """Georgia with two periods of a value whose 3 most deprived counties, named with hostile text, stay so."""
     folder = tmp_path_factory.mktemp("change-atlas")
     gdf = dm.datasets.load_georgia().reset_index()
@@ -25,26 +23,7 @@ def change_result(tmp_path_factory):
     gdf["name"] = [HOSTILE[i] if i < 3 else f"County {i}" for i in range(len(gdf))]
     gdf["v2000"], gdf["v2010"] = gdf["PctPov"] + top, gdf["PctPov"] * 1.2 + top
     gdf[["AreaKey", "name", "PctPov", "PctBach", "v2000", "v2010", "geometry"]].to_file(folder / "areas.gpkg")
-    path = folder / "config.toml"
-    path.write_text(
-        textwrap.dedent(
-            f"""
-            [boundaries]
-            path = "{folder / "areas.gpkg"}"
-            id_col = "AreaKey"
-            name_col = "name"
-            [index.indicators]
-            PctPov = 1
-            PctBach = -1
-            [hotspots]
-            seed = 0
-            inference = "analytic"
-            [change]
-            columns = {{ 2000 = "v2000", 2010 = "v2010" }}
-            """
-        ),
-        encoding="utf-8",
-    )
+    path = write_config(folder / "areas.gpkg", '[change]\ncolumns = { 2000 = "v2000", 2010 = "v2010" }\n')
     return run(path, out_dir=tmp_path_factory.mktemp("run"))
 
 

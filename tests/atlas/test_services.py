@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import textwrap
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +19,7 @@ HOSTILE = ("{{ 7*7 }}", "</script><script>alert(1)</script>", "<img src=x onerro
 
 
 @pytest.fixture(scope="module")
-def services_config(tmp_path_factory):
+def services_config(tmp_path_factory, write_config):
     """Georgia with small group counts (so that cells are suppressed), services of 3 kinds, candidate sites."""
     folder = tmp_path_factory.mktemp("services")
     gdf = dm.datasets.load_georgia().reset_index()
@@ -36,54 +35,38 @@ def services_config(tmp_path_factory):
     )  # fmt: skip
     services.to_file(folder / "services.gpkg")
     gpd.GeoDataFrame(geometry=points.iloc[3::5].to_numpy(), crs=gdf.crs).to_file(folder / "candidates.gpkg")
-    path = folder / "config.toml"
-    path.write_text(
-        textwrap.dedent(
-            f"""
-            [boundaries]
-            path = "{folder / "a.gpkg"}"
-            id_col = "AreaKey"
-            name_col = "name"
-            [index.indicators]
-            PctPov = 1
-            PctBach = -1
-            [hotspots]
-            seed = 0
-            inference = "analytic"
-            [services]
-            path = "{folder / "services.gpkg"}"
-            id_col = "code"
-            name_col = "label"
-            category_col = "kind"
-            within = 60000
-            population_col = "TotPop90"
-            [access]
-            demand = "TotPop90"
-            supply = "capacity"
-            max_cost = 80000
-            method = "e2sfca"
-            [sites.covering]
-            candidates = "{folder / "candidates.gpkg"}"
-            k = 2
-            negative = "shift"
-            within = 40000
-            [zones]
-            attrs = ["PctPov", "PctBach"]
-            floor_col = "TotPop90"
-            floor = 150000
-            seed = 0
-            options = {{ max_iterations_construction = 3, max_iterations_sa = 1 }}
-            [groups]
-            columns = ["poor", "older"]
-            population_col = "TotPop90"
-            threshold = 10
-            [map]
-            lang = "es"
-            """
-        ),
-        encoding="utf-8",
-    )
-    return path
+    tables = f"""
+        [services]
+        path = "{folder / "services.gpkg"}"
+        id_col = "code"
+        name_col = "label"
+        category_col = "kind"
+        within = 60000
+        population_col = "TotPop90"
+        [access]
+        demand = "TotPop90"
+        supply = "capacity"
+        max_cost = 80000
+        method = "e2sfca"
+        [sites.covering]
+        candidates = "{folder / "candidates.gpkg"}"
+        k = 2
+        negative = "shift"
+        within = 40000
+        [zones]
+        attrs = ["PctPov", "PctBach"]
+        floor_col = "TotPop90"
+        floor = 150000
+        seed = 0
+        options = {{ max_iterations_construction = 3, max_iterations_sa = 1 }}
+        [groups]
+        columns = ["poor", "older"]
+        population_col = "TotPop90"
+        threshold = 10
+        [map]
+        lang = "es"
+        """
+    return write_config(folder / "a.gpkg", tables)
 
 
 @pytest.fixture(scope="module")
