@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..maps.change import EMERGING_COLOURS, change_map, emerging_map, period_map
 from ..maps.i18n import number, text
-from ._html import Raw, esc, table
+from ._html import Raw, esc, map_frame, table
 
 __all__ = ["CHANGE_PAGE", "change_body", "write_change_data", "write_change_maps"]
 
@@ -44,7 +44,7 @@ def write_change_maps(result: Any, out: Path, lang: str) -> dict[str, str]:
 
 
 def _figure(title: str, src: str) -> str:
-    return f'<h2>{esc(title)}</h2><iframe class="map" src="{esc(src)}" title="{esc(title)}" loading="lazy"></iframe>'
+    return f"<h2>{esc(title)}</h2>" + map_frame(src, title, lazy=True)
 
 
 def _mobility(change: Any, lang: str) -> str:

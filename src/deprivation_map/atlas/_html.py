@@ -12,11 +12,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from .._version import __version__
-from ..maps.i18n import text
+from ..maps.i18n import percent, text
 from ._words import endonym, word
 
-__all__ = ["CSS", "Raw", "Site", "esc", "facts", "page", "script_json", "table"]
+__all__ = ["CSS", "Raw", "Site", "esc", "facts", "map_frame", "page", "script_json", "share", "table"]
 
 # Text #1f1f1f and links #0a4d8c on white: contrast 16:1 and 8.6:1 (WCAG AA asks 4.5:1).
 CSS = """
@@ -106,6 +108,17 @@ def table(
     )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def share(value: object, lang: str) -> str:
+    """A share (0 to 1) as a percentage in ``lang`` with one decimal; "–" when it is not known."""
+    return "–" if pd.isna(value) else percent(100 * float(value), lang, 1)  # type: ignore[arg-type]
+
+
+def map_frame(src: str, title: str, *, lazy: bool = False) -> str:
+    """A saved map shown in the page: an ``<iframe>`` of ``src`` named ``title`` (both escaped here)."""
+    loading = ' loading="lazy"' if lazy else ""
+    return f'<iframe class="map" src="{esc(src)}" title="{esc(title)}"{loading}></iframe>'
 
 
 def facts(pairs: Iterable[tuple[str, str]]) -> str:

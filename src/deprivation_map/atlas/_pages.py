@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..maps.i18n import class_label, number, percent, text
-from ._html import Raw, esc, table
+from ..maps.i18n import class_label, number, text
+from ._html import Raw, esc, map_frame, share, table
 from ._html import facts as facts_table
 from ._words import word
 
@@ -19,10 +19,6 @@ __all__ = ["district_body", "overview_body"]
 def _label(value: object, lang: str) -> str:
     """A LISA or Gi* label in ``lang`` as plain text (the table escapes it)."""
     return "–" if pd.isna(value) else html.unescape(class_label(str(value), lang))
-
-
-def _share(value: float, lang: str) -> str:
-    return "–" if pd.isna(value) else percent(100 * value, lang, 1)
 
 
 def _interval(r: pd.Series, lang: str) -> str:
@@ -41,7 +37,7 @@ def _columns(areas: pd.DataFrame, lang: str) -> list[tuple[str, bool, Callable[[
         (text("decile", lang), True, lambda r: number(r["decile"], lang, 0)),
         (text("cluster", lang), False, lambda r: _label(r["cluster"], lang)),
         (text("hotspot", lang), False, lambda r: _label(r["gi"], lang)),
-        (word("robust", lang), True, lambda r: _share(r["robust"], lang)),
+        (word("robust", lang), True, lambda r: share(r["robust"], lang)),
         (word("rank_interval", lang), True, lambda r: _interval(r, lang)),
     ]
     has = {"name": bool(areas["name"].notna().any()), "gi": "gi" in areas, "robust": "robust" in areas}
@@ -89,12 +85,12 @@ def district_rows(districts: pd.DataFrame, pages: dict, scored: pd.Series, lang:
         row = [
             (link, False),
             (number(d["areas"], lang, 0), True),
-            (_share(scored[name] / d["areas"], lang), True),
-            (_share(d["extent"], lang), True),
+            (share(scored[name] / d["areas"], lang), True),
+            (share(d["extent"], lang), True),
             (number(d["local_concentration"], lang, 1), True),
         ]
         if "share_high_high" in districts.columns:
-            row.append((_share(d["share_high_high"], lang), True))
+            row.append((share(d["share_high_high"], lang), True))
         rows.append(row)
     return rows
 
@@ -138,13 +134,12 @@ def overview_body(result: Any, areas: pd.DataFrame, lang: str, *, title: str, ma
     """
     scored = int(areas["score"].notna().sum())
     top = areas.dropna(subset=["rank"]).sort_values("rank").head(20)
-    frame_title = esc(word("map_frame", lang))
     return (
         f"<h1>{esc(title)}</h1>"
         f"<p>{esc(text('n_areas', lang, n=number(len(areas), lang, 0), scored=number(scored, lang, 0)))}</p>"
         f'<h2 id="map">{esc(text("maps", lang))}</h2>'
-        f'<iframe class="map" src="{esc(map_src)}" title="{frame_title}"></iframe>'
-        f'<p class="muted">{esc(word("map_help", lang))} <a href="{esc(map_src)}">{esc(word("open_map", lang))}</a></p>'
+        + map_frame(map_src, word("map_frame", lang))
+        + f'<p class="muted">{esc(word("map_help", lang))} <a href="{esc(map_src)}">{esc(word("open_map", lang))}</a></p>'
         + _counts(areas, lang)
         + _robust(result.robust, lang)
         + _districts(result, links["districts"], links["scored"], lang)
@@ -164,18 +159,18 @@ def district_body(
     """
     keys = _words(people)
     scored = int(areas["score"].notna().sum())
-    share = percent(100 * scored / len(areas), lang, 1) if len(areas) else "–"
+    scored_share = share(scored / len(areas), lang) if len(areas) else "–"
     rows = [
         (
             word("scored", lang),
-            word("scored_of", lang, scored=number(scored, lang, 0), n=number(len(areas), lang, 0), share=share),
+            word("scored_of", lang, scored=number(scored, lang, 0), n=number(len(areas), lang, 0), share=scored_share),
         ),
         *([(word("population", lang), number(summary["population"], lang, 0))] if people else []),
-        (word(keys["extent"], lang), _share(summary["extent"], lang)),
+        (word(keys["extent"], lang), share(summary["extent"], lang)),
         (word("concentration", lang), number(summary["local_concentration"], lang, 1)),
     ]
     if "share_high_high" in summary.index:
-        rows.append((word(keys["hh"], lang), _share(summary["share_high_high"], lang)))
+        rows.append((word(keys["hh"], lang), share(summary["share_high_high"], lang)))
     ranked = areas.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
     return (
         f"<h1>{esc(name)}</h1>"

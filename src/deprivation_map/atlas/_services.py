@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..maps.i18n import class_label, method_label, number, percent, text
 from ._disclosure import pinned_cells
-from ._html import esc, table
+from ._html import esc, map_frame, share, table
 
 __all__ = ["PAGES", "methods_section", "pages_of", "search_pages", "service_pages", "withheld", "write_tables"]
 
@@ -75,13 +75,8 @@ def withheld(result: Any) -> list[str]:
 
 def _iframe(src: str, title: str, lang: str) -> str:
     return (
-        f'<iframe class="map" src="{esc(src)}" title="{esc(title)}"></iframe>'
-        f'<p class="muted"><a href="{esc(src)}">{esc(text("maps", lang))}: {esc(title)}</a></p>'
+        map_frame(src, title) + f'<p class="muted"><a href="{esc(src)}">{esc(text("maps", lang))}: {esc(title)}</a></p>'
     )
-
-
-def _share(value: Any, lang: str) -> str:
-    return "–" if pd.isna(value) else percent(100 * float(value), lang, 1)
 
 
 def _count(value: Any, lang: str) -> str:
@@ -198,7 +193,7 @@ def _zones_body(result: Any, lang: str, *, map_src: str) -> str:
             (number(r["areas"], lang, 0), True),
             *([(number(r["population"], lang, 0), True)] if people else []),
             (number(r["mean_score"], lang, 3), True),
-            (_share(r["share_high_high"], lang), True),
+            (share(r["share_high_high"], lang), True),
         ]
         for z, r in frame.iterrows()
     ]
@@ -324,7 +319,7 @@ def _rate(value: Any, count: object, lang: str) -> str:
 
 
 def _rate_share(value: object, count: object, lang: str) -> str:
-    return _t("suppressed", lang) if pd.isna(count) else _share(value, lang)
+    return _t("suppressed", lang) if pd.isna(count) else share(value, lang)
 
 
 def _groups_body(result: Any, lang: str) -> str:
@@ -403,7 +398,7 @@ def _fca_body(result: Any, lang: str) -> Iterator[str]:
     rows = [
         [(number(d, lang, 0), True), (number(r["areas"], lang, 0), True), (number(r["demand"], lang, 0), True),
          (number(r["supply_per_person"], lang, 6), True), (number(r["relative"], lang, 2), True),
-         (_share(r["share_underserved"], lang), True), (number(r["areas_reaching_none"], lang, 0), True)]
+         (share(r["share_underserved"], lang), True), (number(r["areas_reaching_none"], lang, 0), True)]
         for d, r in table_.iterrows()
     ]  # fmt: skip
     yield f'<h2 id="by-decile">{esc(_t("supply_by_decile", lang))}</h2>' + table(header, rows)
@@ -455,8 +450,8 @@ def _sites_body(result: Any, sites: Any, lang: str) -> str:
     chosen = result.sites
     if method == "covering":
         line = _t("sites_covering", lang, k=number(chosen.k, lang, 0), within=number(chosen.within, lang, 0),
-                  before=_share(chosen.covered_need_before / chosen.total_need, lang),
-                  after=_share(chosen.covered_need_after / chosen.total_need, lang))  # fmt: skip
+                  before=share(chosen.covered_need_before / chosen.total_need, lang),
+                  after=share(chosen.covered_need_after / chosen.total_need, lang))  # fmt: skip
     elif method == "p_median":
         line = _t("sites_pmedian", lang, p=number(len(chosen.sites), lang, 0),
                   cost=number(chosen.cost.mean(), lang, 0))  # fmt: skip
