@@ -29,6 +29,7 @@ from .layers import (
     lisa_classes,
     significance_classes,
 )
+from .points import points_geojson
 from .simplify import MAX_VERTICES, check_map_size, fit_geometry
 from .tooltips import build_tooltips
 
@@ -188,15 +189,7 @@ def _services_geojson(services: gpd.GeoDataFrame, name_col: str | None) -> str:
         v.require_columns(services, [name_col], what="The services")
     points = services.geometry.to_crs(4326)
     names = services[name_col] if name_col is not None else pd.Series(None, index=services.index)
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"name": None if pd.isna(n) else html.escape(str(n))},
-            "geometry": {"type": "Point", "coordinates": [round(p.x, 6), round(p.y, 6)]},
-        }
-        for p, n in zip(points, names, strict=True)
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return points_geojson(points, names)
 
 
 def explore(

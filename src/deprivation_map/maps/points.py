@@ -22,7 +22,7 @@ from ._leaflet import Legend, PointLayer
 from .i18n import number
 from .palettes import QUALITATIVE
 
-__all__ = ["SITE_COLOUR", "add_points"]
+__all__ = ["SITE_COLOUR", "add_points", "points_geojson"]
 
 SITE_COLOUR = "#000000"
 """Chosen sites: black circles with a white ring, apart from every qualitative colour."""
@@ -54,7 +54,17 @@ class _ColouredPoints(PointLayer):
         self.ring, self.weight = ("#ffffff", 3) if site else ("#000000", 1)
 
 
-def _geojson(points: gpd.GeoSeries, names: pd.Series) -> str:
+def points_geojson(points: gpd.GeoSeries, names: pd.Series) -> str:
+    """Points already in WGS 84 as a GeoJSON FeatureCollection, each named by ``names`` (HTML-escaped).
+
+    A missing name is null; coordinates are rounded to 6 decimals (about 0.1 m).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> points_geojson(gpd.GeoSeries([shapely.Point(2.1734567, 41.3851)]), pd.Series(["<b>Sants</b>"]))
+    '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "&lt;b&gt;Sants&lt;/b&gt;"}, "geometry": {"type": "Point", "coordinates": [2.173457, 41.3851]}}]}'
+    """
     features = [
         {
             "type": "Feature",
@@ -139,7 +149,7 @@ def add_points(
         inside = (kinds == kind).to_numpy()
         colour = SITE_COLOUR if sites else palette[position]
         label = html.escape(f"{title}: {kind}" if kind else title)
-        layer = _ColouredPoints(_geojson(wgs84[inside], names[inside]), name=label, colour=colour, site=sites)
+        layer = _ColouredPoints(points_geojson(wgs84[inside], names[inside]), name=label, colour=colour, site=sites)
         m.add_child(layer)
         first = first or layer
         ring = "border:3px solid #ffffff;outline:1px solid #000000;" if sites else ""
