@@ -29,7 +29,6 @@ from .layers import (
     lisa_classes,
     significance_classes,
 )
-from .points import points_geojson
 from .simplify import MAX_VERTICES, check_map_size, fit_geometry
 from .tooltips import build_tooltips
 
@@ -188,6 +187,8 @@ def _services_geojson(services: gpd.GeoDataFrame, name_col: str | None) -> str:
     if name_col is not None:
         v.require_columns(services, [name_col], what="The services")
     points = services.geometry.to_crs(4326)
+    from .points import points_geojson  # imports folium: not when the package is imported
+
     names = services[name_col] if name_col is not None else pd.Series(None, index=services.index)
     return points_geojson(points, names)
 
